@@ -1,0 +1,82 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
+/** Sees every AWS operation: used for call counts (bench) and the IAM policy audit (tests). */
+export type CommandObserver = (call: { service: string; region: string; operation: string }) => void;
+
+/**
+ * The only way activities reach AWS: one client per service, region and credential, built on first
+ * use and then reused. Endpoints and credentials come from the SDK's own chain
+ * (`AWS_ENDPOINT_URL`, profiles, instance roles), so nothing here knows about an emulator.
+ */
+export interface AwsClients {
+  ec2(region: string, roleArn?: string): EC2Client;
+  rds(region: string, roleArn?: string): RDSClient;
+  route53(roleArn?: string): Route53Client;
+}
+
+export interface AwsClientOptions {
+  /** @default 3, the SDK's own default; Temporal's retry policy adds more on top. */
+  maxAttempts?: number;
+  observers?: CommandObserver[];
+}
+
+interface SdkClient {
+  middlewareStack: object;
+}
+
+type Middleware = (next: (args: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (args: unknown) => Promise<unknown>;
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const cache = new Map<string, unknown>();
+  const sts = new Map<string, STSClient>();
+
+  const credentialsFor = (region: string, roleArn?: string) => {
+    if (!roleArn) return undefined;
+    let stsClient = sts.get(region);
+    if (!stsClient) {
+      stsClient = new STSClient({ region });
+      sts.set(region, stsClient);
+    }
+    return fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: 'vpc-peering-dr' }, masterCredentials: stsClient.config.credentials, clientConfig: { region } });
+  };
+
+  const observe = <C extends SdkClient>(client: C, service: string, region: string): C => {
+    for (const observer of options.observers ?? []) {
+      (client.middlewareStack as { add(mw: Middleware, opts: { step: 'initialize'; name: string }): void }).add(
+        (next, context) => async (args) => {
+          observer({ service, region, operation: (context.commandName ?? 'Unknown').replace(/Command$/, '') });
+          return next(args);
+        },
+        { step: 'initialize', name: `observe-${service}-${cache.size}` },
+      );
+    }
+    return client;
+  };
+
+  const get = <C extends SdkClient>(service: string, region: string, roleArn: string | undefined, make: () => C): C => {
+    const key = `${service}|${region}|${roleArn ?? ''}`;
+    let client = cache.get(key) as C | undefined;
+    if (!client) {
+      client = observe(make(), service, region);
+      cache.set(key, client);
+    }
+    return client;
+  };
+
+  const common = (region: string, roleArn?: string) => ({
+    region,
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(roleArn ? { credentials: credentialsFor(region, roleArn) } : {}),
+  });
+
+  return {
+    ec2: (region, roleArn) => get('ec2', region, roleArn, () => new EC2Client(common(region, roleArn))),
+    rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(common(region, roleArn))),
+    // Route 53 is global; its API lives in us-east-1.
+    route53: (roleArn) => get('route53', 'us-east-1', roleArn, () => new Route53Client(common('us-east-1', roleArn))),
+  };
+}

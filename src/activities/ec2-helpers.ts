@@ -1,0 +1,50 @@
+import type { Filter, Tag, TagSpecification } from '@aws-sdk/client-ec2';
+import { Context } from '@temporalio/activity';
+import { SETUP_ID_TAG } from '../domain/tags';
+
+type Ec2ResourceType = NonNullable<TagSpecification['ResourceType']>;
+
+export function toTags(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function tagSpec(resourceType: Ec2ResourceType, tags: Record<string, string>): TagSpecification[] {
+  return [{ ResourceType: resourceType, Tags: toTags(tags) }];
+}
+
+export function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
+}
+
+export function setupFilter(setupId: string): Filter {
+  return { Name: `tag:${SETUP_ID_TAG}`, Values: [setupId] };
+}
+
+/** moto ignores some filters, and AWS is eventually consistent with tags: check in code too. */
+export function hasSetupTag(tags: Tag[] | undefined, setupId: string): boolean {
+  return tagValue(tags, SETUP_ID_TAG) === setupId;
+}
+
+/** The activity's cancellation as an AbortSignal for SDK waiters; outside an activity, none. */
+export function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+export function heartbeat(details?: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // Called outside an activity (unit tests, the bench's bare script): nothing to report to.
+  }
+}
+
+/** Drains an SDK paginator into one list. */
+export async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(pick(page) ?? []));
+  return out;
+}

@@ -1,0 +1,92 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/**
+ * AWS error names the activities act on, kept in one place. EC2 errors have no modelled classes:
+ * `err.name` is the EC2 error code.
+ */
+export const AwsErrors = {
+  RouteAlreadyExists: 'RouteAlreadyExists',
+  PermissionDuplicate: 'InvalidPermission.Duplicate',
+  PermissionNotFound: 'InvalidPermission.NotFound',
+  NaclEntryAlreadyExists: 'NetworkAclEntryAlreadyExists',
+  GroupDuplicate: 'InvalidGroup.Duplicate',
+  DependencyViolation: 'DependencyViolation',
+  RequestLimitExceeded: 'RequestLimitExceeded',
+  PeeringNotFound: 'InvalidVpcPeeringConnectionID.NotFound',
+  InvalidStateTransition: 'InvalidStateTransition',
+} as const;
+
+/** Stable `type`s of the failures this project raises itself. */
+export const FailureTypes = {
+  InvalidPeeringRequest: 'InvalidPeeringRequest',
+  PeeringFailed: 'PeeringFailed',
+  PeeringNotVisible: 'PeeringNotVisible',
+  PeeringAlreadyExists: 'PeeringAlreadyExists',
+  RouteConflict: 'RouteConflict',
+  NaclRuleConflict: 'NaclRuleConflict',
+  NotCreatedBySetup: 'NotCreatedBySetup',
+  SetupNotFound: 'SetupNotFound',
+  DeleteIncomplete: 'DeleteIncomplete',
+} as const;
+
+const RETRYABLE_NAMES = new Set<string>([
+  AwsErrors.RequestLimitExceeded, 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'PriorRequestNotComplete',
+  'InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'RequestTimeout', 'RequestTimeoutException',
+  AwsErrors.DependencyViolation, 'IncorrectState', 'InvalidChangeBatch.Throttled',
+]);
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+export function errorName(err: unknown): string {
+  return (err as AwsLikeError | undefined)?.name ?? 'Error';
+}
+
+/** Case-insensitive because AWS says `…ID.NotFound` where moto says `…Id.NotFound`. */
+export function isNamed(err: unknown, name: string): boolean {
+  return errorName(err).toLowerCase() === name.toLowerCase();
+}
+
+export function isNotFound(err: unknown): boolean {
+  return /\.NotFound$|^NoSuch|NotFound(Fault)?$/i.test(errorName(err));
+}
+
+function isRetryable(err: AwsLikeError): boolean {
+  if (err.$retryable) return true;
+  if (RETRYABLE_NAMES.has(err.name ?? '')) return true;
+  const status = err.$metadata?.httpStatusCode;
+  if (status === undefined) return true; // no answer at all: a network error, retry
+  return status >= 500 || status === 429;
+}
+
+/**
+ * The single conversion point from an AWS SDK error to a Temporal failure. The `type` is the AWS
+ * error name, so workflows and the Web UI see `RouteAlreadyExists`, not `EC2ServiceException`.
+ */
+export function toApplicationFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (!(err instanceof Error)) return err;
+  const aws = err as AwsLikeError & Error;
+  if (aws.$metadata === undefined && !/ECONNRESET|ECONNREFUSED|socket hang up|ETIMEDOUT|EPIPE|TimeoutError/i.test(`${aws.name} ${aws.message}`)) {
+    // Not from AWS and not a network fault: a bug or an unexpected shape; let Temporal retry it visibly.
+    return err;
+  }
+  return ApplicationFailure.create({
+    type: aws.name,
+    message: `${aws.name}: ${aws.message}`,
+    nonRetryable: !isRetryable(aws),
+    cause: err,
+  });
+}
+
+export function nonRetryable(type: string, message: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, ...(details === undefined ? {} : { details: [details] }) });
+}
+
+export function retryable(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: false });
+}

@@ -1,0 +1,46 @@
+import type { Client } from '@temporalio/client';
+import type { AwsClients } from './aws-clients';
+import { createCleanupActivities } from './cleanup';
+import { toApplicationFailure } from './errors';
+import { createNetworkAclActivities } from './network-acls';
+import { createPeeringActivities } from './peering';
+import { createRouteActivities } from './routes';
+import { createSecurityGroupActivities } from './security-groups';
+import { createSetupLookupActivities } from './setup-lookup';
+import { createVpcActivities } from './vpc';
+
+export interface ActivityDeps {
+  aws: AwsClients;
+  /** Used only to read a setup's input back for teardown by setup id. */
+  temporal?: Client;
+}
+
+/** Every activity converts AWS SDK errors at its boundary, once, into a typed ApplicationFailure. */
+function withFailureConversion<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return withFailureConversion({
+    ...createVpcActivities(deps.aws),
+    ...createPeeringActivities(deps.aws),
+    ...createRouteActivities(deps.aws),
+    ...createSecurityGroupActivities(deps.aws),
+    ...createNetworkAclActivities(deps.aws),
+    ...createCleanupActivities(deps.aws),
+    ...createSetupLookupActivities(deps.temporal),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export { createAwsClients, type AwsClients, type CommandObserver } from './aws-clients';

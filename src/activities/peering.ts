@@ -1,0 +1,200 @@
+import {
+  AcceptVpcPeeringConnectionCommand,
+  CreateVpcPeeringConnectionCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  ModifyVpcPeeringConnectionOptionsCommand,
+  paginateDescribeVpcPeeringConnections,
+  type EC2Client,
+  type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import { NACL_RULES_TAG } from '../domain/tags';
+import type { ResourceRef } from '../domain/types';
+import type { AwsClients } from './aws-clients';
+import { activitySignal, collect, hasSetupTag, heartbeat, tagSpec } from './ec2-helpers';
+import { AwsErrors, FailureTypes, isNamed, nonRetryable, retryable } from './errors';
+import type { SideRole } from './vpc';
+
+/** States from which a peering never becomes active. */
+const DEAD_STATES = new Set(['failed', 'rejected', 'expired', 'deleted', 'deleting']);
+
+export interface PeeringEnd {
+  region: string;
+  vpcId: string;
+  roleArn?: string;
+  ownerId?: string;
+}
+
+export interface RequestPeeringInput {
+  setupId: string;
+  requester: PeeringEnd;
+  accepter: PeeringEnd;
+  tags: Record<string, string>;
+  /** The NACL rule numbers the setup will own, recorded on the peering for teardown. */
+  naclRules: string;
+}
+
+export interface PeeringState {
+  peeringConnectionId: string;
+  status: string;
+  message?: string;
+  requesterDnsResolution: boolean;
+  accepterDnsResolution: boolean;
+}
+
+export interface PeeringRef {
+  peeringConnectionId: string;
+  region: string;
+  roleArn?: string;
+}
+
+export interface DnsInput extends PeeringRef {
+  side: SideRole;
+}
+
+function toState(pcx: VpcPeeringConnection): PeeringState {
+  return {
+    peeringConnectionId: pcx.VpcPeeringConnectionId!,
+    status: pcx.Status?.Code ?? 'unknown',
+    ...(pcx.Status?.Message ? { message: pcx.Status.Message } : {}),
+    requesterDnsResolution: pcx.RequesterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc ?? false,
+    accepterDnsResolution: pcx.AccepterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc ?? false,
+  };
+}
+
+/** One Describe by id. AWS answers NotFound for an id it does not know yet; moto an empty list. */
+export async function describePeering(ec2: EC2Client, id: string): Promise<VpcPeeringConnection | undefined> {
+  try {
+    const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [id] }));
+    return out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === id);
+  } catch (err) {
+    if (isNamed(err, AwsErrors.PeeringNotFound)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Polls with the SDK's waiter machinery until `decide` says success or failure. Each poll
+ * heartbeats, so a lost worker is noticed and a cancelled run stops polling.
+ */
+async function waitForPeering(
+  ec2: EC2Client,
+  id: string,
+  maxWaitTime: number,
+  decide: (pcx: VpcPeeringConnection | undefined) => WaiterState,
+): Promise<VpcPeeringConnection | undefined> {
+  let last: VpcPeeringConnection | undefined;
+  const result = await createWaiter(
+    { client: ec2, minDelay: 1, maxDelay: 10, maxWaitTime, abortSignal: activitySignal() },
+    id,
+    async (client, pcxId) => {
+      last = await describePeering(client, pcxId);
+      heartbeat({ peeringConnectionId: pcxId, status: last?.Status?.Code ?? 'not visible' });
+      return { state: decide(last), reason: last };
+    },
+  );
+  if (result.state === WaiterState.ABORTED) throw retryable('Cancelled', `stopped waiting for ${id}`);
+  return last;
+}
+
+function deadFailure(pcx: VpcPeeringConnection): Error {
+  const code = pcx.Status?.Code ?? 'unknown';
+  return nonRetryable(FailureTypes.PeeringFailed, `peering ${pcx.VpcPeeringConnectionId} is ${code}: ${pcx.Status?.Message ?? 'no reason given'}`, { status: code });
+}
+
+export function createPeeringActivities(clients: AwsClients) {
+  /**
+   * Requests the peering from the requester region. CreateVpcPeeringConnection has no ClientToken,
+   * so a peering an earlier attempt made is found by its tag first.
+   */
+  async function requestPeering(input: RequestPeeringInput): Promise<{ peeringConnectionId: string; created: ResourceRef[] }> {
+    const ec2 = clients.ec2(input.requester.region, input.requester.roleArn);
+    const ofRequesterVpc = (
+      await collect(
+        paginateDescribeVpcPeeringConnections({ client: ec2 }, { Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [input.requester.vpcId] }] }),
+        (p) => p.VpcPeeringConnections,
+      )
+    ).filter((p) => p.RequesterVpcInfo?.VpcId === input.requester.vpcId);
+
+    const ours = ofRequesterVpc.find((p) => hasSetupTag(p.Tags, input.setupId) && !['deleted', 'deleting', 'rejected', 'expired'].includes(p.Status?.Code ?? ''));
+    const ref = (id: string): ResourceRef => ({ type: 'peering-connection', region: input.requester.region, id, peerRegion: input.accepter.region });
+    if (ours) {
+      if (ours.Status?.Code === 'failed') throw deadFailure(ours);
+      return { peeringConnectionId: ours.VpcPeeringConnectionId!, created: [ref(ours.VpcPeeringConnectionId!)] };
+    }
+    // AWS refuses a second live peering between the same VPCs; moto does not, so check here.
+    const duplicate = ofRequesterVpc.find(
+      (p) => p.AccepterVpcInfo?.VpcId === input.accepter.vpcId && !DEAD_STATES.has(p.Status?.Code ?? ''),
+    );
+    if (duplicate) {
+      throw nonRetryable(FailureTypes.PeeringAlreadyExists, `${input.requester.vpcId} and ${input.accepter.vpcId} are already peered by ${duplicate.VpcPeeringConnectionId} (${duplicate.Status?.Code})`);
+    }
+    const out = await ec2.send(
+      new CreateVpcPeeringConnectionCommand({
+        VpcId: input.requester.vpcId,
+        PeerVpcId: input.accepter.vpcId,
+        PeerRegion: input.accepter.region,
+        ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId ? { PeerOwnerId: input.accepter.ownerId } : {}),
+        TagSpecifications: tagSpec('vpc-peering-connection', { ...input.tags, [NACL_RULES_TAG]: input.naclRules }),
+      }),
+    );
+    const id = out.VpcPeeringConnection!.VpcPeeringConnectionId!;
+    return { peeringConnectionId: id, created: [ref(id)] };
+  }
+
+  /** Waits until the accepter region sees the request (eventual consistency), then accepts it there. */
+  async function acceptPeering(input: PeeringRef): Promise<PeeringState> {
+    const ec2 = clients.ec2(input.region, input.roleArn);
+    const pcx = await waitForPeering(ec2, input.peeringConnectionId, 300, (p) => {
+      if (!p) return WaiterState.RETRY;
+      return p.Status?.Code === 'initiating-request' ? WaiterState.RETRY : WaiterState.SUCCESS;
+    });
+    if (!pcx) {
+      throw retryable(FailureTypes.PeeringNotVisible, `${input.peeringConnectionId} is not yet visible in ${input.region}`);
+    }
+    const status = pcx.Status?.Code ?? '';
+    if (DEAD_STATES.has(status)) throw deadFailure(pcx);
+    if (status !== 'pending-acceptance') return toState(pcx); // accepted by an earlier attempt
+    try {
+      const out = await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: input.peeringConnectionId }));
+      return toState(out.VpcPeeringConnection ?? pcx);
+    } catch (err) {
+      // The accept of a lost response already moved it on; the next attempt will see that.
+      if (isNamed(err, AwsErrors.InvalidStateTransition)) {
+        const now = await describePeering(ec2, input.peeringConnectionId);
+        if (now && !DEAD_STATES.has(now.Status?.Code ?? '')) return toState(now);
+        if (now) throw deadFailure(now);
+      }
+      throw err;
+    }
+  }
+
+  /** Waits for `active`, passing through `provisioning`; a dead state is final. */
+  async function waitPeeringActive(input: PeeringRef): Promise<PeeringState> {
+    const ec2 = clients.ec2(input.region, input.roleArn);
+    const pcx = await waitForPeering(ec2, input.peeringConnectionId, 600, (p) => {
+      const code = p?.Status?.Code ?? '';
+      if (code === 'active') return WaiterState.SUCCESS;
+      return DEAD_STATES.has(code) ? WaiterState.FAILURE : WaiterState.RETRY;
+    });
+    if (pcx && DEAD_STATES.has(pcx.Status?.Code ?? '')) throw deadFailure(pcx);
+    if (pcx?.Status?.Code !== 'active') {
+      throw retryable(FailureTypes.PeeringNotVisible, `${input.peeringConnectionId} is ${pcx?.Status?.Code ?? 'not visible'} in ${input.region}, not active yet`);
+    }
+    return toState(pcx);
+  }
+
+  /** DNS options can only be set on an active peering, and each side's only in its own region. */
+  async function enablePeeringDns(input: DnsInput): Promise<void> {
+    const ec2 = clients.ec2(input.region, input.roleArn);
+    const options = { AllowDnsResolutionFromRemoteVpc: true };
+    await ec2.send(
+      new ModifyVpcPeeringConnectionOptionsCommand({
+        VpcPeeringConnectionId: input.peeringConnectionId,
+        ...(input.side === 'requester' ? { RequesterPeeringConnectionOptions: options } : { AccepterPeeringConnectionOptions: options }),
+      }),
+    );
+  }
+
+  return { requestPeering, acceptPeering, waitPeeringActive, enablePeeringDns };
+}

@@ -1,0 +1,55 @@
+import { CreateRouteCommand, paginateDescribeRouteTables, type EC2Client, type RouteTable } from '@aws-sdk/client-ec2';
+import type { ResourceRef } from '../domain/types';
+import type { AwsClients } from './aws-clients';
+import { collect } from './ec2-helpers';
+import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
+
+export interface EnsureRoutesInput {
+  region: string;
+  roleArn?: string;
+  routeTableIds: string[];
+  destinationCidrBlock: string;
+  peeringConnectionId: string;
+}
+
+async function describeTables(ec2: EC2Client, ids: string[]): Promise<RouteTable[]> {
+  return collect(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: ids }), (p) => p.RouteTables);
+}
+
+/** A route already in the table: ours when it targets our peering, a conflict otherwise. */
+function routeTo(table: RouteTable, cidr: string) {
+  return table.Routes?.find((r) => r.DestinationCidrBlock === cidr);
+}
+
+function conflict(table: RouteTable, cidr: string, pcx: string): Error {
+  const r = routeTo(table, cidr);
+  const target = r?.VpcPeeringConnectionId ?? r?.GatewayId ?? r?.NatGatewayId ?? r?.TransitGatewayId ?? r?.NetworkInterfaceId ?? 'another target';
+  return nonRetryable(FailureTypes.RouteConflict, `${table.RouteTableId} already routes ${cidr} to ${target}, not ${pcx}; it is left as it is`);
+}
+
+export function createRouteActivities(clients: AwsClients) {
+  /** Adds a route to the peer CIDR through the peering in each table; never replaces another route. */
+  async function ensureRoutes(input: EnsureRoutesInput): Promise<{ created: ResourceRef[] }> {
+    const ec2 = clients.ec2(input.region, input.roleArn);
+    const { destinationCidrBlock: cidr, peeringConnectionId: pcx } = input;
+    const tables = await describeTables(ec2, input.routeTableIds);
+    const created: ResourceRef[] = [];
+    for (const table of tables) {
+      const existing = routeTo(table, cidr);
+      if (existing && existing.VpcPeeringConnectionId !== pcx) throw conflict(table, cidr, pcx);
+      if (!existing) {
+        try {
+          await ec2.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: pcx }));
+        } catch (err) {
+          if (!isNamed(err, AwsErrors.RouteAlreadyExists)) throw err;
+          const [now] = await describeTables(ec2, [table.RouteTableId!]);
+          if (!now || routeTo(now, cidr)?.VpcPeeringConnectionId !== pcx) throw conflict(now ?? table, cidr, pcx);
+        }
+      }
+      created.push({ type: 'route', region: input.region, id: table.RouteTableId!, destinationCidrBlock: cidr, target: pcx });
+    }
+    return { created };
+  }
+
+  return { ensureRoutes };
+}

@@ -1,0 +1,72 @@
+import type { Client } from '@temporalio/client';
+import type { PeeringRequest, TeardownRequest } from '../domain/types';
+import { validatePeeringRequest } from '../domain/validate-peering';
+import { parseFlags, readJsonFile } from './args';
+import { startAndFollow } from './follow';
+import { UsageError } from './output';
+
+export interface CommandContext {
+  /** Connects on first use, so bad input is reported even when Temporal is unreachable. */
+  client: () => Promise<Client>;
+  namespace: string;
+  taskQueue: string;
+}
+
+function shortId(): string {
+  return Date.now().toString(36);
+}
+
+export function renderSetupProgress(p: Record<string, unknown>): string {
+  const completed = (p.completed as string[] | undefined) ?? [];
+  const created = (p.created as unknown[] | undefined) ?? [];
+  return `step ${p.step as string} (${completed.length}/8 done), ${created.length} resource(s) created`;
+}
+
+/** `setup --file request.json [--id ID] [--wait]` */
+export async function setupCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  if (!flags.file) throw new UsageError('setup needs --file request.json (see examples/abc-corp.json)');
+  const checked = validatePeeringRequest(readJsonFile(flags.file));
+  if (!checked.ok) throw new UsageError(`InvalidPeeringRequest: ${checked.error.field}: ${checked.error.reason}`);
+  const req: PeeringRequest = checked.value;
+  const describe = (s: PeeringRequest['requester']) => `${s.vpcId ?? s.cidrBlock} (${s.region})`;
+  return startAndFollow({
+    client: await ctx.client(),
+    namespace: ctx.namespace,
+    taskQueue: ctx.taskQueue,
+    workflowType: 'SetupInterRegionPeering',
+    workflowId: flags.id ?? `peering-${req.requester.region}-${req.accepter.region}-${shortId()}`,
+    args: [req],
+    summary: `Peer ${describe(req.requester)} ↔ ${describe(req.accepter)}`,
+    wait: flags.wait,
+    ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+    render: renderSetupProgress,
+  });
+}
+
+/** `teardown --setup-id ID | --file teardown.json | --peering pcx-… --requester-region R --accepter-region R` */
+export async function teardownCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, ['setup-id', 'peering', 'requester-region', 'accepter-region']);
+  const v = flags.values;
+  let request: TeardownRequest;
+  if (flags.file) request = readJsonFile(flags.file) as TeardownRequest;
+  else if (typeof v['setup-id'] === 'string') request = { setupWorkflowId: v['setup-id'] };
+  else if (typeof v.peering === 'string' && typeof v['requester-region'] === 'string' && typeof v['accepter-region'] === 'string') {
+    request = { peeringConnectionId: v.peering, requesterRegion: v['requester-region'], accepterRegion: v['accepter-region'] };
+  } else {
+    throw new UsageError('teardown needs --setup-id ID, --file teardown.json, or --peering pcx-… --requester-region R --accepter-region R');
+  }
+  const target = 'setupWorkflowId' in request ? request.setupWorkflowId : request.peeringConnectionId;
+  return startAndFollow({
+    client: await ctx.client(),
+    namespace: ctx.namespace,
+    taskQueue: ctx.taskQueue,
+    workflowType: 'TeardownInterRegionPeering',
+    workflowId: flags.id ?? `teardown-${target}-${shortId()}`,
+    args: [request],
+    summary: `Tear down ${target}`,
+    wait: flags.wait,
+    ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+    render: (p) => `${p.step as string}: ${((p.found as unknown[] | undefined) ?? []).length} resource(s) found`,
+  });
+}

@@ -1,0 +1,22 @@
+import { awaitResult } from './follow';
+import { printJson, UsageError, webUiLink } from './output';
+import type { CommandContext } from './peering-commands';
+import { renderSetupProgress } from './peering-commands';
+import { parseFlags } from './args';
+
+/** `status <workflowId> [--wait]`: the run's state, its progress, and its result once closed. */
+export async function statusCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  const workflowId = flags.positionals[0];
+  if (!workflowId) throw new UsageError('status needs a workflow id: status <workflowId>');
+  const handle = (await ctx.client()).workflow.getHandle(workflowId);
+  const info = await handle.describe();
+  const progress = await handle.query<Record<string, unknown>>('progress').catch(() => undefined);
+  console.error(`Web UI: ${webUiLink(ctx.namespace, workflowId)}`);
+  if (flags.wait && info.status.name === 'RUNNING') {
+    return awaitResult(handle, { namespace: ctx.namespace, render: renderSetupProgress });
+  }
+  const result = info.status.name === 'COMPLETED' ? await handle.result() : undefined;
+  printJson({ workflowId, type: info.type, status: info.status.name, startTime: info.startTime, closeTime: info.closeTime, progress, result });
+  return info.status.name === 'FAILED' || info.status.name === 'TERMINATED' || info.status.name === 'TIMED_OUT' ? 1 : 0;
+}

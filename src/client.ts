@@ -1,0 +1,51 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadTemporalSettings } from './config';
+import { EXIT, UsageError } from './cli/output';
+import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
+import { statusCommand } from './cli/status-command';
+
+type Command = (ctx: CommandContext, argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  setup: setupCommand,
+  teardown: teardownCommand,
+  status: statusCommand,
+};
+
+const USAGE = `usage: npm run client -- <command> [flags]
+  setup    --file request.json [--id ID] [--wait] [--json-out result.json]
+  teardown --setup-id ID | --file teardown.json | --peering pcx-… --requester-region R --accepter-region R [--wait]
+  status   <workflowId> [--wait]
+Exit codes: 0 success, 1 the run failed, 2 bad input.`;
+
+async function run(): Promise<number> {
+  const [name, ...argv] = process.argv.slice(2);
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(name && name !== 'help' && name !== '--help' ? `unknown command "${name}"\n${USAGE}` : USAGE);
+    return name && name !== 'help' && name !== '--help' ? EXIT.badInput : EXIT.ok;
+  }
+  const settings = loadTemporalSettings();
+  let connection: Connection | undefined;
+  const client = async () => {
+    connection ??= await Connection.connect(settings.connectionOptions);
+    return new Client({ connection, namespace: settings.namespace });
+  };
+  try {
+    return await command({ client, namespace: settings.namespace, taskQueue: settings.taskQueue }, argv);
+  } finally {
+    await connection?.close();
+  }
+}
+
+run().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exit(EXIT.badInput);
+    }
+    console.error(err);
+    process.exit(EXIT.failed);
+  },
+);

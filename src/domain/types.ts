@@ -1,0 +1,109 @@
+/**
+ * Public shapes of the workflows' inputs and results (see CONTRACT.md). Everything here is plain
+ * JSON so that `temporal workflow start --input-file` works.
+ */
+
+export type Protocol = 'tcp' | 'udp' | 'icmp';
+
+export interface AllowRule {
+  protocol: Protocol;
+  /** For icmp: the ICMP type, or -1 for all types. */
+  fromPort: number;
+  /** For icmp: the ICMP code, or -1 for all codes. */
+  toPort: number;
+  description?: string;
+  /** Narrows the source to a range inside one side's CIDR; the rule then applies on the other side. @default the peer's whole CIDR */
+  cidrBlock?: string;
+}
+
+export interface SubnetSpec {
+  cidrBlock: string;
+  availabilityZone: string;
+}
+
+export interface PeeringSide {
+  region: string;
+  /** Create a VPC with this CIDR. Exactly one of `cidrBlock` and `vpcId`. */
+  cidrBlock?: string;
+  /** Use this existing VPC; it is never deleted. */
+  vpcId?: string;
+  /** Name tag for a created VPC and a prefix for its other resources. */
+  name?: string;
+  /** @default every route table of the VPC */
+  routeTableIds?: string[];
+  /** Subnets to create in a new VPC. */
+  subnets?: SubnetSpec[];
+  /** Role to assume for a side in another account. */
+  roleArn?: string;
+}
+
+export interface PeeringRequest {
+  requester: PeeringSide;
+  accepter: PeeringSide;
+  allow: AllowRule[];
+  /** @default true */
+  dnsResolution?: boolean;
+  tags?: Record<string, string>;
+  /** @default "rollback" */
+  onFailure?: 'rollback' | 'keep';
+  /** @default 900 */
+  naclRuleBase?: number;
+}
+
+export type ResourceType = 'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry';
+
+export interface ResourceRef {
+  type: ResourceType;
+  region: string;
+  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id. */
+  id: string;
+  destinationCidrBlock?: string;
+  ruleNumber?: number;
+  egress?: boolean;
+  /** For a peering connection: the accepter region. */
+  peerRegion?: string;
+  /** For a route: the peering it points at; a route pointing elsewhere is never deleted. */
+  target?: string;
+}
+
+export interface SideResult {
+  region: string;
+  vpcId: string;
+  cidrBlock: string;
+  routeTableIds: string[];
+  securityGroupId: string;
+  networkAclIds: string[];
+}
+
+export interface PeeringResult {
+  peeringConnectionId: string;
+  status: 'active';
+  requester: SideResult;
+  accepter: SideResult;
+  created: ResourceRef[];
+}
+
+export interface SetupProgress {
+  step: string;
+  completed: string[];
+  created: ResourceRef[];
+}
+
+export type TeardownRequest =
+  | { setupWorkflowId: string }
+  | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+
+export interface TeardownResult {
+  deleted: ResourceRef[];
+  alreadyGone: ResourceRef[];
+}
+
+/** Where a setup's resources live and how they are recognised; derived from a setup or a peering. */
+export interface SetupLocator {
+  setupId?: string;
+  peeringConnectionId?: string;
+  requesterRegion: string;
+  accepterRegion: string;
+  requesterRoleArn?: string;
+  accepterRoleArn?: string;
+}

@@ -1,0 +1,2 @@
+export { SetupInterRegionPeering, progressQuery } from './setup-peering';
+export { TeardownInterRegionPeering } from './teardown-peering';

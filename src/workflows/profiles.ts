@@ -1,0 +1,28 @@
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+
+const NON_RETRYABLE = ['InvalidPeeringRequest', 'PeeringFailed', 'PeeringAlreadyExists', 'RouteConflict', 'NaclRuleConflict', 'NotCreatedBySetup', 'SetupNotFound'];
+
+/**
+ * A single EC2 call or a short read-check-write. Waiting for a cancelled activity to finish means a
+ * resource it was creating exists (and is found by its tag) before compensation looks for it.
+ */
+export const EC2_CALL = {
+  startToCloseTimeout: '2 minutes',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+} as const satisfies ActivityOptions;
+
+/** Polling AWS for a state change; heartbeats every poll so a lost worker is noticed quickly. */
+export const LONG_WAIT = {
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '45 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+} as const satisfies ActivityOptions;
+
+/** Deletes: bounded, so a stuck delete is reported rather than retried forever. */
+export const CLEANUP = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE },
+} as const satisfies ActivityOptions;
