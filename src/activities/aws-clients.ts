@@ -22,6 +22,8 @@ export interface AwsClientOptions {
   /** @default 3, the SDK's own default; Temporal's retry policy adds more on top. */
   maxAttempts?: number;
   observers?: CommandObserver[];
+  /** Extra SDK client settings (an endpoint, a request handler); the default is the SDK's own chain. */
+  clientConfig?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
 }
 
 interface SdkClient {
@@ -38,10 +40,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     if (!roleArn) return undefined;
     let stsClient = sts.get(region);
     if (!stsClient) {
-      stsClient = new STSClient({ region });
+      stsClient = new STSClient({ region, ...options.clientConfig });
       sts.set(region, stsClient);
     }
-    return fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: 'vpc-peering-dr' }, masterCredentials: stsClient.config.credentials, clientConfig: { region } });
+    return fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: 'vpc-peering-dr' }, masterCredentials: stsClient.config.credentials, clientConfig: { region, ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}) } });
   };
 
   const observe = <C extends SdkClient>(client: C, service: string, region: string): C => {
@@ -70,6 +72,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const common = (region: string, roleArn?: string) => ({
     region,
     maxAttempts: options.maxAttempts ?? 3,
+    ...options.clientConfig,
     ...(roleArn ? { credentials: credentialsFor(region, roleArn) } : {}),
   });
 

@@ -1,0 +1,74 @@
+/**
+ * An in-process worker on the run's real Temporal dev server, with AWS clients pointed at moto
+ * (directly, or through the fault proxy), plus direct EC2 clients for checking moto's state.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { createActivities, createAwsClients, type CommandObserver } from '../../src/activities';
+import { testEnv } from './env';
+
+export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  /** Every AWS operation the activities made, in order. */
+  calls: Array<{ service: string; region: string; operation: string }>;
+  shutdown(): Promise<void>;
+}
+
+export interface TestWorkerOptions {
+  /** Where the activities send AWS calls. @default moto itself */
+  endpoint?: string;
+  taskQueue?: string;
+  observers?: CommandObserver[];
+  /** SDK attempts per call. @default 3 */
+  maxAttempts?: number;
+}
+
+/** Starts a worker polling its own task queue; `shutdown()` drains it and closes connections. */
+export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
+  const env = testEnv();
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+  const calls: TestWorker['calls'] = [];
+  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection });
+  const aws = createAwsClients({
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    clientConfig: { endpoint: options.endpoint ?? env.motoUrl, credentials: CREDENTIALS },
+    observers: [(c) => calls.push(c), ...(options.observers ?? [])],
+  });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowsPath: path.resolve(__dirname, '../../src/workflows'),
+    activities: createActivities({ aws, temporal: client }),
+  });
+  const running = worker.run();
+  return {
+    client,
+    taskQueue,
+    worker,
+    calls,
+    async shutdown() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** A direct EC2 client on moto, for GIVEN setup and THEN checks; never through the proxy. */
+export function ec2(region: string): EC2Client {
+  return new EC2Client({ region, endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
