@@ -19,6 +19,8 @@ async function run() {
       taskQueue: settings.taskQueue,
       workflowsPath: require.resolve('./workflows'),
       activities: createActivities({ aws: createAwsClients(), temporal }),
+      // Cancellation reaches a polling activity only with a heartbeat; keep that prompt.
+      maxHeartbeatThrottleInterval: '5 seconds',
     });
     console.log(
       `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}` +

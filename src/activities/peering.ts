@@ -93,7 +93,8 @@ async function waitForPeering(
       return { state: decide(last), reason: last };
     },
   );
-  if (result.state === WaiterState.ABORTED) throw retryable('Cancelled', `stopped waiting for ${id}`);
+  // Rethrowing the signal's reason (a CancelledFailure) reports the activity as cancelled, not failed.
+  if (result.state === WaiterState.ABORTED) throw activitySignal()?.reason ?? retryable('Cancelled', `stopped waiting for ${id}`);
   return last;
 }
 
@@ -157,6 +158,7 @@ export function createPeeringActivities(clients: AwsClients) {
     if (status !== 'pending-acceptance') return toState(pcx); // accepted by an earlier attempt
     try {
       const out = await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: input.peeringConnectionId }));
+      if (DEAD_STATES.has(out.VpcPeeringConnection?.Status?.Code ?? '')) throw deadFailure(out.VpcPeeringConnection!);
       return toState(out.VpcPeeringConnection ?? pcx);
     } catch (err) {
       // The accept of a lost response already moved it on; the next attempt will see that.

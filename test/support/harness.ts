@@ -48,6 +48,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     taskQueue,
     workflowsPath: path.resolve(__dirname, '../../src/workflows'),
     activities: createActivities({ aws, temporal: client }),
+    maxHeartbeatThrottleInterval: '5 seconds',
   });
   const running = worker.run();
   return {
