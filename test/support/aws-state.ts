@@ -1,0 +1,75 @@
+/** Reads moto's state directly, for THEN checks: what a setup id left behind in a region. */
+import {
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import { SETUP_ID_TAG } from '../../src/domain/tags';
+import { ec2 } from './harness';
+
+const tagged = (tags: Tag[] | undefined, setupId: string) => tags?.some((t) => t.Key === SETUP_ID_TAG && t.Value === setupId) ?? false;
+
+export interface TaggedResources {
+  vpcs: string[];
+  subnets: string[];
+  securityGroups: string[];
+  /** Peerings not in a deleted/rejected state. */
+  livePeerings: string[];
+}
+
+/** Everything carrying the setup tag in a region. moto ignores some filters, so filter in code. */
+export async function taggedResources(region: string, setupId: string): Promise<TaggedResources> {
+  const client = ec2(region);
+  const [vpcs, subnets, groups, peerings] = await Promise.all([
+    client.send(new DescribeVpcsCommand({})),
+    client.send(new DescribeSubnetsCommand({})),
+    client.send(new DescribeSecurityGroupsCommand({})),
+    client.send(new DescribeVpcPeeringConnectionsCommand({})),
+  ]);
+  return {
+    vpcs: (vpcs.Vpcs ?? []).filter((v) => tagged(v.Tags, setupId)).map((v) => v.VpcId!),
+    subnets: (subnets.Subnets ?? []).filter((s) => tagged(s.Tags, setupId)).map((s) => s.SubnetId!),
+    securityGroups: (groups.SecurityGroups ?? []).filter((g) => tagged(g.Tags, setupId)).map((g) => g.GroupId!),
+    livePeerings: (peerings.VpcPeeringConnections ?? [])
+      .filter((p) => tagged(p.Tags, setupId) && !['deleted', 'rejected', 'deleting'].includes(p.Status?.Code ?? ''))
+      .map((p) => p.VpcPeeringConnectionId!),
+  };
+}
+
+export function countTagged(r: TaggedResources): number {
+  return r.vpcs.length + r.subnets.length + r.securityGroups.length + r.livePeerings.length;
+}
+
+/** Routes that point at any of the given peerings, across every table in the region. */
+export async function routesVia(region: string, peeringIds: string[]): Promise<string[]> {
+  const out = await ec2(region).send(new DescribeRouteTablesCommand({}));
+  return (out.RouteTables ?? []).flatMap((t) =>
+    (t.Routes ?? []).filter((r) => r.VpcPeeringConnectionId && peeringIds.includes(r.VpcPeeringConnectionId)).map((r) => `${t.RouteTableId} ${r.DestinationCidrBlock}`),
+  );
+}
+
+/** A VPC's route tables, NACLs and security groups as comparable text, to prove "left as before". */
+export async function vpcSnapshot(region: string, vpcId: string): Promise<string> {
+  const client = ec2(region);
+  const filter = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
+  const [tables, acls, groups] = await Promise.all([
+    client.send(new DescribeRouteTablesCommand(filter)),
+    client.send(new DescribeNetworkAclsCommand(filter)),
+    client.send(new DescribeSecurityGroupsCommand(filter)),
+  ]);
+  return JSON.stringify({
+    tables: (tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).map((t) => ({
+      id: t.RouteTableId,
+      routes: (t.Routes ?? []).map((r) => `${r.DestinationCidrBlock}->${r.GatewayId ?? r.VpcPeeringConnectionId ?? r.NatGatewayId ?? '?'}`).sort(),
+    })).sort((a, b) => a.id!.localeCompare(b.id!)),
+    acls: (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).map((a) => ({
+      id: a.NetworkAclId,
+      entries: (a.Entries ?? []).map((e) => `${e.Egress ? 'out' : 'in'}:${e.RuleNumber}:${e.Protocol}:${e.CidrBlock}:${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}:${e.RuleAction}`).sort(),
+    })).sort((a, b) => a.id!.localeCompare(b.id!)),
+    groups: (groups.SecurityGroups ?? []).filter((g) => g.VpcId === vpcId).map((g) => g.GroupId).sort(),
+  }, null, 1);
+}
