@@ -90,7 +90,7 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
       const out = await ec2(side.region).send(new DescribeSecurityGroupsCommand({ GroupIds: [side.securityGroupId] }));
       const group = out.SecurityGroups?.[0];
       expect(group?.GroupName).toBe(`peering-${result.peeringConnectionId}`);
-      const flat = (perms: typeof group.IpPermissions) =>
+      const flat = (perms: NonNullable<typeof group>['IpPermissions']) =>
         (perms ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `${p.IpProtocol}:${p.FromPort}-${p.ToPort}:${r.CidrIp}`)).sort();
       expect(flat(group?.IpPermissions)).toEqual([`tcp:443-443:${peerCidr}`, `tcp:5432-5432:${peerCidr}`]);
       expect(flat(group?.IpPermissionsEgress)).toEqual([`tcp:443-443:${peerCidr}`, `tcp:5432-5432:${peerCidr}`]);

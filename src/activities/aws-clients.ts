@@ -32,6 +32,34 @@ interface SdkClient {
 
 type Middleware = (next: (args: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (args: unknown) => Promise<unknown>;
 
+const THROTTLING = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException)$/;
+const READ_ONLY = /^(Describe|Get|List)/;
+
+/**
+ * EC2 creates have no ClientToken, so the SDK's own retry of a create whose response was lost (or
+ * that answered 5xx after doing the work) makes a duplicate. For mutating EC2 calls this turns such
+ * errors into one the SDK does not retry; the activity's retry then finds its earlier work by tag
+ * first. Throttling is still retried by the SDK: AWS refused before doing anything.
+ */
+function noBlindRetriesOfWrites(client: SdkClient): void {
+  (client.middlewareStack as { add(mw: Middleware, opts: { step: 'deserialize'; name: string }): void }).add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+        const operation = (context.commandName ?? '').replace(/Command$/, '');
+        const ambiguous = e.$metadata?.httpStatusCode === undefined || e.$metadata.httpStatusCode >= 500;
+        if (READ_ONLY.test(operation) || THROTTLING.test(e.name) || !ambiguous) throw err;
+        const lost = new Error(`${operation} may or may not have taken effect: ${e.message}`, { cause: err });
+        lost.name = e.$metadata?.httpStatusCode ? e.name : 'ResponseLost';
+        throw Object.assign(lost, { $metadata: { ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}) } });
+      }
+    },
+    { step: 'deserialize', name: 'noBlindRetriesOfWrites' },
+  );
+}
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, unknown>();
   const sts = new Map<string, STSClient>();
@@ -77,7 +105,12 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   });
 
   return {
-    ec2: (region, roleArn) => get('ec2', region, roleArn, () => new EC2Client(common(region, roleArn))),
+    ec2: (region, roleArn) =>
+      get('ec2', region, roleArn, () => {
+        const client = new EC2Client(common(region, roleArn));
+        noBlindRetriesOfWrites(client);
+        return client;
+      }),
     rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(common(region, roleArn))),
     // Route 53 is global; its API lives in us-east-1.
     route53: (roleArn) => get('route53', 'us-east-1', roleArn, () => new Route53Client(common('us-east-1', roleArn))),
