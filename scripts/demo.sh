@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: bring the local stack up, set up the ABC Corp peering
+# (us-east-1 <-> eu-west-1) against moto, then show the result and where to see it in the Web UI.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$ROOT"
+
+RESULT_FILE=".data/demo-result.json"
+WEB_UI="http://127.0.0.1:8233"
+
+# The client talks to the stack's server, not whatever the shell points at.
+export TEMPORAL_ADDRESS="127.0.0.1:7233" TEMPORAL_NAMESPACE=default
+
+json_get() { node -e "$1" "$RESULT_FILE"; }
+
+# The client prints the full result itself; end with a short summary and the link.
+show_result() {
+  [[ -s "$RESULT_FILE" ]] || die "the client wrote no result to $RESULT_FILE"
+  echo
+  info "result (full JSON in $RESULT_FILE)"
+  json_get '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const [key, value] of Object.entries(r.result ?? r)) {
+      if (value === null || typeof value !== "object") console.log(`  ${key}: ${value}`);
+      else if (value.region && value.vpcId) console.log(`  ${key}: ${value.vpcId} in ${value.region}`);
+      else if (Array.isArray(value)) console.log(`  ${key}: ${value.length} item(s)`);
+    }'
+  local workflow_id
+  workflow_id="$(json_get '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    process.stdout.write(encodeURIComponent(r.workflowId ?? r.workflow?.workflowId ?? ""));')"
+  echo
+  echo "Web UI: $WEB_UI/namespaces/default/workflows${workflow_id:+/$workflow_id}"
+}
+
+bash scripts/stack.sh up
+mkdir -p .data
+rm -f "$RESULT_FILE"
+echo
+info "setting up the ABC Corp example: us-east-1 <-> eu-west-1 (examples/abc-corp.json)"
+# --- the demo run itself ---
+npm run --silent client -- setup --file examples/abc-corp.json --wait --json-out "$RESULT_FILE"
+show_result

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# The local stack: Temporal dev server, moto and one worker, in the background, tracked by pid
+# files under .data/pids and logs under .data/logs.
+#   bash scripts/stack.sh up|down|status
+# STACK_AWS=real: leave the AWS environment alone and do not start moto.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$ROOT"
+
+TEMPORAL_PORT=7233
+TEMPORAL_UI_PORT=8233
+MOTO_PORT=5000
+TEMPORAL_ADDRESS_LOCAL="127.0.0.1:$TEMPORAL_PORT"
+TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
+MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+
+SERVICES=(temporal moto worker)
+
+# What /proc/<pid>/cmdline must contain for a pid file to count as ours.
+cmd_pattern() {
+  case "$1" in
+    temporal) echo "server start-dev" ;;
+    moto) echo "moto_server" ;;
+    worker) echo "run worker" ;;
+  esac
+}
+
+timeout_for() {
+  case "$1" in
+    temporal) echo 60 ;;
+    moto) echo 30 ;;
+    worker) echo 60 ;;
+  esac
+}
+
+aws_mode_real() { [[ "${STACK_AWS:-}" == real ]]; }
+
+wanted() {
+  case "$1" in
+    moto) ! aws_mode_real ;;
+    worker) [[ -f src/worker.ts ]] ;;
+    *) true ;;
+  esac
+}
+
+# --- readiness -------------------------------------------------------------------------------
+
+temporal_ready() {
+  "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS_LOCAL" \
+    --disable-config-env --disable-config-file --command-timeout 3s 2>/dev/null | grep -q SERVING &&
+    http_ok "$TEMPORAL_UI_URL/"
+}
+
+moto_ready() { http_ok "$MOTO_URL/moto-api/"; }
+
+worker_ready() { grep -q "Worker ready" "$(log_file worker)" 2>/dev/null; }
+
+# --- start -----------------------------------------------------------------------------------
+
+running_pid() {
+  local pid
+  pid="$(read_pid "$1")" || return 1
+  pid_matches "$pid" "$(cmd_pattern "$1")" && echo "$pid"
+}
+
+require_free_port() {
+  local name="$1" port="$2"
+  if port_open "$port"; then
+    local owner
+    owner="$(port_owner "$port")"
+    die "port $port (for $name) is already taken by something stack.sh did not start${owner:+: $owner}. Stop it, or stop the stack that owns it."
+  fi
+}
+
+# Runs "$@" in its own session so `down` can kill the whole process group (npm -> ts-node -> node).
+launch() {
+  local name="$1"
+  shift
+  local log
+  log="$(log_file "$name")"
+  [[ -f "$log" ]] && mv -f "$log" "$log.prev"
+  printf '=== %s started %s: %s\n' "$name" "$(date -Is)" "$*" >"$log"
+  setsid "$@" </dev/null >>"$log" 2>&1 &
+  echo $! >"$(pid_file "$name")"
+}
+
+start_temporal() {
+  require_free_port temporal "$TEMPORAL_PORT"
+  require_free_port "temporal web UI" "$TEMPORAL_UI_PORT"
+  local args=(server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT"
+    --db-filename "$DATA_DIR/temporal.db" --namespace default --log-level warn)
+  local sa
+  for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa=Keyword"); done
+  launch temporal "$TEMPORAL_BIN" "${args[@]}"
+}
+
+start_moto() {
+  require_free_port moto "$MOTO_PORT"
+  launch moto "$(moto_bin)" -H 127.0.0.1 -p "$MOTO_PORT"
+}
+
+start_worker() {
+  (
+    # The local stack talks to the local server, whatever Temporal Cloud settings the shell has.
+    unset TEMPORAL_API_KEY TEMPORAL_PROFILE "${!TEMPORAL_TLS@}"
+    export TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS_LOCAL" TEMPORAL_NAMESPACE=default
+    if ! aws_mode_real; then
+      # Every AWS call goes to moto; per-service endpoints or a session token would leak past it.
+      unset AWS_PROFILE AWS_SESSION_TOKEN "${!AWS_ENDPOINT_URL_@}"
+      export AWS_ENDPOINT_URL="$MOTO_URL" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+    fi
+    launch worker npm run --silent worker
+  )
+}
+
+ensure_up() {
+  local name="$1" pid started=$SECONDS
+  if pid="$(running_pid "$name")"; then
+    info "$name already running (pid $pid)"
+  else
+    rm -f "$(pid_file "$name")"
+    info "starting $name"
+    "start_$name"
+    pid="$(read_pid "$name")"
+  fi
+  local rc=0
+  wait_until "$(timeout_for "$name")" "$pid" "${name}_ready" || rc=$?
+  case "$rc" in
+    0) ok "$name ready (pid $pid, $((SECONDS - started)) s)" ;;
+    2)
+      show_log_tail "$name"
+      rm -f "$(pid_file "$name")"
+      die "$name exited during startup; log: $(log_file "$name")"
+      ;;
+    *)
+      show_log_tail "$name"
+      die "$name did not become ready within $(timeout_for "$name") s (pid $pid still running; 'bash scripts/stack.sh down' stops it); log: $(log_file "$name")"
+      ;;
+  esac
+}
+
+cmd_up() {
+  bash "$ROOT/scripts/ensure-tools.sh"
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  local name
+  for name in "${SERVICES[@]}"; do
+    if wanted "$name"; then
+      ensure_up "$name"
+    elif [[ "$name" == worker ]]; then
+      warn "src/worker.ts does not exist yet; not starting a worker"
+    fi
+  done
+  echo
+  echo "Temporal gRPC  $TEMPORAL_ADDRESS_LOCAL"
+  echo "Web UI         $TEMPORAL_UI_URL"
+  if aws_mode_real; then
+    echo "AWS            real (STACK_AWS=real; your own credentials and endpoints)"
+  else
+    echo "moto           $MOTO_URL"
+  fi
+  echo "logs           .data/logs/   stop with: npm run stack:down"
+}
+
+# --- stop ------------------------------------------------------------------------------------
+
+group_alive() { kill -0 -- "-$1" 2>/dev/null; }
+
+stop_service() {
+  local name="$1" pid
+  local f
+  f="$(pid_file "$name")"
+  if ! pid="$(read_pid "$name")"; then
+    echo "$name: not running"
+    rm -f "$f"
+    return
+  fi
+  # pgid == pid because launch() used setsid; a live group keeps its pgid from being reused.
+  if pid_matches "$pid" "$(cmd_pattern "$name")" || group_alive "$pid"; then
+    info "stopping $name (pid $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 10))
+    while { group_alive "$pid" || pid_alive "$pid"; } && ((SECONDS < deadline)); do sleep 0.2; done
+    if group_alive "$pid" || pid_alive "$pid"; then
+      warn "$name did not exit within 10 s; sending KILL"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+  else
+    echo "$name: stale pid file (pid $pid is gone or not ours); removing it"
+  fi
+  rm -f "$f"
+}
+
+cmd_down() {
+  local i
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[i]}"; done
+}
+
+# --- status ----------------------------------------------------------------------------------
+
+cmd_status() {
+  local name pid state
+  for name in "${SERVICES[@]}"; do
+    if pid="$(running_pid "$name")"; then
+      if "${name}_ready"; then state="running, ready (pid $pid)"; else state="running, not ready (pid $pid)"; fi
+    elif [[ -f "$(pid_file "$name")" ]]; then
+      state="stopped (stale pid file)"
+    else
+      state="stopped"
+    fi
+    printf '%-9s %s\n' "$name" "$state"
+  done
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *)
+    echo "usage: bash scripts/stack.sh up|down|status" >&2
+    exit 2
+    ;;
+esac
