@@ -51,7 +51,8 @@ function noBlindRetriesOfWrites(client: SdkClient): void {
         const operation = (context.commandName ?? '').replace(/Command$/, '');
         const ambiguous = e.$metadata?.httpStatusCode === undefined || e.$metadata.httpStatusCode >= 500;
         if (READ_ONLY.test(operation) || THROTTLING.test(e.name) || !ambiguous) throw err;
-        const lost = new Error(`${operation} may or may not have taken effect: ${e.message}`, { cause: err });
+        // No `cause`: the SDK looks through it and would retry a transient cause after all.
+        const lost = new Error(`${operation} may or may not have taken effect: ${e.name}: ${e.message}`);
         lost.name = e.$metadata?.httpStatusCode ? e.name : 'ResponseLost';
         throw Object.assign(lost, { $metadata: { ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}) } });
       }
