@@ -23,7 +23,7 @@ import { NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/tags';
 import type { ResourceRef, SetupLocator } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, collect, hasSetupTag, heartbeat, setupFilter, tagValue } from './ec2-helpers';
-import { errorName, FailureTypes, isNotFound, nonRetryable, retryable, toApplicationFailure } from './errors';
+import { AwsErrors, errorName, FailureTypes, isNamed, isNotFound, nonRetryable, retryable, toApplicationFailure } from './errors';
 import { describeVpcAcls, findEntry } from './network-acls';
 import { describePeering } from './peering';
 
@@ -170,9 +170,19 @@ export function createCleanupActivities(clients: AwsClients) {
       case 'peering-connection': {
         const pcx = await describePeering(ec2, ref.id);
         if (!pcx || !LIVE(pcx) || pcx.Status?.Code === 'deleting') return false;
+        if (pcx.Status?.Code === 'failed') {
+          // AWS removes a failed peering by itself and may refuse the delete; try, but do not wait.
+          return ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: ref.id })).then(
+            () => true,
+            (err: unknown) => {
+              if (isNamed(err, AwsErrors.InvalidStateTransition) || isNamed(err, 'OperationNotPermitted')) return false;
+              throw err;
+            },
+          );
+        }
         await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: ref.id }));
         await waitUntilVpcPeeringConnectionDeleted(
-          { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 60, abortSignal: activitySignal() },
+          { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 30, abortSignal: activitySignal() },
           { VpcPeeringConnectionIds: [ref.id] },
         ).catch(() => undefined); // AWS finishes the delete on its own; VPC deletes retry on DependencyViolation
         return true;

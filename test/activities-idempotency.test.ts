@@ -1,0 +1,114 @@
+/**
+ * Each mutating activity run twice with the same input, as Temporal does after a response was lost
+ * on the wire: the second run finds the first one's work and creates nothing more.
+ */
+import { DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { createActivities, createAwsClients } from '../src/activities';
+import { naclPlan, securityGroupPlan } from '../src/domain/rules-plan';
+import { setupTags } from '../src/domain/tags';
+import type { AllowRule } from '../src/domain/types';
+import { taggedResources } from './support/aws-state';
+import { testEnv } from './support/env';
+import { CREDENTIALS, ec2, uniqueId } from './support/harness';
+
+const ALLOW: AllowRule[] = [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }, { protocol: 'udp', fromPort: 53, toPort: 53 }];
+const calls: string[] = [];
+const acts = createActivities({
+  aws: createAwsClients({ clientConfig: { endpoint: testEnv().motoUrl, credentials: CREDENTIALS }, observers: [(c) => calls.push(c.operation)] }),
+});
+const mutations = () => calls.filter((op) => !/^(Describe|Get|List)/.test(op));
+
+/** Runs `fn` twice; returns both results and the mutating calls of the second run. */
+async function twice<T>(fn: () => Promise<T>): Promise<{ first: T; second: T; secondMutations: string[] }> {
+  const first = await fn();
+  calls.length = 0;
+  const second = await fn();
+  return { first, second, secondMutations: mutations() };
+}
+
+const setupId = uniqueId('idem');
+const tags = setupTags(setupId, { Project: 'idempotency' });
+const east = 'us-east-1';
+const west = 'eu-west-1';
+let eastVpc: { vpcId: string; routeTableIds: string[] };
+let westVpc: { vpcId: string };
+let pcx: string;
+
+describe('GIVEN each mutating activity called twice with identical input', () => {
+  test('ensureVpc: one VPC and one subnet per side', async () => {
+    const input = { side: 'requester' as const, region: east, setupId, cidrBlock: '10.40.0.0/16', tags, subnets: [{ cidrBlock: '10.40.1.0/24', availabilityZone: 'us-east-1a' }] };
+    const { first, second, secondMutations } = await twice(() => acts.ensureVpc(input));
+    expect(second.vpc.vpcId).toBe(first.vpc.vpcId);
+    expect(secondMutations).toEqual([]);
+    const left = await taggedResources(east, setupId);
+    expect({ vpcs: left.vpcs.length, subnets: left.subnets.length }).toEqual({ vpcs: 1, subnets: 1 });
+    eastVpc = first.vpc;
+    westVpc = (await acts.ensureVpc({ side: 'accepter', region: west, setupId, cidrBlock: '10.41.0.0/16', tags })).vpc;
+  });
+
+  test('requestPeering: one peering connection', async () => {
+    const input = { setupId, requester: { region: east, vpcId: eastVpc.vpcId }, accepter: { region: west, vpcId: westVpc.vpcId }, tags, naclRules: '900-903' };
+    const { first, second, secondMutations } = await twice(() => acts.requestPeering(input));
+    expect(second.peeringConnectionId).toBe(first.peeringConnectionId);
+    expect(secondMutations).toEqual([]);
+    expect((await taggedResources(east, setupId)).livePeerings).toEqual([first.peeringConnectionId]);
+    pcx = first.peeringConnectionId;
+  });
+
+  test('acceptPeering: accepted once, the second call sees it accepted', async () => {
+    const { first, second, secondMutations } = await twice(() => acts.acceptPeering({ peeringConnectionId: pcx, region: west }));
+    expect(first.status).toBe('active');
+    expect(second.status).toBe('active');
+    expect(secondMutations).toEqual([]);
+  });
+
+  test('ensureRoutes: one route per table, through the peering', async () => {
+    const input = { region: east, routeTableIds: eastVpc.routeTableIds, destinationCidrBlock: '10.41.0.0/16', peeringConnectionId: pcx };
+    const { second, secondMutations } = await twice(() => acts.ensureRoutes(input));
+    expect(secondMutations).toEqual([]);
+    expect(second.created).toHaveLength(eastVpc.routeTableIds.length);
+    const tables = await ec2(east).send(new DescribeRouteTablesCommand({ RouteTableIds: eastVpc.routeTableIds }));
+    for (const t of tables.RouteTables ?? []) expect(t.Routes?.filter((r) => r.DestinationCidrBlock === '10.41.0.0/16')).toHaveLength(1);
+  });
+
+  test('ensurePeeringSecurityGroup: one group with each rule once', async () => {
+    const input = { region: east, vpcId: eastVpc.vpcId, peeringConnectionId: pcx, tags, plan: securityGroupPlan('10.40.0.0/16', '10.41.0.0/16', ALLOW) };
+    const { first, second, secondMutations } = await twice(() => acts.ensurePeeringSecurityGroup(input));
+    expect(second.securityGroupId).toBe(first.securityGroupId);
+    expect(secondMutations).toEqual([]);
+    const groups = await ec2(east).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`peering-${pcx}`] }] }));
+    const mine = (groups.SecurityGroups ?? []).filter((g) => g.VpcId === eastVpc.vpcId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.IpPermissions?.flatMap((p) => p.IpRanges ?? [])).toHaveLength(2);
+  });
+
+  test('ensureNaclEntries: each entry once; a second call creates none', async () => {
+    const entries = naclPlan('10.40.0.0/16', '10.41.0.0/16', ALLOW, 900);
+    const { second, secondMutations } = await twice(() => acts.ensureNaclEntries({ region: east, vpcId: eastVpc.vpcId, entries }));
+    expect(secondMutations).toEqual([]);
+    expect(second.created).toHaveLength(entries.length * second.networkAclIds.length);
+    const acls = await ec2(east).send(new DescribeNetworkAclsCommand({ NetworkAclIds: second.networkAclIds }));
+    const ours = (acls.NetworkAcls ?? []).flatMap((a) => (a.Entries ?? []).filter((e) => e.RuleNumber! >= 900 && e.RuleNumber! < 1000));
+    expect(ours).toHaveLength(entries.length * second.networkAclIds.length);
+  });
+
+  test('deleteResources: the second run deletes nothing and reports everything already gone', async () => {
+    const inventory = await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west });
+    expect(inventory.refs.length).toBeGreaterThan(0);
+    const byRegion = (region: string) => inventory.refs.filter((r) => r.region === region);
+    const run = async () => ({
+      east: await acts.deleteResources({ region: east, refs: byRegion(east) }),
+      west: await acts.deleteResources({ region: west, refs: byRegion(west) }),
+    });
+    const { first, second, secondMutations } = await twice(run);
+    expect(first.east.failed).toEqual([]);
+    expect(first.west.failed).toEqual([]);
+    expect(first.east.deleted.length + first.west.deleted.length).toBe(inventory.refs.length);
+    expect(second.east.deleted).toEqual([]);
+    expect(second.west.deleted).toEqual([]);
+    // Deletes of groups, subnets and VPCs are tried and answer NotFound (cheaper than a look first).
+    expect(second.east.alreadyGone.length + second.west.alreadyGone.length).toBe(inventory.refs.length);
+    expect(new Set(secondMutations)).toEqual(new Set(['DeleteSecurityGroup', 'DeleteSubnet', 'DeleteVpc']));
+    expect(await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west })).toMatchObject({ refs: [] });
+  });
+});
