@@ -14,6 +14,10 @@ export const AwsErrors = {
   RequestLimitExceeded: 'RequestLimitExceeded',
   PeeringNotFound: 'InvalidVpcPeeringConnectionID.NotFound',
   InvalidStateTransition: 'InvalidStateTransition',
+  NoSuchHostedZone: 'NoSuchHostedZone',
+  InvalidChangeBatch: 'InvalidChangeBatch',
+  DBInstanceNotFound: 'DBInstanceNotFoundFault',
+  InvalidDBInstanceState: 'InvalidDBInstanceStateFault',
 } as const;
 
 /** Stable `type`s of the failures this project raises itself. */
@@ -27,6 +31,9 @@ export const FailureTypes = {
   NotCreatedBySetup: 'NotCreatedBySetup',
   SetupNotFound: 'SetupNotFound',
   DeleteIncomplete: 'DeleteIncomplete',
+  InvalidFailoverRequest: 'InvalidFailoverRequest',
+  ReplicaNotFound: 'ReplicaNotFound',
+  DrillRecordInUse: 'DrillRecordInUse',
 } as const;
 
 const RETRYABLE_NAMES = new Set<string>([
@@ -77,7 +84,7 @@ export function toApplicationFailure(err: unknown): unknown {
   }
   return ApplicationFailure.create({
     type: aws.name,
-    message: `${aws.name}: ${aws.message}`,
+    message: aws.message,
     nonRetryable: !isRetryable(aws),
     cause: err,
   });

@@ -1,0 +1,73 @@
+/**
+ * Records SetupInterRegionPeering and TeardownInterRegionPeering histories from the real dev server
+ * into test/histories/, for test/replay.test.ts. Run by hand after a deliberate workflow change:
+ *   npx ts-node --transpile-only test/record/setup-histories.ts
+ * It starts its own dev server and moto, and never runs during npm test.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PeeringRequest } from '../../src/domain/types';
+import { writeTestEnv } from '../support/env';
+import { startFaultProxy } from '../support/fault-proxy';
+import { startTestWorker } from '../support/harness';
+import { startMoto, startTemporalDevServer } from '../support/stack';
+
+const OUT = path.resolve(__dirname, '../histories');
+const REQUEST = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/abc-corp.json'), 'utf8')) as PeeringRequest;
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-'));
+  const temporal = await startTemporalDevServer({ dbFile: path.join(tmp, 'temporal.db') });
+  const moto = await startMoto({});
+  process.env.TEST_ENV_FILE = path.join(tmp, 'env.json');
+  writeTestEnv({
+    ownerPid: process.pid, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, motoUrl: moto.url, temporalBin: temporal.bin,
+    temporalPid: temporal.pid, motoPid: moto.pid, dbFile: temporal.dbFile, temporalPort: temporal.port, temporalUiPort: temporal.uiPort,
+    temporalLogFile: temporal.logFile, motoPort: moto.port, motoBin: null, motoLogFile: moto.logFile, tmpDir: tmp, extraProcesses: [],
+  });
+  const proxy = await startFaultProxy({ target: moto.url });
+  const w = await startTestWorker({ endpoint: proxy.url });
+  const save = async (name: string, workflowId: string) => {
+    const history = await w.client.workflow.getHandle(workflowId).fetchHistory();
+    fs.writeFileSync(path.join(OUT, `${name}.json`), `${JSON.stringify({ workflowId, history })}\n`);
+    console.log(`recorded ${name} (${history.events?.length} events)`);
+  };
+  const run = (type: string, workflowId: string, arg: unknown) =>
+    w.client.workflow.execute(type, { taskQueue: w.taskQueue, workflowId, args: [arg] }).catch((err: unknown) => {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+    });
+  try {
+    await run('SetupInterRegionPeering', 'setup-happy', REQUEST);
+    await save('setup-happy', 'setup-happy');
+    await run('TeardownInterRegionPeering', 'teardown-happy', { setupWorkflowId: 'setup-happy' });
+    await save('teardown-happy', 'teardown-happy');
+
+    proxy.setRules([{ action: 'CreateRoute', region: 'eu-west-1', kind: 'error', status: 403, code: 'UnauthorizedOperation' }]);
+    await run('SetupInterRegionPeering', 'setup-rollback', REQUEST);
+    await save('setup-rollback', 'setup-rollback');
+
+    proxy.setRules([{ kind: 'peering-provisioning', seconds: 60 }]);
+    const handle = await w.client.workflow.start('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: 'setup-cancelled', args: [REQUEST] });
+    await new Promise((r) => setTimeout(r, 4000));
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    await save('setup-cancelled', 'setup-cancelled');
+    proxy.clearRules();
+
+    await run('SetupInterRegionPeering', 'setup-invalid', { ...REQUEST, allow: [] });
+    await save('setup-invalid', 'setup-invalid');
+  } finally {
+    await w.shutdown();
+    await proxy.close();
+    await moto.stop();
+    await temporal.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
