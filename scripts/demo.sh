@@ -39,5 +39,7 @@ rm -f "$RESULT_FILE"
 echo
 info "setting up the ABC Corp example: us-east-1 <-> eu-west-1 (examples/abc-corp.json)"
 # --- the demo run itself ---
-npm run --silent client -- setup --file examples/abc-corp.json --wait --json-out "$RESULT_FILE"
+# A fixed id: the setup's tag is its workflow id, so running the demo again finds and reuses
+# everything the last run made (no new VPCs), and examples/drill.json can refer to it.
+npm run --silent client -- setup --file examples/abc-corp.json --id abc-corp-peering --wait --json-out "$RESULT_FILE"
 show_result
