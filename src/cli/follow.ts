@@ -1,7 +1,38 @@
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { writeFileSync } from 'node:fs';
+import {
+  color,
+  DefaultRenderer,
+  Listr,
+  ListrLogger,
+  ListrLogLevels,
+  PRESET_TIMER,
+  ProcessOutput,
+  SimpleRenderer,
+  type ListrDefaultRendererLogLevels,
+  type ListrTask,
+  type ListrTaskWrapper,
+} from 'listr2';
 import { EXIT, printJson, webUiLink } from './output';
+
+/** Where a run is, read from its `progress` query. */
+export interface RunProgress {
+  step: string;
+  /** Resources made (or found, for a teardown) so far. */
+  resources: number;
+  /** One more line for the current step, e.g. what a rollback is doing. */
+  detail?: string;
+}
+
+/** How the CLI shows one workflow type while it runs and once it ends. */
+export interface ProgressView {
+  /** The workflow's steps in order, as its `progress` query names them. */
+  steps: readonly string[];
+  read(progress: Record<string, unknown>): RunProgress;
+  /** The result in a line or two, printed before the JSON. */
+  summarize(result: unknown): string;
+}
 
 export interface StartSpec {
   client: Client;
@@ -10,36 +41,31 @@ export interface StartSpec {
   workflowType: string;
   workflowId: string;
   args: unknown[];
+  /** The run's `staticSummary` in the Web UI. */
   summary: string;
   wait: boolean;
   jsonOut?: string;
-  /** One line describing the run's progress query answer. */
+  /** Step-by-step progress with --wait. */
+  view?: ProgressView;
+  /** Without a view: one line describing the progress query's answer. */
   render?: (progress: Record<string, unknown>) => string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function elapsed(start: number): string {
-  const s = Math.round((Date.now() - start) / 1000);
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+export interface FollowOptions {
+  namespace: string;
+  /** Shown in the progress header and the summary line. @default "Run" */
+  workflowType?: string;
+  jsonOut?: string;
+  view?: ProgressView;
+  render?: StartSpec['render'];
 }
 
-/** Prints a line each time the progress query's answer changes, until the run ends. */
-async function followProgress(handle: WorkflowHandle, render: NonNullable<StartSpec['render']>, done: () => boolean): Promise<void> {
-  const start = Date.now();
-  let last = '';
-  while (!done()) {
-    try {
-      const line = render(await handle.query<Record<string, unknown>>('progress'));
-      if (line !== last) {
-        console.error(`[${elapsed(start)}] ${line}`);
-        last = line;
-      }
-    } catch {
-      // No worker has answered yet, or the run just closed: try again.
-    }
-    await sleep(1000);
-  }
+const POLL_MS = 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
 /** Why a run failed, from the failure chain, in one line per cause. */
@@ -48,10 +74,158 @@ export function explainFailure(err: unknown): string {
   let cur: unknown = err instanceof WorkflowFailedError ? err.cause : err;
   while (cur instanceof Error && lines.length < 4) {
     const type = cur instanceof ApplicationFailure && cur.type ? `${cur.type}: ` : '';
-    lines.push(`${type}${cur.message}`);
+    lines.push(cur instanceof ActivityFailure ? `activity ${cur.activityType} failed` : `${type}${cur.message}`);
     cur = (cur as Error & { cause?: unknown }).cause;
   }
   return lines.join('\n  caused by ');
+}
+
+/** The innermost failure's type, e.g. `InvalidPeeringRequest` or `SetupFailed`. */
+export function failureType(err: unknown): string {
+  let cur: unknown = err instanceof WorkflowFailedError ? err.cause : err;
+  let type = cur instanceof Error ? cur.name : 'Error';
+  while (cur instanceof Error) {
+    if (cur instanceof ApplicationFailure && cur.type) type = cur.type;
+    cur = (cur as Error & { cause?: unknown }).cause;
+  }
+  return type;
+}
+
+/** The run's own input was wrong (a non-retryable Invalid…Request): exit 2, like bad flags. */
+function isBadInput(err: unknown): boolean {
+  const top = err instanceof WorkflowFailedError ? err.cause : err;
+  return top instanceof ApplicationFailure && /^Invalid\w*Request$/.test(top.type ?? '');
+}
+
+/** A view for a workflow that only has a one-line renderer: a single step named by that line. */
+function viewFromRender(render: NonNullable<StartSpec['render']>): ProgressView {
+  return { steps: [], read: (p) => ({ step: render(p), resources: 0 }), summarize: () => 'completed' };
+}
+
+/** Polls the run's progress query and waits for its result; the step tasks read this. */
+class RunTracker {
+  readonly started = Date.now();
+  progress?: RunProgress;
+  /** Index of the step the run is in; steps.length once done. Never moves back (rollback keeps it). */
+  at = -1;
+  outcome?: { ok: true; result: unknown } | { ok: false; error: unknown };
+
+  constructor(
+    private readonly handle: WorkflowHandle,
+    private readonly view: ProgressView,
+  ) {}
+
+  async run(): Promise<void> {
+    const result = this.handle.result().then(
+      (value): NonNullable<RunTracker['outcome']> => ({ ok: true, result: value }),
+      (error: unknown): NonNullable<RunTracker['outcome']> => ({ ok: false, error }),
+    );
+    while (!this.outcome) {
+      await this.poll();
+      const ended = await Promise.race([sleep(POLL_MS).then(() => undefined), result]);
+      if (ended) {
+        await this.poll(); // the final count of resources
+        if (ended.ok) this.at = this.view.steps.length;
+        this.outcome = ended;
+      }
+    }
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      this.update(this.view.read(await this.handle.query<Record<string, unknown>>('progress')));
+    } catch {
+      // No worker has answered yet, or none is left to answer for a closed run: carry on.
+    }
+  }
+
+  private update(progress: RunProgress): void {
+    this.progress = progress;
+    const i = progress.step === 'done' ? this.view.steps.length : this.view.steps.indexOf(progress.step);
+    if (i > this.at) this.at = i;
+  }
+
+  elapsed(): string {
+    return formatElapsed(Date.now() - this.started);
+  }
+}
+
+/** stdout carries the JSON result, so progress is drawn on stderr whenever stderr is a terminal. */
+class StderrRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+}
+
+function stepTask(tracker: RunTracker, view: ProgressView, index: number, tty: boolean): ListrTask {
+  const name = view.steps[index] ?? 'running';
+  return {
+    title: name,
+    task: async (_ctx, task: ListrTaskWrapper<unknown, typeof StderrRenderer, typeof SimpleRenderer>) => {
+      let shown = '';
+      for (;;) {
+        if (tracker.outcome?.ok === false) throw new Error(failureType(tracker.outcome.error));
+        if (tracker.at > index || (view.steps.length === 0 && tracker.outcome?.ok)) return;
+        const p = tracker.progress;
+        if (p && (tracker.at === index || view.steps.length === 0)) {
+          if (view.steps.length === 0 && tty) task.title = p.step;
+          const line = p.detail ?? (p.resources ? `${p.resources} resource(s) so far` : '');
+          if (line && line !== shown) {
+            task.output = line;
+            shown = line;
+          }
+        }
+        await sleep(POLL_MS / 2);
+      }
+    },
+  };
+}
+
+/**
+ * Shows the run's steps live until it ends: a spinner per step with its duration on a terminal,
+ * plain timestamped lines otherwise (CI logs, pipes). Resolves with the outcome; never throws for a
+ * failed run.
+ */
+async function followRun(handle: WorkflowHandle, workflowType: string, view: ProgressView): Promise<RunTracker> {
+  const tracker = new RunTracker(handle, view);
+  const tty = process.stderr.isTTY === true;
+  const output = new ProcessOutput(process.stderr, process.stderr);
+  const toStderr = Object.values(ListrLogLevels);
+  // Plain lines carry the run's elapsed time, so a CI log shows where the time went.
+  const elapsedField = { field: () => tracker.elapsed(), format: () => (text?: string) => color.dim(text ?? '') };
+  const logger = new ListrLogger<ListrLogLevels>({ useIcons: true, processOutput: output, toStderr, fields: { prefix: [elapsedField], suffix: [] } });
+  const ttyLogger = new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, processOutput: output, toStderr });
+  // On a terminal the header ticks; plain lines have the elapsed time in front instead.
+  const header = () => {
+    const made = tracker.progress?.resources ?? 0;
+    return tty ? `${workflowType} ${handle.workflowId} · ${tracker.elapsed()}${made ? ` · ${made} resource(s)` : ''}` : `${workflowType} ${handle.workflowId}`;
+  };
+  const steps = view.steps.length ? view.steps.map((_, i) => stepTask(tracker, view, i, tty)) : [stepTask(tracker, view, 0, tty)];
+  const list = new Listr(
+    [
+      {
+        title: header(),
+        task: (_ctx, task) => {
+          if (tty) {
+            const ticker = setInterval(() => {
+              task.title = header();
+              if (tracker.outcome) clearInterval(ticker);
+            }, 1000);
+          }
+          // Returned, not run: listr2 then draws the steps as this task's subtasks.
+          return task.newListr(steps, { concurrent: false, exitOnError: true });
+        },
+      },
+    ],
+    {
+      renderer: StderrRenderer,
+      rendererOptions: { logger: ttyLogger, timer: PRESET_TIMER, collapseSubtasks: false },
+      fallbackRenderer: SimpleRenderer,
+      fallbackRendererOptions: { logger, timer: PRESET_TIMER },
+      fallbackRendererCondition: !tty,
+      exitOnError: true,
+    },
+  );
+  await Promise.all([tracker.run(), list.run().catch(() => undefined)]);
+  return tracker;
 }
 
 /** Starts a workflow, prints where to watch it, and with --wait follows it to the end. */
@@ -62,7 +236,7 @@ export async function startAndFollow(spec: StartSpec): Promise<number> {
     args: spec.args,
     staticSummary: spec.summary,
   });
-  console.error(`Started ${spec.workflowType} ${handle.workflowId}`);
+  console.error(`Started ${spec.workflowType} ${handle.workflowId}: ${spec.summary}`);
   console.error(`Web UI: ${webUiLink(spec.namespace, handle.workflowId)}`);
   if (!spec.wait) {
     printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
@@ -71,22 +245,30 @@ export async function startAndFollow(spec: StartSpec): Promise<number> {
   return awaitResult(handle, spec);
 }
 
-export async function awaitResult(handle: WorkflowHandle, spec: Pick<StartSpec, 'render' | 'jsonOut' | 'namespace'>): Promise<number> {
-  let finished = false;
-  const follower = spec.render ? followProgress(handle, spec.render, () => finished) : Promise.resolve();
-  try {
-    const result: unknown = await handle.result();
-    finished = true;
-    await follower;
-    if (spec.jsonOut) writeFileSync(spec.jsonOut, JSON.stringify({ workflowId: handle.workflowId, result }, null, 2));
-    printJson(result);
-    return EXIT.ok;
-  } catch (err) {
-    finished = true;
-    await follower;
-    console.error(`Run ${handle.workflowId} failed:\n  ${explainFailure(err)}`);
-    console.error(`Web UI: ${webUiLink(spec.namespace, handle.workflowId)}`);
-    if (spec.jsonOut) writeFileSync(spec.jsonOut, JSON.stringify({ workflowId: handle.workflowId, error: explainFailure(err) }, null, 2));
-    return EXIT.failed;
+/** Follows a started run to its end: exit 0 with the result as JSON, or 1 with the reason. */
+export async function awaitResult(handle: WorkflowHandle, options: FollowOptions): Promise<number> {
+  const workflowType = options.workflowType ?? 'Run';
+  const view = options.view ?? (options.render ? viewFromRender(options.render) : undefined);
+  const started = Date.now();
+  let outcome: RunTracker['outcome'];
+  if (view) {
+    outcome = (await followRun(handle, workflowType, view)).outcome;
+  } else {
+    outcome = await handle.result().then(
+      (result: unknown) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
   }
+  const took = formatElapsed(Date.now() - started);
+  if (outcome?.ok) {
+    console.error(`✔ ${workflowType} ${handle.workflowId} completed in ${took}: ${view?.summarize(outcome.result) ?? 'done'}`);
+    if (options.jsonOut) writeFileSync(options.jsonOut, JSON.stringify({ workflowId: handle.workflowId, result: outcome.result }, null, 2));
+    printJson(outcome.result);
+    return EXIT.ok;
+  }
+  const reason = explainFailure(outcome?.error);
+  console.error(`✖ ${workflowType} ${handle.workflowId} failed after ${took}:\n  ${reason}`);
+  console.error(`Web UI: ${webUiLink(options.namespace, handle.workflowId)}`);
+  if (options.jsonOut) writeFileSync(options.jsonOut, JSON.stringify({ workflowId: handle.workflowId, error: reason }, null, 2));
+  return isBadInput(outcome?.error) ? EXIT.badInput : EXIT.failed;
 }

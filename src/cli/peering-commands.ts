@@ -3,6 +3,7 @@ import type { PeeringRequest, TeardownRequest } from '../domain/types';
 import { validatePeeringRequest } from '../domain/validate-peering';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
+import { setupView, teardownView } from './progress-views';
 import { UsageError } from './output';
 
 export interface CommandContext {
@@ -14,12 +15,6 @@ export interface CommandContext {
 
 function shortId(): string {
   return Date.now().toString(36);
-}
-
-export function renderSetupProgress(p: Record<string, unknown>): string {
-  const completed = (p.completed as string[] | undefined) ?? [];
-  const created = (p.created as unknown[] | undefined) ?? [];
-  return `step ${p.step as string} (${completed.length}/8 done), ${created.length} resource(s) created`;
 }
 
 /** `setup --file request.json [--id ID] [--wait]` */
@@ -40,7 +35,7 @@ export async function setupCommand(ctx: CommandContext, argv: string[]): Promise
     summary: `Peer ${describe(req.requester)} ↔ ${describe(req.accepter)}`,
     wait: flags.wait,
     ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
-    render: renderSetupProgress,
+    view: setupView,
   });
 }
 
@@ -67,6 +62,6 @@ export async function teardownCommand(ctx: CommandContext, argv: string[]): Prom
     summary: `Tear down ${target}`,
     wait: flags.wait,
     ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
-    render: (p) => `${p.step as string}: ${((p.found as unknown[] | undefined) ?? []).length} resource(s) found`,
+    view: teardownView,
   });
 }

@@ -1,7 +1,7 @@
 import { awaitResult } from './follow';
 import { printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
-import { renderSetupProgress } from './peering-commands';
+import { PROGRESS_VIEWS } from './progress-views';
 import { parseFlags } from './args';
 
 /** `status <workflowId> [--wait]`: the run's state, its progress, and its result once closed. */
@@ -14,7 +14,8 @@ export async function statusCommand(ctx: CommandContext, argv: string[]): Promis
   const progress = await handle.query<Record<string, unknown>>('progress').catch(() => undefined);
   console.error(`Web UI: ${webUiLink(ctx.namespace, workflowId)}`);
   if (flags.wait && info.status.name === 'RUNNING') {
-    return awaitResult(handle, { namespace: ctx.namespace, render: renderSetupProgress });
+    const view = PROGRESS_VIEWS[info.type];
+    return awaitResult(handle, { namespace: ctx.namespace, workflowType: info.type, ...(view ? { view } : {}) });
   }
   const result = info.status.name === 'COMPLETED' ? await handle.result() : undefined;
   printJson({ workflowId, type: info.type, status: info.status.name, startTime: info.startTime, closeTime: info.closeTime, progress, result });
