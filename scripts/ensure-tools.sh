@@ -3,6 +3,7 @@
 # CLI (built from the Go module proxy into .tools/bin) and moto. Safe to run any number of times.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/system-packages.sh"
 cd "$ROOT"
 
 ensure_node_modules() {
@@ -129,6 +130,10 @@ main() {
     ok "STACK_AWS=real: skipping moto"
   else
     ensure_moto
+  fi
+  if [[ "${SKIP_TEST_TOOLS:-}" != 1 ]]; then
+    ensure_chromium
+    ensure_docker_compose
   fi
 }
 

@@ -140,7 +140,8 @@ ensure_up() {
 }
 
 cmd_up() {
-  bash "$ROOT/scripts/ensure-tools.sh"
+  # The stack needs no browser or docker-compose; only the tests do.
+  SKIP_TEST_TOOLS=1 bash "$ROOT/scripts/ensure-tools.sh"
   mkdir -p "$PID_DIR" "$LOG_DIR"
   local name
   for name in "${SERVICES[@]}"; do

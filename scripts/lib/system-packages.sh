@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Debian packages only the tests drive: chromium (the Web UI browser test) and docker-compose (checks
+# docker-compose.yml with `config`; no Docker engine is needed for that). Installed with apt only
+# when missing and when we are root with apt; otherwise say so, and the test that needs the tool
+# fails with that reason. Source after lib/common.sh.
+
+_apt_updated=0
+
+# apt-get install "$@", running `apt-get update` once first. Returns non-zero when apt is
+# unavailable, we are not root, or the install fails.
+apt_install() {
+  if [[ "$(id -u)" != 0 ]]; then
+    warn "not root: cannot apt-get install $*; install it yourself (sudo apt-get install -y $*)"
+    return 1
+  fi
+  if ! have apt-get; then
+    warn "apt-get is not available: install $* with your system's package manager"
+    return 1
+  fi
+  if ((!_apt_updated)); then
+    info "apt-get update (once, before installing $*)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || { warn "apt-get update failed"; return 1; }
+    _apt_updated=1
+  fi
+  info "apt-get install -y $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
+    { warn "apt-get install -y $* failed"; return 1; }
+}
+
+# /usr/bin/chromium, driven by playwright-core in test/ui.test.ts (never a downloaded browser).
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then
+    ok "chromium at /usr/bin/chromium"
+    return
+  fi
+  if apt_install chromium && [[ -x /usr/bin/chromium ]]; then
+    ok "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
+  else
+    warn "chromium is missing: test/ui.test.ts will fail until /usr/bin/chromium exists"
+  fi
+}
+
+# docker-compose, for `docker-compose -f docker-compose.yml config` in test/compose.test.ts.
+ensure_docker_compose() {
+  if have docker-compose; then
+    ok "docker-compose at $(command -v docker-compose)"
+    return
+  fi
+  if apt_install docker-compose && have docker-compose; then
+    ok "docker-compose installed: $(docker-compose version --short 2>/dev/null || command -v docker-compose)"
+  else
+    warn "docker-compose is missing: test/compose.test.ts will fail until it is on PATH"
+  fi
+}
