@@ -23,7 +23,7 @@ async function run() {
       maxHeartbeatThrottleInterval: '5 seconds',
     });
     console.log(
-      `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}` +
+      `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}, identity ${worker.options.identity}` +
         (metrics ? `, Prometheus metrics on http://${metrics}/metrics` : ''),
     );
     // Worker.run() drains on SIGINT/SIGTERM: in-flight activities finish, then it resolves.
