@@ -1,6 +1,7 @@
-import { ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, proxyActivities, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { isKnownRegion } from '../domain/regions';
+import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import type { ResourceRef, SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
 import { EC2_CALL } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
@@ -54,6 +55,13 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
     [locator],
   );
   progress.found = inventory.refs;
+  // The same attributes as the setup's, so `PeeringConnectionId="pcx-…"` finds both runs. Patched:
+  // teardowns recorded before this have no such event.
+  if (patched('teardown-search-attributes')) upsertSearchAttributes([
+    { key: REQUESTER_REGION, value: locator.requesterRegion },
+    { key: ACCEPTER_REGION, value: locator.accepterRegion },
+    ...(inventory.peeringConnectionId ? [{ key: PEERING_CONNECTION_ID, value: inventory.peeringConnectionId }] : []),
+  ]);
 
   progress.step = 'delete';
   setCurrentDetails(`**Deleting** ${inventory.refs.length} resource(s)`);
