@@ -76,13 +76,14 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   };
 
   const observe = <C extends SdkClient>(client: C, service: string, region: string): C => {
-    for (const observer of options.observers ?? []) {
+    for (const [i, observer] of (options.observers ?? []).entries()) {
       (client.middlewareStack as { add(mw: Middleware, opts: { step: 'initialize'; name: string }): void }).add(
         (next, context) => async (args) => {
           observer({ service, region, operation: (context.commandName ?? 'Unknown').replace(/Command$/, '') });
           return next(args);
         },
-        { step: 'initialize', name: `observe-${service}-${cache.size}` },
+        // One name per observer: the stack refuses a second middleware with the same name.
+        { step: 'initialize', name: `observe-${service}-${cache.size}-${i}` },
       );
     }
     return client;
