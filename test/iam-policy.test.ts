@@ -1,0 +1,154 @@
+/**
+ * policy/iam-policy.json grants exactly what the code calls. The operations come from two places:
+ * statically, every SDK command, paginator, waiter and credential provider in src/activities
+ * (paginators and waiters resolved by running them against a stub client); dynamically, every
+ * operation a real setup and teardown made against moto. The policy must allow all of them and
+ * nothing else, and its mutating statements must be scoped by the setup tag.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { PeeringRequest } from '../src/domain/types';
+import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { ROOT } from './support/stack';
+
+interface Statement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.json'), 'utf8')) as { Version: string; Statement: Statement[] };
+const ACTIVITIES = path.join(ROOT, 'src', 'activities');
+/** npm package suffix → IAM service prefix. */
+const PREFIX: Record<string, string> = { ec2: 'ec2', rds: 'rds', 'route-53': 'route53', sts: 'sts' };
+/** Credential providers that call AWS themselves. */
+const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
+const SETUP_TAG = 'vpc-peering:setup-id';
+
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+const policyActions = () => new Set(POLICY.Statement.flatMap((s) => list(s.Action)));
+
+type Stub = { send: (command: object) => Promise<never> };
+
+/** The operation a paginator or waiter sends, found by running it once against a stub client. */
+async function operationOf(pkg: string, helper: string): Promise<string> {
+  const mod = (await import(`@aws-sdk/client-${pkg}`)) as Record<string, unknown>;
+  const ClientClass = Object.entries(mod).find(([name, v]) => name.endsWith('Client') && name !== 'Client' && typeof v === 'function' && !name.startsWith('_'))?.[1] as new (c: object) => Stub;
+  const client = new ClientClass({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const abort = new AbortController();
+  let sent: string | undefined;
+  client.send = (command: object) => {
+    sent ??= command.constructor.name.replace(/Command$/, '');
+    abort.abort();
+    return Promise.reject(Object.assign(new Error('stub'), { name: 'Stub' }));
+  };
+  const fn = mod[helper] as (config: object, input: object) => unknown;
+  try {
+    if (helper.startsWith('paginate')) {
+      for await (const page of fn({ client }, {}) as AsyncIterable<unknown>) void page;
+    } else {
+      await fn({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 2, abortSignal: abort.signal }, {});
+    }
+  } catch {
+    // The stub refuses every call; only the first command's name matters.
+  }
+  if (!sent) throw new Error(`${helper} from @aws-sdk/client-${pkg} sent no command`);
+  return sent;
+}
+
+/** `service:Operation` for every AWS call written in src/activities. */
+async function staticOperations(): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  const add = (action: string, where: string) => found.set(action, [...(found.get(action) ?? []), where]);
+  for (const file of fs.readdirSync(ACTIVITIES).filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(path.join(ACTIVITIES, file), 'utf8');
+    const imported = new Map<string, string>();
+    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[\w-]+|credential-providers)'/g)) {
+      for (const name of m[1]!.split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()).filter(Boolean)) imported.set(name, m[2]!);
+    }
+    for (const [name, from] of imported) {
+      if (!new RegExp(`\\b${name}\\s*\\(`).test(text.replace(/import[\s\S]*?from\s*'[^']*';/g, ''))) continue;
+      if (from === 'credential-providers') {
+        if (PROVIDERS[name]) add(PROVIDERS[name], file);
+        continue;
+      }
+      const pkg = from.replace(/^client-/, '');
+      const prefix = PREFIX[pkg];
+      if (!prefix) throw new Error(`${file} imports @aws-sdk/${from}: add its IAM prefix to PREFIX`);
+      if (/Command$/.test(name)) add(`${prefix}:${name.replace(/Command$/, '')}`, file);
+      else if (/^(paginate|waitUntil)/.test(name)) add(`${prefix}:${await operationOf(pkg, name)}`, `${file} (${name})`);
+    }
+  }
+  return found;
+}
+
+const REQUEST: PeeringRequest = {
+  requester: { region: 'us-east-1', cidrBlock: '10.90.0.0/16', name: 'iam-primary', subnets: [{ cidrBlock: '10.90.1.0/24', availabilityZone: 'us-east-1a' }] },
+  accepter: { region: 'eu-west-1', cidrBlock: '10.91.0.0/16', name: 'iam-dr' },
+  allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }],
+};
+
+describe('least-privilege IAM policy', () => {
+  let w: TestWorker;
+  let statics: Map<string, string[]>;
+  const recorded = new Set<string>();
+
+  beforeAll(async () => {
+    statics = await staticOperations();
+    w = await startTestWorker({ observers: [(c) => recorded.add(`${c.service === 'route53' ? 'route53' : c.service}:${c.operation}`)] });
+    const setupId = uniqueId('iam-setup');
+    await w.client.workflow.execute('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: setupId, args: [REQUEST] });
+    await w.client.workflow.execute('TeardownInterRegionPeering', { taskQueue: w.taskQueue, workflowId: uniqueId('iam-teardown'), args: [{ setupWorkflowId: setupId }] });
+  });
+  afterAll(async () => {
+    await w?.shutdown();
+  });
+
+  it('GIVEN the source of the activities WHEN it is scanned THEN it finds the calls a setup and teardown really made, so the scan is trustworthy', () => {
+    expect(recorded.size).toBeGreaterThanOrEqual(20);
+    expect([...recorded].filter((op) => !statics.has(op)).sort()).toEqual([]);
+  });
+
+  it('GIVEN every operation the code makes WHEN the policy is read THEN each one is allowed by name, without wildcards', () => {
+    const allowed = policyActions();
+
+    expect([...allowed].filter((a) => a.includes('*'))).toEqual([]);
+    const missing = [...new Set([...statics.keys(), ...recorded])].filter((op) => !allowed.has(op)).map((op) => `${op} (used in ${statics.get(op)?.join(', ') ?? 'a recorded run'})`);
+    expect(missing.sort()).toEqual([]);
+  });
+
+  it('GIVEN the policy WHEN its actions are compared with the code THEN it grants nothing the code does not call', () => {
+    const used = new Set([...statics.keys(), ...recorded]);
+    // CreateTags is never called directly: EC2 authorizes tag-on-create (TagSpecifications) as CreateTags.
+    const implied = new Set(['ec2:CreateTags']);
+
+    expect([...policyActions()].filter((a) => !used.has(a) && !implied.has(a)).sort()).toEqual([]);
+  });
+
+  it('GIVEN the policy WHEN its mutating EC2 statements are read THEN creates require the setup tag, tags are only written while creating, and deletes need the setup tag', () => {
+    const statementsFor = (action: string) => POLICY.Statement.filter((s) => list(s.Action).includes(action));
+    const tagged = (s: Statement, key: string) => s.Condition?.Null?.[key] === 'false';
+
+    expect(POLICY.Version).toBe('2012-10-17');
+    expect(POLICY.Statement.every((s) => s.Effect === 'Allow' && /^[A-Za-z0-9]+$/.test(s.Sid))).toBe(true);
+    for (const create of ['ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcPeeringConnection']) {
+      const resource = { 'ec2:CreateVpc': 'vpc', 'ec2:CreateSubnet': 'subnet', 'ec2:CreateSecurityGroup': 'security-group', 'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection' }[create]!;
+      // The new resource itself may only be created carrying the setup tag.
+      const granting = statementsFor(create).filter((s) => list(s.Resource).some((r) => r === '*' || r.endsWith(`:${resource}/*`)));
+      expect({ create, ok: granting.every((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`) || (resource === 'vpc-peering-connection' && s.Condition?.ArnLike?.['ec2:AccepterVpc'])) }).toEqual({ create, ok: true });
+      expect(granting.some((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`))).toBe(true);
+    }
+    for (const s of statementsFor('ec2:CreateTags')) {
+      expect(s.Condition?.StringEquals?.['ec2:CreateAction']).toEqual(expect.arrayContaining(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup', 'CreateVpcPeeringConnection']));
+    }
+    for (const action of ['ec2:DeleteVpc', 'ec2:DeleteSubnet', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVpcPeeringConnection', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']) {
+      expect({ action, scoped: statementsFor(action).every((s) => tagged(s, `aws:ResourceTag/${SETUP_TAG}`)) }).toEqual({ action, scoped: true });
+    }
+    for (const action of ['ec2:AcceptVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions']) {
+      const onPeering = statementsFor(action).filter((s) => list(s.Resource).some((r) => r.includes('vpc-peering-connection')));
+      expect({ action, scoped: onPeering.length > 0 && onPeering.every((s) => s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc']) }).toEqual({ action, scoped: true });
+    }
+  });
+});
