@@ -1,0 +1,78 @@
+// npm run chaos -- [--runs 20] [--kill-every 10] [--server-restarts 1] [--max-kills N] [--seed 1]
+//                  [--timeout 1800] [--out .data/chaos-report.json]
+// Runs N setups and teardowns through the fault proxy on its own servers while the worker is
+// SIGKILLed and the Temporal dev server restarted, audits moto, prints a table, writes JSON.
+// Exits 1 on any duplicate, leak, wrong state, failed, lost or stuck run; 2 on bad flags.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runChaos, type ChaosOptions } from '../test/support/chaos';
+import { formatChaosTable, formatFindings } from '../test/support/chaos-report';
+import { ROOT } from '../test/support/stack';
+
+function numberFlag(values: Record<string, string | undefined>, name: string): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got "${text}"`);
+  return n;
+}
+
+async function run(): Promise<number> {
+  let options: ChaosOptions;
+  let out: string;
+  try {
+    const { values } = parseArgs({
+      options: {
+        runs: { type: 'string' },
+        'kill-every': { type: 'string' },
+        'server-restarts': { type: 'string' },
+        'max-kills': { type: 'string' },
+        seed: { type: 'string' },
+        timeout: { type: 'string' },
+        out: { type: 'string' },
+      },
+      strict: true,
+    });
+    const n = (name: string) => numberFlag(values, name);
+    const runs = n('runs');
+    if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) throw new Error('--runs must be a whole number of at least 1');
+    options = {
+      ...(runs !== undefined ? { runs } : {}),
+      ...(n('kill-every') !== undefined ? { killEverySeconds: n('kill-every') } : {}),
+      ...(n('server-restarts') !== undefined ? { serverRestarts: n('server-restarts') } : {}),
+      ...(n('max-kills') !== undefined ? { maxWorkerKills: n('max-kills') } : {}),
+      ...(n('seed') !== undefined ? { seed: n('seed') } : {}),
+      ...(n('timeout') !== undefined ? { timeoutSeconds: n('timeout') } : {}),
+    };
+    out = path.resolve(values.out ?? path.join(ROOT, '.data', 'chaos-report.json'));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+
+  const report = await runChaos(options);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(formatChaosTable(report));
+  if (report.findings.length) console.log(`\nFindings:\n${formatFindings(report.findings)}`);
+  const unfinished = report.runs.filter((r) => r.setup.status !== 'COMPLETED' || r.teardown?.status !== 'COMPLETED');
+  for (const r of unfinished.slice(0, 10)) {
+    const w = r.setup.status !== 'COMPLETED' ? r.setup : r.teardown;
+    console.log(`  ${w?.status ?? 'NOT_STARTED'} ${w?.workflowId ?? r.teardownId}: ${(w?.error ?? '').split('\n').join(' | ')}`);
+  }
+  console.log(`\nReport: ${path.relative(process.cwd(), out)}; logs and the SQLite history in ${path.relative(process.cwd(), report.logs.dir ?? '')}`);
+  return report.passed ? 0 : 1;
+}
+
+// Ctrl-C: exit normally so the runner's exit hook kills the servers and worker it started.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+run().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
