@@ -1,0 +1,22 @@
+# The worker: SetupInterRegionPeering, TeardownInterRegionPeering, FailoverToRegion and DrDrill.
+# Configured only through the environment (see docker-compose.yml and README "Deployment").
+FROM node:20-slim
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    TEMPORAL_TASK_QUEUE=vpc-peering
+
+# Exact versions from the lock file. ts-node runs the TypeScript as is (--transpile-only), so the
+# dev dependencies come along; @temporalio/core-bridge ships its native module prebuilt.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --include=dev && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src ./src
+
+USER node
+# Prometheus metrics when METRICS_BIND_ADDRESS is set (compose sets 0.0.0.0:9464).
+EXPOSE 9464
+# Worker.run() drains on SIGTERM: in-flight activities finish before the container stops.
+STOPSIGNAL SIGTERM
+CMD ["node", "node_modules/ts-node/dist/bin.js", "--transpile-only", "src/worker.ts"]
