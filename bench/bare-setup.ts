@@ -1,0 +1,239 @@
+/**
+ * The baseline: a plain script that sets up the same inter-region peering with the AWS SDK and no
+ * Temporal. It issues exactly the EC2 calls the activities make for a fresh setup (their
+ * find-before-create reads included), step by step in the workflow's order, so that the bench's
+ * b/a isolates what durability costs. The bench checks that both call lists stay the same.
+ *
+ * Standalone: AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+ *   npx ts-node --transpile-only bench/bare-setup.ts examples/abc-corp.json
+ */
+import {
+  AcceptVpcPeeringConnectionCommand,
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateNetworkAclEntryCommand,
+  CreateRouteCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  ModifyVpcPeeringConnectionOptionsCommand,
+  RevokeSecurityGroupEgressCommand,
+  waitUntilVpcAvailable,
+  type EC2Client,
+  type IpPermission,
+  type Tag,
+  type VpcPeeringConnection,
+} from '@aws-sdk/client-ec2';
+import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import * as fs from 'node:fs';
+import { createAwsClients, type AwsClients } from '../src/activities/aws-clients';
+import { naclPlan, securityGroupPlan, type SgPermission } from '../src/domain/rules-plan';
+import { NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG, securityGroupName, setupTags } from '../src/domain/tags';
+import type { PeeringRequest } from '../src/domain/types';
+import { naclRuleCount } from '../src/domain/validate-peering';
+
+type Role = 'requester' | 'accepter';
+const ROLES: Role[] = ['requester', 'accepter'];
+const PROTOCOL_NUMBER = { tcp: '6', udp: '17', icmp: '1' } as const;
+
+export interface BareOptions {
+  /** Run each per-side step for both sides at once, as the workflow does. @default false: one after the other */
+  parallelSides?: boolean;
+}
+
+export interface BareResult {
+  peeringConnectionId: string;
+  vpcIds: Record<Role, string>;
+  /** Wall time of each step in ms, in the workflow's step names. */
+  steps: Record<string, number>;
+}
+
+const toTags = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+const toIpPermissions = (perms: SgPermission[]): IpPermission[] =>
+  perms.map((p) => ({
+    IpProtocol: p.protocol,
+    FromPort: p.fromPort,
+    ToPort: p.toPort,
+    IpRanges: [{ CidrIp: p.cidrBlock, ...(p.description ? { Description: p.description } : {}) }],
+  }));
+
+async function describePeering(ec2: EC2Client, id: string): Promise<VpcPeeringConnection | undefined> {
+  const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [id] }));
+  return out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === id);
+}
+
+/** Same poll settings as the activities' peering waits. */
+async function pollPeering(ec2: EC2Client, id: string, done: (p: VpcPeeringConnection | undefined) => boolean): Promise<VpcPeeringConnection> {
+  let last: VpcPeeringConnection | undefined;
+  const result = await createWaiter({ client: ec2, minDelay: 1, maxDelay: 10, maxWaitTime: 300 }, id, async (client, pcxId) => {
+    last = await describePeering(client, pcxId);
+    return { state: done(last) ? WaiterState.SUCCESS : WaiterState.RETRY, reason: last };
+  });
+  if (result.state !== WaiterState.SUCCESS || !last) throw new Error(`peering ${id}: ${result.state}`);
+  return last;
+}
+
+export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupId: string, options: BareOptions = {}): Promise<BareResult> {
+  const tags = setupTags(setupId, request.tags);
+  const naclBase = request.naclRuleBase ?? 900;
+  const side = (role: Role) => request[role];
+  const client = (role: Role) => aws.ec2(side(role).region);
+  const peer = (role: Role): Role => (role === 'requester' ? 'accepter' : 'requester');
+  const steps: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const out = await fn();
+    steps[name] = performance.now() - started;
+    return out;
+  };
+  const perSide = async <T>(fn: (role: Role) => Promise<T>): Promise<Record<Role, T>> => {
+    if (options.parallelSides) {
+      const [requester, accepter] = await Promise.all(ROLES.map(fn));
+      return { requester: requester!, accepter: accepter! };
+    }
+    const requester = await fn('requester');
+    const accepter = await fn('accepter');
+    return { requester, accepter };
+  };
+
+  const vpcs = await timed('vpcs', () =>
+    perSide(async (role) => {
+      const ec2 = client(role);
+      const s = side(role);
+      await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [setupId] }] }));
+      const vpcTags = { ...tags, [SIDE_TAG]: role, ...(s.name ? { Name: s.name } : {}) };
+      const created = await ec2.send(new CreateVpcCommand({ CidrBlock: s.cidrBlock, TagSpecifications: [{ ResourceType: 'vpc', Tags: toTags(vpcTags) }] }));
+      const vpcId = created.Vpc!.VpcId!;
+      await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 120, minDelay: 2, maxDelay: 10 }, { VpcIds: [vpcId] });
+      const filters = [{ Name: 'vpc-id', Values: [vpcId] }];
+      const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: filters }));
+      const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: filters }));
+      return {
+        vpcId,
+        cidrBlock: s.cidrBlock!,
+        routeTableIds: (tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).map((t) => t.RouteTableId!),
+        networkAclIds: (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).map((a) => a.NetworkAclId!),
+      };
+    }),
+  );
+
+  const pcx = await timed('request-peering', async () => {
+    const ec2 = client('requester');
+    await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [vpcs.requester.vpcId] }] }));
+    const out = await ec2.send(
+      new CreateVpcPeeringConnectionCommand({
+        VpcId: vpcs.requester.vpcId,
+        PeerVpcId: vpcs.accepter.vpcId,
+        PeerRegion: request.accepter.region,
+        TagSpecifications: [{ ResourceType: 'vpc-peering-connection', Tags: toTags({ ...tags, [NACL_RULES_TAG]: `${naclBase}-${naclBase + naclRuleCount(request.allow) - 1}` }) }],
+      }),
+    );
+    return out.VpcPeeringConnection!.VpcPeeringConnectionId!;
+  });
+
+  await timed('accept-peering', async () => {
+    const ec2 = client('accepter');
+    const seen = await pollPeering(ec2, pcx, (p) => p !== undefined && p.Status?.Code !== 'initiating-request');
+    if (seen.Status?.Code === 'pending-acceptance') await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  });
+
+  const active = await timed('wait-active', () => pollPeering(client('requester'), pcx, (p) => p?.Status?.Code === 'active'));
+
+  await timed('dns', async () => {
+    if (request.dnsResolution === false) return;
+    const already = {
+      requester: active.RequesterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc ?? false,
+      accepter: active.AccepterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc ?? false,
+    };
+    await perSide(async (role) => {
+      if (already[role]) return;
+      const options = { AllowDnsResolutionFromRemoteVpc: true };
+      await client(role).send(
+        new ModifyVpcPeeringConnectionOptionsCommand({
+          VpcPeeringConnectionId: pcx,
+          ...(role === 'requester' ? { RequesterPeeringConnectionOptions: options } : { AccepterPeeringConnectionOptions: options }),
+        }),
+      );
+    });
+  });
+
+  await timed('routes', () =>
+    perSide(async (role) => {
+      const ec2 = client(role);
+      const cidr = vpcs[peer(role)].cidrBlock;
+      const tables = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: vpcs[role].routeTableIds }));
+      for (const table of tables.RouteTables ?? []) {
+        if (table.Routes?.some((r) => r.DestinationCidrBlock === cidr)) continue;
+        await ec2.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: pcx }));
+      }
+    }),
+  );
+
+  await timed('security-groups', () =>
+    perSide(async (role) => {
+      const ec2 = client(role);
+      const name = securityGroupName(pcx);
+      await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcs[role].vpcId] }, { Name: 'group-name', Values: [name] }] }));
+      const { GroupId } = await ec2.send(
+        new CreateSecurityGroupCommand({
+          GroupName: name,
+          Description: `Traffic over VPC peering ${pcx}`,
+          VpcId: vpcs[role].vpcId,
+          TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags({ ...tags, Name: name }) }],
+        }),
+      );
+      const plan = securityGroupPlan(vpcs[role].cidrBlock, vpcs[peer(role)].cidrBlock, request.allow);
+      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: toIpPermissions(plan.ingress) }));
+      await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: toIpPermissions(plan.egress) }));
+    }),
+  );
+
+  await timed('network-acls', () =>
+    perSide(async (role) => {
+      const ec2 = client(role);
+      const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcs[role].vpcId] }] }));
+      const entries = naclPlan(vpcs[role].cidrBlock, vpcs[peer(role)].cidrBlock, request.allow, naclBase);
+      for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcs[role].vpcId)) {
+        for (const e of entries) {
+          await ec2.send(
+            new CreateNetworkAclEntryCommand({
+              NetworkAclId: acl.NetworkAclId,
+              RuleNumber: e.ruleNumber,
+              Egress: e.egress,
+              Protocol: PROTOCOL_NUMBER[e.protocol],
+              RuleAction: 'allow',
+              CidrBlock: e.cidrBlock,
+              ...(e.protocol === 'icmp' ? { IcmpTypeCode: { Type: e.fromPort, Code: e.toPort } } : { PortRange: { From: e.fromPort, To: e.toPort } }),
+            }),
+          );
+        }
+      }
+    }),
+  );
+
+  return { peeringConnectionId: pcx, vpcIds: { requester: vpcs.requester.vpcId, accepter: vpcs.accepter.vpcId }, steps };
+}
+
+async function run() {
+  const file = process.argv[2] ?? 'examples/abc-corp.json';
+  const request = JSON.parse(fs.readFileSync(file, 'utf8')) as PeeringRequest;
+  const calls: string[] = [];
+  const aws = createAwsClients({ observers: [(c) => calls.push(`${c.region} ${c.operation}`)] });
+  const started = performance.now();
+  const result = await bareSetup(aws, request, `bare-${process.pid}-${Date.now()}`);
+  console.log(JSON.stringify({ ...result, ms: Math.round(performance.now() - started), calls }, null, 2));
+}
+
+if (require.main === module) {
+  run().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * The bench's own servers: a Temporal dev server and moto on free ports (test/support/stack.ts),
+ * and the production worker as a separate process, compiled to lib/ so that its memory is the
+ * worker's and not ts-node's.
+ */
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+import {
+  DEFAULT_TEMPORAL_BIN,
+  ROOT,
+  SEARCH_ATTRIBUTES,
+  freePort,
+  killProcessGroupSync,
+  startMoto,
+  startTemporalDevServer,
+  stopProcessGroup,
+  temporalDevServerArgs,
+  waitFor,
+  type MotoServer,
+  type TemporalDevServer,
+} from '../test/support/stack';
+
+export const LOG_DIR = path.join(ROOT, '.data', 'logs');
+const WORKER_ENTRY = path.join(ROOT, 'lib', 'src', 'worker.js');
+
+export interface BenchServers {
+  temporal: TemporalDevServer;
+  moto: MotoServer;
+  tmpDir: string;
+  stop(): Promise<void>;
+}
+
+/** Process groups to kill if the bench dies before it stops them itself. */
+const owned = new Set<number>();
+let netInstalled = false;
+function own(pid: number): void {
+  owned.add(pid);
+  if (netInstalled) return;
+  netInstalled = true;
+  const killAll = () => owned.forEach((p) => killProcessGroupSync(p));
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+async function stopOwned(pid: number): Promise<void> {
+  await stopProcessGroup(pid);
+  owned.delete(pid);
+}
+
+export async function startBenchServers(): Promise<BenchServers> {
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpc-peering-bench-'));
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  const log = (name: string) => path.join(LOG_DIR, `bench-${process.pid}-${name}.log`);
+  const [temporal, moto] = await Promise.all([
+    startTemporalDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), logFile: log('temporal') }),
+    startMoto({ logFile: log('moto') }),
+  ]);
+  own(temporal.pid);
+  own(moto.pid);
+  return {
+    temporal,
+    moto,
+    tmpDir,
+    async stop() {
+      await stopOwned(moto.pid);
+      await stopOwned(temporal.pid);
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A second dev server that keeps its state in memory only (no --db-filename). Not durable, so never
+ * the measured figure: it shows how much of a figure is the file-backed SQLite store's doing.
+ */
+export async function startInMemoryTemporal(): Promise<{ address: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const args = temporalDevServerArgs(port, await freePort(), '').filter((a, i, all) => a !== '--db-filename' && all[i - 1] !== '--db-filename');
+  const logFile = path.join(LOG_DIR, `bench-${process.pid}-temporal-memory.log`);
+  const fd = fs.openSync(logFile, 'w');
+  const child = spawn(DEFAULT_TEMPORAL_BIN, args, { detached: true, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  child.unref();
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid!));
+    child.once('error', reject);
+  });
+  own(pid);
+  const address = `127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+        return SEARCH_ATTRIBUTES.every((name) => name in (customAttributes ?? {}));
+      } finally {
+        await connection.close();
+      }
+    },
+    { what: `in-memory Temporal dev server on ${address} (log ${logFile})`, timeoutMs: 60_000 },
+  );
+  return { address, pid, stop: () => stopOwned(pid) };
+}
+
+/** Wipes all of moto's state, so every measured run starts from the same empty account. */
+export async function resetMoto(motoUrl: string): Promise<void> {
+  const res = await fetch(`${motoUrl}/moto-api/reset`, { method: 'POST' });
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`moto reset: HTTP ${res.status}`);
+}
+
+function run(file: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: ROOT, maxBuffer: 10 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** Compiles src/ to lib/ with the project's compiler settings. Type errors are reported, not fatal, as long as JS was emitted. */
+export async function buildWorker(): Promise<{ ms: number; typeErrors: string }> {
+  const started = Date.now();
+  const before = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
+  const { code, output } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(ROOT, 'bench', 'tsconfig.worker.json')]);
+  const after = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
+  if (!after || after === before) throw new Error(`tsc did not emit ${WORKER_ENTRY} (exit ${code}):\n${output}`);
+  return { ms: Date.now() - started, typeErrors: code === 0 ? '' : output.trim() };
+}
+
+export interface WorkerProcess {
+  pid: number;
+  taskQueue: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `node lib/src/worker.js` configured only through the contract's environment variables. */
+export async function startWorkerProcess(opts: { temporalAddress: string; motoUrl: string; taskQueue: string; name?: string }): Promise<WorkerProcess> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|AWS_)/.test(k)) env[k] = v;
+  Object.assign(env, {
+    TEMPORAL_ADDRESS: opts.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: opts.taskQueue,
+    AWS_ENDPOINT_URL: opts.motoUrl,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+  });
+  const logFile = path.join(LOG_DIR, `bench-${process.pid}-${opts.name ?? 'worker'}.log`);
+  const fd = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, [WORKER_ENTRY], { cwd: ROOT, detached: true, stdio: ['ignore', fd, fd], env });
+  fs.closeSync(fd);
+  child.unref();
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => {
+    exited = `worker exited with ${signal ?? `code ${code}`}`;
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid!));
+    child.once('error', reject);
+  });
+  own(pid);
+  await waitFor(() => fs.readFileSync(logFile, 'utf8').includes('Worker ready'), {
+    what: `worker process ${pid} (log ${logFile})`,
+    timeoutMs: 120_000,
+    abortIf: () => exited,
+  });
+  return { pid, taskQueue: opts.taskQueue, logFile, stop: () => stopOwned(pid) };
+}
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** CPU time (user + system) a process has used so far, from /proc/<pid>/stat; clock ticks are 1/100 s on Linux. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface RssSample {
+  /** VmRSS when the window opened. */
+  startMb: number;
+  /** Highest VmRSS seen by sampling every `intervalMs`. */
+  sampledPeakMb: number;
+  /** VmHWM after resetting it at the start: the kernel's exact peak over the window, when resettable. */
+  hwmPeakMb?: number;
+  peakMb: number;
+  samples: number;
+}
+
+/**
+ * Tracks a process's resident memory over a window. Writing 5 to /proc/<pid>/clear_refs resets
+ * VmHWM, so the peak excludes the worker's start-up (bundling the workflow code).
+ */
+export function sampleRss(pid: number, intervalMs = 100): { stop(): RssSample } {
+  let hwmReset = false;
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    hwmReset = true;
+  } catch {
+    // Not permitted here: the sampled peak alone is reported.
+  }
+  const startKb = statusKb(pid, 'VmRSS');
+  let peakKb = startKb;
+  let samples = 1;
+  const timer = setInterval(() => {
+    try {
+      peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'));
+      samples++;
+    } catch {
+      // The process is gone; stop() reports what was seen.
+    }
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const mb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
+      const sampledPeakMb = mb(Math.max(peakKb, statusKb(pid, 'VmRSS')));
+      const hwmPeakMb = hwmReset ? mb(statusKb(pid, 'VmHWM')) : undefined;
+      return { startMb: mb(startKb), sampledPeakMb, ...(hwmPeakMb === undefined ? {} : { hwmPeakMb }), peakMb: Math.max(sampledPeakMb, hwmPeakMb ?? 0), samples };
+    },
+  };
+}
