@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadTemporalSettings } from './config';
 import { EXIT, UsageError } from './cli/output';
+import { abortCommand, approveCommand, failoverCommand } from './cli/failover-commands';
 import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
 import { statusCommand } from './cli/status-command';
 
@@ -10,12 +11,18 @@ const COMMANDS: Record<string, Command> = {
   setup: setupCommand,
   teardown: teardownCommand,
   status: statusCommand,
+  failover: failoverCommand,
+  approve: approveCommand,
+  abort: abortCommand,
 };
 
 const USAGE = `usage: npm run client -- <command> [flags]
   setup    --file request.json [--id ID] [--wait] [--json-out result.json]
   teardown --setup-id ID | --file teardown.json | --peering pcx-… --requester-region R --accepter-region R [--wait]
   status   <workflowId> [--wait]
+  failover --file failover.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]   (exit 1 unless completed)
+  approve  <workflowId> [--by NAME]
+  abort    <workflowId> [--reason TEXT] [--by NAME]
 Exit codes: 0 success, 1 the run failed, 2 bad input.`;
 
 async function run(): Promise<number> {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { AwsClients } from './aws-clients';
 import { createCleanupActivities } from './cleanup';
 import { toApplicationFailure } from './errors';
+import { createFailoverActivities } from './failover';
 import { createNetworkAclActivities } from './network-acls';
 import { createPeeringActivities } from './peering';
 import { createRouteActivities } from './routes';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNetworkAclActivities(deps.aws),
     ...createCleanupActivities(deps.aws),
     ...createSetupLookupActivities(deps.temporal),
+    ...createFailoverActivities(deps.aws),
   });
 }
 

@@ -96,7 +96,8 @@ const request = z.strictObject({
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
 });
 
-function firstIssue(error: z.ZodError): InvalidField {
+/** The first problem zod found, as a dotted field path and a reason. */
+export function firstIssue(error: z.ZodError): InvalidField {
   const issue = error.issues[0];
   if (!issue) return { field: '(request)', reason: 'is invalid' };
   const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(request)';

@@ -26,3 +26,22 @@ export const CLEANUP = {
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE },
 } as const satisfies ActivityOptions;
+
+/** Promoting an RDS replica: minutes on AWS. The wait heartbeats, so a lost worker is noticed. */
+export const PROMOTION = {
+  startToCloseTimeout: '35 minutes',
+  heartbeatTimeout: '1 minute',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+} as const satisfies ActivityOptions;
+
+/**
+ * The DNS switch once a replica may have been promoted: there is no going back, so transient
+ * Route 53 errors are retried for longer than other calls (about 15 minutes in all).
+ */
+export const DNS_SWITCH = {
+  startToCloseTimeout: '12 minutes',
+  heartbeatTimeout: '1 minute',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+} as const satisfies ActivityOptions;

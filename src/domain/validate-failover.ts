@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { defaultDrillRecordName, normalizeRecordName } from './dns-names';
+import type { FailoverRequest } from './failover-types';
+import { isKnownRegion } from './regions';
+import { firstIssue, type Validated } from './validate-peering';
+
+export const DEFAULT_APPROVAL_TIMEOUT = '30m';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i;
+const MIN_APPROVAL_MS = 1_000;
+const MAX_APPROVAL_MS = 7 * 86_400_000;
+
+/** Milliseconds of a duration such as "30m", "90 seconds" or "1.5h" (the forms Temporal accepts); undefined otherwise. */
+export function durationMs(text: string): number | undefined {
+  const m = DURATION_RE.exec(text.trim());
+  if (!m) return undefined;
+  const unit = m[2]!.toLowerCase();
+  const key = unit === 'ms' || unit.startsWith('milli') ? 'ms' : unit.charAt(0);
+  return Number(m[1]) * UNIT_MS[key]!;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9a-f:]+$/i;
+const HOST = /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+const RECORD_NAME = /^(?=.{1,254}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
+
+const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
+const endpoint = z.strictObject({ region, value: z.string().trim().min(1, 'must not be empty').max(255) });
+
+const request = z
+  .strictObject({
+    hostedZoneId: z.string().regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
+    recordName: z.string().regex(RECORD_NAME, 'must be a DNS name like app.abc.example.'),
+    recordType: z.enum(['CNAME', 'A', 'AAAA'], { message: 'must be CNAME, A or AAAA' }),
+    ttl: z.number().int().min(0).max(2_147_483_647).optional(),
+    from: endpoint,
+    to: endpoint,
+    peeringConnectionId: z.string().regex(/^pcx-[0-9a-f]{8,17}$/, 'must look like pcx-0123456789abcdef0'),
+    promoteReplica: z
+      .strictObject({
+        region,
+        dbInstanceIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be an RDS instance identifier (a letter, then letters, digits and hyphens)'),
+      })
+      .optional(),
+    approval: z.enum(['auto', 'signal'], { message: 'must be "auto" or "signal"' }).optional(),
+    approvalTimeout: z
+      .string()
+      .refine((t) => durationMs(t) !== undefined, 'must be a duration such as "30m", "90s" or "2h"')
+      .refine((t) => {
+        const ms = durationMs(t) ?? 0;
+        return ms >= MIN_APPROVAL_MS && ms <= MAX_APPROVAL_MS;
+      }, 'must be between 1 second and 7 days')
+      .optional(),
+    drill: z.boolean().optional(),
+    drillRecordName: z.string().regex(RECORD_NAME, 'must be a DNS name like drill-app.abc.example.').optional(),
+  })
+  .superRefine((r, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
+    for (const side of ['from', 'to'] as const) {
+      const v = r[side].value;
+      const ok = r.recordType === 'A' ? IPV4.test(v) : r.recordType === 'AAAA' ? IPV6.test(v) && v.includes(':') : HOST.test(v);
+      if (!ok) issue([side, 'value'], `"${v}" is not a valid ${r.recordType} value`);
+    }
+  });
+
+/**
+ * Checks a failover request without calling AWS: the shape, each field, and the rules between
+ * fields. Shared by the workflow (which fails with `InvalidFailoverRequest`) and the client CLI.
+ */
+export function validateFailoverRequest(input: unknown): Validated<FailoverRequest> {
+  const parsed = request.safeParse(input);
+  if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
+  const req = parsed.data;
+  const fail = (field: string, reason: string): Validated<FailoverRequest> => ({ ok: false, error: { field, reason } });
+
+  if (req.from.region === req.to.region) {
+    return fail('to.region', `is the same as from.region (${req.from.region}); a failover moves traffic to another region`);
+  }
+  if (req.from.value.toLowerCase() === req.to.value.toLowerCase()) {
+    return fail('to.value', 'is the same as from.value; there would be nothing to switch');
+  }
+  // A drill never promotes, so its failback may carry the failover's replica unchanged.
+  if (req.promoteReplica && !req.drill && req.promoteReplica.region !== req.to.region) {
+    return fail('promoteReplica.region', `is ${req.promoteReplica.region}, but the replica to promote must be in the target region ${req.to.region}`);
+  }
+  if (req.drillRecordName !== undefined && req.drill !== true) {
+    return fail('drillRecordName', 'is only used with drill: true; without it the run would change the production record');
+  }
+  if (req.drill && normalizeRecordName(drillRecordNameOf(req)) === normalizeRecordName(req.recordName)) {
+    return fail('drillRecordName', 'is the production record; a drill must work on a record of its own');
+  }
+  return { ok: true, value: req };
+}
+
+/** The record a run acts on: the drill record in a drill, the production record otherwise. */
+export function targetRecordName(req: FailoverRequest): string {
+  return req.drill ? drillRecordNameOf(req) : req.recordName;
+}
+
+function drillRecordNameOf(req: Pick<FailoverRequest, 'recordName' | 'drillRecordName'>): string {
+  return req.drillRecordName ?? defaultDrillRecordName(req.recordName);
+}
