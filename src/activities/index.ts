@@ -5,6 +5,7 @@ import { toApplicationFailure } from './errors';
 import { createFailoverActivities } from './failover';
 import { createNetworkAclActivities } from './network-acls';
 import { createPeeringActivities } from './peering';
+import { createPeeringInspectionActivities } from './peering-inspection';
 import { createRouteActivities } from './routes';
 import { createSecurityGroupActivities } from './security-groups';
 import { createSetupLookupActivities } from './setup-lookup';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCleanupActivities(deps.aws),
     ...createSetupLookupActivities(deps.temporal),
     ...createFailoverActivities(deps.aws),
+    ...createPeeringInspectionActivities(deps.aws),
   });
 }
 

@@ -1,20 +1,30 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { PeeringRequest, SetupLocator } from '../domain/types';
+import type { PeeringRequest, PeeringResult, SetupLocator } from '../domain/types';
 import { FailureTypes, nonRetryable } from './errors';
+
+const GRPC_NOT_FOUND = 5;
+
+/** A setup as Temporal recorded it: its input, and its result once it completed. */
+export interface SetupRecord {
+  locator: SetupLocator;
+  request: PeeringRequest;
+  result?: PeeringResult;
+}
 
 export function createSetupLookupActivities(temporal: Client | undefined) {
   /**
-   * Teardown by setup id needs the setup's regions (and roles). They are read back from the setup's
-   * own start event, so nothing outside Temporal has to keep a record.
+   * Reads a setup's own start event (and completion, if any), so nothing outside Temporal has to
+   * keep a record. Once the namespace's retention has removed the history, the setup is not found.
    */
-  async function locateSetup(setupWorkflowId: string): Promise<SetupLocator> {
+  async function readSetupRecord(setupWorkflowId: string): Promise<SetupRecord> {
     if (!temporal) throw nonRetryable(FailureTypes.SetupNotFound, 'this worker has no Temporal client to look up setups');
     let history;
     try {
       history = await temporal.workflow.getHandle(setupWorkflowId).fetchHistory();
     } catch (err) {
-      if ((err as Error).name === 'WorkflowNotFoundError') {
+      // fetchHistory passes the raw gRPC error through: NOT_FOUND rather than WorkflowNotFoundError.
+      if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === GRPC_NOT_FOUND) {
         throw nonRetryable(FailureTypes.SetupNotFound, `no setup workflow with id ${setupWorkflowId}`);
       }
       throw err;
@@ -25,13 +35,24 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
       throw nonRetryable(FailureTypes.SetupNotFound, `${setupWorkflowId} is not a SetupInterRegionPeering run`);
     }
     const request = defaultPayloadConverter.fromPayload<PeeringRequest>(payload);
+    const completed = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;
+    const resultPayload = completed?.result?.payloads?.[0];
     return {
-      setupId: setupWorkflowId,
-      requesterRegion: request.requester.region,
-      accepterRegion: request.accepter.region,
-      ...(request.requester.roleArn ? { requesterRoleArn: request.requester.roleArn } : {}),
-      ...(request.accepter.roleArn ? { accepterRoleArn: request.accepter.roleArn } : {}),
+      locator: {
+        setupId: setupWorkflowId,
+        requesterRegion: request.requester.region,
+        accepterRegion: request.accepter.region,
+        ...(request.requester.roleArn ? { requesterRoleArn: request.requester.roleArn } : {}),
+        ...(request.accepter.roleArn ? { accepterRoleArn: request.accepter.roleArn } : {}),
+      },
+      request,
+      ...(resultPayload ? { result: defaultPayloadConverter.fromPayload<PeeringResult>(resultPayload) } : {}),
     };
   }
-  return { locateSetup };
+
+  /** Teardown by setup id needs the setup's regions (and roles). */
+  async function locateSetup(setupWorkflowId: string): Promise<SetupLocator> {
+    return (await readSetupRecord(setupWorkflowId)).locator;
+  }
+  return { locateSetup, readSetupRecord };
 }

@@ -1,0 +1,106 @@
+/**
+ * Public shapes of `DrDrill` (see CONTRACT.md). Plain JSON, so a Schedule or
+ * `temporal workflow start --input-file` can carry the request as it is.
+ */
+import type { FailoverReport, FailoverRequest } from './failover-types';
+import type { NaclEntrySpec, SgPermission } from './rules-plan';
+import type { AllowRule } from './types';
+
+/** The peering to drill: the setup that made it, or the peering itself. */
+export type DrillPeering =
+  | { setupWorkflowId: string }
+  | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+
+/**
+ * The rules the peering should hold. Normally read back from the setup's own input in Temporal
+ * history; give them here when that history is gone (past the namespace's retention) or when the
+ * peering was not made by a setup.
+ */
+export interface DrillExpectation {
+  allow: AllowRule[];
+  /** @default true */
+  dnsResolution?: boolean;
+  /** @default the range recorded on the peering, else 900 */
+  naclRuleBase?: number;
+}
+
+/**
+ * The failover to rehearse. `peeringConnectionId` may be left out: the drill fills in the peering
+ * it checked. `drill` and `approval` are always forced to `true` and `"auto"`.
+ */
+export type DrillFailover = Omit<FailoverRequest, 'peeringConnectionId'> & { peeringConnectionId?: string };
+
+export interface DrillRequest {
+  /** Names the drill in its summary, its workflow id and its Schedule (`dr-drill-<name>`). */
+  name: string;
+  peering: DrillPeering;
+  /** Rehearsed with `drill: true` and `approval: "auto"`, then run swapped back (without `promoteReplica`) as the failback. */
+  failover: DrillFailover;
+  rtoTargetSeconds: number;
+  /** Put drifted routes, rules and entries back before the rehearsal. @default false */
+  repairDrift?: boolean;
+  expect?: DrillExpectation;
+}
+
+export interface DrillCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** How a drifted item is put back; only ever the one item. */
+export type RepairAction =
+  | { kind: 'create-route'; routeTableId: string; destinationCidrBlock: string; peeringConnectionId: string }
+  | { kind: 'authorize-ingress' | 'authorize-egress' | 'revoke-ingress' | 'revoke-egress'; groupId: string; permission: SgPermission }
+  | { kind: 'create-nacl-entry'; networkAclId: string; entry: NaclEntrySpec }
+  | { kind: 'enable-dns'; peeringConnectionId: string; side: 'requester' | 'accepter' };
+
+/** Something missing or changed out of band. */
+export interface DriftItem {
+  /** The AWS id of the table, group, ACL or peering that differs. */
+  resource: string;
+  region: string;
+  what: string;
+  expected: string;
+  actual: string;
+  /** Absent when putting it back needs a person (a deleted peering, a route now pointing elsewhere). */
+  repair?: RepairAction;
+}
+
+export interface DrillReport {
+  name: string;
+  peeringConnectionId: string | null;
+  outcome: 'passed' | 'failed';
+  /** The five peering checks (after repair, when `repairDrift`), then the rehearsal and the RTO. */
+  checks: DrillCheck[];
+  /** Drift found by the first inspection. */
+  drift: DriftItem[];
+  /** Drift put back by this drill. */
+  repaired: DriftItem[];
+  /** Drift that `repairDrift` could not put back, and why (some needs a person). */
+  repairFailures: Array<{ item: DriftItem; error: string }>;
+  /** `null` when the rehearsal did not run (the peering was not usable, or the failover never completed). */
+  failover: FailoverReport | null;
+  failback: FailoverReport | null;
+  /** The failover rehearsal's measured RTO; `null` when it did not run to the end. */
+  rtoSeconds: number | null;
+  rtoTargetSeconds: number;
+}
+
+export interface DrillProgress {
+  step: 'validate' | 'resolve' | 'inspect' | 'repair' | 're-inspect' | 'failover' | 'failback' | 'done';
+  checks: DrillCheck[];
+  drift: DriftItem[];
+  repaired: DriftItem[];
+}
+
+export const DRILL_CHECKS = {
+  peeringActive: 'peering-active',
+  dns: 'dns-resolution',
+  routes: 'routes',
+  securityGroups: 'security-group-rules',
+  nacls: 'network-acl-entries',
+  failover: 'failover-rehearsal',
+  failback: 'failback-rehearsal',
+  rto: 'rto',
+} as const;
