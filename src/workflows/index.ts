@@ -1,3 +1,4 @@
 export { SetupInterRegionPeering, progressQuery } from './setup-peering';
 export { TeardownInterRegionPeering } from './teardown-peering';
+export { DrDrill } from './dr-drill';
 export { FailoverToRegion, failoverProgressQuery, approveFailoverSignal, abortFailoverSignal } from './failover';

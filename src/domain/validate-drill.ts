@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { parseCidr } from './cidr';
+import type { DrillRequest } from './drill-types';
+import { validateFailoverRequest } from './validate-failover';
+import { isKnownRegion } from './regions';
+import type { InvalidField, Validated } from './validate-peering';
+
+/** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
+
+const peering = z.union(
+  [
+    z.strictObject({ setupWorkflowId: z.string().min(1, 'must be the setup workflow id') }),
+    z.strictObject({
+      peeringConnectionId: z.string().regex(/^pcx-[0-9a-f]{8,17}$/, 'must look like pcx-0123456789abcdef0'),
+      requesterRegion: region,
+      accepterRegion: region,
+    }),
+  ],
+  { message: 'give { setupWorkflowId } or { peeringConnectionId, requesterRegion, accepterRegion }' },
+);
+
+/** Checked in full by FailoverToRegion's own validator, below, once the shape is an object. */
+const failover = z.looseObject({});
+
+const PEERING_PLACEHOLDER = 'pcx-00000000';
+
+const port = z.number().int().min(-1).max(65535);
+const expectation = z.strictObject({
+  allow: z
+    .array(
+      z.strictObject({
+        protocol: z.enum(['tcp', 'udp', 'icmp']),
+        fromPort: port,
+        toPort: port,
+        description: z.string().max(255).optional(),
+        cidrBlock: z.string().refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block').optional(),
+      }),
+    )
+    .min(1, 'must list at least one rule'),
+  dnsResolution: z.boolean().optional(),
+  naclRuleBase: z.number().int().min(1).max(32766).optional(),
+});
+
+const request = z.strictObject({
+  name,
+  peering,
+  failover,
+  rtoTargetSeconds: z.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more seconds'),
+  repairDrift: z.boolean().optional(),
+  expect: expectation.optional(),
+});
+
+function firstIssue(error: z.ZodError): InvalidField {
+  const issue = error.issues[0];
+  if (!issue) return { field: '(request)', reason: 'is invalid' };
+  const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(request)';
+  return { field, reason: issue.message };
+}
+
+export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
+  const parsed = request.safeParse(input);
+  if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
+  const req = parsed.data;
+  if ('requesterRegion' in req.peering && req.peering.requesterRegion === req.peering.accepterRegion) {
+    return { ok: false, error: { field: 'peering.accepterRegion', reason: `is the same as peering.requesterRegion (${req.peering.requesterRegion})` } };
+  }
+  // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
+  const rehearsal = validateFailoverRequest({ peeringConnectionId: PEERING_PLACEHOLDER, ...req.failover, drill: true, approval: 'auto' });
+  if (!rehearsal.ok) return { ok: false, error: { field: `failover.${rehearsal.error.field}`, reason: rehearsal.error.reason } };
+  return { ok: true, value: req as DrillRequest };
+}
