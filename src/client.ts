@@ -3,6 +3,7 @@ import { loadTemporalSettings } from './config';
 import { EXIT, UsageError } from './cli/output';
 import { abortCommand, approveCommand, failoverCommand } from './cli/failover-commands';
 import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
+import { drillCommand, drillsCommand, scheduleCommand } from './cli/schedule-commands';
 import { statusCommand } from './cli/status-command';
 
 type Command = (ctx: CommandContext, argv: string[]) => Promise<number>;
@@ -14,6 +15,9 @@ const COMMANDS: Record<string, Command> = {
   failover: failoverCommand,
   approve: approveCommand,
   abort: abortCommand,
+  drill: drillCommand,
+  schedule: scheduleCommand,
+  drills: drillsCommand,
 };
 
 const USAGE = `usage: npm run client -- <command> [flags]
@@ -23,6 +27,10 @@ const USAGE = `usage: npm run client -- <command> [flags]
   failover --file failover.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]   (exit 1 unless completed)
   approve  <workflowId> [--by NAME]
   abort    <workflowId> [--reason TEXT] [--by NAME]
+  drill    --file drill.json [--id ID] [--wait] [--json-out report.json]   (exit 1 when the drill fails)
+  schedule create --name N (--every 7d | --cron "0 3 * * 1") --file drill.json [--paused] [--note T]
+  schedule list [--json] | describe N | trigger N | pause N | unpause N | delete N
+  drills   [--last 10] [--outcome passed|failed|running] [--json]
 Exit codes: 0 success, 1 the run failed, 2 bad input.`;
 
 async function run(): Promise<number> {
