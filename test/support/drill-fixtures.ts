@@ -1,0 +1,138 @@
+/**
+ * What a DR drill needs in moto besides the peering: a hosted zone with the production record and
+ * a cross-region read replica. Plus direct EC2 calls that plant drift, and a snapshot of a VPC's
+ * rules to prove a repair touched nothing else.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DeleteNetworkAclEntryCommand,
+  DeleteRouteCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import type { DrillFailover } from '../../src/domain/drill-types';
+import type { PeeringRequest, PeeringResult } from '../../src/domain/types';
+import { testEnv } from './env';
+import { CREDENTIALS, ec2, uniqueId } from './harness';
+
+export const ABC: PeeringRequest = {
+  requester: { region: 'us-east-1', cidrBlock: '10.0.0.0/16', name: 'abc-primary' },
+  accepter: { region: 'eu-west-1', cidrBlock: '10.1.0.0/16', name: 'abc-dr' },
+  allow: [
+    { protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' },
+    { protocol: 'tcp', fromPort: 443, toPort: 443, description: 'HTTPS' },
+  ],
+  dnsResolution: true,
+  tags: { Project: 'abc-dr' },
+};
+
+export const PRIMARY = 'primary-alb.us-east-1.elb.amazonaws.com';
+export const DR = 'dr-alb.eu-west-1.elb.amazonaws.com';
+
+const route53 = () => new Route53Client({ region: 'us-east-1', endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
+const rds = (region: string) => new RDSClient({ region, endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
+
+/** A zone with `app.<zone>` → the primary, and a replica of a us-east-1 database in eu-west-1. */
+export async function createFailoverTargets(): Promise<DrillFailover> {
+  const suffix = uniqueId('abc').toLowerCase();
+  const zoneName = `${suffix}.example.`;
+  const zone = await route53().send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: suffix }));
+  const hostedZoneId = zone.HostedZone!.Id!.replace('/hostedzone/', '');
+  const recordName = `app.${zoneName}`;
+  await route53().send(
+    new ChangeResourceRecordSetsCommand({
+      HostedZoneId: hostedZoneId,
+      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: recordName, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: PRIMARY }] } }] },
+    }),
+  );
+  const source = await rds('us-east-1').send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: `${suffix}-db`, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'abc', MasterUserPassword: 'not-a-secret-1',
+    }),
+  );
+  const replica = `${suffix}-db-replica`;
+  await rds('eu-west-1').send(
+    new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: replica, SourceDBInstanceIdentifier: source.DBInstance!.DBInstanceArn!, DBInstanceClass: 'db.t3.micro' }),
+  );
+  return {
+    hostedZoneId,
+    recordName,
+    recordType: 'CNAME',
+    ttl: 60,
+    from: { region: 'us-east-1', value: PRIMARY },
+    to: { region: 'eu-west-1', value: DR },
+    promoteReplica: { region: 'eu-west-1', dbInstanceIdentifier: replica },
+  };
+}
+
+/** Every record in the zone, as `name type value`, to prove a drill never wrote production. */
+export async function zoneRecords(hostedZoneId: string): Promise<string[]> {
+  const out = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId }));
+  return (out.ResourceRecordSets ?? [])
+    .filter((r) => r.Type === 'CNAME')
+    .map((r) => `${r.Name} ${r.Type} ${(r.ResourceRecords ?? []).map((v) => v.Value).join(',')}`)
+    .sort();
+}
+
+export interface PlantedDrift {
+  /** requester: the route to the accepter CIDR, removed from its first table */
+  routeTableId: string;
+  /** accepter: ingress tcp 5432 from the requester CIDR, revoked */
+  accepterGroupId: string;
+  /** requester: ingress entry 900 (tcp 5432 from 10.1.0.0/16), removed */
+  requesterAclId: string;
+  /** requester: ingress tcp 22 from 0.0.0.0/0, added out of band */
+  requesterGroupId: string;
+}
+
+const SSH_FROM_ANYWHERE = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+const POSTGRES_FROM_PRIMARY = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'PostgreSQL replication' }] }];
+
+/** Deletes a route, revokes a rule, removes a NACL entry and adds a stray rule; safe to repeat. */
+export async function plantDrift(setup: PeeringResult): Promise<PlantedDrift> {
+  const req = ec2(setup.requester.region);
+  const acc = ec2(setup.accepter.region);
+  const drift: PlantedDrift = {
+    routeTableId: setup.requester.routeTableIds[0]!,
+    accepterGroupId: setup.accepter.securityGroupId,
+    requesterAclId: setup.requester.networkAclIds[0]!,
+    requesterGroupId: setup.requester.securityGroupId,
+  };
+  const tables = await req.send(new DescribeRouteTablesCommand({ RouteTableIds: [drift.routeTableId] }));
+  if (tables.RouteTables?.[0]?.Routes?.some((r) => r.DestinationCidrBlock === setup.accepter.cidrBlock)) {
+    await req.send(new DeleteRouteCommand({ RouteTableId: drift.routeTableId, DestinationCidrBlock: setup.accepter.cidrBlock }));
+  }
+  await acc.send(new RevokeSecurityGroupIngressCommand({ GroupId: drift.accepterGroupId, IpPermissions: POSTGRES_FROM_PRIMARY })).catch(() => undefined);
+  const acls = await req.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [drift.requesterAclId] }));
+  if (acls.NetworkAcls?.[0]?.Entries?.some((e) => e.RuleNumber === 900 && !e.Egress)) {
+    await req.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: drift.requesterAclId, RuleNumber: 900, Egress: false }));
+  }
+  await req.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: drift.requesterGroupId, IpPermissions: SSH_FROM_ANYWHERE })).catch(() => undefined);
+  return drift;
+}
+
+/** A VPC's routes, NACL entries and security-group rules as sorted text. */
+export async function rulesSnapshot(region: string, vpcId: string): Promise<string[]> {
+  const client = ec2(region);
+  const filter = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
+  const [tables, acls, groups] = await Promise.all([
+    client.send(new DescribeRouteTablesCommand(filter)),
+    client.send(new DescribeNetworkAclsCommand(filter)),
+    client.send(new DescribeSecurityGroupsCommand(filter)),
+  ]);
+  const lines = [
+    ...(tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).flatMap((t) =>
+      (t.Routes ?? []).map((r) => `route ${t.RouteTableId} ${r.DestinationCidrBlock} ${r.VpcPeeringConnectionId ?? r.GatewayId ?? ''} ${r.State ?? ''}`)),
+    ...(acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).flatMap((a) =>
+      (a.Entries ?? []).map((e) => `nacl ${a.NetworkAclId} ${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.Protocol} ${e.RuleAction} ${e.CidrBlock} ${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}`)),
+    ...(groups.SecurityGroups ?? []).filter((g) => g.VpcId === vpcId).flatMap((g) => [
+      ...(g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} ingress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
+      ...(g.IpPermissionsEgress ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} egress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
+    ]),
+  ];
+  return lines.sort();
+}
