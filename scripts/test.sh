@@ -20,4 +20,15 @@ step "tools" env -u STACK_AWS bash scripts/ensure-tools.sh
 step "typecheck" npx tsc --noEmit -p tsconfig.json
 # scripts/ holds only shell so far; eslint calls a path with no lintable files an error.
 step "lint" npx eslint --no-error-on-unmatched-pattern src test scripts
-step "jest" npx jest --runInBand "$@"
+RESULTS=.data/jest-results.json
+mkdir -p .data && rm -f "$RESULTS"
+info "jest: npx jest --runInBand $*"
+started=$SECONDS
+status=0
+npx jest --runInBand --json --outputFile="$RESULTS" "$@" || status=$?
+if [[ $status -eq 0 ]]; then ok "jest ($((SECONDS - started)) s)"; else echo "jest failed ($((SECONDS - started)) s)" >&2; fi
+# One plain closing line that any CI log reader understands, whatever jest printed above it.
+if [[ -s "$RESULTS" ]]; then
+  node -e 'const r = require(process.argv[1]); console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));' "$PWD/$RESULTS"
+fi
+exit "$status"
