@@ -29,7 +29,7 @@ import {
   type HistorySummary,
 } from './measure';
 import { checkTargets, fixed, formatTable, markdownTable, ms, type Row } from './report';
-import { buildWorker, cpuSeconds, resetMoto, sampleRss, startBenchServers, startInMemoryTemporal, startWorkerProcess } from './servers';
+import { buildWorker, cpuSeconds, persistenceErrors, resetMoto, sampleRss, startBenchServers, startInMemoryTemporal, startWorkerProcess } from './servers';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -190,20 +190,27 @@ async function run() {
   await fresh();
   const rssWindow = sampleRss(workerProc.pid);
   const burstHandles: WorkflowHandle[] = [];
+  const storeErrorsBefore = persistenceErrors(temporal.logFile);
   const flowBurst = await cpuDuring(() => setupBurst(client, workerProc.taskQueue, 'bench-c-setup', burstHandles));
+  const storeErrors = persistenceErrors(temporal.logFile) - storeErrorsBefore;
   const rss = rssWindow.stop();
   const flowHistory = summarizeHistories(await Promise.all(burstHandles.map(events)));
 
   await inProc.shutdown();
   await workerProc.stop();
 
-  log(`(c) again on a second dev server that keeps its state in memory (info: what the SQLite file costs)`);
+  log(`(b) and (c) again on a second dev server that keeps its state in memory (info: what its SQLite file costs)`);
   const memory = await startInMemoryTemporal();
   const memoryConnection = await Connection.connect({ address: memory.address });
   const memoryClient = new Client({ connection: memoryConnection });
   const memoryWorker = await startWorkerProcess({ temporalAddress: memory.address, motoUrl: moto.url, taskQueue: `bench-mem-${process.pid}`, name: 'worker-memory' });
   await fresh();
   await setup(`bench-warm-mem-${process.pid}`, memoryWorker.taskQueue, memoryClient);
+  const bMemory: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await fresh();
+    bMemory.push((await timed(() => setup(`bench-mem-${process.pid}-${i}`, memoryWorker.taskQueue, memoryClient))).ms);
+  }
   await fresh();
   const memoryHandles: WorkflowHandle[] = [];
   const memoryBurst = await cpuDuring(() => setupBurst(memoryClient, memoryWorker.taskQueue, 'bench-c-mem', memoryHandles), {
@@ -213,6 +220,7 @@ async function run() {
     bench: process.pid,
   });
   const memoryHistory = summarizeHistories(await Promise.all(memoryHandles.map(events)));
+  const memoryStoreErrors = persistenceErrors(memory.logFile);
   await memoryWorker.stop();
   await memoryConnection.close();
   await memory.stop();
@@ -249,6 +257,7 @@ async function run() {
     { figure: `(b) SetupInterRegionPeering, median of ${RUNS}`, measured: `${ms(bMed)} (${range(b)})` },
     { figure: `    same on the in-process counting worker (info)`, measured: `${ms(median(bInProcess))} (${range(bInProcess)})` },
     { figure: 'b/a', measured: fixed(ratio), target: met('b/a').target, met: met('b/a').met },
+    { figure: `    (b) on an in-memory dev server (info)`, measured: `${ms(median(bMemory))}, b/a ${fixed(median(bMemory) / aMed)}` },
     { figure: `(c) ${CONCURRENCY} bare scripts at once`, measured: `${fixed(bareBurst.seconds, 1)} s, ${fixed(bareBurst.perSecond)}/s` },
     { figure: `(c) ${CONCURRENCY} setups at once, one worker`, measured: `${fixed(flowBurst.seconds, 1)} s, ${fixed(flowBurst.perSecond)}/s` },
     { figure: 'throughput ratio (c)', measured: fixed(throughputRatio), target: met('throughput ratio (c)').target, met: met('throughput ratio (c)').met },
@@ -274,7 +283,7 @@ async function run() {
     callsByOperation: { bare: bare.byOperation, fresh: freshCalls.byOperation, rerun: rerun.byOperation, teardown: down.byOperation },
     rerunMs: Math.round(median(rerunMs)),
     teardownMs: Math.round(median(teardownMs)),
-    concurrent: { bare: bareBurst, workflow: flowBurst, inMemoryServer: memoryBurst, rss },
+    concurrent: { bare: bareBurst, workflow: flowBurst, inMemoryServer: memoryBurst, rss, storeErrors, memoryStoreErrors },
   };
 
   console.log(`\nVPC peering bench — ${request.requester.region} ↔ ${request.accepter.region}, ${request.allow.length} allow rules (${path.relative(ROOT, REQUEST_FILE)}), moto, ${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}\n`);
@@ -285,12 +294,15 @@ async function run() {
     console.log(`    ${h.durationMs} ms first to last event (max ${h.maxDurationMs}); ${h.activities} activities; ${h.workflowTasks} workflow tasks, ${h.workflowTaskMs} ms in them of which ${h.workflowTaskQueuedMs} ms queued; ${h.idleMs} ms with no activity scheduled or running`);
     for (const [name, t] of Object.entries(h.activityTimes)) console.log(`      ${name} ×${t.count}: queued ${t.queuedMs} ms (max ${t.maxQueuedMs}), ran ${t.runMs} ms`);
     console.log(`      events: ${Object.entries(h.eventsByType).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const failures = Object.entries(h.failureEvents).filter(([, v]) => v > 0);
+    if (failures.length) console.log(`      timeouts and failures over all ${h.runs} runs: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   };
   console.log('  one setup at a time:');
   describeHistory(setupHistory);
   console.log(`  ${CONCURRENCY} at once (c):`);
   describeHistory(flowHistory);
-  console.log(`  ${CONCURRENCY} at once (c) on the in-memory dev server:`);
+  console.log(`    the dev server logged ${storeErrors} failed or timed-out store operations (its SQLite file) during this burst; failed tasks are retried after a backoff`);
+  console.log(`  ${CONCURRENCY} at once (c) on the in-memory dev server (${memoryStoreErrors} store errors):`);
   describeHistory(memoryHistory);
   console.log(`  calls per fresh setup: ${Object.entries(freshCalls.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  calls per re-run: ${Object.entries(rerun.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -319,6 +331,7 @@ async function run() {
           bareParallelSidesMs: { median: median(aParallel), runs: aParallel },
           setupMs: { median: bMed, runs: b },
           setupInProcessWorkerMs: { median: median(bInProcess), runs: bInProcess },
+          setupInMemoryServerMs: { median: median(bMemory), runs: bMemory },
           ratio,
           concurrent: { bare: bareBurst, workflow: flowBurst, throughputRatio, inMemoryServer: memoryBurst },
           calls: { fresh: freshCalls, rerun, teardown: down, bare },

@@ -162,6 +162,8 @@ export interface HistorySummary {
   activities: number;
   idleMs: number;
   eventsByType: Record<string, number>;
+  /** Timeouts and failures summed over all runs: rare, so a median would hide them. */
+  failureEvents: Record<string, number>;
   activityTimes: Record<string, { count: number; queuedMs: number; runMs: number; maxQueuedMs: number }>;
 }
 
@@ -180,7 +182,10 @@ export function summarizeHistories(stats: HistoryStats[]): HistorySummary {
     workflowTaskQueuedMs: med((h) => h.workflowTaskQueuedMs),
     activities: med((h) => h.activities),
     idleMs: med((h) => h.idleMs),
-    eventsByType: Object.fromEntries(types.map((t) => [t, med((h) => h.byType[t] ?? 0)])),
+    eventsByType: Object.fromEntries(types.map((t) => [t, med((h) => h.byType[t] ?? 0)]).filter(([, v]) => v !== 0)),
+    failureEvents: Object.fromEntries(
+      types.filter((t) => /TimedOut|Failed|Canceled|Terminated/.test(t)).map((t) => [t, stats.reduce((sum, h) => sum + (h.byType[t] ?? 0), 0)]),
+    ),
     activityTimes: Object.fromEntries(
       names.map((name) => {
         const per = stats.map((h) => h.activityTimes[name]).filter((t) => t !== undefined);
