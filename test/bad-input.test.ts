@@ -103,6 +103,7 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       { command: 'setup', file: 'setup-overlapping-cidrs.json' },
       { command: 'setup', file: 'setup-empty-allow.json' },
       { command: 'setup', file: 'setup-allow-open-to-world.json' },
+      { command: 'failover', file: 'failover-replica-not-in-target-region.json' },
       { command: 'drill', file: 'drill-negative-rto-target.json' },
     ];
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
