@@ -182,7 +182,7 @@ export function createCleanupActivities(clients: AwsClients) {
         }
         await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: ref.id }));
         await waitUntilVpcPeeringConnectionDeleted(
-          { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 30, abortSignal: activitySignal() },
+          { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 20, abortSignal: activitySignal() },
           { VpcPeeringConnectionIds: [ref.id] },
         ).catch(() => undefined); // AWS finishes the delete on its own; VPC deletes retry on DependencyViolation
         return true;

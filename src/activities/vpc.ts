@@ -103,12 +103,15 @@ export function createVpcActivities(clients: AwsClients) {
     ).find((v) => hasSetupTag(v.Tags, input.setupId) && tagValue(v.Tags, SIDE_TAG) === input.side);
 
     let vpcId = existing?.VpcId;
+    let state = existing?.State;
     if (!vpcId) {
       const created = await ec2.send(new CreateVpcCommand({ CidrBlock: input.cidrBlock, TagSpecifications: tagSpec('vpc', tags) }));
       vpcId = created.Vpc!.VpcId!;
+      state = created.Vpc!.State;
     }
-    if (existing?.State !== 'available') {
-      await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 120, minDelay: 2, maxDelay: 10, abortSignal: activitySignal() }, { VpcIds: [vpcId] });
+    if (state !== 'available') {
+      // Within the activity's 30 s; a VPC slower than that is found by its tag on the retry.
+      await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5, abortSignal: activitySignal() }, { VpcIds: [vpcId] });
     }
     const created: ResourceRef[] = [{ type: 'vpc', region: input.region, id: vpcId }];
 

@@ -4,10 +4,11 @@ const NON_RETRYABLE = ['InvalidPeeringRequest', 'PeeringFailed', 'PeeringAlready
 
 /**
  * A single EC2 call or a short read-check-write. Waiting for a cancelled activity to finish means a
- * resource it was creating exists (and is found by its tag) before compensation looks for it.
+ * resource it was creating exists (and is found by its tag) before compensation looks for it. The
+ * short timeout is what notices a crashed worker, since these calls do not heartbeat.
  */
 export const EC2_CALL = {
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 } as const satisfies ActivityOptions;
@@ -23,7 +24,7 @@ export const LONG_WAIT = {
 /** Deletes: bounded, so a stuck delete is reported rather than retried forever. */
 export const CLEANUP = {
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '40 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE },
 } as const satisfies ActivityOptions;
 
