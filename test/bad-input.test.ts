@@ -12,7 +12,8 @@ const WORKFLOWS = ['SetupInterRegionPeering', 'TeardownInterRegionPeering', 'Fai
 interface BadRequest {
   file: string;
   workflow: (typeof WORKFLOWS)[number];
-  expect: { type: string; field: string };
+  /** `reason`, where given, is a part of the message the field's reason must contain. */
+  expect: { type: string; field: string; reason?: string };
   request: unknown;
 }
 
@@ -91,6 +92,7 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
         const failure = cause as ApplicationFailure;
         expect({ type: failure.type, nonRetryable: failure.nonRetryable }).toEqual({ type: c.expect.type, nonRetryable: true });
         expect(failure.message).toContain(`${c.expect.field}:`);
+        if (c.expect.reason) expect(failure.message).toContain(c.expect.reason);
         const mutating = worker.calls.slice(before).filter((call) => !READ_ONLY.test(call.operation));
         expect(mutating).toEqual([]);
       },

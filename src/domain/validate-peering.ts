@@ -100,8 +100,11 @@ const request = z.strictObject({
 export function firstIssue(error: z.ZodError): InvalidField {
   const issue = error.issues[0];
   if (!issue) return { field: '(request)', reason: 'is invalid' };
+  // A record key's own reason sits one level down ("Invalid key in record" is all zod says above it).
+  const inner = (issue as { issues?: Array<{ message?: string }> }).issues?.[0]?.message;
+  const reason = issue.code === 'invalid_key' && inner ? inner : issue.message;
   const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(request)';
-  return { field, reason: issue.message };
+  return { field, reason };
 }
 
 /** Rules that AWS needs per side: NACL entries each take a rule number from the base upward. */
