@@ -3,15 +3,9 @@ import { FAILOVER_PROGRESS_QUERY, FAILOVER_SIGNALS, type DecisionInput, type Fai
 import { validateFailoverRequest } from '../domain/validate-failover';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
+import { failoverView } from './progress-views';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
-
-export function renderFailoverProgress(p: Record<string, unknown>): string {
-  const progress = p as unknown as FailoverProgress;
-  if (progress.awaitingDecision) return 'preflight passed; waiting for approve or abort';
-  const done = progress.completed?.length ?? 0;
-  return progress.step === 'done' ? `done: ${progress.outcome ?? ''}` : `step ${progress.step} (${done} step(s) done)`;
-}
 
 function whoAmI(): string {
   try {
@@ -50,7 +44,7 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
     summary: `${req.drill ? 'Drill: fail over' : 'Fail over'} ${req.recordName} ${req.from.region} → ${req.to.region}`,
     wait: flags.wait,
     ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
-    render: renderFailoverProgress,
+    view: failoverView,
   });
   if (code !== EXIT.ok || !flags.wait) return code;
   // The run completed; its report says whether the failover did.

@@ -47,8 +47,6 @@ export interface StartSpec {
   jsonOut?: string;
   /** Step-by-step progress with --wait. */
   view?: ProgressView;
-  /** Without a view: one line describing the progress query's answer. */
-  render?: (progress: Record<string, unknown>) => string;
 }
 
 export interface FollowOptions {
@@ -57,7 +55,6 @@ export interface FollowOptions {
   workflowType?: string;
   jsonOut?: string;
   view?: ProgressView;
-  render?: StartSpec['render'];
 }
 
 const POLL_MS = 500;
@@ -97,11 +94,6 @@ function isBadInput(err: unknown): boolean {
   return top instanceof ApplicationFailure && /^Invalid\w*Request$/.test(top.type ?? '');
 }
 
-/** A view for a workflow that only has a one-line renderer: a single step named by that line. */
-function viewFromRender(render: NonNullable<StartSpec['render']>): ProgressView {
-  return { steps: [], read: (p) => ({ step: render(p), resources: 0 }), summarize: () => 'completed' };
-}
-
 /** Polls the run's progress query and waits for its result; the step tasks read this. */
 class RunTracker {
   readonly started = Date.now();
@@ -109,6 +101,8 @@ class RunTracker {
   /** Index of the step the run is in; steps.length once done. Never moves back (rollback keeps it). */
   at = -1;
   outcome?: { ok: true; result: unknown } | { ok: false; error: unknown };
+  /** Called as soon as the outcome is known, before the step tasks notice it. */
+  readonly onEnd: Array<() => void> = [];
 
   constructor(
     private readonly handle: WorkflowHandle,
@@ -127,6 +121,7 @@ class RunTracker {
         await this.poll(); // the final count of resources
         if (ended.ok) this.at = this.view.steps.length;
         this.outcome = ended;
+        for (const listener of this.onEnd) listener();
       }
     }
   }
@@ -207,8 +202,12 @@ async function followRun(handle: WorkflowHandle, workflowType: string, view: Pro
           if (tty) {
             const ticker = setInterval(() => {
               task.title = header();
-              if (tracker.outcome) clearInterval(ticker);
             }, 1000);
+            // A run shorter than a tick still ends with its final count in the header.
+            tracker.onEnd.push(() => {
+              clearInterval(ticker);
+              task.title = header();
+            });
           }
           // Returned, not run: listr2 then draws the steps as this task's subtasks.
           return task.newListr(steps, { concurrent: false, exitOnError: true });
@@ -248,7 +247,7 @@ export async function startAndFollow(spec: StartSpec): Promise<number> {
 /** Follows a started run to its end: exit 0 with the result as JSON, or 1 with the reason. */
 export async function awaitResult(handle: WorkflowHandle, options: FollowOptions): Promise<number> {
   const workflowType = options.workflowType ?? 'Run';
-  const view = options.view ?? (options.render ? viewFromRender(options.render) : undefined);
+  const view = options.view;
   const started = Date.now();
   let outcome: RunTracker['outcome'];
   if (view) {

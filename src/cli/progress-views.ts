@@ -1,3 +1,5 @@
+import type { DrillProgress, DrillReport } from '../domain/drill-types';
+import type { FailoverProgress, FailoverReport } from '../domain/failover-types';
 import type { PeeringResult, TeardownResult } from '../domain/types';
 import { SETUP_STEPS } from '../workflows/setup-peering';
 import type { ProgressView } from './follow';
@@ -26,8 +28,35 @@ export const teardownView: ProgressView = {
   },
 };
 
+export const failoverView: ProgressView = {
+  // A plain failover skips the drill-record steps; the tracker just moves past them.
+  steps: ['preflight', 'create-drill-record', 'approval', 'promote-replica', 'switch-record', 'verify-record', 'delete-drill-record'],
+  read: (p) => {
+    const f = p as unknown as FailoverProgress;
+    return { step: String(f.step), resources: 0, ...(f.awaitingDecision ? { detail: 'waiting for approve or abort' } : {}) };
+  },
+  summarize: (result) => {
+    const r = result as FailoverReport;
+    return `outcome ${r.outcome}, RTO ${r.rtoSeconds ?? '-'} s; ${r.recordAfter?.name ?? ''} → ${r.recordAfter?.value ?? '-'}`;
+  },
+};
+
+export const drillView: ProgressView = {
+  steps: ['resolve', 'inspect', 'repair', 're-inspect', 'failover', 'failback'],
+  read: (p) => {
+    const d = p as unknown as DrillProgress;
+    return { step: String(d.step), resources: count(d.repaired), detail: `${count(d.drift)} drift item(s), ${count(d.repaired)} repaired` };
+  },
+  summarize: (result) => {
+    const r = result as DrillReport;
+    return `drill ${r.name} ${r.outcome}: RTO ${r.rtoSeconds ?? '-'} s (target ${r.rtoTargetSeconds} s), ${r.drift.length} drift item(s), ${r.repaired.length} repaired`;
+  },
+};
+
 /** Views by workflow type, for `status --wait` on a run this CLI did not start. */
 export const PROGRESS_VIEWS: Record<string, ProgressView> = {
   SetupInterRegionPeering: setupView,
   TeardownInterRegionPeering: teardownView,
+  FailoverToRegion: failoverView,
+  DrDrill: drillView,
 };

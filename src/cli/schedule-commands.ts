@@ -5,6 +5,7 @@ import { validateDrillRequest } from '../domain/validate-drill';
 import { durationMs } from '../domain/validate-failover';
 import { parseFlags, readJsonFile } from './args';
 import { awaitResult } from './follow';
+import { drillView } from './progress-views';
 import { EXIT, printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
 
@@ -21,12 +22,6 @@ function readDrillRequest(file: string, name?: string): DrillRequest {
   const checked = validateDrillRequest(withName);
   if (!checked.ok) throw new UsageError(`InvalidDrillRequest: ${checked.error.field}: ${checked.error.reason}`);
   return checked.value;
-}
-
-export function renderDrillProgress(p: Record<string, unknown>): string {
-  const n = (v: unknown) => (Array.isArray(v) ? v.length : 0);
-  const failed = Array.isArray(p.checks) ? (p.checks as Array<{ ok: boolean }>).filter((c) => !c.ok).length : 0;
-  return `step ${p.step as string}: ${n(p.drift)} drift item(s) found, ${n(p.repaired)} repaired, ${failed} check(s) failing`;
 }
 
 /** `drill --file drill.json [--id ID] [--wait] [--json-out f]`: exits 1 when the drill's outcome is failed. */
@@ -47,7 +42,7 @@ export async function drillCommand(ctx: CommandContext, argv: string[]): Promise
     printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
     return EXIT.ok;
   }
-  const code = await awaitResult(handle, { namespace: ctx.namespace, render: renderDrillProgress, ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}) });
+  const code = await awaitResult(handle, { namespace: ctx.namespace, view: drillView, ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}) });
   if (code !== EXIT.ok) return code;
   const report = (await handle.result()) as DrillReport;
   console.error(`Drill ${req.name}: ${report.outcome.toUpperCase()}; RTO ${report.rtoSeconds === null ? 'not measured' : `${report.rtoSeconds} s`} (target ${report.rtoTargetSeconds} s)`);
