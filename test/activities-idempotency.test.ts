@@ -92,6 +92,26 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
     expect(ours).toHaveLength(entries.length * second.networkAclIds.length);
   });
 
+  test('establishPeering: DNS turned on once; the second call only reads', async () => {
+    const input = { peeringConnectionId: pcx, requester: { region: east }, accepter: { region: west }, dnsResolution: true };
+    const { first, second, secondMutations } = await twice(() => acts.establishPeering(input));
+    expect(first).toMatchObject({ status: 'active', requesterDnsResolution: true, accepterDnsResolution: true });
+    expect(second).toMatchObject({ status: 'active', requesterDnsResolution: true, accepterDnsResolution: true });
+    expect(secondMutations).toEqual([]);
+  });
+
+  test('ensureSideRules: the accepter side twice; the second call only reads', async () => {
+    const tables = await ec2(west).send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [westVpc.vpcId] }] }));
+    const input = {
+      region: west, vpcId: westVpc.vpcId, routeTableIds: (tables.RouteTables ?? []).map((t) => t.RouteTableId!), peerCidrBlock: '10.40.0.0/16',
+      peeringConnectionId: pcx, tags, securityGroup: securityGroupPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW), naclEntries: naclPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW, 900),
+    };
+    const { first, second, secondMutations } = await twice(() => acts.ensureSideRules(input));
+    expect(second.securityGroupId).toBe(first.securityGroupId);
+    expect(second.created).toEqual(first.created);
+    expect(secondMutations).toEqual([]);
+  });
+
   test('deleteResources: the second run deletes nothing and reports everything already gone', async () => {
     const inventory = await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west });
     expect(inventory.refs.length).toBeGreaterThan(0);

@@ -67,7 +67,7 @@ describe('GIVEN a fault injected at each step in turn', () => {
     { step: 'request-peering', rules: [denied('CreateVpcPeeringConnection')] },
     { step: 'accept-peering', rules: [denied('AcceptVpcPeeringConnection')] },
     // Held in provisioning long enough to arm a one-shot fault on the active-wait's first poll.
-    { step: 'wait-active', rules: [{ kind: 'peering-provisioning', seconds: 30 }], armAt: 'wait-active' },
+    { step: 'wait-active', rules: [{ kind: 'peering-provisioning', seconds: 30 }], armAt: 'establish-peering' },
     { step: 'dns', rules: [denied('ModifyVpcPeeringConnectionOptions', 'eu-west-1')] },
     { step: 'routes', rules: [denied('CreateRoute', 'eu-west-1')] },
     { step: 'security-groups', rules: [denied('AuthorizeSecurityGroupIngress', 'eu-west-1')] },
@@ -98,11 +98,11 @@ describe('GIVEN a run waiting for its peering to become active', () => {
   test('WHEN it is cancelled THEN it rolls back and fails naming the step, leaving nothing tagged', async () => {
     proxy.setRules([{ kind: 'peering-provisioning', seconds: 120 }]);
     const handle = await start();
-    await waitForStep(handle, 'wait-active');
+    await waitForStep(handle, 'establish-peering');
     await handle.cancel();
     const failure = await failureOf(handle);
     expect(failure.type).toBe('SetupFailed');
-    expect(failure.message).toContain('cancelled during step "wait-active"');
+    expect(failure.message).toContain('cancelled during step "establish-peering"');
     expect(failure.message).toMatch(/Rollback deleted \d+/);
     const progress = await handle.query<SetupProgress>('progress');
     const peerings = progress.created.filter((r) => r.type === 'peering-connection').map((r) => r.id);

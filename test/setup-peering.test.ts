@@ -98,7 +98,7 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
     }
   });
 
-  test('THEN the NACL entries admit the allowed ports and the return traffic, numbered from 900', async () => {
+  test('THEN the NACL entries admit HTTPS and the return range (which holds 5432), numbered from 900', async () => {
     for (const [side, peerCidr] of [[result.requester, '10.1.0.0/16'], [result.accepter, '10.0.0.0/16']] as const) {
       const out = await ec2(side.region).send(new DescribeNetworkAclsCommand({ NetworkAclIds: side.networkAclIds }));
       expect(side.networkAclIds.length).toBeGreaterThan(0);
@@ -109,8 +109,8 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
           .sort();
         expect(ours).toEqual(
           [
-            `in:900:6:${peerCidr}:5432-5432:allow`, `in:901:6:${peerCidr}:443-443:allow`, `in:902:6:${peerCidr}:1024-65535:allow`,
-            `out:900:6:${peerCidr}:5432-5432:allow`, `out:901:6:${peerCidr}:443-443:allow`, `out:902:6:${peerCidr}:1024-65535:allow`,
+            `in:900:6:${peerCidr}:443-443:allow`, `in:901:6:${peerCidr}:1024-65535:allow`,
+            `out:900:6:${peerCidr}:443-443:allow`, `out:901:6:${peerCidr}:1024-65535:allow`,
           ].sort(),
         );
       }

@@ -97,3 +97,29 @@ export function nonRetryable(type: string, message: string, details?: unknown): 
 export function retryable(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: false });
 }
+
+/** The setup step a composite activity was in when it failed, carried in the failure's details. */
+export interface StepDetail {
+  step: string;
+}
+
+/**
+ * Runs one step of a composite activity: heartbeats its name (shown as the pending activity's
+ * details in the Web UI) and, on failure, names the step in a failure of the same type.
+ */
+export async function inStep<T>(step: string, fn: () => Promise<T>, heartbeat: (d: StepDetail) => void): Promise<T> {
+  heartbeat({ step });
+  try {
+    return await fn();
+  } catch (err) {
+    const failure = toApplicationFailure(err);
+    if (!(failure instanceof ApplicationFailure)) throw err;
+    throw ApplicationFailure.create({
+      type: failure.type ?? 'Error',
+      message: failure.message,
+      nonRetryable: Boolean(failure.nonRetryable),
+      details: [{ step } satisfies StepDetail, ...(failure.details ?? [])],
+      ...(failure.cause ? { cause: failure.cause } : {}),
+    });
+  }
+}

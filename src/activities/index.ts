@@ -9,6 +9,7 @@ import { createPeeringInspectionActivities } from './peering-inspection';
 import { createRouteActivities } from './routes';
 import { createSecurityGroupActivities } from './security-groups';
 import { createSetupLookupActivities } from './setup-lookup';
+import { createSideRulesActivities } from './side-rules';
 import { createVpcActivities } from './vpc';
 
 export interface ActivityDeps {
@@ -33,12 +34,16 @@ function withFailureConversion<T extends Record<string, (...args: never[]) => Pr
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return withFailureConversion({
-    ...createVpcActivities(deps.aws),
-    ...createPeeringActivities(deps.aws),
+  const sideParts = {
     ...createRouteActivities(deps.aws),
     ...createSecurityGroupActivities(deps.aws),
     ...createNetworkAclActivities(deps.aws),
+  };
+  return withFailureConversion({
+    ...createVpcActivities(deps.aws),
+    ...createPeeringActivities(deps.aws),
+    ...sideParts,
+    ...createSideRulesActivities(sideParts),
     ...createCleanupActivities(deps.aws),
     ...createSetupLookupActivities(deps.temporal),
     ...createFailoverActivities(deps.aws),

@@ -12,7 +12,7 @@ import { NACL_RULES_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, collect, hasSetupTag, heartbeat, tagSpec } from './ec2-helpers';
-import { AwsErrors, FailureTypes, isNamed, nonRetryable, retryable } from './errors';
+import { AwsErrors, FailureTypes, inStep, isNamed, nonRetryable, retryable } from './errors';
 import type { SideRole } from './vpc';
 
 /** States from which a peering never becomes active. */
@@ -50,6 +50,13 @@ export interface PeeringRef {
 
 export interface DnsInput extends PeeringRef {
   side: SideRole;
+}
+
+export interface EstablishPeeringInput {
+  peeringConnectionId: string;
+  requester: { region: string; roleArn?: string };
+  accepter: { region: string; roleArn?: string };
+  dnsResolution: boolean;
 }
 
 function toState(pcx: VpcPeeringConnection): PeeringState {
@@ -198,5 +205,20 @@ export function createPeeringActivities(clients: AwsClients) {
     );
   }
 
-  return { requestPeering, acceptPeering, waitPeeringActive, enablePeeringDns };
+  /**
+   * Accept in the accepter region, wait for active, then turn on remote DNS resolution for each side
+   * in its own region: one activity, so the run pays for one task instead of five. Each part is
+   * idempotent on its own, so a retry redoes only what is missing.
+   */
+  async function establishPeering(input: EstablishPeeringInput): Promise<PeeringState> {
+    const on = (side: SideRole) => ({ peeringConnectionId: input.peeringConnectionId, ...input[side] });
+    const accepted = await inStep('accept-peering', () => acceptPeering(on('accepter')), heartbeat);
+    const active = accepted.status === 'active' ? accepted : await inStep('wait-active', () => waitPeeringActive(on('requester')), heartbeat);
+    if (!input.dnsResolution) return active;
+    const missing = (['requester', 'accepter'] as const).filter((side) => !(side === 'requester' ? active.requesterDnsResolution : active.accepterDnsResolution));
+    await inStep('dns', () => Promise.all(missing.map((side) => enablePeeringDns({ ...on(side), side }))), heartbeat);
+    return { ...active, requesterDnsResolution: true, accepterDnsResolution: true };
+  }
+
+  return { requestPeering, acceptPeering, waitPeeringActive, enablePeeringDns, establishPeering };
 }

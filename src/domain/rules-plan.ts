@@ -42,11 +42,15 @@ export function securityGroupPlan(ownCidr: string, peerCidr: string, allow: Allo
 
 /**
  * NACLs are stateless, so each direction needs the allowed ports plus the ephemeral return range.
- * Ingress and egress number their rules independently, upward from `base`.
+ * An allowed range already inside the return range (PostgreSQL's 5432) needs no entry of its own:
+ * the return entry admits it from the same peer CIDR. Ingress and egress number their rules
+ * independently, upward from `base`.
  */
 export function naclPlan(ownCidr: string, peerCidr: string, allow: AllowRule[], base: number): NaclEntrySpec[] {
   const returnProtocols = [...new Set(allow.map((r) => r.protocol).filter((p) => p !== 'icmp'))];
-  const direction = (egress: boolean, rules: Array<AllowRule & { cidrBlock: string }>): NaclEntrySpec[] => {
+  const coveredByReturn = (r: AllowRule) => r.protocol !== 'icmp' && r.fromPort >= EPHEMERAL.fromPort && r.toPort <= EPHEMERAL.toPort;
+  const direction = (egress: boolean, all: Array<AllowRule & { cidrBlock: string }>): NaclEntrySpec[] => {
+    const rules = all.filter((r) => !coveredByReturn(r));
     const entries = rules.map((r, i) => ({
       ruleNumber: base + i, egress, protocol: r.protocol, cidrBlock: egress ? peerCidr : r.cidrBlock, fromPort: r.fromPort, toPort: r.toPort,
     }));

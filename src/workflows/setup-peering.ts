@@ -27,8 +27,19 @@ const waits = proxyActivities<Activities>(LONG_WAIT);
 
 export const progressQuery = defineQuery<SetupProgress>('progress');
 
-export const SETUP_STEPS = ['vpcs', 'request-peering', 'accept-peering', 'wait-active', 'dns', 'routes', 'security-groups', 'network-acls'] as const;
-type Step = (typeof SETUP_STEPS)[number];
+/**
+ * The run's stages, as the `progress` query's `step` names them. The last two are one activity per
+ * stage (per side for the rules), since each extra task costs a round trip through the server;
+ * `completed` and failures still name the contract's finer steps.
+ */
+export const SETUP_STAGES = {
+  vpcs: ['vpcs'],
+  'request-peering': ['request-peering'],
+  'establish-peering': ['accept-peering', 'wait-active', 'dns'],
+  'side-rules': ['routes', 'security-groups', 'network-acls'],
+} as const;
+type Stage = keyof typeof SETUP_STAGES;
+export const SETUP_STEPS = Object.keys(SETUP_STAGES) as Stage[];
 
 export function invalidRequest(error: InvalidField): ApplicationFailure {
   return ApplicationFailure.create({
@@ -42,6 +53,13 @@ export function invalidRequest(error: InvalidField): ApplicationFailure {
 /** The AWS or validation failure underneath an activity failure. */
 function rootCause(err: unknown): unknown {
   return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
+
+/** The finer step a composite activity names in its failure's details, if any. */
+function stepOf(cause: unknown): string | undefined {
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const detail = cause.details?.[0] as { step?: unknown } | undefined;
+  return typeof detail?.step === 'string' ? detail.step : undefined;
 }
 
 function describeError(err: unknown): string {
@@ -69,11 +87,11 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     const known = new Set(progress.created.map(refKey));
     for (const ref of refs) if (!known.has(refKey(ref))) progress.created.push(ref);
   };
-  const step = async <T>(name: Step, fn: () => Promise<T>): Promise<T> => {
+  const step = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
     progress.step = name;
-    setCurrentDetails(`**Step:** ${name} (${progress.completed.length + 1}/${SETUP_STEPS.length})\n\n**Created so far:** ${progress.created.length}`);
+    setCurrentDetails(`**Step:** ${name} (${SETUP_STAGES[name].join(', ')}; stage ${SETUP_STEPS.indexOf(name) + 1}/${SETUP_STEPS.length})\n\n**Created so far:** ${progress.created.length}`);
     const out = await fn();
-    progress.completed.push(name);
+    progress.completed.push(...SETUP_STAGES[name]);
     return out;
   };
   upsertSearchAttributes([
@@ -126,56 +144,36 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     });
     upsertSearchAttributes([{ key: PEERING_CONNECTION_ID, value: peering }]);
 
-    const on = (role: 'requester' | 'accepter') => ({ peeringConnectionId: peering, region: sides[role].region, ...opt('roleArn', sides[role].roleArn) });
-    await step('accept-peering', () =>
-      waits.acceptPeering.executeWithOptions({ summary: `Wait until ${req.accepter.region} sees ${peering}, then accept it there` }, [on('accepter')]),
+    const region = (role: 'requester' | 'accepter') => ({ region: sides[role].region, ...opt('roleArn', sides[role].roleArn) });
+    await step('establish-peering', () =>
+      waits.establishPeering.executeWithOptions(
+        { summary: `Accept ${peering} in ${req.accepter.region} once it is visible there, wait for active, enable DNS resolution` },
+        [{ peeringConnectionId: peering, requester: region('requester'), accepter: region('accepter'), dnsResolution: req.dnsResolution !== false }],
+      ),
     );
-    const active = await step('wait-active', () =>
-      waits.waitPeeringActive.executeWithOptions({ summary: `Wait for ${peering} to become active` }, [on('requester')]),
-    );
-
-    await step('dns', async () => {
-      if (req.dnsResolution === false) return;
-      const already = { requester: active.requesterDnsResolution, accepter: active.accepterDnsResolution };
-      await Promise.all(
-        (['requester', 'accepter'] as const)
-          .filter((role) => !already[role])
-          .map((role) =>
-            ec2.enablePeeringDns.executeWithOptions({ summary: `Enable remote DNS resolution for the ${role} in ${sides[role].region}` }, [{ ...on(role), side: role }]),
-          ),
-      );
-    });
 
     const peerOf = (role: 'requester' | 'accepter') => vpcs[role === 'requester' ? 'accepter' : 'requester'].cidrBlock;
-    const bothSides = async <T extends { created: ResourceRef[] }>(call: (role: 'requester' | 'accepter') => Promise<T>) => {
-      const [requester, accepter] = await Promise.all([call('requester'), call('accepter')]);
-      record([...requester.created, ...accepter.created]);
-      return { requester, accepter };
-    };
-
-    await step('routes', () =>
-      bothSides((role) =>
-        ec2.ensureRoutes.executeWithOptions({ summary: `Route ${peerOf(role)} via ${peering} in ${vpcs[role].routeTableIds.length} table(s) of ${vpcs[role].vpcId}` }, [
-          { ...on(role), routeTableIds: vpcs[role].routeTableIds, destinationCidrBlock: peerOf(role) },
-        ]),
-      ),
-    );
-
-    const groups = await step('security-groups', () =>
-      bothSides((role) =>
-        ec2.ensurePeeringSecurityGroup.executeWithOptions({ summary: `Security group peering-${peering} in ${vpcs[role].vpcId}` }, [
-          { ...on(role), vpcId: vpcs[role].vpcId, tags, plan: securityGroupPlan(vpcs[role].cidrBlock, peerOf(role), req.allow) },
-        ]),
-      ),
-    );
-
-    const acls = await step('network-acls', () =>
-      bothSides((role) =>
-        ec2.ensureNaclEntries.executeWithOptions({ summary: `NACL entries ${naclBase}+ for ${peerOf(role)} in ${vpcs[role].vpcId}` }, [
-          { ...on(role), vpcId: vpcs[role].vpcId, entries: naclPlan(vpcs[role].cidrBlock, peerOf(role), req.allow, naclBase) },
-        ]),
-      ),
-    );
+    const sideRules = (role: 'requester' | 'accepter') =>
+      ec2.ensureSideRules
+        .executeWithOptions(
+          { summary: `Route ${peerOf(role)} via ${peering}, security group peering-${peering} and NACL entries ${naclBase}+ in ${vpcs[role].vpcId}` },
+          [{
+            ...region(role),
+            vpcId: vpcs[role].vpcId,
+            routeTableIds: vpcs[role].routeTableIds,
+            peerCidrBlock: peerOf(role),
+            peeringConnectionId: peering,
+            securityGroup: securityGroupPlan(vpcs[role].cidrBlock, peerOf(role), req.allow),
+            naclEntries: naclPlan(vpcs[role].cidrBlock, peerOf(role), req.allow, naclBase),
+            tags,
+          }],
+        )
+        .then((out) => {
+          record(out.created);
+          return out;
+        });
+    const [requesterRules, accepterRules] = await step('side-rules', () => Promise.all([sideRules('requester'), sideRules('accepter')]));
+    const rules = { requester: requesterRules, accepter: accepterRules };
 
     progress.step = 'done';
     setCurrentDetails(`**Done:** ${peering} is active; ${progress.created.length} resources created.`);
@@ -184,14 +182,14 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       vpcId: vpcs[role].vpcId,
       cidrBlock: vpcs[role].cidrBlock,
       routeTableIds: vpcs[role].routeTableIds,
-      securityGroupId: groups[role].securityGroupId,
-      networkAclIds: acls[role].networkAclIds,
+      securityGroupId: rules[role].securityGroupId,
+      networkAclIds: rules[role].networkAclIds,
     });
     return { peeringConnectionId: peering, status: 'active', requester: side('requester'), accepter: side('accepter'), created: progress.created };
   } catch (err) {
     const cause = rootCause(err);
     if (!mutating && cause instanceof ApplicationFailure && cause.type === 'InvalidPeeringRequest') throw cause;
-    const failedStep = progress.step;
+    const failedStep = stepOf(cause) ?? progress.step;
     const what = isCancellation(err) ? `cancelled during step "${failedStep}"` : `failed at step "${failedStep}": ${describeError(err)}`;
 
     if (req.onFailure === 'keep' || !mutating) {

@@ -83,7 +83,7 @@ export interface PlantedDrift {
   routeTableId: string;
   /** accepter: ingress tcp 5432 from the requester CIDR, revoked */
   accepterGroupId: string;
-  /** requester: ingress entry 900 (tcp 5432 from 10.1.0.0/16), removed */
+  /** requester: ingress entry 900 (the first planned entry, tcp 443 from 10.1.0.0/16), removed */
   requesterAclId: string;
   /** requester: ingress tcp 22 from 0.0.0.0/0, added out of band */
   requesterGroupId: string;

@@ -1,0 +1,51 @@
+import type { NaclEntrySpec, SgPlan } from '../domain/rules-plan';
+import type { ResourceRef } from '../domain/types';
+import { heartbeat } from './ec2-helpers';
+import { inStep } from './errors';
+import type { createNetworkAclActivities } from './network-acls';
+import type { createRouteActivities } from './routes';
+import type { createSecurityGroupActivities } from './security-groups';
+
+export interface SideRulesInput {
+  region: string;
+  roleArn?: string;
+  vpcId: string;
+  routeTableIds: string[];
+  peerCidrBlock: string;
+  peeringConnectionId: string;
+  securityGroup: SgPlan;
+  naclEntries: NaclEntrySpec[];
+  tags: Record<string, string>;
+}
+
+export interface SideRulesOutput {
+  securityGroupId: string;
+  networkAclIds: string[];
+  created: ResourceRef[];
+}
+
+type Parts = ReturnType<typeof createRouteActivities> & ReturnType<typeof createSecurityGroupActivities> & ReturnType<typeof createNetworkAclActivities>;
+
+export function createSideRulesActivities(parts: Parts) {
+  /**
+   * One side's routes, `peering-<pcx>` security group and NACL entries, in that order, in one
+   * activity: each part finds what an earlier attempt made, so a retry only adds what is missing.
+   */
+  async function ensureSideRules(input: SideRulesInput): Promise<SideRulesOutput> {
+    const { region, peeringConnectionId } = input;
+    const common = { region, peeringConnectionId, ...(input.roleArn ? { roleArn: input.roleArn } : {}) };
+    const routes = await inStep(
+      'routes',
+      () => parts.ensureRoutes({ ...common, routeTableIds: input.routeTableIds, destinationCidrBlock: input.peerCidrBlock }),
+      heartbeat,
+    );
+    const group = await inStep(
+      'security-groups',
+      () => parts.ensurePeeringSecurityGroup({ ...common, vpcId: input.vpcId, plan: input.securityGroup, tags: input.tags }),
+      heartbeat,
+    );
+    const acls = await inStep('network-acls', () => parts.ensureNaclEntries({ ...common, vpcId: input.vpcId, entries: input.naclEntries }), heartbeat);
+    return { securityGroupId: group.securityGroupId, networkAclIds: acls.networkAclIds, created: [...routes.created, ...group.created, ...acls.created] };
+  }
+  return { ensureSideRules };
+}
