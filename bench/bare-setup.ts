@@ -1,8 +1,12 @@
 /**
  * The baseline: a plain script that sets up the same inter-region peering with the AWS SDK and no
  * Temporal. It issues exactly the EC2 calls the activities make for a fresh setup (their
- * find-before-create reads included), step by step in the workflow's order, so that the bench's
- * b/a isolates what durability costs. The bench checks that both call lists stay the same.
+ * find-before-create reads included), in the workflow's order, so that the bench's b/a isolates what
+ * durability costs. The bench checks that both call lists stay the same, in order within each region.
+ * The stages follow the workflow: vpcs, request-peering, establish-peering (accept, wait for active
+ * unless the accept answered it, DNS) and side-rules (routes, security group, NACL entries per side).
+ * By default one side after the other, as a plain script would; `parallelSides` runs them at once
+ * wherever the workflow does.
  *
  * Standalone: AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
  *   npx ts-node --transpile-only bench/bare-setup.ts examples/abc-corp.json
@@ -49,7 +53,7 @@ export interface BareOptions {
 export interface BareResult {
   peeringConnectionId: string;
   vpcIds: Record<Role, string>;
-  /** Wall time of each step in ms, in the workflow's step names. */
+  /** Time in each of the contract's steps in ms, summed over both sides (a skipped step is absent). */
   steps: Record<string, number>;
 }
 
@@ -86,31 +90,30 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
   const client = (role: Role) => aws.ec2(side(role).region);
   const peer = (role: Role): Role => (role === 'requester' ? 'accepter' : 'requester');
   const steps: Record<string, number> = {};
+  /** Adds up per step: with sides one after the other, a per-side step's time is both sides' sum. */
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const out = await fn();
-    steps[name] = performance.now() - started;
+    steps[name] = (steps[name] ?? 0) + performance.now() - started;
     return out;
   };
-  const perSide = async <T>(fn: (role: Role) => Promise<T>): Promise<Record<Role, T>> => {
-    if (options.parallelSides) {
-      const [requester, accepter] = await Promise.all(ROLES.map(fn));
-      return { requester: requester!, accepter: accepter! };
-    }
-    const requester = await fn('requester');
-    const accepter = await fn('accepter');
-    return { requester, accepter };
+  const perSide = async <T>(roles: Role[], fn: (role: Role) => Promise<T>): Promise<T[]> => {
+    if (options.parallelSides) return Promise.all(roles.map(fn));
+    const out: T[] = [];
+    for (const role of roles) out.push(await fn(role));
+    return out;
   };
 
-  const vpcs = await timed('vpcs', () =>
-    perSide(async (role) => {
+  // Stage vpcs: find by tag, create, read the new VPC's route tables and NACLs.
+  const [requesterVpc, accepterVpc] = await timed('vpcs', () =>
+    perSide(ROLES, async (role) => {
       const ec2 = client(role);
       const s = side(role);
       await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [setupId] }] }));
       const vpcTags = { ...tags, [SIDE_TAG]: role, ...(s.name ? { Name: s.name } : {}) };
       const created = await ec2.send(new CreateVpcCommand({ CidrBlock: s.cidrBlock, TagSpecifications: [{ ResourceType: 'vpc', Tags: toTags(vpcTags) }] }));
       const vpcId = created.Vpc!.VpcId!;
-      await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 120, minDelay: 2, maxDelay: 10 }, { VpcIds: [vpcId] });
+      if (created.Vpc!.State !== 'available') await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
       const filters = [{ Name: 'vpc-id', Values: [vpcId] }];
       const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: filters }));
       const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: filters }));
@@ -122,7 +125,9 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
       };
     }),
   );
+  const vpcs = { requester: requesterVpc!, accepter: accepterVpc! };
 
+  // Stage request-peering: look for an earlier request by the requester VPC, then create.
   const pcx = await timed('request-peering', async () => {
     const ec2 = client('requester');
     await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [vpcs.requester.vpcId] }] }));
@@ -137,70 +142,70 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
     return out.VpcPeeringConnection!.VpcPeeringConnectionId!;
   });
 
-  await timed('accept-peering', async () => {
+  // Stage establish-peering: accept once visible; wait for active only if the accept did not answer it; DNS per side.
+  const accepted = await timed('accept-peering', async () => {
     const ec2 = client('accepter');
     const seen = await pollPeering(ec2, pcx, (p) => p !== undefined && p.Status?.Code !== 'initiating-request');
-    if (seen.Status?.Code === 'pending-acceptance') await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+    if (seen.Status?.Code !== 'pending-acceptance') return seen;
+    const out = await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+    return out.VpcPeeringConnection ?? seen;
   });
+  const active =
+    accepted.Status?.Code === 'active' ? accepted : await timed('wait-active', () => pollPeering(client('requester'), pcx, (p) => p?.Status?.Code === 'active'));
 
-  const active = await timed('wait-active', () => pollPeering(client('requester'), pcx, (p) => p?.Status?.Code === 'active'));
-
-  await timed('dns', async () => {
-    if (request.dnsResolution === false) return;
+  if (request.dnsResolution !== false) {
     const already = {
       requester: active.RequesterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc ?? false,
       accepter: active.AccepterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc ?? false,
     };
-    await perSide(async (role) => {
-      if (already[role]) return;
-      const options = { AllowDnsResolutionFromRemoteVpc: true };
-      await client(role).send(
-        new ModifyVpcPeeringConnectionOptionsCommand({
-          VpcPeeringConnectionId: pcx,
-          ...(role === 'requester' ? { RequesterPeeringConnectionOptions: options } : { AccepterPeeringConnectionOptions: options }),
-        }),
-      );
-    });
-  });
+    await timed('dns', () =>
+      perSide(
+        ROLES.filter((role) => !already[role]),
+        async (role) => {
+          const dns = { AllowDnsResolutionFromRemoteVpc: true };
+          await client(role).send(
+            new ModifyVpcPeeringConnectionOptionsCommand({
+              VpcPeeringConnectionId: pcx,
+              ...(role === 'requester' ? { RequesterPeeringConnectionOptions: dns } : { AccepterPeeringConnectionOptions: dns }),
+            }),
+          );
+        },
+      ),
+    );
+  }
 
-  await timed('routes', () =>
-    perSide(async (role) => {
-      const ec2 = client(role);
-      const cidr = vpcs[peer(role)].cidrBlock;
-      const tables = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: vpcs[role].routeTableIds }));
+  // Stage side-rules: per side, routes, then the security group, then the NACL entries.
+  await perSide(ROLES, async (role) => {
+    const ec2 = client(role);
+    const own = vpcs[role];
+    const cidr = vpcs[peer(role)].cidrBlock;
+    await timed('routes', async () => {
+      const tables = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: own.routeTableIds }));
       for (const table of tables.RouteTables ?? []) {
         if (table.Routes?.some((r) => r.DestinationCidrBlock === cidr)) continue;
         await ec2.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: pcx }));
       }
-    }),
-  );
-
-  await timed('security-groups', () =>
-    perSide(async (role) => {
-      const ec2 = client(role);
+    });
+    await timed('security-groups', async () => {
       const name = securityGroupName(pcx);
-      await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcs[role].vpcId] }, { Name: 'group-name', Values: [name] }] }));
+      await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }, { Name: 'group-name', Values: [name] }] }));
       const { GroupId } = await ec2.send(
         new CreateSecurityGroupCommand({
           GroupName: name,
           Description: `Traffic over VPC peering ${pcx}`,
-          VpcId: vpcs[role].vpcId,
+          VpcId: own.vpcId,
           TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags({ ...tags, Name: name }) }],
         }),
       );
-      const plan = securityGroupPlan(vpcs[role].cidrBlock, vpcs[peer(role)].cidrBlock, request.allow);
+      const plan = securityGroupPlan(own.cidrBlock, cidr, request.allow);
       await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
       await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: toIpPermissions(plan.ingress) }));
       await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: toIpPermissions(plan.egress) }));
-    }),
-  );
-
-  await timed('network-acls', () =>
-    perSide(async (role) => {
-      const ec2 = client(role);
-      const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcs[role].vpcId] }] }));
-      const entries = naclPlan(vpcs[role].cidrBlock, vpcs[peer(role)].cidrBlock, request.allow, naclBase);
-      for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcs[role].vpcId)) {
+    });
+    await timed('network-acls', async () => {
+      const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }] }));
+      const entries = naclPlan(own.cidrBlock, cidr, request.allow, naclBase);
+      for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === own.vpcId)) {
         for (const e of entries) {
           await ec2.send(
             new CreateNetworkAclEntryCommand({
@@ -215,8 +220,8 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
           );
         }
       }
-    }),
-  );
+    });
+  });
 
   return { peeringConnectionId: pcx, vpcIds: { requester: vpcs.requester.vpcId, accepter: vpcs.accepter.vpcId }, steps };
 }

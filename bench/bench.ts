@@ -18,6 +18,7 @@ import { bareSetup } from './bare-setup';
 import { CREDENTIALS, startInProcessWorker } from './in-process-worker';
 import {
   callDifference,
+  sequenceDifference,
   countCalls,
   historyStats,
   median,
@@ -72,11 +73,12 @@ async function run() {
     await resetMoto(moto.url);
     await Promise.all(warmClients.map((c) => c.send(new DescribeVpcsCommand({}))));
   };
-  const counted = async <T>(sink: AwsCall[], fn: () => Promise<T>): Promise<{ out: T; ms: number; calls: CallCount }> => {
+  const counted = async <T>(sink: AwsCall[], fn: () => Promise<T>): Promise<{ out: T; ms: number; calls: CallCount; list: AwsCall[] }> => {
     const from = sink.length;
     const started = performance.now();
     const out = await fn();
-    return { out, ms: performance.now() - started, calls: countCalls(sink.slice(from)) };
+    const list = sink.slice(from);
+    return { out, ms: performance.now() - started, calls: countCalls(list), list };
   };
   const timed = async <T>(fn: () => Promise<T>): Promise<{ out: T; ms: number }> => {
     const started = performance.now();
@@ -122,6 +124,7 @@ async function run() {
   const freshCounts: CallCount[] = [];
   const rerunCounts: CallCount[] = [];
   const teardownCounts: CallCount[] = [];
+  const orderDifferences = new Set<string>();
   const freshHistories: HistoryStats[] = [];
   const rerunHistories: HistoryStats[] = [];
   const rerunMs: number[] = [];
@@ -148,6 +151,7 @@ async function run() {
     const first = await counted(inProc.calls, () => setup(id, inProc.taskQueue));
     bInProcess.push(first.ms);
     freshCounts.push(first.calls);
+    for (const d of sequenceDifference(bare.list, first.list)) orderDifferences.add(d);
 
     // The same workflow id again: its setup-id tag finds everything the first run made.
     const again = await counted(inProc.calls, () => setup(id, inProc.taskQueue));
@@ -275,6 +279,7 @@ async function run() {
   const setupHistory = summarizeHistories(freshHistories);
   const diagnostics = {
     bareCallsMatchWorkflow: callDifference(bare, freshCalls),
+    bareCallOrderMatchesWorkflow: [...orderDifferences],
     bareStepsMs: Object.fromEntries(stepNames.map((s) => [s, Math.round(median(bareSteps.map((x) => x[s] ?? 0)))])),
     setupHistory,
     concurrentHistory: flowHistory,
@@ -310,6 +315,11 @@ async function run() {
     diagnostics.bareCallsMatchWorkflow.length
       ? `  WARNING: the bare script no longer issues the workflow's calls (bare vs workflow): ${diagnostics.bareCallsMatchWorkflow.join('; ')}`
       : '  the bare script issued exactly the workflow\'s EC2 calls per fresh setup',
+  );
+  console.log(
+    diagnostics.bareCallOrderMatchesWorkflow.length
+      ? `  WARNING: the bare script's calls come in another order than the workflow's (bare vs workflow): ${diagnostics.bareCallOrderMatchesWorkflow.join('; ')}`
+      : `  ...in the same order within each region, in all ${RUNS} runs`,
   );
   const cpu = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(`  CPU seconds during (c): bare burst: ${cpu(bareBurst.cpuSeconds)}; workflow burst: ${cpu(flowBurst.cpuSeconds)}; on the in-memory server: ${cpu(memoryBurst.cpuSeconds)}`);

@@ -48,6 +48,21 @@ export function callDifference(a: CallCount, b: CallCount): string[] {
   return ops.filter((op) => (a.byOperation[op] ?? 0) !== (b.byOperation[op] ?? 0)).map((op) => `${op}: ${a.byOperation[op] ?? 0} vs ${b.byOperation[op] ?? 0}`);
 }
 
+/**
+ * Where two runs' EC2 calls first part ways, region by region, as `region #n: a vs b`. Within one
+ * region the order is fixed; across regions the sides run at once, so their interleaving is not.
+ */
+export function sequenceDifference(a: AwsCall[], b: AwsCall[]): string[] {
+  const ec2 = (calls: AwsCall[], region: string) => calls.filter((c) => c.service === 'ec2' && c.region === region).map((c) => c.operation);
+  const regions = [...new Set([...a, ...b].filter((c) => c.service === 'ec2').map((c) => c.region))].sort();
+  return regions.flatMap((region) => {
+    const [x, y] = [ec2(a, region), ec2(b, region)];
+    const at = x.findIndex((op, i) => op !== y[i]);
+    const first = at === -1 && x.length !== y.length ? Math.min(x.length, y.length) : at;
+    return first === -1 ? [] : [`${region} call ${first + 1}: ${x[first] ?? '(none)'} vs ${y[first] ?? '(none)'}`];
+  });
+}
+
 /** The few fields of a history event the bench reads; structural, so no proto import is needed. */
 interface Timestamp {
   seconds?: { toString(): string } | number | null;
