@@ -147,7 +147,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     const region = (role: 'requester' | 'accepter') => ({ region: sides[role].region, ...opt('roleArn', sides[role].roleArn) });
     await step('establish-peering', () =>
       waits.establishPeering.executeWithOptions(
-        { summary: `Accept ${peering} in ${req.accepter.region} once it is visible there, wait for active, enable DNS resolution` },
+        { summary: `Accept ${peering} in ${req.accepter.region}, wait for active, enable DNS` },
         [{ peeringConnectionId: peering, requester: region('requester'), accepter: region('accepter'), dnsResolution: req.dnsResolution !== false }],
       ),
     );
@@ -156,7 +156,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     const sideRules = (role: 'requester' | 'accepter') =>
       ec2.ensureSideRules
         .executeWithOptions(
-          { summary: `Route ${peerOf(role)} via ${peering}, security group peering-${peering} and NACL entries ${naclBase}+ in ${vpcs[role].vpcId}` },
+          { summary: `Routes, group peering-${peering}, NACL ${naclBase}+ in ${vpcs[role].vpcId}` },
           [{
             ...region(role),
             vpcId: vpcs[role].vpcId,
