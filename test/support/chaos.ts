@@ -34,8 +34,8 @@ export interface ChaosOptions {
   maxWorkerKills?: number;
   /**
    * `any-time` kills on the timer alone. `in-peering-wait` also waits (up to a minute) until every
-   * activity running on the worker is a heartbeating peering wait, so recovery costs the 45 s
-   * heartbeat timeout rather than a plain EC2 call's 2 min start-to-close: for short CI runs.
+   * activity running on the worker is a heartbeating peering wait, so the kill lands mid-activity
+   * and recovery costs the 45 s heartbeat timeout: for short CI runs.
    * @default 'any-time'
    */
   killWhen?: 'any-time' | 'in-peering-wait';
@@ -51,7 +51,7 @@ export interface ChaosOptions {
 }
 
 const POLL_MS = 2_000;
-const PEERING_WAITS = new Set(['acceptPeering', 'waitPeeringActive']);
+const PEERING_WAITS = new Set(['establishPeering', 'acceptPeering', 'waitPeeringActive']);
 /** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED: running on a worker. */
 const ACTIVITY_STARTED = 2;
 /** A workflow the server denies knowing for this long after a restart is lost. */
