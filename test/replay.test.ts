@@ -1,6 +1,7 @@
 /**
- * Replays setup and teardown histories recorded from the real dev server (test/record/
- * setup-histories.ts). A workflow change that would break runs already in flight fails here.
+ * Replays every history recorded from the real dev server (test/record/*.ts) against today's
+ * workflow code. A change that would break runs already in flight, or scheduled ones, fails here
+ * instead of in production.
  */
 // A transitive dependency of @temporalio/client, pinned with it in package-lock.json.
 import { temporal } from '@temporalio/proto';
@@ -9,19 +10,29 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const DIR = path.resolve(__dirname, 'histories');
-const FILES = fs.readdirSync(DIR).filter((f) => /^(setup|teardown)-.*\.json$/.test(f)).sort();
+const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
-test('GIVEN the recorded histories THEN there are happy, rollback, cancelled, invalid and teardown runs', () => {
-  // teardown-before-search-attributes predates the patched() search-attribute upsert; it keeps that old path covered.
-  expect(FILES).toEqual(['setup-cancelled.json', 'setup-happy.json', 'setup-invalid.json', 'setup-rollback.json', 'teardown-before-search-attributes.json', 'teardown-happy.json']);
+test('GIVEN the recorded histories THEN every workflow and its main paths are covered', () => {
+  expect(FILES).toEqual(
+    expect.arrayContaining([
+      // setup: happy, rolled back after a failure, cancelled, rejected input
+      'setup-happy.json', 'setup-rollback.json', 'setup-cancelled.json', 'setup-invalid.json',
+      // teardown, before and after its patched() search-attribute upsert
+      'teardown-happy.json', 'teardown-before-search-attributes.json',
+      // failover: automatic, signal-approved, drill
+      'failover-auto.json', 'failover-signal.json', 'failover-drill.json',
+      // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
+      'drdrill-drift.json', 'drdrill-repair.json', 'drdrill-passed.json', 'drdrill-rto-missed.json', 'drdrill-unknown-setup.json', 'drdrill-deleted-peering.json',
+    ]),
+  );
 });
 
 test('WHEN each is replayed against the current workflow code THEN none is non-deterministic', async () => {
-  const histories = FILES.map((file) => {
-    const { workflowId, history } = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as { workflowId: string; history: unknown };
+  const histories = FILES.map((file) => ({
+    workflowId: file.replace(/\.json$/, ''),
     // fromObject, not historyFromJSON: npm nests several protobufjs copies and its instanceof check fails across them.
-    return { workflowId, history: temporal.api.history.v1.History.fromObject(history as Record<string, unknown>) };
-  });
+    history: temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Record<string, unknown>),
+  }));
   const results = [];
   for await (const result of Worker.runReplayHistories({ workflowsPath: path.resolve(__dirname, '../src/workflows') }, histories)) {
     results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });

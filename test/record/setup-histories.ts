@@ -31,7 +31,7 @@ async function main() {
   const w = await startTestWorker({ endpoint: proxy.url });
   const save = async (name: string, workflowId: string) => {
     const history = await w.client.workflow.getHandle(workflowId).fetchHistory();
-    fs.writeFileSync(path.join(OUT, `${name}.json`), `${JSON.stringify({ workflowId, history })}\n`);
+    fs.writeFileSync(path.join(OUT, `${name}.json`), `${JSON.stringify(history)}\n`);
     console.log(`recorded ${name} (${history.events?.length} events)`);
   };
   const run = (type: string, workflowId: string, arg: unknown) =>
