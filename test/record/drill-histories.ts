@@ -1,6 +1,6 @@
 /**
  * Records DrDrill histories from the real dev server into test/histories/drdrill-*.json, for
- * test/replay-drill.test.ts. Not part of `npm test`: run it by hand after a deliberate change to
+ * test/replay.test.ts. Not part of `npm test`: run it by hand after a deliberate change to
  * the workflow, and commit the JSON with the change.
  *
  *   npx ts-node --transpile-only test/record/drill-histories.ts

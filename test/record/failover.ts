@@ -1,6 +1,6 @@
 /**
  * Records FailoverToRegion histories from the real dev server into test/histories/failover-*.json,
- * for test/replay-failover.test.ts. Not part of `npm test`: run it by hand after a deliberate
+ * for test/replay.test.ts. Not part of `npm test`: run it by hand after a deliberate
  * change to the workflow, and commit the JSON with the change.
  *
  *   npx ts-node --transpile-only test/record/failover.ts
