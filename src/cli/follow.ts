@@ -32,6 +32,8 @@ export interface ProgressView {
   read(progress: Record<string, unknown>): RunProgress;
   /** The result in a line or two, printed before the JSON. */
   summarize(result: unknown): string;
+  /** Resources the finished run reports, for the final header when the last poll came too late. */
+  resultResources?(result: unknown): number;
 }
 
 export interface StartSpec {
@@ -118,7 +120,8 @@ class RunTracker {
       await this.poll();
       const ended = await Promise.race([sleep(POLL_MS).then(() => undefined), result]);
       if (ended) {
-        await this.poll(); // the final count of resources
+        // The final count of resources; a query right as the run closes can miss, so try again.
+        for (let i = 0; i < 5 && !(await this.poll()); i++) await sleep(200);
         if (ended.ok) this.at = this.view.steps.length;
         this.outcome = ended;
         for (const listener of this.onEnd) listener();
@@ -126,11 +129,13 @@ class RunTracker {
     }
   }
 
-  private async poll(): Promise<void> {
+  private async poll(): Promise<boolean> {
     try {
       this.update(this.view.read(await this.handle.query<Record<string, unknown>>('progress')));
+      return true;
     } catch {
       // No worker has answered yet, or none is left to answer for a closed run: carry on.
+      return false;
     }
   }
 
@@ -190,7 +195,9 @@ async function followRun(handle: WorkflowHandle, workflowType: string, view: Pro
   const ttyLogger = new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, processOutput: output, toStderr });
   // On a terminal the header ticks; plain lines have the elapsed time in front instead.
   const header = () => {
-    const made = tracker.progress?.resources ?? 0;
+    const outcome = tracker.outcome;
+    const fromResult = outcome?.ok && view.resultResources ? view.resultResources(outcome.result) : 0;
+    const made = Math.max(tracker.progress?.resources ?? 0, fromResult);
     return tty ? `${workflowType} ${handle.workflowId} · ${tracker.elapsed()}${made ? ` · ${made} resource(s)` : ''}` : `${workflowType} ${handle.workflowId}`;
   };
   const steps = view.steps.length ? view.steps.map((_, i) => stepTask(tracker, view, i, tty)) : [stepTask(tracker, view, 0, tty)];

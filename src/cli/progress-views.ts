@@ -17,6 +17,7 @@ export const setupView: ProgressView = {
     const r = result as PeeringResult;
     return `${r.peeringConnectionId} is ${r.status} between ${r.requester.vpcId} (${r.requester.region}) and ${r.accepter.vpcId} (${r.accepter.region}); ${r.created.length} resource(s) created`;
   },
+  resultResources: (result) => (result as PeeringResult).created.length,
 };
 
 export const teardownView: ProgressView = {
