@@ -15,6 +15,12 @@ COPY tsconfig.json ./
 COPY src ./src
 
 USER node
+# Worker memory (README "Performance"): fewer glibc malloc arenas for the Temporal core's threads,
+# and a smaller V8 young generation in both isolates (the main thread and the workflow thread).
+# Measured on the worker (npm run bench): about 20-30 MB less once ready and 40-100 MB less peak
+# RSS with 50 setups at once, with no measurable change in throughput.
+ENV MALLOC_ARENA_MAX=2 \
+    NODE_OPTIONS=--max-semi-space-size=4
 # Prometheus metrics when METRICS_BIND_ADDRESS is set (compose sets 0.0.0.0:9464).
 EXPOSE 9464
 # Worker.run() drains on SIGTERM: in-flight activities finish before the container stops.

@@ -63,6 +63,7 @@ async function run() {
   const client = new Client({ connection });
   const inProc = await startInProcessWorker({ temporalAddress: temporal.address, motoUrl: moto.url, taskQueue: `bench-inproc-${process.pid}`, client });
   const workerProc = await startWorkerProcess({ temporalAddress: temporal.address, motoUrl: moto.url, taskQueue: `bench-proc-${process.pid}` });
+  log(`worker process ${workerProc.pid}: ${workerProc.readyLine}`);
   const bareCalls: AwsCall[] = [];
   const bareAws = createAwsClients({ clientConfig: { endpoint: moto.url, credentials: CREDENTIALS }, observers: [(c) => bareCalls.push(c)] });
   const regions = [request.requester.region, request.accepter.region];
@@ -217,12 +218,14 @@ async function run() {
   }
   await fresh();
   const memoryHandles: WorkflowHandle[] = [];
+  const memoryRssWindow = sampleRss(memoryWorker.pid);
   const memoryBurst = await cpuDuring(() => setupBurst(memoryClient, memoryWorker.taskQueue, 'bench-c-mem', memoryHandles), {
     moto: moto.pid,
     temporal: memory.pid,
     worker: memoryWorker.pid,
     bench: process.pid,
   });
+  const memoryRss = memoryRssWindow.stop();
   const memoryHistory = summarizeHistories(await Promise.all(memoryHandles.map(events)));
   const memoryStoreErrors = persistenceErrors(memory.logFile);
   await memoryWorker.stop();
@@ -272,6 +275,7 @@ async function run() {
     { figure: '(e) history events per setup', measured: String(historyEvents), target: met('history events per setup').target, met: met('history events per setup').met },
     { figure: '    history events per re-run (info)', measured: String(median(rerunHistories.map((h) => h.events))) },
     { figure: '(f) worker peak RSS during (c)', measured: `${fixed(rss.peakMb, 1)} MB`, target: met('worker RSS during (c)').target, met: met('worker RSS during (c)').met },
+    { figure: '    same, (c) on the in-memory dev server (info)', measured: `${fixed(memoryRss.peakMb, 1)} MB` },
   ];
 
   // ---- where the figures come from ----
@@ -323,7 +327,7 @@ async function run() {
   );
   const cpu = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(`  CPU seconds during (c): bare burst: ${cpu(bareBurst.cpuSeconds)}; workflow burst: ${cpu(flowBurst.cpuSeconds)}; on the in-memory server: ${cpu(memoryBurst.cpuSeconds)}`);
-  console.log(`  worker RSS: ${rss.startMb} MB before (c), peak ${rss.peakMb} MB (sampled ${rss.sampledPeakMb}, VmHWM ${rss.hwmPeakMb ?? 'n/a'})`);
+  console.log(`  worker RSS: ${rss.startMb} MB before (c), peak ${rss.peakMb} MB (sampled ${rss.sampledPeakMb}, VmHWM ${rss.hwmPeakMb ?? 'n/a'}); on the in-memory dev server ${memoryRss.startMb} MB before, peak ${memoryRss.peakMb} MB`);
   const failed = bareBurst.failed + flowBurst.failed + memoryBurst.failed;
   if (failed) console.log(`  WARNING: ${failed} setups failed in (c): ${[...bareBurst.errors, ...flowBurst.errors, ...memoryBurst.errors].slice(0, 3).join(' | ')}`);
 
@@ -335,7 +339,7 @@ async function run() {
         date: new Date().toISOString(),
         command: 'npm run bench',
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
-        config: { runs: RUNS, concurrency: CONCURRENCY, request: path.relative(ROOT, REQUEST_FILE), workerProcess: 'node lib/src/worker.js (tsc build)' },
+        config: { runs: RUNS, concurrency: CONCURRENCY, request: path.relative(ROOT, REQUEST_FILE), workerProcess: 'node lib/src/worker.js (tsc build, lib/workflow-bundle.js, MALLOC_ARENA_MAX=2, --max-semi-space-size=4)', workerReady: workerProc.readyLine },
         figures: {
           bareMs: { median: aMed, runs: a },
           bareParallelSidesMs: { median: median(aParallel), runs: aParallel },
@@ -347,6 +351,7 @@ async function run() {
           calls: { fresh: freshCalls, rerun, teardown: down, bare },
           historyEvents: { setup: historyEvents, rerun: median(rerunHistories.map((h) => h.events)) },
           workerRss: rss,
+          workerRssInMemoryServer: memoryRss,
         },
         targets,
         targetsMet: `${metCount}/${targets.length}`,

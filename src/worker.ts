@@ -1,7 +1,31 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createActivities, createAwsClients } from './activities';
 import { loadTemporalSettings } from './config';
+
+/**
+ * The compiled worker (lib/src/worker.js) loads lib/workflow-bundle.js from `npm run build:workflows`
+ * instead of running webpack at every start, which leaves the bundler's memory in the process for
+ * good. A bundle older than the compiled workflow code beside it is stale and skipped. Under ts-node
+ * (src/worker.ts) there is no bundle there, so the worker bundles src/workflows at start, as always.
+ */
+function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const codePath = path.join(__dirname, '..', 'workflow-bundle.js');
+  if (!fs.existsSync(codePath)) return { workflowsPath: require.resolve('./workflows') };
+  const built = fs.statSync(codePath).mtimeMs;
+  const compiled = ['workflows', 'domain'].flatMap((dir) => {
+    const full = path.join(__dirname, dir);
+    return fs.existsSync(full) ? fs.readdirSync(full).map((f) => path.join(full, f)) : [];
+  });
+  const stale = compiled.find((f) => fs.statSync(f).mtimeMs > built);
+  if (stale) {
+    console.warn(`${codePath} is older than ${stale}; bundling the workflow code at start instead (npm run build refreshes it)`);
+    return { workflowsPath: require.resolve('./workflows') };
+  }
+  return { workflowBundle: { codePath } };
+}
 
 async function run() {
   const settings = loadTemporalSettings();
@@ -13,17 +37,19 @@ async function run() {
   const clientConnection = await Connection.connect(settings.connectionOptions);
   const temporal = new Client({ connection: clientConnection, namespace: settings.namespace });
   try {
+    const workflows = workflowCode();
     const worker = await Worker.create({
       connection,
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
-      workflowsPath: require.resolve('./workflows'),
+      ...workflows,
       activities: createActivities({ aws: createAwsClients(), temporal }),
       // Cancellation reaches a polling activity only with a heartbeat; keep that prompt.
       maxHeartbeatThrottleInterval: '5 seconds',
     });
     console.log(
-      `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}, identity ${worker.options.identity}` +
+      `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}, identity ${worker.options.identity}, ` +
+        ('workflowBundle' in workflows ? `workflow bundle ${workflows.workflowBundle.codePath}` : 'workflow code bundled at start') +
         (metrics ? `, Prometheus metrics on http://${metrics}/metrics` : ''),
     );
     // Worker.run() drains on SIGINT/SIGTERM: in-flight activities finish, then it resolves.
