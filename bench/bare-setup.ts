@@ -104,7 +104,7 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
     return out;
   };
 
-  // Stage vpcs: find by tag, create, read the new VPC's route tables and NACLs.
+  // Stage vpcs: find by tag, create (the tables and NACLs are read by the side-rules stage).
   const [requesterVpc, accepterVpc] = await timed('vpcs', () =>
     perSide(ROLES, async (role) => {
       const ec2 = client(role);
@@ -114,15 +114,7 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
       const created = await ec2.send(new CreateVpcCommand({ CidrBlock: s.cidrBlock, TagSpecifications: [{ ResourceType: 'vpc', Tags: toTags(vpcTags) }] }));
       const vpcId = created.Vpc!.VpcId!;
       if (created.Vpc!.State !== 'available') await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
-      const filters = [{ Name: 'vpc-id', Values: [vpcId] }];
-      const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: filters }));
-      const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: filters }));
-      return {
-        vpcId,
-        cidrBlock: s.cidrBlock!,
-        routeTableIds: (tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).map((t) => t.RouteTableId!),
-        networkAclIds: (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).map((a) => a.NetworkAclId!),
-      };
+      return { vpcId, cidrBlock: s.cidrBlock! };
     }),
   );
   const vpcs = { requester: requesterVpc!, accepter: accepterVpc! };
@@ -180,7 +172,7 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
     const own = vpcs[role];
     const cidr = vpcs[peer(role)].cidrBlock;
     await timed('routes', async () => {
-      const tables = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: own.routeTableIds }));
+      const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }] }));
       for (const table of tables.RouteTables ?? []) {
         if (table.Routes?.some((r) => r.DestinationCidrBlock === cidr)) continue;
         await ec2.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: pcx }));

@@ -30,7 +30,7 @@ const setupId = uniqueId('idem');
 const tags = setupTags(setupId, { Project: 'idempotency' });
 const east = 'us-east-1';
 const west = 'eu-west-1';
-let eastVpc: { vpcId: string; routeTableIds: string[] };
+let eastVpc: { vpcId: string };
 let westVpc: { vpcId: string };
 let pcx: string;
 
@@ -63,12 +63,13 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
   });
 
   test('ensureRoutes: one route per table, through the peering', async () => {
-    const input = { region: east, routeTableIds: eastVpc.routeTableIds, destinationCidrBlock: '10.41.0.0/16', peeringConnectionId: pcx };
-    const { second, secondMutations } = await twice(() => acts.ensureRoutes(input));
+    const input = { region: east, vpcId: eastVpc.vpcId, destinationCidrBlock: '10.41.0.0/16', peeringConnectionId: pcx };
+    const { first, second, secondMutations } = await twice(() => acts.ensureRoutes(input));
     expect(secondMutations).toEqual([]);
-    expect(second.created).toHaveLength(eastVpc.routeTableIds.length);
-    const tables = await ec2(east).send(new DescribeRouteTablesCommand({ RouteTableIds: eastVpc.routeTableIds }));
-    for (const t of tables.RouteTables ?? []) expect(t.Routes?.filter((r) => r.DestinationCidrBlock === '10.41.0.0/16')).toHaveLength(1);
+    const tables = (await ec2(east).send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [eastVpc.vpcId] }] }))).RouteTables ?? [];
+    expect(first.routeTableIds).toEqual(tables.map((t) => t.RouteTableId!).sort());
+    expect(second.created).toHaveLength(tables.length);
+    for (const t of tables) expect(t.Routes?.filter((r) => r.DestinationCidrBlock === '10.41.0.0/16')).toHaveLength(1);
   });
 
   test('ensurePeeringSecurityGroup: one group with each rule once', async () => {
@@ -101,9 +102,8 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
   });
 
   test('ensureSideRules: the accepter side twice; the second call only reads', async () => {
-    const tables = await ec2(west).send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [westVpc.vpcId] }] }));
     const input = {
-      region: west, vpcId: westVpc.vpcId, routeTableIds: (tables.RouteTables ?? []).map((t) => t.RouteTableId!), peerCidrBlock: '10.40.0.0/16',
+      region: west, vpcId: westVpc.vpcId, peerCidrBlock: '10.40.0.0/16',
       peeringConnectionId: pcx, tags, securityGroup: securityGroupPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW), naclEntries: naclPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW, 900),
     };
     const { first, second, secondMutations } = await twice(() => acts.ensureSideRules(input));

@@ -7,13 +7,20 @@ import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 export interface EnsureRoutesInput {
   region: string;
   roleArn?: string;
-  routeTableIds: string[];
+  vpcId: string;
+  /** @default every route table of the VPC */
+  routeTableIds?: string[];
   destinationCidrBlock: string;
   peeringConnectionId: string;
 }
 
 async function describeTables(ec2: EC2Client, ids: string[]): Promise<RouteTable[]> {
   return collect(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: ids }), (p) => p.RouteTables);
+}
+
+async function tablesOfVpc(ec2: EC2Client, vpcId: string): Promise<RouteTable[]> {
+  const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.RouteTables);
+  return tables.filter((t) => t.VpcId === vpcId);
 }
 
 /** A route already in the table: ours when it targets our peering, a conflict otherwise. */
@@ -29,10 +36,10 @@ function conflict(table: RouteTable, cidr: string, pcx: string): Error {
 
 export function createRouteActivities(clients: AwsClients) {
   /** Adds a route to the peer CIDR through the peering in each table; never replaces another route. */
-  async function ensureRoutes(input: EnsureRoutesInput): Promise<{ created: ResourceRef[] }> {
+  async function ensureRoutes(input: EnsureRoutesInput): Promise<{ routeTableIds: string[]; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.region, input.roleArn);
     const { destinationCidrBlock: cidr, peeringConnectionId: pcx } = input;
-    const tables = await describeTables(ec2, input.routeTableIds);
+    const tables = input.routeTableIds ? await describeTables(ec2, input.routeTableIds) : await tablesOfVpc(ec2, input.vpcId);
     const created: ResourceRef[] = [];
     for (const table of tables) {
       const existing = routeTo(table, cidr);
@@ -48,7 +55,7 @@ export function createRouteActivities(clients: AwsClients) {
       }
       created.push({ type: 'route', region: input.region, id: table.RouteTableId!, destinationCidrBlock: cidr, target: pcx });
     }
-    return { created };
+    return { routeTableIds: tables.map((t) => t.RouteTableId!).sort(), created };
   }
 
   return { ensureRoutes };

@@ -10,7 +10,8 @@ export interface SideRulesInput {
   region: string;
   roleArn?: string;
   vpcId: string;
-  routeTableIds: string[];
+  /** @default every route table of the VPC */
+  routeTableIds?: string[];
   peerCidrBlock: string;
   peeringConnectionId: string;
   securityGroup: SgPlan;
@@ -19,6 +20,7 @@ export interface SideRulesInput {
 }
 
 export interface SideRulesOutput {
+  routeTableIds: string[];
   securityGroupId: string;
   networkAclIds: string[];
   created: ResourceRef[];
@@ -36,7 +38,7 @@ export function createSideRulesActivities(parts: Parts) {
     const common = { region, peeringConnectionId, ...(input.roleArn ? { roleArn: input.roleArn } : {}) };
     const routes = await inStep(
       'routes',
-      () => parts.ensureRoutes({ ...common, routeTableIds: input.routeTableIds, destinationCidrBlock: input.peerCidrBlock }),
+      () => parts.ensureRoutes({ ...common, vpcId: input.vpcId, ...(input.routeTableIds ? { routeTableIds: input.routeTableIds } : {}), destinationCidrBlock: input.peerCidrBlock }),
       heartbeat,
     );
     const group = await inStep(
@@ -45,7 +47,12 @@ export function createSideRulesActivities(parts: Parts) {
       heartbeat,
     );
     const acls = await inStep('network-acls', () => parts.ensureNaclEntries({ ...common, vpcId: input.vpcId, entries: input.naclEntries }), heartbeat);
-    return { securityGroupId: group.securityGroupId, networkAclIds: acls.networkAclIds, created: [...routes.created, ...group.created, ...acls.created] };
+    return {
+      routeTableIds: routes.routeTableIds,
+      securityGroupId: group.securityGroupId,
+      networkAclIds: acls.networkAclIds,
+      created: [...routes.created, ...group.created, ...acls.created],
+    };
   }
   return { ensureSideRules };
 }

@@ -21,9 +21,9 @@ export interface VpcState {
   region: string;
   vpcId: string;
   cidrBlock: string;
-  /** Every route table of the VPC, or the ones the request named. */
-  routeTableIds: string[];
-  networkAclIds: string[];
+  /** The ones the request named, or every table of an existing VPC; unset for a VPC the setup made (all of its tables). */
+  routeTableIds?: string[];
+  networkAclIds?: string[];
   ownerId?: string;
 }
 
@@ -129,8 +129,8 @@ export function createVpcActivities(clients: AwsClients) {
         created.push({ type: 'subnet', region: input.region, id: subnetId });
       }
     }
-    const found = await tablesAndAcls(ec2, vpcId);
-    return { vpc: { region: input.region, vpcId, cidrBlock: input.cidrBlock, ...found }, created };
+    // Its tables and NACLs are read once, by the side-rules step that changes them.
+    return { vpc: { region: input.region, vpcId, cidrBlock: input.cidrBlock }, created };
   }
 
   return { describeExistingVpc, ensureVpc };

@@ -160,7 +160,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
           [{
             ...region(role),
             vpcId: vpcs[role].vpcId,
-            routeTableIds: vpcs[role].routeTableIds,
+            ...opt('routeTableIds', vpcs[role].routeTableIds),
             peerCidrBlock: peerOf(role),
             peeringConnectionId: peering,
             securityGroup: securityGroupPlan(vpcs[role].cidrBlock, peerOf(role), req.allow),
@@ -181,7 +181,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       region: vpcs[role].region,
       vpcId: vpcs[role].vpcId,
       cidrBlock: vpcs[role].cidrBlock,
-      routeTableIds: vpcs[role].routeTableIds,
+      routeTableIds: rules[role].routeTableIds,
       securityGroupId: rules[role].securityGroupId,
       networkAclIds: rules[role].networkAclIds,
     });
