@@ -15,6 +15,7 @@ import {
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as path from 'node:path';
 import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
@@ -23,16 +24,8 @@ import { countTagged, routesVia, taggedResources, vpcSnapshot } from './support/
 import { testEnv } from './support/env';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
-const ABC: PeeringRequest = {
-  requester: { region: 'us-east-1', cidrBlock: '10.0.0.0/16', name: 'abc-primary' },
-  accepter: { region: 'eu-west-1', cidrBlock: '10.1.0.0/16', name: 'abc-dr' },
-  allow: [
-    { protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' },
-    { protocol: 'tcp', fromPort: 443, toPort: 443, description: 'HTTPS' },
-  ],
-  dnsResolution: true,
-  tags: { Project: 'abc-dr' },
-};
+/** The shipped example itself, so the README's example is what the tests prove. */
+const ABC = JSON.parse(readFileSync(path.resolve(__dirname, '../examples/abc-corp.json'), 'utf8')) as PeeringRequest;
 
 let w: TestWorker;
 beforeAll(async () => {
