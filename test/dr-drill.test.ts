@@ -14,7 +14,8 @@ import { drillsCommand, recentDrills, scheduleCommand } from '../src/cli/schedul
 import { UsageError } from '../src/cli/output';
 import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill-types';
 import type { PeeringResult } from '../src/domain/types';
-import { ABC, createFailoverTargets, plantDrift, rulesSnapshot, zoneRecords, type PlantedDrift } from './support/drill-fixtures';
+import { vpcSnapshot } from './support/aws-state';
+import { ABC, createFailoverTargets, plantDrift, zoneRecords, type PlantedDrift } from './support/drill-fixtures';
 import { waitFor } from './support/stack';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
@@ -28,8 +29,8 @@ const failedDrills: string[] = [];
 const passedDrills: string[] = [];
 
 const snapshot = async () => ({
-  requester: await rulesSnapshot(setup.requester.region, setup.requester.vpcId),
-  accepter: await rulesSnapshot(setup.accepter.region, setup.accepter.vpcId),
+  requester: await vpcSnapshot(setup.requester.region, setup.requester.vpcId),
+  accepter: await vpcSnapshot(setup.accepter.region, setup.accepter.vpcId),
 });
 
 beforeAll(async () => {

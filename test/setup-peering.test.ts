@@ -138,7 +138,7 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
 describe('GIVEN an existing eu-west-1 VPC with three route tables, one routing 0.0.0.0/0 to an internet gateway', () => {
   let vpcId: string;
   let tableIds: string[];
-  let before: string;
+  let before: string[];
 
   beforeAll(async () => {
     const dr = ec2('eu-west-1');

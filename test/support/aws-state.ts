@@ -52,8 +52,11 @@ export async function routesVia(region: string, peeringIds: string[]): Promise<s
   );
 }
 
-/** A VPC's route tables, NACLs and security groups as comparable text, to prove "left as before". */
-export async function vpcSnapshot(region: string, vpcId: string): Promise<string> {
+/**
+ * A VPC's route tables and routes, NACL entries, and security groups with their rules, as sorted
+ * lines: equal snapshots prove a VPC was "left as before" (an empty group still shows by its id).
+ */
+export async function vpcSnapshot(region: string, vpcId: string): Promise<string[]> {
   const client = ec2(region);
   const filter = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
   const [tables, acls, groups] = await Promise.all([
@@ -61,15 +64,18 @@ export async function vpcSnapshot(region: string, vpcId: string): Promise<string
     client.send(new DescribeNetworkAclsCommand(filter)),
     client.send(new DescribeSecurityGroupsCommand(filter)),
   ]);
-  return JSON.stringify({
-    tables: (tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).map((t) => ({
-      id: t.RouteTableId,
-      routes: (t.Routes ?? []).map((r) => `${r.DestinationCidrBlock}->${r.GatewayId ?? r.VpcPeeringConnectionId ?? r.NatGatewayId ?? '?'}`).sort(),
-    })).sort((a, b) => a.id!.localeCompare(b.id!)),
-    acls: (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).map((a) => ({
-      id: a.NetworkAclId,
-      entries: (a.Entries ?? []).map((e) => `${e.Egress ? 'out' : 'in'}:${e.RuleNumber}:${e.Protocol}:${e.CidrBlock}:${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}:${e.RuleAction}`).sort(),
-    })).sort((a, b) => a.id!.localeCompare(b.id!)),
-    groups: (groups.SecurityGroups ?? []).filter((g) => g.VpcId === vpcId).map((g) => g.GroupId).sort(),
-  }, null, 1);
+  const lines = [
+    ...(tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).flatMap((t) => [
+      `table ${t.RouteTableId}`,
+      ...(t.Routes ?? []).map((r) => `route ${t.RouteTableId} ${r.DestinationCidrBlock} ${r.VpcPeeringConnectionId ?? r.GatewayId ?? r.NatGatewayId ?? ''} ${r.State ?? ''}`),
+    ]),
+    ...(acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).flatMap((a) =>
+      (a.Entries ?? []).map((e) => `nacl ${a.NetworkAclId} ${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.Protocol} ${e.RuleAction} ${e.CidrBlock} ${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}`)),
+    ...(groups.SecurityGroups ?? []).filter((g) => g.VpcId === vpcId).flatMap((g) => [
+      `sg ${g.GroupId}`,
+      ...(g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} ingress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
+      ...(g.IpPermissionsEgress ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} egress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
+    ]),
+  ];
+  return lines.sort();
 }

@@ -9,7 +9,6 @@ import {
   DeleteRouteCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -115,24 +114,3 @@ export async function plantDrift(setup: PeeringResult): Promise<PlantedDrift> {
   return drift;
 }
 
-/** A VPC's routes, NACL entries and security-group rules as sorted text. */
-export async function rulesSnapshot(region: string, vpcId: string): Promise<string[]> {
-  const client = ec2(region);
-  const filter = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
-  const [tables, acls, groups] = await Promise.all([
-    client.send(new DescribeRouteTablesCommand(filter)),
-    client.send(new DescribeNetworkAclsCommand(filter)),
-    client.send(new DescribeSecurityGroupsCommand(filter)),
-  ]);
-  const lines = [
-    ...(tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).flatMap((t) =>
-      (t.Routes ?? []).map((r) => `route ${t.RouteTableId} ${r.DestinationCidrBlock} ${r.VpcPeeringConnectionId ?? r.GatewayId ?? ''} ${r.State ?? ''}`)),
-    ...(acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).flatMap((a) =>
-      (a.Entries ?? []).map((e) => `nacl ${a.NetworkAclId} ${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.Protocol} ${e.RuleAction} ${e.CidrBlock} ${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}`)),
-    ...(groups.SecurityGroups ?? []).filter((g) => g.VpcId === vpcId).flatMap((g) => [
-      ...(g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} ingress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
-      ...(g.IpPermissionsEgress ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} egress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
-    ]),
-  ];
-  return lines.sort();
-}
