@@ -15,14 +15,13 @@ import {
   type EC2Client,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { contains, parseCidr, type Cidr } from '../domain/cidr';
 import { refKey } from '../domain/resource-ref';
 import { NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/tags';
 import type { ResourceRef, SetupLocator } from '../domain/types';
 import type { AwsClients } from './aws-clients';
-import { activitySignal, collect, hasSetupTag, heartbeat, setupFilter, tagValue } from './ec2-helpers';
+import { activityInfo, activitySignal, collect, hasSetupTag, heartbeat, setupFilter, tagValue } from './ec2-helpers';
 import { AwsErrors, errorName, FailureTypes, isNamed, isNotFound, nonRetryable, retryable, toApplicationFailure } from './errors';
 import { describeVpcAcls, findEntry } from './network-acls';
 import { describePeering } from './peering';
@@ -243,21 +242,14 @@ export function createCleanupActivities(clients: AwsClients) {
 }
 
 function readPrevious(): { deleted: ResourceRef[]; alreadyGone: ResourceRef[] } {
-  try {
-    const details = Context.current().info.heartbeatDetails as { deleted?: ResourceRef[]; alreadyGone?: ResourceRef[] } | undefined;
-    return { deleted: details?.deleted ?? [], alreadyGone: details?.alreadyGone ?? [] };
-  } catch {
-    return { deleted: [], alreadyGone: [] };
-  }
+  const details = activityInfo()?.heartbeatDetails as { deleted?: ResourceRef[]; alreadyGone?: ResourceRef[] } | undefined;
+  return { deleted: details?.deleted ?? [], alreadyGone: details?.alreadyGone ?? [] };
 }
 
 /** On the last attempt, report what is left instead of failing, so the workflow can say so. */
 function isLastAttempt(): boolean {
-  try {
-    const info = Context.current().info;
-    const max = info.retryPolicy?.maximumAttempts ?? 0;
-    return max > 0 && info.attempt >= max;
-  } catch {
-    return true;
-  }
+  const info = activityInfo();
+  if (!info) return true;
+  const max = info.retryPolicy?.maximumAttempts ?? 0;
+  return max > 0 && info.attempt >= max;
 }

@@ -25,6 +25,15 @@ export function hasSetupTag(tags: Tag[] | undefined, setupId: string): boolean {
   return tagValue(tags, SETUP_ID_TAG) === setupId;
 }
 
+/** The running activity's info; undefined outside an activity (unit tests, the bench's bare script). */
+export function activityInfo(): ReturnType<typeof Context.current>['info'] | undefined {
+  try {
+    return Context.current().info;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The activity's cancellation as an AbortSignal for SDK waiters; outside an activity, none. */
 export function activitySignal(): AbortSignal | undefined {
   try {

@@ -6,10 +6,10 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { Context } from '@temporalio/activity';
 import { normalizeRecordName, sameRecordValue } from '../domain/dns-names';
 import type { FailoverRecordType, RecordSnapshot } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
+import { activityInfo } from './ec2-helpers';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 import { waitWithHeartbeat } from './waiting';
 
@@ -57,11 +57,7 @@ const INSYNC_MAX_WAIT_SECONDS = 600;
 const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, '');
 
 function currentAttempt(): number {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return 1;
-  }
+  return activityInfo()?.attempt ?? 1;
 }
 
 function toSnapshot(set: ResourceRecordSet): RecordSnapshot {
