@@ -73,17 +73,30 @@ async function describePeering(ec2: EC2Client, id: string): Promise<VpcPeeringCo
 }
 
 /** Same poll settings as the activities' peering waits. */
-async function pollPeering(ec2: EC2Client, id: string, done: (p: VpcPeeringConnection | undefined) => boolean): Promise<VpcPeeringConnection> {
+async function pollPeering(
+  ec2: EC2Client,
+  id: string,
+  done: (p: VpcPeeringConnection | undefined) => boolean,
+): Promise<VpcPeeringConnection> {
   let last: VpcPeeringConnection | undefined;
-  const result = await createWaiter({ client: ec2, minDelay: 1, maxDelay: 10, maxWaitTime: 300 }, id, async (client, pcxId) => {
-    last = await describePeering(client, pcxId);
-    return { state: done(last) ? WaiterState.SUCCESS : WaiterState.RETRY, reason: last };
-  });
+  const result = await createWaiter(
+    { client: ec2, minDelay: 1, maxDelay: 10, maxWaitTime: 300 },
+    id,
+    async (client, pcxId) => {
+      last = await describePeering(client, pcxId);
+      return { state: done(last) ? WaiterState.SUCCESS : WaiterState.RETRY, reason: last };
+    },
+  );
   if (result.state !== WaiterState.SUCCESS || !last) throw new Error(`peering ${id}: ${result.state}`);
   return last;
 }
 
-export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupId: string, options: BareOptions = {}): Promise<BareResult> {
+export async function bareSetup(
+  aws: AwsClients,
+  request: PeeringRequest,
+  setupId: string,
+  options: BareOptions = {},
+): Promise<BareResult> {
   const tags = setupTags(setupId, request.tags);
   const naclBase = request.naclRuleBase ?? 900;
   const side = (role: Role) => request[role];
@@ -111,9 +124,15 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
       const s = side(role);
       await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [setupId] }] }));
       const vpcTags = { ...tags, [SIDE_TAG]: role, ...(s.name ? { Name: s.name } : {}) };
-      const created = await ec2.send(new CreateVpcCommand({ CidrBlock: s.cidrBlock, TagSpecifications: [{ ResourceType: 'vpc', Tags: toTags(vpcTags) }] }));
+      const created = await ec2.send(
+        new CreateVpcCommand({
+          CidrBlock: s.cidrBlock,
+          TagSpecifications: [{ ResourceType: 'vpc', Tags: toTags(vpcTags) }],
+        }),
+      );
       const vpcId = created.Vpc!.VpcId!;
-      if (created.Vpc!.State !== 'available') await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
+      if (created.Vpc!.State !== 'available')
+        await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
       return { vpcId, cidrBlock: s.cidrBlock! };
     }),
   );
@@ -122,13 +141,22 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
   // Stage request-peering: look for an earlier request by the requester VPC, then create.
   const pcx = await timed('request-peering', async () => {
     const ec2 = client('requester');
-    await ec2.send(new DescribeVpcPeeringConnectionsCommand({ Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [vpcs.requester.vpcId] }] }));
+    await ec2.send(
+      new DescribeVpcPeeringConnectionsCommand({
+        Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [vpcs.requester.vpcId] }],
+      }),
+    );
     const out = await ec2.send(
       new CreateVpcPeeringConnectionCommand({
         VpcId: vpcs.requester.vpcId,
         PeerVpcId: vpcs.accepter.vpcId,
         PeerRegion: request.accepter.region,
-        TagSpecifications: [{ ResourceType: 'vpc-peering-connection', Tags: toTags({ ...tags, [NACL_RULES_TAG]: `${naclBase}-${naclBase + naclRuleCount(request.allow) - 1}` }) }],
+        TagSpecifications: [
+          {
+            ResourceType: 'vpc-peering-connection',
+            Tags: toTags({ ...tags, [NACL_RULES_TAG]: `${naclBase}-${naclBase + naclRuleCount(request.allow) - 1}` }),
+          },
+        ],
       }),
     );
     return out.VpcPeeringConnection!.VpcPeeringConnectionId!;
@@ -143,7 +171,9 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
     return out.VpcPeeringConnection ?? seen;
   });
   const active =
-    accepted.Status?.Code === 'active' ? accepted : await timed('wait-active', () => pollPeering(client('requester'), pcx, (p) => p?.Status?.Code === 'active'));
+    accepted.Status?.Code === 'active'
+      ? accepted
+      : await timed('wait-active', () => pollPeering(client('requester'), pcx, (p) => p?.Status?.Code === 'active'));
 
   if (request.dnsResolution !== false) {
     const already = {
@@ -158,7 +188,9 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
           await client(role).send(
             new ModifyVpcPeeringConnectionOptionsCommand({
               VpcPeeringConnectionId: pcx,
-              ...(role === 'requester' ? { RequesterPeeringConnectionOptions: dns } : { AccepterPeeringConnectionOptions: dns }),
+              ...(role === 'requester'
+                ? { RequesterPeeringConnectionOptions: dns }
+                : { AccepterPeeringConnectionOptions: dns }),
             }),
           );
         },
@@ -172,15 +204,30 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
     const own = vpcs[role];
     const cidr = vpcs[peer(role)].cidrBlock;
     await timed('routes', async () => {
-      const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }] }));
+      const tables = await ec2.send(
+        new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }] }),
+      );
       for (const table of tables.RouteTables ?? []) {
         if (table.Routes?.some((r) => r.DestinationCidrBlock === cidr)) continue;
-        await ec2.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: pcx }));
+        await ec2.send(
+          new CreateRouteCommand({
+            RouteTableId: table.RouteTableId,
+            DestinationCidrBlock: cidr,
+            VpcPeeringConnectionId: pcx,
+          }),
+        );
       }
     });
     await timed('security-groups', async () => {
       const name = securityGroupName(pcx);
-      await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }, { Name: 'group-name', Values: [name] }] }));
+      await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [own.vpcId] },
+            { Name: 'group-name', Values: [name] },
+          ],
+        }),
+      );
       const { GroupId } = await ec2.send(
         new CreateSecurityGroupCommand({
           GroupName: name,
@@ -190,12 +237,21 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
         }),
       );
       const plan = securityGroupPlan(own.cidrBlock, cidr, request.allow);
-      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
-      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: toIpPermissions(plan.ingress) }));
+      await ec2.send(
+        new RevokeSecurityGroupEgressCommand({
+          GroupId,
+          IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+        }),
+      );
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: toIpPermissions(plan.ingress) }),
+      );
       await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: toIpPermissions(plan.egress) }));
     });
     await timed('network-acls', async () => {
-      const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }] }));
+      const acls = await ec2.send(
+        new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [own.vpcId] }] }),
+      );
       const entries = naclPlan(own.cidrBlock, cidr, request.allow, naclBase);
       for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === own.vpcId)) {
         for (const e of entries) {
@@ -207,7 +263,9 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
               Protocol: PROTOCOL_NUMBER[e.protocol],
               RuleAction: 'allow',
               CidrBlock: e.cidrBlock,
-              ...(e.protocol === 'icmp' ? { IcmpTypeCode: { Type: e.fromPort, Code: e.toPort } } : { PortRange: { From: e.fromPort, To: e.toPort } }),
+              ...(e.protocol === 'icmp'
+                ? { IcmpTypeCode: { Type: e.fromPort, Code: e.toPort } }
+                : { PortRange: { From: e.fromPort, To: e.toPort } }),
             }),
           );
         }
@@ -215,7 +273,11 @@ export async function bareSetup(aws: AwsClients, request: PeeringRequest, setupI
     });
   });
 
-  return { peeringConnectionId: pcx, vpcIds: { requester: vpcs.requester.vpcId, accepter: vpcs.accepter.vpcId }, steps };
+  return {
+    peeringConnectionId: pcx,
+    vpcIds: { requester: vpcs.requester.vpcId, accepter: vpcs.accepter.vpcId },
+    steps,
+  };
 }
 
 async function run() {

@@ -30,7 +30,16 @@ import {
   type HistorySummary,
 } from './measure';
 import { checkTargets, fixed, formatTable, markdownTable, ms, type Row } from './report';
-import { buildWorker, cpuSeconds, persistenceErrors, resetMoto, sampleRss, startBenchServers, startInMemoryTemporal, startWorkerProcess } from './servers';
+import {
+  buildWorker,
+  cpuSeconds,
+  persistenceErrors,
+  resetMoto,
+  sampleRss,
+  startBenchServers,
+  startInMemoryTemporal,
+  startWorkerProcess,
+} from './servers';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -44,7 +53,13 @@ const log = (msg: string) => console.log(`· ${msg}`);
 async function withTimeout<T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result after ${timeoutMs} ms`)), timeoutMs)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`${what}: no result after ${timeoutMs} ms`)), timeoutMs)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -61,11 +76,23 @@ async function run() {
 
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  const inProc = await startInProcessWorker({ temporalAddress: temporal.address, motoUrl: moto.url, taskQueue: `bench-inproc-${process.pid}`, client });
-  const workerProc = await startWorkerProcess({ temporalAddress: temporal.address, motoUrl: moto.url, taskQueue: `bench-proc-${process.pid}` });
+  const inProc = await startInProcessWorker({
+    temporalAddress: temporal.address,
+    motoUrl: moto.url,
+    taskQueue: `bench-inproc-${process.pid}`,
+    client,
+  });
+  const workerProc = await startWorkerProcess({
+    temporalAddress: temporal.address,
+    motoUrl: moto.url,
+    taskQueue: `bench-proc-${process.pid}`,
+  });
   log(`worker process ${workerProc.pid}: ${workerProc.readyLine}`);
   const bareCalls: AwsCall[] = [];
-  const bareAws = createAwsClients({ clientConfig: { endpoint: moto.url, credentials: CREDENTIALS }, observers: [(c) => bareCalls.push(c)] });
+  const bareAws = createAwsClients({
+    clientConfig: { endpoint: moto.url, credentials: CREDENTIALS },
+    observers: [(c) => bareCalls.push(c)],
+  });
   const regions = [request.requester.region, request.accepter.region];
   const warmClients = regions.map((region) => new EC2Client({ region, endpoint: moto.url, credentials: CREDENTIALS }));
 
@@ -74,7 +101,10 @@ async function run() {
     await resetMoto(moto.url);
     await Promise.all(warmClients.map((c) => c.send(new DescribeVpcsCommand({}))));
   };
-  const counted = async <T>(sink: AwsCall[], fn: () => Promise<T>): Promise<{ out: T; ms: number; calls: CallCount; list: AwsCall[] }> => {
+  const counted = async <T>(
+    sink: AwsCall[],
+    fn: () => Promise<T>,
+  ): Promise<{ out: T; ms: number; calls: CallCount; list: AwsCall[] }> => {
     const from = sink.length;
     const started = performance.now();
     const out = await fn();
@@ -93,7 +123,11 @@ async function run() {
       args: [request],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
-  const setup = async (id: string, taskQueue: string, on = client): Promise<{ result: PeeringResult; handle: WorkflowHandle }> => {
+  const setup = async (
+    id: string,
+    taskQueue: string,
+    on = client,
+  ): Promise<{ result: PeeringResult; handle: WorkflowHandle }> => {
     const handle = await startSetup(on, id, taskQueue);
     const result = await withTimeout(`setup ${id}`, handle.result(), RUN_TIMEOUT_MS);
     if (result.status !== 'active') throw new Error(`setup ${id} ended ${result.status}`);
@@ -138,7 +172,10 @@ async function run() {
     bareCounts.push(bare.calls);
 
     await fresh();
-    aParallel.push((await timed(() => bareSetup(bareAws, request, `bench-bare-par-${process.pid}-${i}`, { parallelSides: true }))).ms);
+    aParallel.push(
+      (await timed(() => bareSetup(bareAws, request, `bench-bare-par-${process.pid}-${i}`, { parallelSides: true })))
+        .ms,
+    );
 
     // (b) and (e) on the production worker process, as users run it.
     await fresh();
@@ -157,7 +194,9 @@ async function run() {
     // The same workflow id again: its setup-id tag finds everything the first run made.
     const again = await counted(inProc.calls, () => setup(id, inProc.taskQueue));
     if (again.out.result.peeringConnectionId !== first.out.result.peeringConnectionId) {
-      throw new Error(`re-run of ${id} made a new peering ${again.out.result.peeringConnectionId}, not ${first.out.result.peeringConnectionId}`);
+      throw new Error(
+        `re-run of ${id} made a new peering ${again.out.result.peeringConnectionId}, not ${first.out.result.peeringConnectionId}`,
+      );
     }
     rerunMs.push(again.ms);
     rerunCounts.push(again.calls);
@@ -175,10 +214,18 @@ async function run() {
 
   const processes = { moto: moto.pid, temporal: temporal.pid, worker: workerProc.pid, bench: process.pid };
   /** CPU seconds each process used during `fn`: on 2 cores, who competes with moto. */
-  const cpuDuring = async <T>(fn: () => Promise<T>, pids: Record<string, number> = processes): Promise<T & { cpuSeconds: Record<string, number> }> => {
+  const cpuDuring = async <T>(
+    fn: () => Promise<T>,
+    pids: Record<string, number> = processes,
+  ): Promise<T & { cpuSeconds: Record<string, number> }> => {
     const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const out = await fn();
-    return { ...out, cpuSeconds: Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round((cpuSeconds(pid) - before[k]!) * 100) / 100])) };
+    return {
+      ...out,
+      cpuSeconds: Object.fromEntries(
+        Object.entries(pids).map(([k, pid]) => [k, Math.round((cpuSeconds(pid) - before[k]!) * 100) / 100]),
+      ),
+    };
   };
   const setupBurst = (on: Client, taskQueue: string, prefix: string, handles: WorkflowHandle[]) =>
     burst(CONCURRENCY, async (i) => {
@@ -189,7 +236,9 @@ async function run() {
 
   log(`(c) ${CONCURRENCY} bare setups at once`);
   await fresh();
-  const bareBurst = await cpuDuring(() => burst(CONCURRENCY, (i) => bareSetup(bareAws, request, `bench-c-bare-${process.pid}-${i}`)));
+  const bareBurst = await cpuDuring(() =>
+    burst(CONCURRENCY, (i) => bareSetup(bareAws, request, `bench-c-bare-${process.pid}-${i}`)),
+  );
 
   log(`(c) ${CONCURRENCY} SetupInterRegionPeering at once on the worker process (pid ${workerProc.pid})`);
   await fresh();
@@ -208,7 +257,12 @@ async function run() {
   const memory = await startInMemoryTemporal();
   const memoryConnection = await Connection.connect({ address: memory.address });
   const memoryClient = new Client({ connection: memoryConnection });
-  const memoryWorker = await startWorkerProcess({ temporalAddress: memory.address, motoUrl: moto.url, taskQueue: `bench-mem-${process.pid}`, name: 'worker-memory' });
+  const memoryWorker = await startWorkerProcess({
+    temporalAddress: memory.address,
+    motoUrl: moto.url,
+    taskQueue: `bench-mem-${process.pid}`,
+    name: 'worker-memory',
+  });
   await fresh();
   await setup(`bench-warm-mem-${process.pid}`, memoryWorker.taskQueue, memoryClient);
   const bMemory: number[] = [];
@@ -219,12 +273,15 @@ async function run() {
   await fresh();
   const memoryHandles: WorkflowHandle[] = [];
   const memoryRssWindow = sampleRss(memoryWorker.pid);
-  const memoryBurst = await cpuDuring(() => setupBurst(memoryClient, memoryWorker.taskQueue, 'bench-c-mem', memoryHandles), {
-    moto: moto.pid,
-    temporal: memory.pid,
-    worker: memoryWorker.pid,
-    bench: process.pid,
-  });
+  const memoryBurst = await cpuDuring(
+    () => setupBurst(memoryClient, memoryWorker.taskQueue, 'bench-c-mem', memoryHandles),
+    {
+      moto: moto.pid,
+      temporal: memory.pid,
+      worker: memoryWorker.pid,
+      bench: process.pid,
+    },
+  );
   const memoryRss = memoryRssWindow.stop();
   const memoryHistory = summarizeHistories(await Promise.all(memoryHandles.map(events)));
   const memoryStoreErrors = persistenceErrors(memory.logFile);
@@ -262,19 +319,59 @@ async function run() {
     { figure: `(a) bare script, sequential, median of ${RUNS}`, measured: `${ms(aMed)} (${range(a)})` },
     { figure: `    bare script, sides in parallel (info)`, measured: `${ms(median(aParallel))} (${range(aParallel)})` },
     { figure: `(b) SetupInterRegionPeering, median of ${RUNS}`, measured: `${ms(bMed)} (${range(b)})` },
-    { figure: `    same on the in-process counting worker (info)`, measured: `${ms(median(bInProcess))} (${range(bInProcess)})` },
+    {
+      figure: `    same on the in-process counting worker (info)`,
+      measured: `${ms(median(bInProcess))} (${range(bInProcess)})`,
+    },
     { figure: 'b/a', measured: fixed(ratio), target: met('b/a').target, met: met('b/a').met },
-    { figure: `    (b) on an in-memory dev server (info)`, measured: `${ms(median(bMemory))}, b/a ${fixed(median(bMemory) / aMed)}` },
-    { figure: `(c) ${CONCURRENCY} bare scripts at once`, measured: `${fixed(bareBurst.seconds, 1)} s, ${fixed(bareBurst.perSecond)}/s` },
-    { figure: `(c) ${CONCURRENCY} setups at once, one worker`, measured: `${fixed(flowBurst.seconds, 1)} s, ${fixed(flowBurst.perSecond)}/s` },
-    { figure: 'throughput ratio (c)', measured: fixed(throughputRatio), target: met('throughput ratio (c)').target, met: met('throughput ratio (c)').met },
-    { figure: `    ${CONCURRENCY} setups, in-memory dev server (info)`, measured: `${fixed(memoryBurst.seconds, 1)} s, ratio ${fixed(memoryBurst.perSecond / bareBurst.perSecond)}` },
-    { figure: '(d) EC2 calls per fresh setup', measured: calls(freshCalls), target: met('EC2 calls per fresh setup').target, met: met('EC2 calls per fresh setup').met },
-    { figure: '(d) EC2 calls per re-run', measured: calls(rerun), target: met('re-run').target, met: met('re-run').met },
+    {
+      figure: `    (b) on an in-memory dev server (info)`,
+      measured: `${ms(median(bMemory))}, b/a ${fixed(median(bMemory) / aMed)}`,
+    },
+    {
+      figure: `(c) ${CONCURRENCY} bare scripts at once`,
+      measured: `${fixed(bareBurst.seconds, 1)} s, ${fixed(bareBurst.perSecond)}/s`,
+    },
+    {
+      figure: `(c) ${CONCURRENCY} setups at once, one worker`,
+      measured: `${fixed(flowBurst.seconds, 1)} s, ${fixed(flowBurst.perSecond)}/s`,
+    },
+    {
+      figure: 'throughput ratio (c)',
+      measured: fixed(throughputRatio),
+      target: met('throughput ratio (c)').target,
+      met: met('throughput ratio (c)').met,
+    },
+    {
+      figure: `    ${CONCURRENCY} setups, in-memory dev server (info)`,
+      measured: `${fixed(memoryBurst.seconds, 1)} s, ratio ${fixed(memoryBurst.perSecond / bareBurst.perSecond)}`,
+    },
+    {
+      figure: '(d) EC2 calls per fresh setup',
+      measured: calls(freshCalls),
+      target: met('EC2 calls per fresh setup').target,
+      met: met('EC2 calls per fresh setup').met,
+    },
+    {
+      figure: '(d) EC2 calls per re-run',
+      measured: calls(rerun),
+      target: met('re-run').target,
+      met: met('re-run').met,
+    },
     { figure: '(d) EC2 calls per teardown', measured: calls(down) },
-    { figure: '(e) history events per setup', measured: String(historyEvents), target: met('history events per setup').target, met: met('history events per setup').met },
+    {
+      figure: '(e) history events per setup',
+      measured: String(historyEvents),
+      target: met('history events per setup').target,
+      met: met('history events per setup').met,
+    },
     { figure: '    history events per re-run (info)', measured: String(median(rerunHistories.map((h) => h.events))) },
-    { figure: '(f) worker peak RSS during (c)', measured: `${fixed(rss.peakMb, 1)} MB`, target: met('worker RSS during (c)').target, met: met('worker RSS during (c)').met },
+    {
+      figure: '(f) worker peak RSS during (c)',
+      measured: `${fixed(rss.peakMb, 1)} MB`,
+      target: met('worker RSS during (c)').target,
+      met: met('worker RSS during (c)').met,
+    },
     { figure: '    same, (c) on the in-memory dev server (info)', measured: `${fixed(memoryRss.peakMb, 1)} MB` },
   ];
 
@@ -289,47 +386,95 @@ async function run() {
     concurrentHistory: flowHistory,
     concurrentInMemoryHistory: memoryHistory,
     rerunHistoryEventsByType: summarizeHistories(rerunHistories).eventsByType,
-    callsByOperation: { bare: bare.byOperation, fresh: freshCalls.byOperation, rerun: rerun.byOperation, teardown: down.byOperation },
+    callsByOperation: {
+      bare: bare.byOperation,
+      fresh: freshCalls.byOperation,
+      rerun: rerun.byOperation,
+      teardown: down.byOperation,
+    },
     rerunMs: Math.round(median(rerunMs)),
     teardownMs: Math.round(median(teardownMs)),
-    concurrent: { bare: bareBurst, workflow: flowBurst, inMemoryServer: memoryBurst, rss, storeErrors, memoryStoreErrors },
+    concurrent: {
+      bare: bareBurst,
+      workflow: flowBurst,
+      inMemoryServer: memoryBurst,
+      rss,
+      storeErrors,
+      memoryStoreErrors,
+    },
   };
 
-  console.log(`\nVPC peering bench — ${request.requester.region} ↔ ${request.accepter.region}, ${request.allow.length} allow rules (${path.relative(ROOT, REQUEST_FILE)}), moto, ${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(
+    `\nVPC peering bench — ${request.requester.region} ↔ ${request.accepter.region}, ${request.allow.length} allow rules (${path.relative(ROOT, REQUEST_FILE)}), moto, ${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}\n`,
+  );
   console.log(formatTable(rows));
   console.log('\nWhere the figures come from (medians):');
-  console.log(`  bare steps (ms): ${Object.entries(diagnostics.bareStepsMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `  bare steps (ms): ${Object.entries(diagnostics.bareStepsMs)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   const describeHistory = (h: HistorySummary) => {
-    console.log(`    ${h.durationMs} ms first to last event (max ${h.maxDurationMs}); ${h.activities} activities; ${h.workflowTasks} workflow tasks, ${h.workflowTaskMs} ms in them of which ${h.workflowTaskQueuedMs} ms queued; ${h.idleMs} ms with no activity scheduled or running`);
-    for (const [name, t] of Object.entries(h.activityTimes)) console.log(`      ${name} ×${t.count}: queued ${t.queuedMs} ms (max ${t.maxQueuedMs}), ran ${t.runMs} ms`);
-    console.log(`      events: ${Object.entries(h.eventsByType).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `    ${h.durationMs} ms first to last event (max ${h.maxDurationMs}); ${h.activities} activities; ${h.workflowTasks} workflow tasks, ${h.workflowTaskMs} ms in them of which ${h.workflowTaskQueuedMs} ms queued; ${h.idleMs} ms with no activity scheduled or running`,
+    );
+    for (const [name, t] of Object.entries(h.activityTimes))
+      console.log(`      ${name} ×${t.count}: queued ${t.queuedMs} ms (max ${t.maxQueuedMs}), ran ${t.runMs} ms`);
+    console.log(
+      `      events: ${Object.entries(h.eventsByType)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     const failures = Object.entries(h.failureEvents).filter(([, v]) => v > 0);
-    if (failures.length) console.log(`      timeouts and failures over all ${h.runs} runs: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (failures.length)
+      console.log(
+        `      timeouts and failures over all ${h.runs} runs: ${failures.map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      );
   };
   console.log('  one setup at a time:');
   describeHistory(setupHistory);
   console.log(`  ${CONCURRENCY} at once (c):`);
   describeHistory(flowHistory);
-  console.log(`    the dev server logged ${storeErrors} failed or timed-out store operations (its SQLite file) during this burst; failed tasks are retried after a backoff`);
+  console.log(
+    `    the dev server logged ${storeErrors} failed or timed-out store operations (its SQLite file) during this burst; failed tasks are retried after a backoff`,
+  );
   console.log(`  ${CONCURRENCY} at once (c) on the in-memory dev server (${memoryStoreErrors} store errors):`);
   describeHistory(memoryHistory);
-  console.log(`  calls per fresh setup: ${Object.entries(freshCalls.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  console.log(`  calls per re-run: ${Object.entries(rerun.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `  calls per fresh setup: ${Object.entries(freshCalls.byOperation)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  calls per re-run: ${Object.entries(rerun.byOperation)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   console.log(
     diagnostics.bareCallsMatchWorkflow.length
       ? `  WARNING: the bare script no longer issues the workflow's calls (bare vs workflow): ${diagnostics.bareCallsMatchWorkflow.join('; ')}`
-      : '  the bare script issued exactly the workflow\'s EC2 calls per fresh setup',
+      : "  the bare script issued exactly the workflow's EC2 calls per fresh setup",
   );
   console.log(
     diagnostics.bareCallOrderMatchesWorkflow.length
       ? `  WARNING: the bare script's calls come in another order than the workflow's (bare vs workflow): ${diagnostics.bareCallOrderMatchesWorkflow.join('; ')}`
       : `  ...in the same order within each region, in all ${RUNS} runs`,
   );
-  const cpu = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`  CPU seconds during (c): bare burst: ${cpu(bareBurst.cpuSeconds)}; workflow burst: ${cpu(flowBurst.cpuSeconds)}; on the in-memory server: ${cpu(memoryBurst.cpuSeconds)}`);
-  console.log(`  worker RSS: ${rss.startMb} MB before (c), peak ${rss.peakMb} MB (sampled ${rss.sampledPeakMb}, VmHWM ${rss.hwmPeakMb ?? 'n/a'}); on the in-memory dev server ${memoryRss.startMb} MB before, peak ${memoryRss.peakMb} MB`);
+  const cpu = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  console.log(
+    `  CPU seconds during (c): bare burst: ${cpu(bareBurst.cpuSeconds)}; workflow burst: ${cpu(flowBurst.cpuSeconds)}; on the in-memory server: ${cpu(memoryBurst.cpuSeconds)}`,
+  );
+  console.log(
+    `  worker RSS: ${rss.startMb} MB before (c), peak ${rss.peakMb} MB (sampled ${rss.sampledPeakMb}, VmHWM ${rss.hwmPeakMb ?? 'n/a'}); on the in-memory dev server ${memoryRss.startMb} MB before, peak ${memoryRss.peakMb} MB`,
+  );
   const failed = bareBurst.failed + flowBurst.failed + memoryBurst.failed;
-  if (failed) console.log(`  WARNING: ${failed} setups failed in (c): ${[...bareBurst.errors, ...flowBurst.errors, ...memoryBurst.errors].slice(0, 3).join(' | ')}`);
+  if (failed)
+    console.log(
+      `  WARNING: ${failed} setups failed in (c): ${[...bareBurst.errors, ...flowBurst.errors, ...memoryBurst.errors].slice(0, 3).join(' | ')}`,
+    );
 
   const metCount = targets.filter((t) => t.met).length;
   fs.writeFileSync(
@@ -339,7 +484,14 @@ async function run() {
         date: new Date().toISOString(),
         command: 'npm run bench',
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
-        config: { runs: RUNS, concurrency: CONCURRENCY, request: path.relative(ROOT, REQUEST_FILE), workerProcess: 'node lib/src/worker.js (tsc build, lib/workflow-bundle.js, MALLOC_ARENA_MAX=2, --max-semi-space-size=4)', workerReady: workerProc.readyLine },
+        config: {
+          runs: RUNS,
+          concurrency: CONCURRENCY,
+          request: path.relative(ROOT, REQUEST_FILE),
+          workerProcess:
+            'node lib/src/worker.js (tsc build, lib/workflow-bundle.js, MALLOC_ARENA_MAX=2, --max-semi-space-size=4)',
+          workerReady: workerProc.readyLine,
+        },
         figures: {
           bareMs: { median: aMed, runs: a },
           bareParallelSidesMs: { median: median(aParallel), runs: aParallel },
@@ -386,9 +538,18 @@ async function burst(count: number, job: (i: number) => Promise<unknown>): Promi
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => String((r.reason as Error)?.message ?? r.reason));
+  const errors = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => String((r.reason as Error)?.message ?? r.reason));
   const ok = count - errors.length;
-  return { count, failed: errors.length, seconds, perSecond: ok / seconds, latencyMs: { median: Math.round(median(latencies)), max: Math.round(Math.max(...latencies)) }, errors };
+  return {
+    count,
+    failed: errors.length,
+    seconds,
+    perSecond: ok / seconds,
+    latencyMs: { median: Math.round(median(latencies)), max: Math.round(Math.max(...latencies)) },
+    errors,
+  };
 }
 
 // Exit explicitly: idle keep-alive sockets of the SDK clients would otherwise hold the process open.

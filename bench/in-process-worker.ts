@@ -18,10 +18,18 @@ export interface InProcessWorker {
   shutdown(): Promise<void>;
 }
 
-export async function startInProcessWorker(opts: { temporalAddress: string; motoUrl: string; taskQueue: string; client: Client }): Promise<InProcessWorker> {
+export async function startInProcessWorker(opts: {
+  temporalAddress: string;
+  motoUrl: string;
+  taskQueue: string;
+  client: Client;
+}): Promise<InProcessWorker> {
   const calls: AwsCall[] = [];
   const connection = await NativeConnection.connect({ address: opts.temporalAddress });
-  const aws = createAwsClients({ clientConfig: { endpoint: opts.motoUrl, credentials: CREDENTIALS }, observers: [(c) => calls.push(c)] });
+  const aws = createAwsClients({
+    clientConfig: { endpoint: opts.motoUrl, credentials: CREDENTIALS },
+    observers: [(c) => calls.push(c)],
+  });
   const worker = await Worker.create({
     connection,
     taskQueue: opts.taskQueue,

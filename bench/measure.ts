@@ -45,7 +45,9 @@ export function medianCount(counts: CallCount[]): CallCount {
 /** Operations whose counts differ between two call lists, as `op: a vs b`. Empty when they match. */
 export function callDifference(a: CallCount, b: CallCount): string[] {
   const ops = [...new Set([...Object.keys(a.byOperation), ...Object.keys(b.byOperation)])].sort();
-  return ops.filter((op) => (a.byOperation[op] ?? 0) !== (b.byOperation[op] ?? 0)).map((op) => `${op}: ${a.byOperation[op] ?? 0} vs ${b.byOperation[op] ?? 0}`);
+  return ops
+    .filter((op) => (a.byOperation[op] ?? 0) !== (b.byOperation[op] ?? 0))
+    .map((op) => `${op}: ${a.byOperation[op] ?? 0} vs ${b.byOperation[op] ?? 0}`);
 }
 
 /**
@@ -53,7 +55,8 @@ export function callDifference(a: CallCount, b: CallCount): string[] {
  * region the order is fixed; across regions the sides run at once, so their interleaving is not.
  */
 export function sequenceDifference(a: AwsCall[], b: AwsCall[]): string[] {
-  const ec2 = (calls: AwsCall[], region: string) => calls.filter((c) => c.service === 'ec2' && c.region === region).map((c) => c.operation);
+  const ec2 = (calls: AwsCall[], region: string) =>
+    calls.filter((c) => c.service === 'ec2' && c.region === region).map((c) => c.operation);
   const regions = [...new Set([...a, ...b].filter((c) => c.service === 'ec2').map((c) => c.region))].sort();
   return regions.flatMap((region) => {
     const [x, y] = [ec2(a, region), ec2(b, region)];
@@ -87,7 +90,8 @@ export interface HistoryStats {
   idleMs: number;
 }
 
-const toMs = (t: Timestamp | null | undefined): number => (t ? Number(String(t.seconds ?? 0)) * 1000 + (t.nanos ?? 0) / 1e6 : NaN);
+const toMs = (t: Timestamp | null | undefined): number =>
+  t ? Number(String(t.seconds ?? 0)) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
 
 /** `activityTaskScheduledEventAttributes` → `ActivityTaskScheduled`. */
 function eventType(e: HistoryEvent): string {
@@ -147,7 +151,10 @@ export function historyStats(history: { events?: readonly object[] | null }): Hi
     activities: byType.ActivityTaskScheduled ?? 0,
     durationMs: last - first,
     activityTimes: Object.fromEntries(
-      Object.entries(perActivity).map(([name, t]) => [name, { count: t.run.length, queuedMs: median(t.queued), runMs: median(t.run) }]),
+      Object.entries(perActivity).map(([name, t]) => [
+        name,
+        { count: t.run.length, queuedMs: median(t.queued), runMs: median(t.run) },
+      ]),
     ),
     workflowTaskMs,
     workflowTaskQueuedMs,
@@ -199,7 +206,9 @@ export function summarizeHistories(stats: HistoryStats[]): HistorySummary {
     idleMs: med((h) => h.idleMs),
     eventsByType: Object.fromEntries(types.map((t) => [t, med((h) => h.byType[t] ?? 0)]).filter(([, v]) => v !== 0)),
     failureEvents: Object.fromEntries(
-      types.filter((t) => /TimedOut|Failed|Canceled|Terminated/.test(t)).map((t) => [t, stats.reduce((sum, h) => sum + (h.byType[t] ?? 0), 0)]),
+      types
+        .filter((t) => /TimedOut|Failed|Canceled|Terminated/.test(t))
+        .map((t) => [t, stats.reduce((sum, h) => sum + (h.byType[t] ?? 0), 0)]),
     ),
     activityTimes: Object.fromEntries(
       names.map((name) => {

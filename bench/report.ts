@@ -40,7 +40,8 @@ export function formatTable(rows: Row[]): string {
     Math.max(...[header, ...rows].map((r) => r.measured.length)),
     Math.max(...[header, ...rows].map((r) => (r.target ?? '').length)),
   ];
-  const line = (r: Row, mark: string) => `${r.figure.padEnd(widths[0]!)}  ${r.measured.padStart(widths[1]!)}  ${(r.target ?? '').padEnd(widths[2]!)}  ${mark}`.trimEnd();
+  const line = (r: Row, mark: string) =>
+    `${r.figure.padEnd(widths[0]!)}  ${r.measured.padStart(widths[1]!)}  ${(r.target ?? '').padEnd(widths[2]!)}  ${mark}`.trimEnd();
   return [
     line(header, ''),
     `${'-'.repeat(widths[0]!)}  ${'-'.repeat(widths[1]!)}  ${'-'.repeat(widths[2]!)}  ----`,
@@ -53,7 +54,10 @@ export function markdownTable(rows: Row[]): string {
   return [
     '| figure | measured | target | |',
     '|---|---:|---|---|',
-    ...rows.map((r) => `| ${r.figure} | ${r.measured} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'met' : '**missed**'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.figure} | ${r.measured} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'met' : '**missed**'} |`,
+    ),
   ].join('\n');
 }
 

@@ -84,9 +84,16 @@ export async function startBenchServers(): Promise<BenchServers> {
  * A second dev server that keeps its state in memory only (no --db-filename). Not durable, so never
  * the measured figure: it shows how much of a figure is the file-backed SQLite store's doing.
  */
-export async function startInMemoryTemporal(): Promise<{ address: string; pid: number; logFile: string; stop(): Promise<void> }> {
+export async function startInMemoryTemporal(): Promise<{
+  address: string;
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
-  const args = temporalDevServerArgs(port, await freePort(), '').filter((a, i, all) => a !== '--db-filename' && all[i - 1] !== '--db-filename');
+  const args = temporalDevServerArgs(port, await freePort(), '').filter(
+    (a, i, all) => a !== '--db-filename' && all[i - 1] !== '--db-filename',
+  );
   const logFile = path.join(LOG_DIR, `bench-${process.pid}-temporal-memory.log`);
   const fd = fs.openSync(logFile, 'w');
   const child = spawn(DEFAULT_TEMPORAL_BIN, args, { detached: true, stdio: ['ignore', fd, fd] });
@@ -136,10 +143,16 @@ function run(file: string, args: string[]): Promise<{ code: number; output: stri
 export async function buildWorker(): Promise<{ ms: number; typeErrors: string }> {
   const started = Date.now();
   const before = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
-  const { code, output } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(ROOT, 'bench', 'tsconfig.worker.json')]);
+  const { code, output } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsc'), [
+    '-p',
+    path.join(ROOT, 'bench', 'tsconfig.worker.json'),
+  ]);
   const after = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
   if (!after || after === before) throw new Error(`tsc did not emit ${WORKER_ENTRY} (exit ${code}):\n${output}`);
-  const bundle = await run(path.join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', path.join(ROOT, 'scripts', 'build-workflows.ts')]);
+  const bundle = await run(path.join(ROOT, 'node_modules', '.bin', 'ts-node'), [
+    '--transpile-only',
+    path.join(ROOT, 'scripts', 'build-workflows.ts'),
+  ]);
   if (bundle.code !== 0) throw new Error(`npm run build:workflows failed (exit ${bundle.code}):\n${bundle.output}`);
   return { ms: Date.now() - started, typeErrors: code === 0 ? '' : output.trim() };
 }
@@ -154,7 +167,12 @@ export interface WorkerProcess {
 }
 
 /** Runs `node lib/src/worker.js` configured only through the contract's environment variables. */
-export async function startWorkerProcess(opts: { temporalAddress: string; motoUrl: string; taskQueue: string; name?: string }): Promise<WorkerProcess> {
+export async function startWorkerProcess(opts: {
+  temporalAddress: string;
+  motoUrl: string;
+  taskQueue: string;
+  name?: string;
+}): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|AWS_)/.test(k)) env[k] = v;
   Object.assign(env, {
@@ -189,7 +207,11 @@ export async function startWorkerProcess(opts: { temporalAddress: string; motoUr
     timeoutMs: 120_000,
     abortIf: () => exited,
   });
-  const readyLine = fs.readFileSync(logFile, 'utf8').split('\n').find((l) => l.includes('Worker ready')) ?? '';
+  const readyLine =
+    fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('Worker ready')) ?? '';
   return { pid, taskQueue: opts.taskQueue, logFile, readyLine, stop: () => stopOwned(pid) };
 }
 
@@ -201,7 +223,12 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 /** Lines of the dev server's log where its store failed or timed out and it had to retry a task later. */
 export function persistenceErrors(logFile: string): number {
   try {
-    return fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => /Update workflow execution operation failed|Fail to process task|Persistent store operation failure/.test(l)).length;
+    return fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) =>
+        /Update workflow execution operation failed|Fail to process task|Persistent store operation failure/.test(l),
+      ).length;
   } catch {
     return 0;
   }
@@ -254,7 +281,13 @@ export function sampleRss(pid: number, intervalMs = 100): { stop(): RssSample } 
       const mb = (kb: number) => Math.round((kb / 1024) * 10) / 10;
       const sampledPeakMb = mb(Math.max(peakKb, statusKb(pid, 'VmRSS')));
       const hwmPeakMb = hwmReset ? mb(statusKb(pid, 'VmHWM')) : undefined;
-      return { startMb: mb(startKb), sampledPeakMb, ...(hwmPeakMb === undefined ? {} : { hwmPeakMb }), peakMb: Math.max(sampledPeakMb, hwmPeakMb ?? 0), samples };
+      return {
+        startMb: mb(startKb),
+        sampledPeakMb,
+        ...(hwmPeakMb === undefined ? {} : { hwmPeakMb }),
+        peakMb: Math.max(sampledPeakMb, hwmPeakMb ?? 0),
+        samples,
+      };
     },
   };
 }

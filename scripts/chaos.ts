@@ -36,7 +36,8 @@ async function run(): Promise<number> {
     });
     const n = (name: string) => numberFlag(values, name);
     const runs = n('runs');
-    if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) throw new Error('--runs must be a whole number of at least 1');
+    if (runs !== undefined && (!Number.isInteger(runs) || runs < 1))
+      throw new Error('--runs must be a whole number of at least 1');
     options = {
       ...(runs !== undefined ? { runs } : {}),
       ...(n('kill-every') !== undefined ? { killEverySeconds: n('kill-every') } : {}),
@@ -59,9 +60,13 @@ async function run(): Promise<number> {
   const unfinished = report.runs.filter((r) => r.setup.status !== 'COMPLETED' || r.teardown?.status !== 'COMPLETED');
   for (const r of unfinished.slice(0, 10)) {
     const w = r.setup.status !== 'COMPLETED' ? r.setup : r.teardown;
-    console.log(`  ${w?.status ?? 'NOT_STARTED'} ${w?.workflowId ?? r.teardownId}: ${(w?.error ?? '').split('\n').join(' | ')}`);
+    console.log(
+      `  ${w?.status ?? 'NOT_STARTED'} ${w?.workflowId ?? r.teardownId}: ${(w?.error ?? '').split('\n').join(' | ')}`,
+    );
   }
-  console.log(`\nReport: ${path.relative(process.cwd(), out)}; logs and the SQLite history in ${path.relative(process.cwd(), report.logs.dir ?? '')}`);
+  console.log(
+    `\nReport: ${path.relative(process.cwd(), out)}; logs and the SQLite history in ${path.relative(process.cwd(), report.logs.dir ?? '')}`,
+  );
   return report.passed ? 0 : 1;
 }
 

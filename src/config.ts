@@ -14,7 +14,9 @@ export interface TemporalSettings {
  * TEMPORAL_API_KEY, the TLS variables and TOML profiles work for the worker and client alike.
  */
 export function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
-  const { connectionOptions, namespace } = loadClientConnectConfig({ ...(env.TEMPORAL_PROFILE ? { profile: env.TEMPORAL_PROFILE } : {}) });
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    ...(env.TEMPORAL_PROFILE ? { profile: env.TEMPORAL_PROFILE } : {}),
+  });
   return {
     connectionOptions: { address: 'localhost:7233', ...connectionOptions },
     namespace: namespace ?? 'default',

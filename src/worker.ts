@@ -21,7 +21,9 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
   });
   const stale = compiled.find((f) => fs.statSync(f).mtimeMs > built);
   if (stale) {
-    console.warn(`${codePath} is older than ${stale}; bundling the workflow code at start instead (npm run build refreshes it)`);
+    console.warn(
+      `${codePath} is older than ${stale}; bundling the workflow code at start instead (npm run build refreshes it)`,
+    );
     return { workflowsPath: require.resolve('./workflows') };
   }
   return { workflowBundle: { codePath } };
@@ -49,7 +51,9 @@ async function run() {
     });
     console.log(
       `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}, identity ${worker.options.identity}, ` +
-        ('workflowBundle' in workflows ? `workflow bundle ${workflows.workflowBundle.codePath}` : 'workflow code bundled at start') +
+        ('workflowBundle' in workflows
+          ? `workflow bundle ${workflows.workflowBundle.codePath}`
+          : 'workflow code bundled at start') +
         (metrics ? `, Prometheus metrics on http://${metrics}/metrics` : ''),
     );
     // Worker.run() drains on SIGINT/SIGTERM: in-flight activities finish, then it resolves.

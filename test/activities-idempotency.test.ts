@@ -2,7 +2,11 @@
  * Each mutating activity run twice with the same input, as Temporal does after a response was lost
  * on the wire: the second run finds the first one's work and creates nothing more.
  */
-import { DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+} from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../src/activities';
 import { naclPlan, securityGroupPlan } from '../src/domain/rules-plan';
 import { setupTags } from '../src/domain/tags';
@@ -11,10 +15,16 @@ import { taggedResources } from './support/aws-state';
 import { testEnv } from './support/env';
 import { CREDENTIALS, ec2, uniqueId } from './support/harness';
 
-const ALLOW: AllowRule[] = [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }, { protocol: 'udp', fromPort: 53, toPort: 53 }];
+const ALLOW: AllowRule[] = [
+  { protocol: 'tcp', fromPort: 5432, toPort: 5432 },
+  { protocol: 'udp', fromPort: 53, toPort: 53 },
+];
 const calls: string[] = [];
 const acts = createActivities({
-  aws: createAwsClients({ clientConfig: { endpoint: testEnv().motoUrl, credentials: CREDENTIALS }, observers: [(c) => calls.push(c.operation)] }),
+  aws: createAwsClients({
+    clientConfig: { endpoint: testEnv().motoUrl, credentials: CREDENTIALS },
+    observers: [(c) => calls.push(c.operation)],
+  }),
 });
 const mutations = () => calls.filter((op) => !/^(Describe|Get|List)/.test(op));
 
@@ -36,7 +46,14 @@ let pcx: string;
 
 describe('GIVEN each mutating activity called twice with identical input', () => {
   test('ensureVpc: one VPC and one subnet per side', async () => {
-    const input = { side: 'requester' as const, region: east, setupId, cidrBlock: '10.40.0.0/16', tags, subnets: [{ cidrBlock: '10.40.1.0/24', availabilityZone: 'us-east-1a' }] };
+    const input = {
+      side: 'requester' as const,
+      region: east,
+      setupId,
+      cidrBlock: '10.40.0.0/16',
+      tags,
+      subnets: [{ cidrBlock: '10.40.1.0/24', availabilityZone: 'us-east-1a' }],
+    };
     const { first, second, secondMutations } = await twice(() => acts.ensureVpc(input));
     expect(second.vpc.vpcId).toBe(first.vpc.vpcId);
     expect(secondMutations).toEqual([]);
@@ -47,7 +64,13 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
   });
 
   test('requestPeering: one peering connection', async () => {
-    const input = { setupId, requester: { region: east, vpcId: eastVpc.vpcId }, accepter: { region: west, vpcId: westVpc.vpcId }, tags, naclRules: '900-903' };
+    const input = {
+      setupId,
+      requester: { region: east, vpcId: eastVpc.vpcId },
+      accepter: { region: west, vpcId: westVpc.vpcId },
+      tags,
+      naclRules: '900-903',
+    };
     const { first, second, secondMutations } = await twice(() => acts.requestPeering(input));
     expect(second.peeringConnectionId).toBe(first.peeringConnectionId);
     expect(secondMutations).toEqual([]);
@@ -56,28 +79,45 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
   });
 
   test('acceptPeering: accepted once, the second call sees it accepted', async () => {
-    const { first, second, secondMutations } = await twice(() => acts.acceptPeering({ peeringConnectionId: pcx, region: west }));
+    const { first, second, secondMutations } = await twice(() =>
+      acts.acceptPeering({ peeringConnectionId: pcx, region: west }),
+    );
     expect(first.status).toBe('active');
     expect(second.status).toBe('active');
     expect(secondMutations).toEqual([]);
   });
 
   test('ensureRoutes: one route per table, through the peering', async () => {
-    const input = { region: east, vpcId: eastVpc.vpcId, destinationCidrBlock: '10.41.0.0/16', peeringConnectionId: pcx };
+    const input = {
+      region: east,
+      vpcId: eastVpc.vpcId,
+      destinationCidrBlock: '10.41.0.0/16',
+      peeringConnectionId: pcx,
+    };
     const { first, second, secondMutations } = await twice(() => acts.ensureRoutes(input));
     expect(secondMutations).toEqual([]);
-    const tables = (await ec2(east).send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [eastVpc.vpcId] }] }))).RouteTables ?? [];
+    const tables =
+      (await ec2(east).send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [eastVpc.vpcId] }] })))
+        .RouteTables ?? [];
     expect(first.routeTableIds).toEqual(tables.map((t) => t.RouteTableId!).sort());
     expect(second.created).toHaveLength(tables.length);
     for (const t of tables) expect(t.Routes?.filter((r) => r.DestinationCidrBlock === '10.41.0.0/16')).toHaveLength(1);
   });
 
   test('ensurePeeringSecurityGroup: one group with each rule once', async () => {
-    const input = { region: east, vpcId: eastVpc.vpcId, peeringConnectionId: pcx, tags, plan: securityGroupPlan('10.40.0.0/16', '10.41.0.0/16', ALLOW) };
+    const input = {
+      region: east,
+      vpcId: eastVpc.vpcId,
+      peeringConnectionId: pcx,
+      tags,
+      plan: securityGroupPlan('10.40.0.0/16', '10.41.0.0/16', ALLOW),
+    };
     const { first, second, secondMutations } = await twice(() => acts.ensurePeeringSecurityGroup(input));
     expect(second.securityGroupId).toBe(first.securityGroupId);
     expect(secondMutations).toEqual([]);
-    const groups = await ec2(east).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`peering-${pcx}`] }] }));
+    const groups = await ec2(east).send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`peering-${pcx}`] }] }),
+    );
     const mine = (groups.SecurityGroups ?? []).filter((g) => g.VpcId === eastVpc.vpcId);
     expect(mine).toHaveLength(1);
     expect(mine[0]?.IpPermissions?.flatMap((p) => p.IpRanges ?? [])).toHaveLength(2);
@@ -85,16 +125,25 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
 
   test('ensureNaclEntries: each entry once; a second call creates none', async () => {
     const entries = naclPlan('10.40.0.0/16', '10.41.0.0/16', ALLOW, 900);
-    const { second, secondMutations } = await twice(() => acts.ensureNaclEntries({ region: east, vpcId: eastVpc.vpcId, entries }));
+    const { second, secondMutations } = await twice(() =>
+      acts.ensureNaclEntries({ region: east, vpcId: eastVpc.vpcId, entries }),
+    );
     expect(secondMutations).toEqual([]);
     expect(second.created).toHaveLength(entries.length * second.networkAclIds.length);
     const acls = await ec2(east).send(new DescribeNetworkAclsCommand({ NetworkAclIds: second.networkAclIds }));
-    const ours = (acls.NetworkAcls ?? []).flatMap((a) => (a.Entries ?? []).filter((e) => e.RuleNumber! >= 900 && e.RuleNumber! < 1000));
+    const ours = (acls.NetworkAcls ?? []).flatMap((a) =>
+      (a.Entries ?? []).filter((e) => e.RuleNumber! >= 900 && e.RuleNumber! < 1000),
+    );
     expect(ours).toHaveLength(entries.length * second.networkAclIds.length);
   });
 
   test('establishPeering: DNS turned on once; the second call only reads', async () => {
-    const input = { peeringConnectionId: pcx, requester: { region: east }, accepter: { region: west }, dnsResolution: true };
+    const input = {
+      peeringConnectionId: pcx,
+      requester: { region: east },
+      accepter: { region: west },
+      dnsResolution: true,
+    };
     const { first, second, secondMutations } = await twice(() => acts.establishPeering(input));
     expect(first).toMatchObject({ status: 'active', requesterDnsResolution: true, accepterDnsResolution: true });
     expect(second).toMatchObject({ status: 'active', requesterDnsResolution: true, accepterDnsResolution: true });
@@ -103,8 +152,13 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
 
   test('ensureSideRules: the accepter side twice; the second call only reads', async () => {
     const input = {
-      region: west, vpcId: westVpc.vpcId, peerCidrBlock: '10.40.0.0/16',
-      peeringConnectionId: pcx, tags, securityGroup: securityGroupPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW), naclEntries: naclPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW, 900),
+      region: west,
+      vpcId: westVpc.vpcId,
+      peerCidrBlock: '10.40.0.0/16',
+      peeringConnectionId: pcx,
+      tags,
+      securityGroup: securityGroupPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW),
+      naclEntries: naclPlan('10.41.0.0/16', '10.40.0.0/16', ALLOW, 900),
     };
     const { first, second, secondMutations } = await twice(() => acts.ensureSideRules(input));
     expect(second.securityGroupId).toBe(first.securityGroupId);
@@ -129,6 +183,8 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
     // Deletes of groups, subnets and VPCs are tried and answer NotFound (cheaper than a look first).
     expect(second.east.alreadyGone.length + second.west.alreadyGone.length).toBe(inventory.refs.length);
     expect(new Set(secondMutations)).toEqual(new Set(['DeleteSecurityGroup', 'DeleteSubnet', 'DeleteVpc']));
-    expect(await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west })).toMatchObject({ refs: [] });
+    expect(await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west })).toMatchObject({
+      refs: [],
+    });
   });
 });

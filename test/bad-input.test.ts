@@ -22,7 +22,10 @@ const corpus: BadRequest[] = fs
   .readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
-  .map((file) => ({ file, ...(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Omit<BadRequest, 'file'>) }));
+  .map((file) => ({
+    file,
+    ...(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Omit<BadRequest, 'file'>),
+  }));
 const byFile = (file: string): BadRequest => {
   const found = corpus.find((c) => c.file === file);
   if (!found) throw new Error(`no fixture ${file}`);
@@ -53,15 +56,23 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
     const perWorkflow = Object.fromEntries(WORKFLOWS.map((w) => [w, corpus.filter((c) => c.workflow === w).length]));
 
     expect(corpus.length).toBeGreaterThanOrEqual(30);
-    for (const w of WORKFLOWS) expect({ workflow: w, atLeastOne: perWorkflow[w]! > 0 }).toEqual({ workflow: w, atLeastOne: true });
+    for (const w of WORKFLOWS)
+      expect({ workflow: w, atLeastOne: perWorkflow[w]! > 0 }).toEqual({ workflow: w, atLeastOne: true });
     for (const c of corpus) {
-      expect({ file: c.file, workflow: WORKFLOWS.includes(c.workflow), type: typeof c.expect?.type, field: typeof c.expect?.field, request: c.request !== undefined })
-        .toEqual({ file: c.file, workflow: true, type: 'string', field: 'string', request: true });
+      expect({
+        file: c.file,
+        workflow: WORKFLOWS.includes(c.workflow),
+        type: typeof c.expect?.type,
+        field: typeof c.expect?.field,
+        request: c.request !== undefined,
+      }).toEqual({ file: c.file, workflow: true, type: 'string', field: 'string', request: true });
     }
   });
 
-  it('GIVEN the foundation\'s list of bad setup inputs WHEN the corpus is checked THEN each kind has a SetupInterRegionPeering case', () => {
-    const missing = Object.entries(REQUIRED_SETUP_CASES).filter(([, file]) => corpus.find((c) => c.file === file)?.workflow !== 'SetupInterRegionPeering');
+  it("GIVEN the foundation's list of bad setup inputs WHEN the corpus is checked THEN each kind has a SetupInterRegionPeering case", () => {
+    const missing = Object.entries(REQUIRED_SETUP_CASES).filter(
+      ([, file]) => corpus.find((c) => c.file === file)?.workflow !== 'SetupInterRegionPeering',
+    );
 
     expect(missing).toEqual([]);
     expect(corpus.filter((c) => c.workflow === 'SetupInterRegionPeering').length).toBeGreaterThanOrEqual(12);
@@ -82,15 +93,25 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       'GIVEN %s WHEN its workflow runs THEN it fails with the expected type, names the field, and made no mutating AWS call',
       async (_file, c) => {
         const before = worker.calls.length;
-        const handle = await worker.client.workflow.start(c.workflow, { taskQueue: worker.taskQueue, workflowId: uniqueId('bad-input'), args: [c.request] });
+        const handle = await worker.client.workflow.start(c.workflow, {
+          taskQueue: worker.taskQueue,
+          workflowId: uniqueId('bad-input'),
+          args: [c.request],
+        });
 
-        const err: unknown = await handle.result().then(() => undefined, (e: unknown) => e);
+        const err: unknown = await handle.result().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
 
         expect(err).toBeInstanceOf(WorkflowFailedError);
         const cause = (err as WorkflowFailedError).cause;
         expect(cause).toBeInstanceOf(ApplicationFailure);
         const failure = cause as ApplicationFailure;
-        expect({ type: failure.type, nonRetryable: failure.nonRetryable }).toEqual({ type: c.expect.type, nonRetryable: true });
+        expect({ type: failure.type, nonRetryable: failure.nonRetryable }).toEqual({
+          type: c.expect.type,
+          nonRetryable: true,
+        });
         expect(failure.message).toContain(`${c.expect.field}:`);
         if (c.expect.reason) expect(failure.message).toContain(c.expect.reason);
         const mutating = worker.calls.slice(before).filter((call) => !READ_ONLY.test(call.operation));
@@ -112,12 +133,23 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-cli-'));
 
     /** The client as a user runs it; TEMPORAL_ADDRESS is the run's server, so an unchecked request would really start. */
-    function runClient(command: string, requestFile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      const env = { ...process.env, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: uniqueId('bad-input-cli') };
-      const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/client.ts', command, '--file', requestFile], {
-        cwd: path.join(__dirname, '..'),
-        env,
-      });
+    function runClient(
+      command: string,
+      requestFile: string,
+    ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      const env = {
+        ...process.env,
+        TEMPORAL_ADDRESS: testEnv().temporalAddress,
+        TEMPORAL_TASK_QUEUE: uniqueId('bad-input-cli'),
+      };
+      const child = spawn(
+        process.execPath,
+        [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/client.ts', command, '--file', requestFile],
+        {
+          cwd: path.join(__dirname, '..'),
+          env,
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -26,11 +26,17 @@ describe('reduced chaos run', () => {
 
   afterAll(() => {
     if (report?.passed) fs.rmSync(report.logs.dir!, { recursive: true, force: true });
-    else console.log(`chaos log:\n${lines.join('\n')}\nlogs and the SQLite history kept in ${report?.logs.dir ?? '.data/chaos'}`);
+    else
+      console.log(
+        `chaos log:\n${lines.join('\n')}\nlogs and the SQLite history kept in ${report?.logs.dir ?? '.data/chaos'}`,
+      );
   });
 
   it('GIVEN 5 setups and teardowns under throttling, lost responses, NotFound and provisioning windows WHEN the run ends THEN every setup and teardown COMPLETED and none was lost or stuck', () => {
-    const outcomes = report.runs.map((r) => `${r.setupId}: setup ${r.setup.status}, teardown ${r.teardown?.status ?? 'not run'}${r.setup.error ?? r.teardown?.error ? ` (${r.setup.error ?? r.teardown?.error})` : ''}`);
+    const outcomes = report.runs.map(
+      (r) =>
+        `${r.setupId}: setup ${r.setup.status}, teardown ${r.teardown?.status ?? 'not run'}${(r.setup.error ?? r.teardown?.error) ? ` (${r.setup.error ?? r.teardown?.error})` : ''}`,
+    );
 
     expect(outcomes).toEqual(report.runs.map((r) => `${r.setupId}: setup COMPLETED, teardown COMPLETED`));
     expect({ lost: report.totals.lost, stuck: report.totals.stuck }).toEqual({ lost: 0, stuck: 0 });
@@ -38,12 +44,18 @@ describe('reduced chaos run', () => {
 
   it('GIVEN the same run WHEN moto is audited directly in both regions THEN there are no duplicates, no leaks and no wrong state', () => {
     expect(report.findings).toEqual([]);
-    expect({ duplicates: report.totals.duplicates, leaks: report.totals.leaks + report.totals.leftovers, wrongState: report.totals.wrongState })
-      .toEqual({ duplicates: 0, leaks: 0, wrongState: 0 });
+    expect({
+      duplicates: report.totals.duplicates,
+      leaks: report.totals.leaks + report.totals.leftovers,
+      wrongState: report.totals.wrongState,
+    }).toEqual({ duplicates: 0, leaks: 0, wrongState: 0 });
   });
 
   it('GIVEN the same run WHEN its chaos is counted THEN the worker was SIGKILLed once mid-activity, the server restarted once, and faults of every kind were injected', () => {
-    expect({ workerKills: report.totals.workerKills, serverRestarts: report.totals.serverRestarts }).toEqual({ workerKills: 1, serverRestarts: 1 });
+    expect({ workerKills: report.totals.workerKills, serverRestarts: report.totals.serverRestarts }).toEqual({
+      workerKills: 1,
+      serverRestarts: 1,
+    });
     // The kill cost at least one in-flight activity its attempt: it timed out and was retried.
     expect(report.totals.retries.byCause['timeout (worker killed)'] ?? 0).toBeGreaterThan(0);
     for (const kind of ['throttle', 'lose-response', 'peering-not-found', 'peering-provisioning']) {

@@ -33,15 +33,25 @@ afterAll(async () => {
 });
 
 function cliEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: w.taskQueue, TEMPORAL_UI_URL: testEnv().temporalUiUrl };
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: testEnv().temporalAddress,
+    TEMPORAL_TASK_QUEUE: w.taskQueue,
+    TEMPORAL_UI_URL: testEnv().temporalUiUrl,
+  };
 }
 
 /** `npm run client -- …` with stdout and stderr captured through pipes (not a terminal). */
 function cli(args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile('npx', ['ts-node', '--transpile-only', 'src/client.ts', ...args], { cwd: ROOT, env: cliEnv() }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'npx',
+      ['ts-node', '--transpile-only', 'src/client.ts', ...args],
+      { cwd: ROOT, env: cliEnv() },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -50,9 +60,18 @@ function cliOnTerminal(args: string[]): Promise<CliRun> {
   const out = path.join(tmp, `${uniqueId('stdout')}.json`);
   const command = `npx ts-node --transpile-only src/client.ts ${args.map((a) => `'${a}'`).join(' ')} > '${out}'`;
   return new Promise((resolve) => {
-    execFile('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...cliEnv(), TERM: 'xterm-256color', COLUMNS: '120' } }, (err, terminal) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: fs.readFileSync(out, 'utf8'), stderr: terminal });
-    });
+    execFile(
+      'script',
+      ['-qec', command, '/dev/null'],
+      { cwd: ROOT, env: { ...cliEnv(), TERM: 'xterm-256color', COLUMNS: '120' } },
+      (err, terminal) => {
+        resolve({
+          code: err ? Number((err as { code?: number }).code ?? 1) : 0,
+          stdout: fs.readFileSync(out, 'utf8'),
+          stderr: terminal,
+        });
+      },
+    );
   });
 }
 
@@ -68,23 +87,35 @@ describe('client CLI --wait', () => {
     const result = JSON.parse(run.stdout) as PeeringResult;
     expect(result).toMatchObject({ status: 'active', peeringConnectionId: expect.stringMatching(/^pcx-/) });
     const lines = plain(run.stderr).split('\n');
-    expect(lines).toContain(`Started SetupInterRegionPeering ${id}: Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)`);
-    const done = SETUP_STEPS.map((step) => lines.findIndex((l) => new RegExp(`^✔ \\[\\d\\d:\\d\\d\\] ${step}\\b`).test(l)));
+    expect(lines).toContain(
+      `Started SetupInterRegionPeering ${id}: Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)`,
+    );
+    const done = SETUP_STEPS.map((step) =>
+      lines.findIndex((l) => new RegExp(`^✔ \\[\\d\\d:\\d\\d\\] ${step}\\b`).test(l)),
+    );
     expect(done.every((i) => i >= 0)).toBe(true);
     expect([...done].sort((a, b) => a - b)).toEqual(done);
     expect(lines).toContainEqual(
       expect.stringMatching(
-        new RegExp(`^✔ SetupInterRegionPeering ${id} completed in \\d\\d:\\d\\d: ${result.peeringConnectionId} is active between vpc-\\S+ \\(us-east-1\\) and vpc-\\S+ \\(eu-west-1\\); ${result.created.length} resource\\(s\\) created$`),
+        new RegExp(
+          `^✔ SetupInterRegionPeering ${id} completed in \\d\\d:\\d\\d: ${result.peeringConnectionId} is active between vpc-\\S+ \\(us-east-1\\) and vpc-\\S+ \\(eu-west-1\\); ${result.created.length} resource\\(s\\) created$`,
+        ),
       ),
     );
-    expect(await (await w.client.workflow.getHandle(id).describe()).staticSummary()).toBe('Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)');
+    expect(await (await w.client.workflow.getHandle(id).describe()).staticSummary()).toBe(
+      'Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)',
+    );
 
     const teardown = await cli(['teardown', '--setup-id', id, '--wait']);
 
     expect(teardown.code).toBe(0);
     const removed = JSON.parse(teardown.stdout) as TeardownResult;
     expect(removed.deleted).toHaveLength(result.created.length);
-    expect(plain(teardown.stderr)).toMatch(new RegExp(`✔ TeardownInterRegionPeering teardown-${id}-\\w+ completed in \\d\\d:\\d\\d: deleted ${result.created.length}, 0 already gone`));
+    expect(plain(teardown.stderr)).toMatch(
+      new RegExp(
+        `✔ TeardownInterRegionPeering teardown-${id}-\\w+ completed in \\d\\d:\\d\\d: deleted ${result.created.length}, 0 already gone`,
+      ),
+    );
     const teardownId = /Started TeardownInterRegionPeering (\S+):/.exec(teardown.stderr)?.[1];
     expect(await (await w.client.workflow.getHandle(teardownId!).describe()).staticSummary()).toBe(`Tear down ${id}`);
   });
@@ -114,12 +145,23 @@ describe('client CLI --wait', () => {
     );
     const id = pcx.VpcPeeringConnection!.VpcPeeringConnectionId!;
 
-    const run = await cli(['teardown', '--peering', id, '--requester-region', 'us-east-1', '--accepter-region', 'eu-west-1', '--wait']);
+    const run = await cli([
+      'teardown',
+      '--peering',
+      id,
+      '--requester-region',
+      'us-east-1',
+      '--accepter-region',
+      'eu-west-1',
+      '--wait',
+    ]);
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(plain(run.stderr)).toMatch(
-      new RegExp(`✖ TeardownInterRegionPeering \\S+ failed after \\d\\d:\\d\\d:\n {2}activity findSetupResources failed\n {2}caused by NotCreatedBySetup: ${id} has no vpc-peering:setup-id tag`),
+      new RegExp(
+        `✖ TeardownInterRegionPeering \\S+ failed after \\d\\d:\\d\\d:\n {2}activity findSetupResources failed\n {2}caused by NotCreatedBySetup: ${id} has no vpc-peering:setup-id tag`,
+      ),
     );
   });
 
@@ -137,7 +179,9 @@ describe('client CLI --wait', () => {
     const run = await cli(['setup', '--file', file, '--wait']);
 
     expect(run.code).toBe(2);
-    expect(plain(run.stderr)).toMatch(/InvalidPeeringRequest: requester\.vpcId: vpc-0123456789abcdef0 does not exist in us-east-1/);
+    expect(plain(run.stderr)).toMatch(
+      /InvalidPeeringRequest: requester\.vpcId: vpc-0123456789abcdef0 does not exist in us-east-1/,
+    );
   });
 
   it('GIVEN no request file WHEN setup runs THEN it stops before contacting Temporal with exit code 2', async () => {

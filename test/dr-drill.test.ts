@@ -3,7 +3,12 @@
  * rehearsal and its RTO, a deleted peering, Schedules driven through the client CLI's commands,
  * and the visibility query on DrillOutcome.
  */
-import { AcceptVpcPeeringConnectionCommand, CreateVpcCommand, CreateVpcPeeringConnectionCommand, DeleteVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
+import {
+  AcceptVpcPeeringConnectionCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteVpcPeeringConnectionCommand,
+} from '@aws-sdk/client-ec2';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import * as fs from 'node:fs';
@@ -37,7 +42,11 @@ beforeAll(async () => {
   w = await startTestWorker();
   setupId = uniqueId('abc-setup');
   [setup, failover] = await Promise.all([
-    w.client.workflow.execute('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: setupId, args: [ABC] }) as Promise<PeeringResult>,
+    w.client.workflow.execute('SetupInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: setupId,
+      args: [ABC],
+    }) as Promise<PeeringResult>,
     createFailoverTargets(),
   ]);
   pristine = await snapshot();
@@ -48,12 +57,20 @@ afterAll(async () => {
 });
 
 const request = (over: Partial<DrillRequest> = {}): DrillRequest => ({
-  name: 'abc-corp', peering: { setupWorkflowId: setupId }, failover, rtoTargetSeconds: 300, ...over,
+  name: 'abc-corp',
+  peering: { setupWorkflowId: setupId },
+  failover,
+  rtoTargetSeconds: 300,
+  ...over,
 });
 
 async function drill(req: DrillRequest): Promise<{ id: string; report: DrillReport }> {
   const id = uniqueId('drill');
-  const report = (await w.client.workflow.execute('DrDrill', { taskQueue: w.taskQueue, workflowId: id, args: [req] })) as DrillReport;
+  const report = (await w.client.workflow.execute('DrDrill', {
+    taskQueue: w.taskQueue,
+    workflowId: id,
+    args: [req],
+  })) as DrillReport;
   (report.outcome === 'failed' ? failedDrills : passedDrills).push(id);
   return { id, report };
 }
@@ -65,10 +82,30 @@ const okOf = (report: DrillReport) => Object.fromEntries(report.checks.map((c) =
 function expectPlanted(items: DrillReport['drift'], planted: PlantedDrift): void {
   expect(items).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ resource: planted.routeTableId, region: 'us-east-1', what: 'route to 10.1.0.0/16', actual: 'missing' }),
-      expect.objectContaining({ resource: planted.accepterGroupId, region: 'eu-west-1', what: 'ingress rule tcp 5432-5432 from 10.0.0.0/16', actual: 'missing' }),
-      expect.objectContaining({ resource: planted.requesterAclId, region: 'us-east-1', what: 'ingress entry 900', actual: 'missing' }),
-      expect.objectContaining({ resource: planted.requesterGroupId, region: 'us-east-1', what: 'ingress rule tcp 22-22 from 0.0.0.0/0', actual: 'present' }),
+      expect.objectContaining({
+        resource: planted.routeTableId,
+        region: 'us-east-1',
+        what: 'route to 10.1.0.0/16',
+        actual: 'missing',
+      }),
+      expect.objectContaining({
+        resource: planted.accepterGroupId,
+        region: 'eu-west-1',
+        what: 'ingress rule tcp 5432-5432 from 10.0.0.0/16',
+        actual: 'missing',
+      }),
+      expect.objectContaining({
+        resource: planted.requesterAclId,
+        region: 'us-east-1',
+        what: 'ingress entry 900',
+        actual: 'missing',
+      }),
+      expect.objectContaining({
+        resource: planted.requesterGroupId,
+        region: 'us-east-1',
+        what: 'ingress rule tcp 22-22 from 0.0.0.0/0',
+        actual: 'present',
+      }),
     ]),
   );
 }
@@ -86,7 +123,11 @@ describe('GIVEN the ABC Corp peering set up by SetupInterRegionPeering, a hosted
     expect(report.drift).toHaveLength(4);
     expect(report.repaired).toEqual([]);
     expect(okOf(report)).toMatchObject({
-      'peering-active': true, 'dns-resolution': true, routes: false, 'security-group-rules': false, 'network-acl-entries': false,
+      'peering-active': true,
+      'dns-resolution': true,
+      routes: false,
+      'security-group-rules': false,
+      'network-acl-entries': false,
     });
     expect(await snapshot()).toEqual(before);
   });
@@ -124,18 +165,30 @@ describe('GIVEN the ABC Corp peering set up by SetupInterRegionPeering, a hosted
     expect(report.outcome).toBe('failed');
     expect(report.rtoTargetSeconds).toBe(0);
     expect(report.rtoSeconds).toBeGreaterThan(0);
-    expect(check(report, 'rto')).toEqual({ name: 'rto', ok: false, detail: expect.stringContaining(`${report.rtoSeconds} s measured, target 0 s`) });
+    expect(check(report, 'rto')).toEqual({
+      name: 'rto',
+      ok: false,
+      detail: expect.stringContaining(`${report.rtoSeconds} s measured, target 0 s`),
+    });
     expect(report.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['rto']);
   });
 
   test('WHEN the request is invalid THEN the run fails with a non-retryable InvalidDrillRequest naming the field', async () => {
-    const run = w.client.workflow.execute('DrDrill', { taskQueue: w.taskQueue, workflowId: uniqueId('drill-bad'), args: [request({ rtoTargetSeconds: -5 })] });
+    const run = w.client.workflow.execute('DrDrill', {
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('drill-bad'),
+      args: [request({ rtoTargetSeconds: -5 })],
+    });
 
     const err = await run.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect(cause).toMatchObject({ type: 'InvalidDrillRequest', nonRetryable: true, message: expect.stringContaining('rtoTargetSeconds') });
+    expect(cause).toMatchObject({
+      type: 'InvalidDrillRequest',
+      nonRetryable: true,
+      message: expect.stringContaining('rtoTargetSeconds'),
+    });
   });
 });
 
@@ -147,17 +200,36 @@ describe('GIVEN a peering that has been deleted', () => {
       req.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' })),
       acc.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' })),
     ]);
-    const pcx = (await req.send(new CreateVpcPeeringConnectionCommand({ VpcId: a.Vpc!.VpcId, PeerVpcId: b.Vpc!.VpcId, PeerRegion: 'eu-west-1' }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
+    const pcx = (
+      await req.send(
+        new CreateVpcPeeringConnectionCommand({
+          VpcId: a.Vpc!.VpcId,
+          PeerVpcId: b.Vpc!.VpcId,
+          PeerRegion: 'eu-west-1',
+        }),
+      )
+    ).VpcPeeringConnection!.VpcPeeringConnectionId!;
     await acc.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
     await req.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
 
-    const { report } = await drill(request({ peering: { peeringConnectionId: pcx, requesterRegion: 'us-east-1', accepterRegion: 'eu-west-1' }, repairDrift: true }));
+    const { report } = await drill(
+      request({
+        peering: { peeringConnectionId: pcx, requesterRegion: 'us-east-1', accepterRegion: 'eu-west-1' },
+        repairDrift: true,
+      }),
+    );
 
     expect(report.outcome).toBe('failed');
     expect(report.peeringConnectionId).toBe(pcx);
     expect(report.repaired).toEqual([]);
-    expect(report.repairFailures).toEqual([{ item: expect.objectContaining({ resource: pcx }), error: 'no automatic repair; needs a person' }]);
-    expect(check(report, 'peering-active')).toEqual({ name: 'peering-active', ok: false, detail: expect.stringMatching(/is (deleted|not found)/) });
+    expect(report.repairFailures).toEqual([
+      { item: expect.objectContaining({ resource: pcx }), error: 'no automatic repair; needs a person' },
+    ]);
+    expect(check(report, 'peering-active')).toEqual({
+      name: 'peering-active',
+      ok: false,
+      detail: expect.stringMatching(/is (deleted|not found)/),
+    });
     expect(report.drift).toEqual([expect.objectContaining({ resource: pcx, expected: 'active' })]);
     expect(report.failover).toBeNull();
     expect(report.failback).toBeNull();
@@ -184,7 +256,10 @@ describe('GIVEN the client CLI on the real dev server', () => {
   });
 
   /** Runs a command in-process and returns what it printed on stdout. */
-  async function cli(command: (c: CommandContext, argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string }> {
+  async function cli(
+    command: (c: CommandContext, argv: string[]) => Promise<number>,
+    argv: string[],
+  ): Promise<{ code: number; out: string }> {
     const out: string[] = [];
     const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
     const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -195,23 +270,34 @@ describe('GIVEN the client CLI on the real dev server', () => {
       err.mockRestore();
     }
   }
-  const describeSchedule = async (name: string) => JSON.parse((await cli(scheduleCommand, ['describe', name])).out) as Record<string, unknown>;
+  const describeSchedule = async (name: string) =>
+    JSON.parse((await cli(scheduleCommand, ['describe', name])).out) as Record<string, unknown>;
 
   test('WHEN a schedule is created, triggered, listed, paused, unpaused and deleted THEN each works, and the triggered drill completes', async () => {
     const name = uniqueId('weekly');
     expect((await cli(scheduleCommand, ['create', '--name', name, '--every', '7d', '--file', file])).code).toBe(0);
 
     const created = await describeSchedule(name);
-    expect(created).toMatchObject({ scheduleId: `dr-drill-${name}`, paused: false, every: '7d', workflowType: 'DrDrill', taskQueue: w.taskQueue });
+    expect(created).toMatchObject({
+      scheduleId: `dr-drill-${name}`,
+      paused: false,
+      every: '7d',
+      workflowType: 'DrDrill',
+      taskQueue: w.taskQueue,
+    });
     expect(created.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 600_000 });
     expect(created.request).toMatchObject({ name, peering: { setupWorkflowId: setupId } });
 
     await cli(scheduleCommand, ['trigger', name]);
     let workflowId = '';
-    await waitFor(async () => {
-      workflowId = ((await describeSchedule(name)).recentWorkflows as Array<{ workflowId: string }>)[0]?.workflowId ?? '';
-      return workflowId !== '';
-    }, { what: 'the triggered drill to start', timeoutMs: 20_000, intervalMs: 500 });
+    await waitFor(
+      async () => {
+        workflowId =
+          ((await describeSchedule(name)).recentWorkflows as Array<{ workflowId: string }>)[0]?.workflowId ?? '';
+        return workflowId !== '';
+      },
+      { what: 'the triggered drill to start', timeoutMs: 20_000, intervalMs: 500 },
+    );
     expect(workflowId.startsWith(`dr-drill-${name}-`)).toBe(true);
     const report = (await w.client.workflow.getHandle(workflowId).result()) as DrillReport;
     expect(report).toMatchObject({ name, outcome: 'passed' });
@@ -219,7 +305,9 @@ describe('GIVEN the client CLI on the real dev server', () => {
 
     // Schedule listing is read from visibility, so it may lag a moment behind the create.
     await waitFor(async () => (await cli(scheduleCommand, ['list', '--json'])).out.includes(`"dr-drill-${name}"`), {
-      what: 'the schedule to be listed', timeoutMs: 20_000, intervalMs: 500,
+      what: 'the schedule to be listed',
+      timeoutMs: 20_000,
+      intervalMs: 500,
     });
 
     await cli(scheduleCommand, ['pause', name, '--note', 'maintenance window']);
@@ -234,10 +322,15 @@ describe('GIVEN the client CLI on the real dev server', () => {
     const shipped = path.resolve(__dirname, '..', 'examples', 'drill.json');
     const name = uniqueId('shipped');
 
-    expect((await cli(scheduleCommand, ['create', '--name', name, '--cron', '0 3 * * 1', '--file', shipped, '--paused'])).code).toBe(0);
+    expect(
+      (await cli(scheduleCommand, ['create', '--name', name, '--cron', '0 3 * * 1', '--file', shipped, '--paused']))
+        .code,
+    ).toBe(0);
 
     expect(await describeSchedule(name)).toMatchObject({
-      paused: true, cron: '0 3 * * 1', request: { name, peering: { setupWorkflowId: 'abc-corp-peering' }, rtoTargetSeconds: 300 },
+      paused: true,
+      cron: '0 3 * * 1',
+      request: { name, peering: { setupWorkflowId: 'abc-corp-peering' }, rtoTargetSeconds: 300 },
     });
     await cli(scheduleCommand, ['delete', name]);
   });
@@ -245,10 +338,13 @@ describe('GIVEN the client CLI on the real dev server', () => {
   test('WHEN drills are listed by the visibility query DrillOutcome="failed" THEN every failed drill of this run is found, and no passed one', async () => {
     expect(failedDrills.length).toBeGreaterThanOrEqual(3);
     let failed: string[] = [];
-    await waitFor(async () => {
-      failed = (await recentDrills(w.client, 200, 'failed')).map((d) => d.workflowId);
-      return failedDrills.every((id) => failed.includes(id));
-    }, { what: 'visibility to show the failed drills', timeoutMs: 20_000, intervalMs: 500 });
+    await waitFor(
+      async () => {
+        failed = (await recentDrills(w.client, 200, 'failed')).map((d) => d.workflowId);
+        return failedDrills.every((id) => failed.includes(id));
+      },
+      { what: 'visibility to show the failed drills', timeoutMs: 20_000, intervalMs: 500 },
+    );
 
     expect(failed).toEqual(expect.arrayContaining(failedDrills));
     expect(failed.filter((id) => passedDrills.includes(id))).toEqual([]);

@@ -26,7 +26,11 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function start(request: FailoverRequest, on: TestWorker = worker): Promise<WorkflowHandle> {
-  return on.client.workflow.start('FailoverToRegion', { taskQueue: on.taskQueue, workflowId: uniqueId('failover'), args: [request] });
+  return on.client.workflow.start('FailoverToRegion', {
+    taskQueue: on.taskQueue,
+    workflowId: uniqueId('failover'),
+    args: [request],
+  });
 }
 
 async function run(request: FailoverRequest, on: TestWorker = worker): Promise<FailoverReport> {
@@ -34,7 +38,10 @@ async function run(request: FailoverRequest, on: TestWorker = worker): Promise<F
 }
 
 /** The AWS operations the activities made while `fn` ran. */
-async function callsDuring<T>(fn: () => Promise<T>, on: TestWorker = worker): Promise<{ result: T; operations: string[] }> {
+async function callsDuring<T>(
+  fn: () => Promise<T>,
+  on: TestWorker = worker,
+): Promise<{ result: T; operations: string[] }> {
   const from = on.calls.length;
   const result = await fn();
   return { result, operations: on.calls.slice(from).map((c) => c.operation) };
@@ -191,7 +198,11 @@ describe('FailoverToRegion', () => {
         async (w) => ({ ...w.request, peeringConnectionId: await moto.peering('pending-acceptance') }),
         /peering pcx-[0-9a-f]+ is pending-acceptance.*not active/,
       ],
-      ['the record is missing', async (w) => ({ ...w.request, recordName: `missing.${w.zoneName}` }), /record missing\..* CNAME does not exist/],
+      [
+        'the record is missing',
+        async (w) => ({ ...w.request, recordName: `missing.${w.zoneName}` }),
+        /record missing\..* CNAME does not exist/,
+      ],
       [
         'the replica is missing',
         async (w) => ({ ...w.request, promoteReplica: { region: TO, dbInstanceIdentifier: 'no-such-replica' } }),
@@ -232,7 +243,14 @@ describe('FailoverToRegion', () => {
     expect(report.drill).toBe(true);
     expect(report.recordName).toBe(drillRecord);
     expect(names(report)).toEqual([
-      'preflight', 'create-drill-record', 'approval', 'promote-replica', 'switch-record', 'verify-record', 'delete-drill-record', 'production-untouched',
+      'preflight',
+      'create-drill-record',
+      'approval',
+      'promote-replica',
+      'switch-record',
+      'verify-record',
+      'delete-drill-record',
+      'production-untouched',
     ]);
     expect(report.recordBefore?.value).toBe(world.primaryValue);
     expect(report.recordAfter?.value).toBe(world.drValue);
@@ -264,7 +282,13 @@ describe('FailoverToRegion', () => {
 
     // THEN the cleanup still ran: no drill record, production as it was
     expect(report.outcome).toBe('aborted');
-    expect(names(report)).toEqual(['preflight', 'create-drill-record', 'approval', 'delete-drill-record', 'production-untouched']);
+    expect(names(report)).toEqual([
+      'preflight',
+      'create-drill-record',
+      'approval',
+      'delete-drill-record',
+      'production-untouched',
+    ]);
     expect(await moto.values(world.zoneId, drillRecord)).toEqual([]);
     await expectUnchanged(world);
   });
@@ -275,7 +299,12 @@ describe('FailoverToRegion', () => {
     const request = { ...world.request, to: { region: 'eu-west1', value: world.drValue } };
 
     // WHEN it runs
-    const { result: error, operations } = await callsDuring(() => run(request).then(() => undefined, (e: unknown) => e));
+    const { result: error, operations } = await callsDuring(() =>
+      run(request).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
 
     // THEN the run fails with a non-retryable InvalidFailoverRequest that names to.region
     expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -309,7 +338,9 @@ describe('FailoverToRegion', () => {
     test('transient errors are retried by the activity until the switch succeeds', async () => {
       // GIVEN Route 53 answers the first two changes with 500
       const world = await moto.world();
-      proxy.setRules([{ service: 'route53', action: rrsetChange, kind: 'error', status: 500, code: 'InternalError', count: 2 }]);
+      proxy.setRules([
+        { service: 'route53', action: rrsetChange, kind: 'error', status: 500, code: 'InternalError', count: 2 },
+      ]);
 
       // WHEN the failover runs
       const report = await run(world.request, proxied);
@@ -323,7 +354,16 @@ describe('FailoverToRegion', () => {
     test('a switch that fails after the promotion says the promotion is not undone; the same request run again finishes it', async () => {
       // GIVEN Route 53 refuses changes outright (the worker's role lacks the permission)
       const world = await moto.world();
-      proxy.setRules([{ service: 'route53', action: rrsetChange, kind: 'error', status: 403, code: 'AccessDenied', message: 'not authorized to perform route53:ChangeResourceRecordSets' }]);
+      proxy.setRules([
+        {
+          service: 'route53',
+          action: rrsetChange,
+          kind: 'error',
+          status: 403,
+          code: 'AccessDenied',
+          message: 'not authorized to perform route53:ChangeResourceRecordSets',
+        },
+      ]);
 
       // WHEN the failover runs
       const failed = await run(world.request, proxied);
@@ -332,7 +372,9 @@ describe('FailoverToRegion', () => {
       expect(failed.outcome).toBe('failed');
       expect(names(failed)).toEqual(['preflight', 'approval', 'promote-replica', 'switch-record']);
       expect(failed.promotion).toBe('promoted');
-      expect(stepOf(failed, 'switch-record')!.detail).toMatch(/AccessDenied.*promotion of .* is NOT undone.*run the same request again/);
+      expect(stepOf(failed, 'switch-record')!.detail).toMatch(
+        /AccessDenied.*promotion of .* is NOT undone.*run the same request again/,
+      );
       expect(failed.reason).toMatch(/the promotion is not undone/);
       expect(await moto.values(world.zoneId, world.request.recordName)).toEqual([world.primaryValue]);
 
@@ -365,9 +407,24 @@ describe('validateFailoverRequest', () => {
 
   test.each<[string, Record<string, unknown>, string, RegExp]>([
     ['the same region on both sides', { to: { ...base.to, region: 'us-east-1' } }, 'to.region', /same as from.region/],
-    ['a replica outside the target region', { promoteReplica: { region: 'us-east-1', dbInstanceIdentifier: 'x' } }, 'promoteReplica.region', /target region eu-west-1/],
-    ['drillRecordName without drill: true', { drillRecordName: 'drill.abc.example.' }, 'drillRecordName', /only used with drill: true/],
-    ['a drill record that is the production record', { drill: true, drillRecordName: 'APP.abc.example' }, 'drillRecordName', /is the production record/],
+    [
+      'a replica outside the target region',
+      { promoteReplica: { region: 'us-east-1', dbInstanceIdentifier: 'x' } },
+      'promoteReplica.region',
+      /target region eu-west-1/,
+    ],
+    [
+      'drillRecordName without drill: true',
+      { drillRecordName: 'drill.abc.example.' },
+      'drillRecordName',
+      /only used with drill: true/,
+    ],
+    [
+      'a drill record that is the production record',
+      { drill: true, drillRecordName: 'APP.abc.example' },
+      'drillRecordName',
+      /is the production record/,
+    ],
     ['an unreadable approvalTimeout', { approvalTimeout: 'soon' }, 'approvalTimeout', /duration/],
     ['an A record with a host name', { recordType: 'A' }, 'from.value', /not a valid A value/],
     ['an unknown field', { ttlSeconds: 60 }, '(request)', /ttlSeconds/],

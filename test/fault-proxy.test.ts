@@ -69,7 +69,9 @@ async function countVpcsNamed(name: string, region = REQUESTER): Promise<number>
   return Vpcs.filter((v) => v.Tags?.some((t) => t.Key === 'Name' && t.Value === name)).length;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; code?: string }> {
+async function failureOf(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number }; code?: string }> {
   try {
     await promise;
   } catch (err) {
@@ -159,15 +161,29 @@ describe('fault proxy in front of moto', () => {
   });
 
   test('GIVEN a Route 53 rule on method and path WHEN zones are created and listed THEN only the matching call fails', async () => {
-    proxy.setRules([{ kind: 'error', service: 'route53', action: /^GET .*\/hostedzone$/, status: 400, code: 'Throttling', message: 'Rate exceeded' }]);
+    proxy.setRules([
+      {
+        kind: 'error',
+        service: 'route53',
+        action: /^GET .*\/hostedzone$/,
+        status: 400,
+        code: 'Throttling',
+        message: 'Rate exceeded',
+      },
+    ]);
     const r53 = new Route53Client({ region: REQUESTER, endpoint: proxy.url, credentials, maxAttempts: 1 });
 
-    const zone = await r53.send(new CreateHostedZoneCommand({ Name: 'dr.example.internal', CallerReference: 'fault-proxy-test' }));
+    const zone = await r53.send(
+      new CreateHostedZoneCommand({ Name: 'dr.example.internal', CallerReference: 'fault-proxy-test' }),
+    );
     const err = await failureOf(r53.send(new ListHostedZonesCommand({})));
 
     expect(zone.HostedZone?.Id).toBeDefined();
     expect(err.name).toBe('Throttling');
-    expect(Object.keys(proxy.stats().byAction).sort()).toEqual(['GET /2013-04-01/hostedzone', 'POST /2013-04-01/hostedzone']);
+    expect(Object.keys(proxy.stats().byAction).sort()).toEqual([
+      'GET /2013-04-01/hostedzone',
+      'POST /2013-04-01/hostedzone',
+    ]);
   });
 
   test('GIVEN lose-response on CreateVpc WHEN called without retries THEN the client gets a network error but moto created the VPC', async () => {
@@ -288,7 +304,12 @@ describe('fault proxy in front of moto', () => {
 
     const results = [];
     for (let i = 0; i < 3; i++) {
-      results.push(await client.send(new DescribeVpcsCommand({})).then(() => 'ok', (e: Error) => e.name));
+      results.push(
+        await client.send(new DescribeVpcsCommand({})).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      );
     }
 
     expect(results).toEqual(['InternalError', 'InternalError', 'ok']);
@@ -306,7 +327,15 @@ describe('fault proxy in front of moto', () => {
   test('GIVEN the CLI WHEN rules are posted to its control endpoint THEN it applies them and reports stats', async () => {
     const cli = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'support', 'fault-proxy-cli.ts'), '--target', motoUrl, '--port', '0'],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(__dirname, 'support', 'fault-proxy-cli.ts'),
+        '--target',
+        motoUrl,
+        '--port',
+        '0',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -330,7 +359,12 @@ describe('fault proxy in front of moto', () => {
       await client.send(new DescribeVpcsCommand({}));
 
       const stats = (await (await fetch(`${url}/__faults/stats`)).json()) as Record<string, unknown>;
-      expect(stats).toMatchObject({ requests: 2, forwarded: 1, byAction: { DescribeVpcs: 2 }, injected: { throttle: 1 } });
+      expect(stats).toMatchObject({
+        requests: 2,
+        forwarded: 1,
+        byAction: { DescribeVpcs: 2 },
+        injected: { throttle: 1 },
+      });
       const rules = await (await fetch(`${url}/__faults/rules`)).json();
       expect(rules).toEqual([{ kind: 'throttle', action: '/^Describe/', count: 1 }]);
     } finally {

@@ -19,7 +19,10 @@ interface Statement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.json'), 'utf8')) as { Version: string; Statement: Statement[] };
+const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.json'), 'utf8')) as {
+  Version: string;
+  Statement: Statement[];
+};
 const ACTIVITIES = path.join(ROOT, 'src', 'activities');
 /** npm package suffix → IAM service prefix. */
 const PREFIX: Record<string, string> = { ec2: 'ec2', rds: 'rds', 'route-53': 'route53', sts: 'sts' };
@@ -35,7 +38,9 @@ type Stub = { send: (command: object) => Promise<never> };
 /** The operation a paginator or waiter sends, found by running it once against a stub client. */
 async function operationOf(pkg: string, helper: string): Promise<string> {
   const mod = (await import(`@aws-sdk/client-${pkg}`)) as Record<string, unknown>;
-  const ClientClass = Object.entries(mod).find(([name, v]) => name.endsWith('Client') && name !== 'Client' && typeof v === 'function' && !name.startsWith('_'))?.[1] as new (c: object) => Stub;
+  const ClientClass = Object.entries(mod).find(
+    ([name, v]) => name.endsWith('Client') && name !== 'Client' && typeof v === 'function' && !name.startsWith('_'),
+  )?.[1] as new (c: object) => Stub;
   const client = new ClientClass({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const abort = new AbortController();
   let sent: string | undefined;
@@ -65,8 +70,14 @@ async function staticOperations(): Promise<Map<string, string[]>> {
   for (const file of fs.readdirSync(ACTIVITIES).filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(path.join(ACTIVITIES, file), 'utf8');
     const imported = new Map<string, string>();
-    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[\w-]+|credential-providers)'/g)) {
-      for (const name of m[1]!.split(',').map((n) => n.replace(/^\s*type\s+/, '').trim()).filter(Boolean)) imported.set(name, m[2]!);
+    for (const m of text.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[\w-]+|credential-providers)'/g,
+    )) {
+      for (const name of m[1]!
+        .split(',')
+        .map((n) => n.replace(/^\s*type\s+/, '').trim())
+        .filter(Boolean))
+        imported.set(name, m[2]!);
     }
     for (const [name, from] of imported) {
       if (!new RegExp(`\\b${name}\\s*\\(`).test(text.replace(/import[\s\S]*?from\s*'[^']*';/g, ''))) continue;
@@ -78,14 +89,20 @@ async function staticOperations(): Promise<Map<string, string[]>> {
       const prefix = PREFIX[pkg];
       if (!prefix) throw new Error(`${file} imports @aws-sdk/${from}: add its IAM prefix to PREFIX`);
       if (/Command$/.test(name)) add(`${prefix}:${name.replace(/Command$/, '')}`, file);
-      else if (/^(paginate|waitUntil)/.test(name)) add(`${prefix}:${await operationOf(pkg, name)}`, `${file} (${name})`);
+      else if (/^(paginate|waitUntil)/.test(name))
+        add(`${prefix}:${await operationOf(pkg, name)}`, `${file} (${name})`);
     }
   }
   return found;
 }
 
 const REQUEST: PeeringRequest = {
-  requester: { region: 'us-east-1', cidrBlock: '10.90.0.0/16', name: 'iam-primary', subnets: [{ cidrBlock: '10.90.1.0/24', availabilityZone: 'us-east-1a' }] },
+  requester: {
+    region: 'us-east-1',
+    cidrBlock: '10.90.0.0/16',
+    name: 'iam-primary',
+    subnets: [{ cidrBlock: '10.90.1.0/24', availabilityZone: 'us-east-1a' }],
+  },
   accepter: { region: 'eu-west-1', cidrBlock: '10.91.0.0/16', name: 'iam-dr' },
   allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }],
 };
@@ -97,10 +114,20 @@ describe('least-privilege IAM policy', () => {
 
   beforeAll(async () => {
     statics = await staticOperations();
-    w = await startTestWorker({ observers: [(c) => recorded.add(`${c.service === 'route53' ? 'route53' : c.service}:${c.operation}`)] });
+    w = await startTestWorker({
+      observers: [(c) => recorded.add(`${c.service === 'route53' ? 'route53' : c.service}:${c.operation}`)],
+    });
     const setupId = uniqueId('iam-setup');
-    await w.client.workflow.execute('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: setupId, args: [REQUEST] });
-    await w.client.workflow.execute('TeardownInterRegionPeering', { taskQueue: w.taskQueue, workflowId: uniqueId('iam-teardown'), args: [{ setupWorkflowId: setupId }] });
+    await w.client.workflow.execute('SetupInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: setupId,
+      args: [REQUEST],
+    });
+    await w.client.workflow.execute('TeardownInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('iam-teardown'),
+      args: [{ setupWorkflowId: setupId }],
+    });
   });
   afterAll(async () => {
     await w?.shutdown();
@@ -115,7 +142,9 @@ describe('least-privilege IAM policy', () => {
     const allowed = policyActions();
 
     expect([...allowed].filter((a) => a.includes('*'))).toEqual([]);
-    const missing = [...new Set([...statics.keys(), ...recorded])].filter((op) => !allowed.has(op)).map((op) => `${op} (used in ${statics.get(op)?.join(', ') ?? 'a recorded run'})`);
+    const missing = [...new Set([...statics.keys(), ...recorded])]
+      .filter((op) => !allowed.has(op))
+      .map((op) => `${op} (used in ${statics.get(op)?.join(', ') ?? 'a recorded run'})`);
     expect(missing.sort()).toEqual([]);
   });
 
@@ -133,22 +162,59 @@ describe('least-privilege IAM policy', () => {
 
     expect(POLICY.Version).toBe('2012-10-17');
     expect(POLICY.Statement.every((s) => s.Effect === 'Allow' && /^[A-Za-z0-9]+$/.test(s.Sid))).toBe(true);
-    for (const create of ['ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcPeeringConnection']) {
-      const resource = { 'ec2:CreateVpc': 'vpc', 'ec2:CreateSubnet': 'subnet', 'ec2:CreateSecurityGroup': 'security-group', 'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection' }[create]!;
+    for (const create of [
+      'ec2:CreateVpc',
+      'ec2:CreateSubnet',
+      'ec2:CreateSecurityGroup',
+      'ec2:CreateVpcPeeringConnection',
+    ]) {
+      const resource = {
+        'ec2:CreateVpc': 'vpc',
+        'ec2:CreateSubnet': 'subnet',
+        'ec2:CreateSecurityGroup': 'security-group',
+        'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection',
+      }[create]!;
       // The new resource itself may only be created carrying the setup tag.
-      const granting = statementsFor(create).filter((s) => list(s.Resource).some((r) => r === '*' || r.endsWith(`:${resource}/*`)));
-      expect({ create, ok: granting.every((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`) || (resource === 'vpc-peering-connection' && s.Condition?.ArnLike?.['ec2:AccepterVpc'])) }).toEqual({ create, ok: true });
+      const granting = statementsFor(create).filter((s) =>
+        list(s.Resource).some((r) => r === '*' || r.endsWith(`:${resource}/*`)),
+      );
+      expect({
+        create,
+        ok: granting.every(
+          (s) =>
+            tagged(s, `aws:RequestTag/${SETUP_TAG}`) ||
+            (resource === 'vpc-peering-connection' && s.Condition?.ArnLike?.['ec2:AccepterVpc']),
+        ),
+      }).toEqual({ create, ok: true });
       expect(granting.some((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`))).toBe(true);
     }
     for (const s of statementsFor('ec2:CreateTags')) {
-      expect(s.Condition?.StringEquals?.['ec2:CreateAction']).toEqual(expect.arrayContaining(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup', 'CreateVpcPeeringConnection']));
+      expect(s.Condition?.StringEquals?.['ec2:CreateAction']).toEqual(
+        expect.arrayContaining(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup', 'CreateVpcPeeringConnection']),
+      );
     }
-    for (const action of ['ec2:DeleteVpc', 'ec2:DeleteSubnet', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVpcPeeringConnection', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress']) {
-      expect({ action, scoped: statementsFor(action).every((s) => tagged(s, `aws:ResourceTag/${SETUP_TAG}`)) }).toEqual({ action, scoped: true });
+    for (const action of [
+      'ec2:DeleteVpc',
+      'ec2:DeleteSubnet',
+      'ec2:DeleteSecurityGroup',
+      'ec2:DeleteVpcPeeringConnection',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupIngress',
+    ]) {
+      expect({ action, scoped: statementsFor(action).every((s) => tagged(s, `aws:ResourceTag/${SETUP_TAG}`)) }).toEqual(
+        { action, scoped: true },
+      );
     }
     for (const action of ['ec2:AcceptVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions']) {
-      const onPeering = statementsFor(action).filter((s) => list(s.Resource).some((r) => r.includes('vpc-peering-connection')));
-      expect({ action, scoped: onPeering.length > 0 && onPeering.every((s) => s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc']) }).toEqual({ action, scoped: true });
+      const onPeering = statementsFor(action).filter((s) =>
+        list(s.Resource).some((r) => r.includes('vpc-peering-connection')),
+      );
+      expect({
+        action,
+        scoped:
+          onPeering.length > 0 &&
+          onPeering.every((s) => s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc']),
+      }).toEqual({ action, scoped: true });
     }
   });
 });

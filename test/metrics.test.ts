@@ -44,14 +44,19 @@ describe('worker Prometheus metrics', () => {
 
     connection = await Connection.connect({ address: testEnv().temporalAddress });
     const client = new Client({ connection });
-    await client.workflow.execute('SetupInterRegionPeering', { taskQueue, workflowId: uniqueId('metrics-setup'), args: [REQUEST] });
+    await client.workflow.execute('SetupInterRegionPeering', {
+      taskQueue,
+      workflowId: uniqueId('metrics-setup'),
+      args: [REQUEST],
+    });
 
     const res = await fetch(`http://${bind}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const scraped = samples(await res.text());
     const names = new Set(scraped.map((s) => s.name));
-    const ours = (name: string) => scraped.filter((s) => s.name === name && s.labels.includes(`task_queue="${taskQueue}"`));
+    const ours = (name: string) =>
+      scraped.filter((s) => s.name === name && s.labels.includes(`task_queue="${taskQueue}"`));
 
     for (const name of [
       'temporal_worker_start',
@@ -68,10 +73,14 @@ describe('worker Prometheus metrics', () => {
     ]) {
       expect({ name, scraped: names.has(name) }).toEqual({ name, scraped: true });
     }
-    const completed = ours('temporal_workflow_completed').filter((s) => s.labels.includes('workflow_type="SetupInterRegionPeering"'));
+    const completed = ours('temporal_workflow_completed').filter((s) =>
+      s.labels.includes('workflow_type="SetupInterRegionPeering"'),
+    );
     expect(completed.reduce((sum, s) => sum + s.value, 0)).toBe(1);
     // Two VPCs are created, one per side: two executions of ensureVpc.
-    const ensureVpc = ours('temporal_activity_execution_latency_count').filter((s) => s.labels.includes('activity_type="ensureVpc"'));
+    const ensureVpc = ours('temporal_activity_execution_latency_count').filter((s) =>
+      s.labels.includes('activity_type="ensureVpc"'),
+    );
     expect(ensureVpc.reduce((sum, s) => sum + s.value, 0)).toBe(2);
   });
 });

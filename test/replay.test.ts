@@ -10,19 +10,33 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const DIR = path.resolve(__dirname, 'histories');
-const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('GIVEN the recorded histories THEN every workflow and its main paths are covered', () => {
   expect(FILES).toEqual(
     expect.arrayContaining([
       // setup: happy, rolled back after a failure, cancelled, rejected input
-      'setup-happy.json', 'setup-rollback.json', 'setup-cancelled.json', 'setup-invalid.json',
+      'setup-happy.json',
+      'setup-rollback.json',
+      'setup-cancelled.json',
+      'setup-invalid.json',
       // teardown, before and after its patched() search-attribute upsert
-      'teardown-happy.json', 'teardown-before-search-attributes.json',
+      'teardown-happy.json',
+      'teardown-before-search-attributes.json',
       // failover: automatic, signal-approved, drill
-      'failover-auto.json', 'failover-signal.json', 'failover-drill.json',
+      'failover-auto.json',
+      'failover-signal.json',
+      'failover-drill.json',
       // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
-      'drdrill-drift.json', 'drdrill-repair.json', 'drdrill-passed.json', 'drdrill-rto-missed.json', 'drdrill-unknown-setup.json', 'drdrill-deleted-peering.json',
+      'drdrill-drift.json',
+      'drdrill-repair.json',
+      'drdrill-passed.json',
+      'drdrill-rto-missed.json',
+      'drdrill-unknown-setup.json',
+      'drdrill-deleted-peering.json',
     ]),
   );
 });
@@ -31,10 +45,15 @@ test('WHEN each is replayed against the current workflow code THEN none is non-d
   const histories = FILES.map((file) => ({
     workflowId: file.replace(/\.json$/, ''),
     // fromObject, not historyFromJSON: npm nests several protobufjs copies and its instanceof check fails across them.
-    history: temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Record<string, unknown>),
+    history: temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Record<string, unknown>,
+    ),
   }));
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: path.resolve(__dirname, '../src/workflows') }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath: path.resolve(__dirname, '../src/workflows') },
+    histories,
+  )) {
     results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });
   }
   expect(results).toEqual(histories.map((h) => ({ workflowId: h.workflowId, error: undefined })));

@@ -37,7 +37,11 @@ describe('two worker processes on one task queue', () => {
 
     const handles = await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
-        client.workflow.start('SetupInterRegionPeering', { taskQueue, workflowId: uniqueId(`scale-out-${i}`), args: [request(i)] }),
+        client.workflow.start('SetupInterRegionPeering', {
+          taskQueue,
+          workflowId: uniqueId(`scale-out-${i}`),
+          args: [request(i)],
+        }),
       ),
     );
     await Promise.all(handles.map((h) => h.result()));
@@ -52,6 +56,7 @@ describe('two worker processes on one task queue', () => {
     }
     const counts = Object.fromEntries(workers.map((w) => [w.identity, startedBy.get(w.identity) ?? 0]));
     expect([...startedBy.keys()].sort()).toEqual(workers.map((w) => w.identity).sort());
-    for (const w of workers) expect({ worker: w.identity, tookWork: counts[w.identity]! > 0 }).toEqual({ worker: w.identity, tookWork: true });
+    for (const w of workers)
+      expect({ worker: w.identity, tookWork: counts[w.identity]! > 0 }).toEqual({ worker: w.identity, tookWork: true });
   });
 });

@@ -11,14 +11,24 @@ import { startFaultProxy, type FaultProxy, type FaultRule } from './support/faul
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
 const REQUEST: PeeringRequest = {
-  requester: { region: 'us-east-1', cidrBlock: '10.30.0.0/16', name: 'faults-primary', subnets: [{ cidrBlock: '10.30.1.0/24', availabilityZone: 'us-east-1a' }] },
+  requester: {
+    region: 'us-east-1',
+    cidrBlock: '10.30.0.0/16',
+    name: 'faults-primary',
+    subnets: [{ cidrBlock: '10.30.1.0/24', availabilityZone: 'us-east-1a' }],
+  },
   accepter: { region: 'eu-west-1', cidrBlock: '10.31.0.0/16', name: 'faults-dr' },
   allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' }],
 };
 
 const denied = (action: string, region?: string, count?: number): FaultRule => ({
-  action, kind: 'error', status: 403, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.',
-  ...(region ? { region } : {}), ...(count ? { count } : {}),
+  action,
+  kind: 'error',
+  status: 403,
+  code: 'UnauthorizedOperation',
+  message: 'You are not authorized to perform this operation.',
+  ...(region ? { region } : {}),
+  ...(count ? { count } : {}),
 });
 
 let proxy: FaultProxy;
@@ -34,11 +44,18 @@ afterAll(async () => {
 afterEach(() => proxy.clearRules());
 
 function start(request: PeeringRequest = REQUEST): Promise<WorkflowHandle> {
-  return w.client.workflow.start('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: uniqueId('faulty-setup'), args: [request] });
+  return w.client.workflow.start('SetupInterRegionPeering', {
+    taskQueue: w.taskQueue,
+    workflowId: uniqueId('faulty-setup'),
+    args: [request],
+  });
 }
 
 async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
-  const err: unknown = await handle.result().then(() => undefined, (e: unknown) => e);
+  const err: unknown = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const cause = (err as WorkflowFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -56,7 +73,10 @@ async function waitForStep(handle: WorkflowHandle, step: string): Promise<void> 
 
 async function expectNothingLeft(setupId: string, peerings: string[]): Promise<void> {
   for (const region of ['us-east-1', 'eu-west-1']) {
-    expect({ region, left: await taggedResources(region, setupId) }).toEqual({ region, left: { vpcs: [], subnets: [], securityGroups: [], livePeerings: [] } });
+    expect({ region, left: await taggedResources(region, setupId) }).toEqual({
+      region,
+      left: { vpcs: [], subnets: [], securityGroups: [], livePeerings: [] },
+    });
     expect(await routesVia(region, peerings)).toEqual([]);
   }
 }
@@ -74,24 +94,27 @@ describe('GIVEN a fault injected at each step in turn', () => {
     { step: 'network-acls', rules: [denied('CreateNetworkAclEntry', 'eu-west-1')] },
   ];
 
-  test.each(cases)('WHEN step $step fails THEN the failure names it and rollback leaves nothing tagged in either region', async ({ step, rules, armAt }) => {
-    proxy.setRules(rules);
-    const handle = await start();
-    if (armAt) {
-      await waitForStep(handle, armAt);
-      proxy.addRule(denied('DescribeVpcPeeringConnections', 'us-east-1', 1));
-    }
-    const failure = await failureOf(handle);
-    expect(failure.type).toBe('SetupFailed');
-    expect(failure.message).toContain(`step "${step}"`);
-    expect(failure.message).toMatch(/UnauthorizedOperation/);
-    expect(failure.message).toMatch(/Rollback deleted \d+/);
-    expect(failure.message).not.toMatch(/FAILED/);
-    const progress = await handle.query<SetupProgress>('progress');
-    const peerings = progress.created.filter((r) => r.type === 'peering-connection').map((r) => r.id);
-    if (step !== 'vpcs' && step !== 'request-peering') expect(peerings).toHaveLength(1);
-    await expectNothingLeft(handle.workflowId, peerings);
-  });
+  test.each(cases)(
+    'WHEN step $step fails THEN the failure names it and rollback leaves nothing tagged in either region',
+    async ({ step, rules, armAt }) => {
+      proxy.setRules(rules);
+      const handle = await start();
+      if (armAt) {
+        await waitForStep(handle, armAt);
+        proxy.addRule(denied('DescribeVpcPeeringConnections', 'us-east-1', 1));
+      }
+      const failure = await failureOf(handle);
+      expect(failure.type).toBe('SetupFailed');
+      expect(failure.message).toContain(`step "${step}"`);
+      expect(failure.message).toMatch(/UnauthorizedOperation/);
+      expect(failure.message).toMatch(/Rollback deleted \d+/);
+      expect(failure.message).not.toMatch(/FAILED/);
+      const progress = await handle.query<SetupProgress>('progress');
+      const peerings = progress.created.filter((r) => r.type === 'peering-connection').map((r) => r.id);
+      if (step !== 'vpcs' && step !== 'request-peering') expect(peerings).toHaveLength(1);
+      await expectNothingLeft(handle.workflowId, peerings);
+    },
+  );
 });
 
 describe('GIVEN a run waiting for its peering to become active', () => {
@@ -113,8 +136,19 @@ describe('GIVEN a run waiting for its peering to become active', () => {
 
 describe('GIVEN every mutating EC2 call loses its first response after AWS did the work', () => {
   test('WHEN the setup runs THEN it completes with exactly one of each resource, and teardown leaves nothing', async () => {
-    const writes = ['CreateVpc', 'CreateSubnet', 'CreateVpcPeeringConnection', 'AcceptVpcPeeringConnection', 'ModifyVpcPeeringConnectionOptions',
-      'CreateRoute', 'CreateSecurityGroup', 'RevokeSecurityGroupEgress', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'CreateNetworkAclEntry'];
+    const writes = [
+      'CreateVpc',
+      'CreateSubnet',
+      'CreateVpcPeeringConnection',
+      'AcceptVpcPeeringConnection',
+      'ModifyVpcPeeringConnectionOptions',
+      'CreateRoute',
+      'CreateSecurityGroup',
+      'RevokeSecurityGroupEgress',
+      'AuthorizeSecurityGroupIngress',
+      'AuthorizeSecurityGroupEgress',
+      'CreateNetworkAclEntry',
+    ];
     proxy.setRules(writes.map((action) => ({ action, kind: 'lose-response', count: 1 })));
     const handle = await start();
     const result = (await handle.result()) as PeeringResult;
@@ -122,22 +156,40 @@ describe('GIVEN every mutating EC2 call loses its first response after AWS did t
 
     const east = await taggedResources('us-east-1', handle.workflowId);
     const west = await taggedResources('eu-west-1', handle.workflowId);
-    expect(east).toEqual({ vpcs: [result.requester.vpcId], subnets: [expect.stringMatching(/^subnet-/)], securityGroups: [result.requester.securityGroupId], livePeerings: [result.peeringConnectionId] });
+    expect(east).toEqual({
+      vpcs: [result.requester.vpcId],
+      subnets: [expect.stringMatching(/^subnet-/)],
+      securityGroups: [result.requester.securityGroupId],
+      livePeerings: [result.peeringConnectionId],
+    });
     // moto lists the requester's peering, tags and all, in the accepter region too; AWS may not.
-    expect(west).toEqual({ vpcs: [result.accepter.vpcId], subnets: [], securityGroups: [result.accepter.securityGroupId], livePeerings: west.livePeerings.length ? [result.peeringConnectionId] : [] });
+    expect(west).toEqual({
+      vpcs: [result.accepter.vpcId],
+      subnets: [],
+      securityGroups: [result.accepter.securityGroupId],
+      livePeerings: west.livePeerings.length ? [result.peeringConnectionId] : [],
+    });
 
     proxy.clearRules();
     const down = (await w.client.workflow.execute('TeardownInterRegionPeering', {
-      taskQueue: w.taskQueue, workflowId: uniqueId('teardown'), args: [{ setupWorkflowId: handle.workflowId }],
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('teardown'),
+      args: [{ setupWorkflowId: handle.workflowId }],
     })) as TeardownResult;
     expect(down.deleted.length).toBeGreaterThan(0);
-    expect(countTagged(await taggedResources('us-east-1', handle.workflowId)) + countTagged(await taggedResources('eu-west-1', handle.workflowId))).toBe(0);
+    expect(
+      countTagged(await taggedResources('us-east-1', handle.workflowId)) +
+        countTagged(await taggedResources('eu-west-1', handle.workflowId)),
+    ).toBe(0);
   });
 });
 
 describe('GIVEN the accepter region does not see the peering for 4 s, and it then provisions for 4 s', () => {
   test('WHEN the setup runs THEN it waits both out and completes, having been told NotFound and provisioning', async () => {
-    proxy.setRules([{ kind: 'peering-not-found', seconds: 4 }, { kind: 'peering-provisioning', seconds: 4 }]);
+    proxy.setRules([
+      { kind: 'peering-not-found', seconds: 4 },
+      { kind: 'peering-provisioning', seconds: 4 },
+    ]);
     proxy.resetStats();
     const handle = await start();
     const result = (await handle.result()) as PeeringResult;
@@ -145,7 +197,11 @@ describe('GIVEN the accepter region does not see the peering for 4 s, and it the
     expect(proxy.stats().injected['peering-not-found']).toBeGreaterThan(0);
     expect(proxy.stats().injected['peering-provisioning']).toBeGreaterThan(0);
     proxy.clearRules();
-    await w.client.workflow.execute('TeardownInterRegionPeering', { taskQueue: w.taskQueue, workflowId: uniqueId('teardown'), args: [{ setupWorkflowId: handle.workflowId }] });
+    await w.client.workflow.execute('TeardownInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('teardown'),
+      args: [{ setupWorkflowId: handle.workflowId }],
+    });
   });
 });
 
@@ -157,6 +213,9 @@ describe('GIVEN the peering goes to failed (as AWS does for overlapping CIDRs)',
     expect(failure.message).toMatch(/PeeringFailed/);
     expect(failure.message).toMatch(/step "accept-peering"/);
     const progress = await handle.query<SetupProgress>('progress');
-    await expectNothingLeft(handle.workflowId, progress.created.filter((r) => r.type === 'peering-connection').map((r) => r.id));
+    await expectNothingLeft(
+      handle.workflowId,
+      progress.created.filter((r) => r.type === 'peering-connection').map((r) => r.id),
+    );
   });
 });

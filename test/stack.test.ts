@@ -6,7 +6,7 @@ import { testEnv } from './support/env';
 import { SEARCH_ATTRIBUTES, startTemporalDevServer } from './support/stack';
 
 describe('local stack started by jest global setup', () => {
-  it('GIVEN the run\'s Temporal dev server WHEN its search attributes are listed THEN the project\'s custom attributes are registered as Keyword', async () => {
+  it("GIVEN the run's Temporal dev server WHEN its search attributes are listed THEN the project's custom attributes are registered as Keyword", async () => {
     const { temporalAddress } = testEnv();
     const connection = await Connection.connect({ address: temporalAddress });
     try {
@@ -23,7 +23,7 @@ describe('local stack started by jest global setup', () => {
     }
   });
 
-  it('GIVEN the run\'s Temporal dev server WHEN its Web UI is fetched THEN it answers 200', async () => {
+  it("GIVEN the run's Temporal dev server WHEN its Web UI is fetched THEN it answers 200", async () => {
     const { temporalUiUrl } = testEnv();
 
     const res = await fetch(`${temporalUiUrl}/`);
@@ -32,7 +32,7 @@ describe('local stack started by jest global setup', () => {
     expect(res.status).toBe(200);
   });
 
-  it('GIVEN the run\'s moto server WHEN /moto-api/ is fetched THEN it answers 200', async () => {
+  it("GIVEN the run's moto server WHEN /moto-api/ is fetched THEN it answers 200", async () => {
     const { motoUrl } = testEnv();
 
     const res = await fetch(`${motoUrl}/moto-api/`);
@@ -50,7 +50,11 @@ describe('startTemporalDevServer restart', () => {
       const workflowId = `stack-sanity-${Date.now()}`;
       let connection = await Connection.connect({ address: server.address });
       // No worker polls this queue, so the workflow simply stays Running.
-      await new Client({ connection }).workflow.start('NoSuchWorkflow', { taskQueue: 'stack-sanity', workflowId, args: [] });
+      await new Client({ connection }).workflow.start('NoSuchWorkflow', {
+        taskQueue: 'stack-sanity',
+        workflowId,
+        args: [],
+      });
       await connection.close();
       const firstPid = server.pid;
 

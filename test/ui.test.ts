@@ -31,10 +31,24 @@ beforeAll(async () => {
   }
   w = await startTestWorker();
   // Started through the CLI, as an operator would: the Web UI must show what the CLI set.
-  await run('npx', ['ts-node', '--transpile-only', 'src/client.ts', 'setup', '--file', 'examples/abc-corp.json', '--id', workflowId, '--wait'], {
-    cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: w.taskQueue },
-  });
+  await run(
+    'npx',
+    [
+      'ts-node',
+      '--transpile-only',
+      'src/client.ts',
+      'setup',
+      '--file',
+      'examples/abc-corp.json',
+      '--id',
+      workflowId,
+      '--wait',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: w.taskQueue },
+    },
+  );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -54,11 +68,21 @@ async function frameWithText(text: string, timeoutMs = 15_000): Promise<Frame> {
   for (;;) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      const body = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
+      const body = await frame
+        .locator('body')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '');
       if (body.includes(text)) return frame;
     }
     if (Date.now() > deadline) {
-      const shown = await Promise.all(page.frames().map((f) => f.locator('body').innerText({ timeout: 1_000 }).catch(() => '')));
+      const shown = await Promise.all(
+        page.frames().map((f) =>
+          f
+            .locator('body')
+            .innerText({ timeout: 1_000 })
+            .catch(() => ''),
+        ),
+      );
       throw new Error(`no frame shows "${text}"; frames show: ${JSON.stringify(shown.slice(1))}`);
     }
     await page.waitForTimeout(250);
@@ -77,7 +101,9 @@ describe('Temporal Web UI for a finished setup', () => {
   it('GIVEN the run WHEN its page is opened in chromium THEN the event timeline shows each activity with its summary', async () => {
     const summaries = activitySummaries(await w.client.workflow.getHandle(workflowId).fetchHistory());
 
-    await page.goto(`${testEnv().temporalUiUrl}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'networkidle' });
+    await page.goto(`${testEnv().temporalUiUrl}/namespaces/default/workflows/${workflowId}`, {
+      waitUntil: 'networkidle',
+    });
     await page.getByText('SetupInterRegionPeering').first().waitFor({ timeout: 15_000 });
     for (const { activityType, summary } of summaries) {
       // The timeline labels each activity "<type> • <summary>".
@@ -86,11 +112,17 @@ describe('Temporal Web UI for a finished setup', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'ui-setup-history.png'), fullPage: false });
   });
 
-  it('GIVEN the run WHEN its User Metadata tab is opened THEN it shows the CLI\'s summary, the final current details and the activity summaries', async () => {
+  it("GIVEN the run WHEN its User Metadata tab is opened THEN it shows the CLI's summary, the final current details and the activity summaries", async () => {
     const summaries = activitySummaries(await w.client.workflow.getHandle(workflowId).fetchHistory());
 
-    await page.goto(`${testEnv().temporalUiUrl}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'networkidle' });
-    await page.getByRole('tab', { name: 'User Metadata' }).or(page.getByText('User Metadata', { exact: true })).first().click();
+    await page.goto(`${testEnv().temporalUiUrl}/namespaces/default/workflows/${workflowId}`, {
+      waitUntil: 'networkidle',
+    });
+    await page
+      .getByRole('tab', { name: 'User Metadata' })
+      .or(page.getByText('User Metadata', { exact: true }))
+      .first()
+      .click();
 
     await frameWithText('Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)');
     // Current details of a closed run come from a query to the worker: the last setCurrentDetails.

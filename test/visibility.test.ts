@@ -22,9 +22,17 @@ beforeAll(async () => {
   w = await startTestWorker();
   setupId = uniqueId('vis-setup');
   teardownId = uniqueId('vis-teardown');
-  const result = (await w.client.workflow.execute('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: setupId, args: [REQUEST] })) as PeeringResult;
+  const result = (await w.client.workflow.execute('SetupInterRegionPeering', {
+    taskQueue: w.taskQueue,
+    workflowId: setupId,
+    args: [REQUEST],
+  })) as PeeringResult;
   pcx = result.peeringConnectionId;
-  await w.client.workflow.execute('TeardownInterRegionPeering', { taskQueue: w.taskQueue, workflowId: teardownId, args: [{ setupWorkflowId: setupId }] });
+  await w.client.workflow.execute('TeardownInterRegionPeering', {
+    taskQueue: w.taskQueue,
+    workflowId: teardownId,
+    args: [{ setupWorkflowId: setupId }],
+  });
 });
 afterAll(async () => {
   await w?.shutdown();
@@ -52,7 +60,11 @@ describe('visibility queries from the README', () => {
   it('GIVEN the same runs WHEN listed by type and regions THEN the setup is found by its type and both by the region pair', async () => {
     const regions = `RequesterRegion="us-east-1" AND AccepterRegion="eu-west-1" AND WorkflowId STARTS_WITH "vis-"`;
 
-    expect(await find(w.client, `WorkflowType="SetupInterRegionPeering" AND ${regions} AND WorkflowId="${setupId}"`, 1)).toEqual([setupId]);
-    expect(await find(w.client, `${regions} AND PeeringConnectionId="${pcx}"`, 2)).toEqual([setupId, teardownId].sort());
+    expect(
+      await find(w.client, `WorkflowType="SetupInterRegionPeering" AND ${regions} AND WorkflowId="${setupId}"`, 1),
+    ).toEqual([setupId]);
+    expect(await find(w.client, `${regions} AND PeeringConnectionId="${pcx}"`, 2)).toEqual(
+      [setupId, teardownId].sort(),
+    );
   });
 });

@@ -30,7 +30,10 @@ interface SdkClient {
   middlewareStack: object;
 }
 
-type Middleware = (next: (args: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (args: unknown) => Promise<unknown>;
+type Middleware = (
+  next: (args: unknown) => Promise<unknown>,
+  ctx: { commandName?: string },
+) => (args: unknown) => Promise<unknown>;
 
 const THROTTLING = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException)$/;
 const READ_ONLY = /^(Describe|Get|List)/;
@@ -54,7 +57,9 @@ function noBlindRetriesOfWrites(client: SdkClient): void {
         // No `cause`: the SDK looks through it and would retry a transient cause after all.
         const lost = new Error(`${operation} may or may not have taken effect: ${e.name}: ${e.message}`);
         lost.name = e.$metadata?.httpStatusCode ? e.name : 'ResponseLost';
-        throw Object.assign(lost, { $metadata: { ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}) } });
+        throw Object.assign(lost, {
+          $metadata: { ...(e.$metadata?.requestId ? { requestId: e.$metadata.requestId } : {}) },
+        });
       }
     },
     { step: 'deserialize', name: 'noBlindRetriesOfWrites' },
@@ -72,7 +77,11 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       stsClient = new STSClient({ region, ...options.clientConfig });
       sts.set(region, stsClient);
     }
-    return fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: 'vpc-peering-dr' }, masterCredentials: stsClient.config.credentials, clientConfig: { region, ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}) } });
+    return fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: 'vpc-peering-dr' },
+      masterCredentials: stsClient.config.credentials,
+      clientConfig: { region, ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}) },
+    });
   };
 
   const observe = <C extends SdkClient>(client: C, service: string, region: string): C => {

@@ -22,7 +22,16 @@ import { NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/tags';
 import type { ResourceRef, SetupLocator } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { activityInfo, activitySignal, collect, hasSetupTag, heartbeat, setupFilter, tagValue } from './ec2-helpers';
-import { AwsErrors, errorName, FailureTypes, isNamed, isNotFound, nonRetryable, retryable, toApplicationFailure } from './errors';
+import {
+  AwsErrors,
+  errorName,
+  FailureTypes,
+  isNamed,
+  isNotFound,
+  nonRetryable,
+  retryable,
+  toApplicationFailure,
+} from './errors';
 import { describeVpcAcls, findEntry } from './network-acls';
 import { describePeering } from './peering';
 
@@ -52,7 +61,6 @@ export interface DeleteResult {
 
 const LIVE = (p: VpcPeeringConnection) => !['deleted', 'rejected', 'expired'].includes(p.Status?.Code ?? '');
 
-
 function parseRuleRange(text: string | undefined): [number, number] | undefined {
   const m = /^(\d+)-(\d+)$/.exec(text ?? '');
   return m ? [Number(m[1]), Number(m[2])] : undefined;
@@ -65,28 +73,58 @@ export function createCleanupActivities(clients: AwsClients) {
       paginateDescribeVpcPeeringConnections({ client: ec2 }, { Filters: [setupFilter(locator.setupId!)] }),
       (p) => p.VpcPeeringConnections,
     );
-    return all.find((p) => hasSetupTag(p.Tags, locator.setupId!) && LIVE(p)) ?? all.find((p) => hasSetupTag(p.Tags, locator.setupId!));
+    return (
+      all.find((p) => hasSetupTag(p.Tags, locator.setupId!) && LIVE(p)) ??
+      all.find((p) => hasSetupTag(p.Tags, locator.setupId!))
+    );
   }
 
   /** Routes through the peering, in the tables of the side's VPC. */
   async function peeringRoutes(ec2: EC2Client, region: string, vpcId: string, pcx: string): Promise<ResourceRef[]> {
-    const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.RouteTables);
+    const tables = await collect(
+      paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+      (p) => p.RouteTables,
+    );
     return tables.flatMap((t) =>
       (t.Routes ?? [])
         .filter((r) => r.VpcPeeringConnectionId === pcx && r.DestinationCidrBlock)
-        .map((r) => ({ type: 'route' as const, region, id: t.RouteTableId!, destinationCidrBlock: r.DestinationCidrBlock!, target: pcx })),
+        .map((r) => ({
+          type: 'route' as const,
+          region,
+          id: t.RouteTableId!,
+          destinationCidrBlock: r.DestinationCidrBlock!,
+          target: pcx,
+        })),
     );
   }
 
   /** Entries in the setup's recorded rule range that admit the peer's CIDR. */
-  async function peeringNaclEntries(ec2: EC2Client, region: string, vpcId: string, peerCidr: string, range: [number, number]): Promise<ResourceRef[]> {
+  async function peeringNaclEntries(
+    ec2: EC2Client,
+    region: string,
+    vpcId: string,
+    peerCidr: string,
+    range: [number, number],
+  ): Promise<ResourceRef[]> {
     const peer = parseCidr(peerCidr);
     if (typeof peer === 'string') return [];
     const acls = await describeVpcAcls(ec2, vpcId);
     return acls.flatMap((acl) =>
       (acl.Entries ?? [])
-        .filter((e) => e.RuleNumber! >= range[0] && e.RuleNumber! <= range[1] && e.CidrBlock && contains(peer, parseCidr(e.CidrBlock) as Cidr))
-        .map((e) => ({ type: 'network-acl-entry' as const, region, id: acl.NetworkAclId!, ruleNumber: e.RuleNumber!, egress: Boolean(e.Egress) })),
+        .filter(
+          (e) =>
+            e.RuleNumber! >= range[0] &&
+            e.RuleNumber! <= range[1] &&
+            e.CidrBlock &&
+            contains(peer, parseCidr(e.CidrBlock) as Cidr),
+        )
+        .map((e) => ({
+          type: 'network-acl-entry' as const,
+          region,
+          id: acl.NetworkAclId!,
+          ruleNumber: e.RuleNumber!,
+          egress: Boolean(e.Egress),
+        })),
     );
   }
 
@@ -98,9 +136,15 @@ export function createCleanupActivities(clients: AwsClients) {
       collect(paginateDescribeSecurityGroups({ client: ec2 }, filters), (p) => p.SecurityGroups),
     ]);
     return {
-      vpcs: vpcs.filter((v) => hasSetupTag(v.Tags, setupId)).map((v) => ({ type: 'vpc' as const, region, id: v.VpcId! })),
-      subnets: subnets.filter((s) => hasSetupTag(s.Tags, setupId)).map((s) => ({ type: 'subnet' as const, region, id: s.SubnetId! })),
-      groups: groups.filter((g) => hasSetupTag(g.Tags, setupId)).map((g) => ({ type: 'security-group' as const, region, id: g.GroupId! })),
+      vpcs: vpcs
+        .filter((v) => hasSetupTag(v.Tags, setupId))
+        .map((v) => ({ type: 'vpc' as const, region, id: v.VpcId! })),
+      subnets: subnets
+        .filter((s) => hasSetupTag(s.Tags, setupId))
+        .map((s) => ({ type: 'subnet' as const, region, id: s.SubnetId! })),
+      groups: groups
+        .filter((g) => hasSetupTag(g.Tags, setupId))
+        .map((g) => ({ type: 'security-group' as const, region, id: g.GroupId! })),
     };
   }
 
@@ -117,7 +161,10 @@ export function createCleanupActivities(clients: AwsClients) {
     }
     const setupId = locator.setupId ?? tagValue(pcx?.Tags, SETUP_ID_TAG);
     if (!setupId) {
-      throw nonRetryable(FailureTypes.NotCreatedBySetup, `${locator.peeringConnectionId} has no ${SETUP_ID_TAG} tag; it was not created by a setup and is left alone`);
+      throw nonRetryable(
+        FailureTypes.NotCreatedBySetup,
+        `${locator.peeringConnectionId} has no ${SETUP_ID_TAG} tag; it was not created by a setup and is left alone`,
+      );
     }
     const [reqTagged, accTagged] = await Promise.all([
       taggedInRegion(req, locator.requesterRegion, setupId),
@@ -131,18 +178,37 @@ export function createCleanupActivities(clients: AwsClients) {
       const accVpc = pcx.AccepterVpcInfo?.VpcId;
       const range = parseRuleRange(tagValue(pcx.Tags, NACL_RULES_TAG));
       const lookups: Array<Promise<ResourceRef[]>> = [];
-      if (reqVpc && range && pcx.AccepterVpcInfo?.CidrBlock) lookups.push(peeringNaclEntries(req, locator.requesterRegion, reqVpc, pcx.AccepterVpcInfo.CidrBlock, range));
-      if (accVpc && range && pcx.RequesterVpcInfo?.CidrBlock) lookups.push(peeringNaclEntries(acc, locator.accepterRegion, accVpc, pcx.RequesterVpcInfo.CidrBlock, range));
+      if (reqVpc && range && pcx.AccepterVpcInfo?.CidrBlock)
+        lookups.push(peeringNaclEntries(req, locator.requesterRegion, reqVpc, pcx.AccepterVpcInfo.CidrBlock, range));
+      if (accVpc && range && pcx.RequesterVpcInfo?.CidrBlock)
+        lookups.push(peeringNaclEntries(acc, locator.accepterRegion, accVpc, pcx.RequesterVpcInfo.CidrBlock, range));
       if (reqVpc) lookups.push(peeringRoutes(req, locator.requesterRegion, reqVpc, id));
       if (accVpc) lookups.push(peeringRoutes(acc, locator.accepterRegion, accVpc, id));
       const found = await Promise.all(lookups);
-      dependents.push(...found.flat().sort((a, b) => Number(b.type === 'network-acl-entry') - Number(a.type === 'network-acl-entry')));
-      if (LIVE(pcx)) pcxRefs.push({ type: 'peering-connection', region: locator.requesterRegion, id, peerRegion: locator.accepterRegion });
+      dependents.push(
+        ...found.flat().sort((a, b) => Number(b.type === 'network-acl-entry') - Number(a.type === 'network-acl-entry')),
+      );
+      if (LIVE(pcx))
+        pcxRefs.push({
+          type: 'peering-connection',
+          region: locator.requesterRegion,
+          id,
+          peerRegion: locator.accepterRegion,
+        });
     }
     return {
       setupId,
       ...(pcx ? { peeringConnectionId: pcx.VpcPeeringConnectionId! } : {}),
-      refs: [...dependents, ...reqTagged.groups, ...accTagged.groups, ...pcxRefs, ...reqTagged.subnets, ...accTagged.subnets, ...reqTagged.vpcs, ...accTagged.vpcs],
+      refs: [
+        ...dependents,
+        ...reqTagged.groups,
+        ...accTagged.groups,
+        ...pcxRefs,
+        ...reqTagged.subnets,
+        ...accTagged.subnets,
+        ...reqTagged.vpcs,
+        ...accTagged.vpcs,
+      ],
     };
   }
 
@@ -153,14 +219,21 @@ export function createCleanupActivities(clients: AwsClients) {
         // moto answers a missing entry with a bare 500, so look before deleting.
         const acl = await describeAcl(ec2, ref.id);
         if (!acl || !findEntry(acl, { ruleNumber: ref.ruleNumber!, egress: ref.egress! })) return false;
-        await ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: ref.id, RuleNumber: ref.ruleNumber, Egress: ref.egress }));
+        await ec2.send(
+          new DeleteNetworkAclEntryCommand({ NetworkAclId: ref.id, RuleNumber: ref.ruleNumber, Egress: ref.egress }),
+        );
         return true;
       }
       case 'route': {
-        const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [ref.id] }), (p) => p.RouteTables);
+        const tables = await collect(
+          paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [ref.id] }),
+          (p) => p.RouteTables,
+        );
         const route = tables[0]?.Routes?.find((r) => r.DestinationCidrBlock === ref.destinationCidrBlock);
         if (!route || (ref.target && route.VpcPeeringConnectionId !== ref.target)) return false;
-        await ec2.send(new DeleteRouteCommand({ RouteTableId: ref.id, DestinationCidrBlock: ref.destinationCidrBlock }));
+        await ec2.send(
+          new DeleteRouteCommand({ RouteTableId: ref.id, DestinationCidrBlock: ref.destinationCidrBlock }),
+        );
         return true;
       }
       case 'security-group':
@@ -233,7 +306,10 @@ export function createCleanupActivities(clients: AwsClients) {
       heartbeat({ deleted: result.deleted, alreadyGone: result.alreadyGone });
     }
     if (transient !== undefined && !isLastAttempt()) {
-      throw retryable(errorName(transient), `could not delete ${result.failed.length} resource(s) yet: ${result.failed.map((f) => f.error).join('; ')}`);
+      throw retryable(
+        errorName(transient),
+        `could not delete ${result.failed.length} resource(s) yet: ${result.failed.map((f) => f.error).join('; ')}`,
+      );
     }
     return result;
   }
@@ -242,7 +318,8 @@ export function createCleanupActivities(clients: AwsClients) {
 }
 
 function readPrevious(): { deleted: ResourceRef[]; alreadyGone: ResourceRef[] } {
-  const details = activityInfo()?.heartbeatDetails as { deleted?: ResourceRef[]; alreadyGone?: ResourceRef[] } | undefined;
+  const details = activityInfo()?.heartbeatDetails as
+    { deleted?: ResourceRef[]; alreadyGone?: ResourceRef[] } | undefined;
   return { deleted: details?.deleted ?? [], alreadyGone: details?.alreadyGone ?? [] };
 }
 

@@ -37,9 +37,20 @@ export const FailureTypes = {
 } as const;
 
 const RETRYABLE_NAMES = new Set<string>([
-  AwsErrors.RequestLimitExceeded, 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'PriorRequestNotComplete',
-  'InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'RequestTimeout', 'RequestTimeoutException',
-  AwsErrors.DependencyViolation, 'IncorrectState', 'InvalidChangeBatch.Throttled',
+  AwsErrors.RequestLimitExceeded,
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'PriorRequestNotComplete',
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'Unavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  AwsErrors.DependencyViolation,
+  'IncorrectState',
+  'InvalidChangeBatch.Throttled',
 ]);
 
 interface AwsLikeError {
@@ -78,7 +89,10 @@ export function toApplicationFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (!(err instanceof Error)) return err;
   const aws = err as AwsLikeError & Error;
-  if (aws.$metadata === undefined && !/ECONNRESET|ECONNREFUSED|socket hang up|ETIMEDOUT|EPIPE|TimeoutError/i.test(`${aws.name} ${aws.message}`)) {
+  if (
+    aws.$metadata === undefined &&
+    !/ECONNRESET|ECONNREFUSED|socket hang up|ETIMEDOUT|EPIPE|TimeoutError/i.test(`${aws.name} ${aws.message}`)
+  ) {
     // Not from AWS and not a network fault: a bug or an unexpected shape; let Temporal retry it visibly.
     return err;
   }
@@ -91,7 +105,12 @@ export function toApplicationFailure(err: unknown): unknown {
 }
 
 export function nonRetryable(type: string, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, ...(details === undefined ? {} : { details: [details] }) });
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    ...(details === undefined ? {} : { details: [details] }),
+  });
 }
 
 export function retryable(type: string, message: string): ApplicationFailure {

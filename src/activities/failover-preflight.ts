@@ -24,8 +24,14 @@ export interface PeeringPathCheck {
 }
 
 async function routedTables(ec2: EC2Client, vpcId: string, pcx: string): Promise<number> {
-  const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.RouteTables);
-  return tables.filter((t) => t.VpcId === vpcId && (t.Routes ?? []).some((r) => r.VpcPeeringConnectionId === pcx && r.State !== 'blackhole')).length;
+  const tables = await collect(
+    paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+    (p) => p.RouteTables,
+  );
+  return tables.filter(
+    (t) =>
+      t.VpcId === vpcId && (t.Routes ?? []).some((r) => r.VpcPeeringConnectionId === pcx && r.State !== 'blackhole'),
+  ).length;
 }
 
 export function createFailoverPreflightActivities(clients: AwsClients) {
@@ -39,11 +45,22 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
     // The target region first: in a real disaster the source region may not answer.
     let pcx = await describePeering(clients.ec2(toRegion), pcxId);
     pcx ??= await describePeering(clients.ec2(fromRegion), pcxId);
-    if (!pcx) return { ok: false, status: 'not-found', detail: `peering ${pcxId} was not found in ${toRegion} or ${fromRegion}`, sides: [] };
+    if (!pcx)
+      return {
+        ok: false,
+        status: 'not-found',
+        detail: `peering ${pcxId} was not found in ${toRegion} or ${fromRegion}`,
+        sides: [],
+      };
 
     const status = pcx.Status?.Code ?? 'unknown';
     if (status !== 'active') {
-      return { ok: false, status, detail: `peering ${pcxId} is ${status}${pcx.Status?.Message ? ` (${pcx.Status.Message})` : ''}, not active`, sides: [] };
+      return {
+        ok: false,
+        status,
+        detail: `peering ${pcxId} is ${status}${pcx.Status?.Message ? ` (${pcx.Status.Message})` : ''}, not active`,
+        sides: [],
+      };
     }
     const infos: Array<[VpcPeeringConnectionVpcInfo | undefined, string]> = [
       [pcx.RequesterVpcInfo, fromRegion],
@@ -51,13 +68,22 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
     ];
     const regions = infos.map(([info, fallback]) => info?.Region ?? fallback);
     if (!regions.includes(fromRegion) || !regions.includes(toRegion)) {
-      return { ok: false, status, detail: `peering ${pcxId} joins ${regions.join(' and ')}, not ${fromRegion} and ${toRegion}`, sides: [] };
+      return {
+        ok: false,
+        status,
+        detail: `peering ${pcxId} joins ${regions.join(' and ')}, not ${fromRegion} and ${toRegion}`,
+        sides: [],
+      };
     }
     const sides = await Promise.all(
       infos.map(async ([info], i): Promise<PeeringPathSide> => {
         const region = regions[i]!;
         const vpcId = info?.VpcId ?? '';
-        return { region, vpcId, routeTablesWithRoute: vpcId ? await routedTables(clients.ec2(region), vpcId, pcxId) : 0 };
+        return {
+          region,
+          vpcId,
+          routeTablesWithRoute: vpcId ? await routedTables(clients.ec2(region), vpcId, pcxId) : 0,
+        };
       }),
     );
     const unrouted = sides.filter((s) => s.routeTablesWithRoute === 0);

@@ -21,11 +21,17 @@ export interface EnsureNaclInput {
 const PROTOCOL_NUMBER = { tcp: '6', udp: '17', icmp: '1' } as const;
 
 export async function describeVpcAcls(ec2: EC2Client, vpcId: string): Promise<NetworkAcl[]> {
-  const acls = await collect(paginateDescribeNetworkAcls({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.NetworkAcls);
+  const acls = await collect(
+    paginateDescribeNetworkAcls({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+    (p) => p.NetworkAcls,
+  );
   return acls.filter((a) => a.VpcId === vpcId);
 }
 
-export function findEntry(acl: NetworkAcl, spec: Pick<NaclEntrySpec, 'ruleNumber' | 'egress'>): NetworkAclEntry | undefined {
+export function findEntry(
+  acl: NetworkAcl,
+  spec: Pick<NaclEntrySpec, 'ruleNumber' | 'egress'>,
+): NetworkAclEntry | undefined {
   return acl.Entries?.find((e) => e.RuleNumber === spec.ruleNumber && Boolean(e.Egress) === spec.egress);
 }
 
@@ -35,7 +41,12 @@ export function entryMatches(entry: NetworkAclEntry, spec: NaclEntrySpec): boole
     spec.protocol === 'icmp'
       ? entry.IcmpTypeCode?.Type === spec.fromPort && entry.IcmpTypeCode?.Code === spec.toPort
       : entry.PortRange?.From === spec.fromPort && entry.PortRange?.To === spec.toPort;
-  return entry.Protocol === PROTOCOL_NUMBER[spec.protocol] && entry.RuleAction === 'allow' && entry.CidrBlock === spec.cidrBlock && sameTraffic;
+  return (
+    entry.Protocol === PROTOCOL_NUMBER[spec.protocol] &&
+    entry.RuleAction === 'allow' &&
+    entry.CidrBlock === spec.cidrBlock &&
+    sameTraffic
+  );
 }
 
 export function describeSpec(spec: NaclEntrySpec): string {
@@ -63,11 +74,16 @@ export function createNetworkAclActivities(clients: AwsClients) {
    * Adds the planned entries to every NACL of the VPC. An entry already at that number with other
    * content belongs to someone else: it is reported, never overwritten.
    */
-  async function ensureNaclEntries(input: EnsureNaclInput): Promise<{ networkAclIds: string[]; created: ResourceRef[] }> {
+  async function ensureNaclEntries(
+    input: EnsureNaclInput,
+  ): Promise<{ networkAclIds: string[]; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.region, input.roleArn);
     const acls = await describeVpcAcls(ec2, input.vpcId);
     const conflict = (acl: NetworkAcl, spec: NaclEntrySpec) =>
-      nonRetryable(FailureTypes.NaclRuleConflict, `${acl.NetworkAclId} already has a different ${describeSpec(spec)}; choose another naclRuleBase`);
+      nonRetryable(
+        FailureTypes.NaclRuleConflict,
+        `${acl.NetworkAclId} already has a different ${describeSpec(spec)}; choose another naclRuleBase`,
+      );
     for (const acl of acls) {
       for (const spec of input.entries) {
         const existing = findEntry(acl, spec);
@@ -87,7 +103,13 @@ export function createNetworkAclActivities(clients: AwsClients) {
             if (!entry || !entryMatches(entry, spec)) throw conflict(acl, spec);
           }
         }
-        created.push({ type: 'network-acl-entry', region: input.region, id: acl.NetworkAclId!, ruleNumber: spec.ruleNumber, egress: spec.egress });
+        created.push({
+          type: 'network-acl-entry',
+          region: input.region,
+          id: acl.NetworkAclId!,
+          ruleNumber: spec.ruleNumber,
+          egress: spec.egress,
+        });
       }
     }
     return { networkAclIds: acls.map((a) => a.NetworkAclId!), created };

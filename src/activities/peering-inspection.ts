@@ -19,7 +19,12 @@ import { collect, tagValue } from './ec2-helpers';
 import { AwsErrors, errorName, isNamed, retryable, toApplicationFailure } from './errors';
 import { createNaclEntry, describeSpec, describeVpcAcls, entryMatches, findEntry } from './network-acls';
 import { describePeering } from './peering';
-import { applySecurityGroupPlan, findPeeringSecurityGroup, securityGroupDrift, type SecurityGroupDrift } from './security-groups';
+import {
+  applySecurityGroupPlan,
+  findPeeringSecurityGroup,
+  securityGroupDrift,
+  type SecurityGroupDrift,
+} from './security-groups';
 
 type Side = 'requester' | 'accepter';
 const SIDES: Side[] = ['requester', 'accepter'];
@@ -69,7 +74,13 @@ interface Finding {
   unknown?: boolean;
 }
 
-const CHECK_ORDER = [DRILL_CHECKS.peeringActive, DRILL_CHECKS.dns, DRILL_CHECKS.routes, DRILL_CHECKS.securityGroups, DRILL_CHECKS.nacls] as const;
+const CHECK_ORDER = [
+  DRILL_CHECKS.peeringActive,
+  DRILL_CHECKS.dns,
+  DRILL_CHECKS.routes,
+  DRILL_CHECKS.securityGroups,
+  DRILL_CHECKS.nacls,
+] as const;
 
 function describePermission(direction: 'ingress' | 'egress', p: SgPermission): string {
   const ports = p.protocol === 'icmp' ? `type ${p.fromPort} code ${p.toPort}` : `${p.fromPort}-${p.toPort}`;
@@ -81,7 +92,9 @@ function foreignRules(perms: IpPermission[] | undefined): string[] {
   return (perms ?? []).flatMap((p) => [
     ...(p.UserIdGroupPairs ?? []).map((g) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${g.GroupId}`),
     ...(p.Ipv6Ranges ?? []).map((r) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${r.CidrIpv6}`),
-    ...(p.PrefixListIds ?? []).map((l) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${l.PrefixListId}`),
+    ...(p.PrefixListIds ?? []).map(
+      (l) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${l.PrefixListId}`,
+    ),
   ]);
 }
 
@@ -92,8 +105,11 @@ function ruleBaseFromTag(pcx: VpcPeeringConnection): number | undefined {
 
 export function createPeeringInspectionActivities(clients: AwsClients) {
   const ec2For = (locator: SetupLocator, side: Side): EC2Client =>
-    side === 'requester' ? clients.ec2(locator.requesterRegion, locator.requesterRoleArn) : clients.ec2(locator.accepterRegion, locator.accepterRoleArn);
-  const regionOf = (locator: SetupLocator, side: Side) => (side === 'requester' ? locator.requesterRegion : locator.accepterRegion);
+    side === 'requester'
+      ? clients.ec2(locator.requesterRegion, locator.requesterRoleArn)
+      : clients.ec2(locator.accepterRegion, locator.accepterRoleArn);
+  const regionOf = (locator: SetupLocator, side: Side) =>
+    side === 'requester' ? locator.requesterRegion : locator.accepterRegion;
 
   async function checkDns(input: InspectPeeringInput, side: Side, ec2: EC2Client, region: string): Promise<Finding> {
     if (input.dnsResolution === false) return { detail: `${region}: not required (dnsResolution: false)`, drift: [] };
@@ -102,19 +118,36 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     const pcx = await describePeering(ec2, pcxId);
     if (!pcx) throw retryable(AwsErrors.PeeringNotFound, `${pcxId} is not visible in ${region} yet`);
     const info = side === 'requester' ? pcx.RequesterVpcInfo : pcx.AccepterVpcInfo;
-    if (info?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc) return { detail: `${region}: remote DNS resolution on`, drift: [] };
+    if (info?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc)
+      return { detail: `${region}: remote DNS resolution on`, drift: [] };
     return {
       detail: `${region}: remote DNS resolution OFF`,
-      drift: [{
-        resource: pcxId, region, what: `${side} option AllowDnsResolutionFromRemoteVpc`, expected: 'true', actual: 'false',
-        repair: { kind: 'enable-dns', peeringConnectionId: pcxId, side },
-      }],
+      drift: [
+        {
+          resource: pcxId,
+          region,
+          what: `${side} option AllowDnsResolutionFromRemoteVpc`,
+          expected: 'true',
+          actual: 'false',
+          repair: { kind: 'enable-dns', peeringConnectionId: pcxId, side },
+        },
+      ],
     };
   }
 
-  async function checkRoutes(input: InspectPeeringInput, side: Side, ec2: EC2Client, region: string, vpcId: string, peerCidr: string): Promise<Finding> {
+  async function checkRoutes(
+    input: InspectPeeringInput,
+    side: Side,
+    ec2: EC2Client,
+    region: string,
+    vpcId: string,
+    peerCidr: string,
+  ): Promise<Finding> {
     const pcxId = input.locator.peeringConnectionId;
-    const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.RouteTables);
+    const tables = await collect(
+      paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+      (p) => p.RouteTables,
+    );
     const byId = new Map(tables.filter((t) => t.VpcId === vpcId).map((t) => [t.RouteTableId!, t] as const));
     const wanted = input[side]?.routeTableIds ?? [...byId.keys()].sort();
     const drift: DriftItem[] = [];
@@ -122,15 +155,37 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     for (const id of wanted) {
       const table: RouteTable | undefined = byId.get(id);
       if (!table) {
-        drift.push({ resource: id, region, what: `route table of ${vpcId}`, expected: `exists with a ${what} via ${pcxId}`, actual: 'route table not found' });
+        drift.push({
+          resource: id,
+          region,
+          what: `route table of ${vpcId}`,
+          expected: `exists with a ${what} via ${pcxId}`,
+          actual: 'route table not found',
+        });
         continue;
       }
       const route = table.Routes?.find((r) => r.DestinationCidrBlock === peerCidr);
-      const target = route && (route.VpcPeeringConnectionId ?? route.GatewayId ?? route.NatGatewayId ?? route.TransitGatewayId ?? route.NetworkInterfaceId ?? 'another target');
+      const target =
+        route &&
+        (route.VpcPeeringConnectionId ??
+          route.GatewayId ??
+          route.NatGatewayId ??
+          route.TransitGatewayId ??
+          route.NetworkInterfaceId ??
+          'another target');
       if (!route) {
         drift.push({
-          resource: id, region, what, expected: `via ${pcxId}`, actual: 'missing',
-          repair: { kind: 'create-route', routeTableId: id, destinationCidrBlock: peerCidr, peeringConnectionId: pcxId },
+          resource: id,
+          region,
+          what,
+          expected: `via ${pcxId}`,
+          actual: 'missing',
+          repair: {
+            kind: 'create-route',
+            routeTableId: id,
+            destinationCidrBlock: peerCidr,
+            peeringConnectionId: pcxId,
+          },
         });
       } else if (route.VpcPeeringConnectionId !== pcxId) {
         // Someone points it elsewhere on purpose or by mistake; replacing it could cut their traffic.
@@ -145,13 +200,30 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     return { detail, drift };
   }
 
-  async function checkSecurityGroup(input: InspectPeeringInput, ec2: EC2Client, region: string, vpcId: string, ownCidr: string, peerCidr: string): Promise<Finding> {
+  async function checkSecurityGroup(
+    input: InspectPeeringInput,
+    ec2: EC2Client,
+    region: string,
+    vpcId: string,
+    ownCidr: string,
+    peerCidr: string,
+  ): Promise<Finding> {
     const pcxId = input.locator.peeringConnectionId;
     const name = securityGroupName(pcxId);
-    if (!input.allow) return { detail: `${region}: not checked: ${input.allowUnknownReason ?? 'the allowed rules are unknown'}`, drift: [], unknown: true };
+    if (!input.allow)
+      return {
+        detail: `${region}: not checked: ${input.allowUnknownReason ?? 'the allowed rules are unknown'}`,
+        drift: [],
+        unknown: true,
+      };
     const group: SecurityGroup | undefined = await findPeeringSecurityGroup(ec2, vpcId, pcxId);
     if (!group) {
-      return { detail: `${region}: ${name} is missing`, drift: [{ resource: name, region, what: `security group in ${vpcId}`, expected: 'exists', actual: 'not found' }] };
+      return {
+        detail: `${region}: ${name} is missing`,
+        drift: [
+          { resource: name, region, what: `security group in ${vpcId}`, expected: 'exists', actual: 'not found' },
+        ],
+      };
     }
     const groupId = group.GroupId!;
     const d: SecurityGroupDrift = securityGroupDrift(group, securityGroupPlan(ownCidr, peerCidr, input.allow));
@@ -168,17 +240,42 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
       actual: missing ? 'missing' : 'present',
       repair: { kind: `${missing ? 'authorize' : 'revoke'}-${dir}` as const, groupId, permission: p },
     }));
-    for (const [dir, perms] of [['ingress', group.IpPermissions], ['egress', group.IpPermissionsEgress]] as const) {
+    for (const [dir, perms] of [
+      ['ingress', group.IpPermissions],
+      ['egress', group.IpPermissionsEgress],
+    ] as const) {
       for (const rule of foreignRules(perms)) {
-        drift.push({ resource: groupId, region, what: `${dir} rule ${rule}`, expected: 'absent (not an allowed rule)', actual: 'present' });
+        drift.push({
+          resource: groupId,
+          region,
+          what: `${dir} rule ${rule}`,
+          expected: 'absent (not an allowed rule)',
+          actual: 'present',
+        });
       }
     }
-    const detail = drift.length ? `${region}: ${groupId} (${name}) differs from the allowed rules in ${drift.length} rule(s)` : `${region}: ${groupId} (${name}) holds exactly the allowed rules`;
+    const detail = drift.length
+      ? `${region}: ${groupId} (${name}) differs from the allowed rules in ${drift.length} rule(s)`
+      : `${region}: ${groupId} (${name}) holds exactly the allowed rules`;
     return { detail, drift };
   }
 
-  async function checkNacls(input: InspectPeeringInput, side: Side, ec2: EC2Client, region: string, vpcId: string, ownCidr: string, peerCidr: string, base: number): Promise<Finding> {
-    if (!input.allow) return { detail: `${region}: not checked: ${input.allowUnknownReason ?? 'the allowed rules are unknown'}`, drift: [], unknown: true };
+  async function checkNacls(
+    input: InspectPeeringInput,
+    side: Side,
+    ec2: EC2Client,
+    region: string,
+    vpcId: string,
+    ownCidr: string,
+    peerCidr: string,
+    base: number,
+  ): Promise<Finding> {
+    if (!input.allow)
+      return {
+        detail: `${region}: not checked: ${input.allowUnknownReason ?? 'the allowed rules are unknown'}`,
+        drift: [],
+        unknown: true,
+      };
     const specs = naclPlan(ownCidr, peerCidr, input.allow, base);
     const acls = await describeVpcAcls(ec2, vpcId);
     const wanted = input[side]?.networkAclIds ?? acls.map((a) => a.NetworkAclId!).sort();
@@ -186,7 +283,13 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     for (const aclId of wanted) {
       const acl = acls.find((a) => a.NetworkAclId === aclId);
       if (!acl) {
-        drift.push({ resource: aclId, region, what: `network ACL of ${vpcId}`, expected: `exists with ${specs.length} entries from rule ${base}`, actual: 'not found' });
+        drift.push({
+          resource: aclId,
+          region,
+          what: `network ACL of ${vpcId}`,
+          expected: `exists with ${specs.length} entries from rule ${base}`,
+          actual: 'not found',
+        });
         continue;
       }
       for (const spec of specs) {
@@ -194,11 +297,28 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
         const what = `${spec.egress ? 'egress' : 'ingress'} entry ${spec.ruleNumber}`;
         const expected = describeSpec(spec);
         if (!entry) {
-          drift.push({ resource: aclId, region, what, expected, actual: 'missing', repair: { kind: 'create-nacl-entry', networkAclId: aclId, entry: spec } });
+          drift.push({
+            resource: aclId,
+            region,
+            what,
+            expected,
+            actual: 'missing',
+            repair: { kind: 'create-nacl-entry', networkAclId: aclId, entry: spec },
+          });
         } else if (!entryMatches(entry, spec)) {
           // Changed rather than removed: whoever changed it may rely on it, so a person decides.
-          const ports = entry.PortRange ? `${entry.PortRange.From}-${entry.PortRange.To}` : entry.IcmpTypeCode ? `icmp ${entry.IcmpTypeCode.Type}/${entry.IcmpTypeCode.Code}` : 'all';
-          drift.push({ resource: aclId, region, what, expected, actual: `${entry.RuleAction} protocol ${entry.Protocol} ${ports} ${entry.CidrBlock ?? entry.Ipv6CidrBlock}` });
+          const ports = entry.PortRange
+            ? `${entry.PortRange.From}-${entry.PortRange.To}`
+            : entry.IcmpTypeCode
+              ? `icmp ${entry.IcmpTypeCode.Type}/${entry.IcmpTypeCode.Code}`
+              : 'all';
+          drift.push({
+            resource: aclId,
+            region,
+            what,
+            expected,
+            actual: `${entry.RuleAction} protocol ${entry.Protocol} ${ports} ${entry.CidrBlock ?? entry.Ipv6CidrBlock}`,
+          });
         }
       }
     }
@@ -222,8 +342,20 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
       return {
         peeringConnectionId: pcxId,
         status,
-        checks: CHECK_ORDER.map((name) => ({ name, ok: false, detail: name === DRILL_CHECKS.peeringActive ? `${pcxId} is ${status} in ${locator.requesterRegion}` : why })),
-        drift: [{ resource: pcxId, region: locator.requesterRegion, what: 'peering connection status', expected: 'active', actual: status }],
+        checks: CHECK_ORDER.map((name) => ({
+          name,
+          ok: false,
+          detail: name === DRILL_CHECKS.peeringActive ? `${pcxId} is ${status} in ${locator.requesterRegion}` : why,
+        })),
+        drift: [
+          {
+            resource: pcxId,
+            region: locator.requesterRegion,
+            what: 'peering connection status',
+            expected: 'active',
+            actual: status,
+          },
+        ],
       };
     }
     const vpc = {
@@ -243,16 +375,31 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
           checkSecurityGroup(input, ec2, region, own.vpcId, own.cidr, peer.cidr),
           checkNacls(input, side, ec2, region, own.vpcId, own.cidr, peer.cidr, base),
         ]);
-        const byCheck: Record<string, Finding> = { [DRILL_CHECKS.dns]: dns, [DRILL_CHECKS.routes]: routes, [DRILL_CHECKS.securityGroups]: groups, [DRILL_CHECKS.nacls]: nacls };
+        const byCheck: Record<string, Finding> = {
+          [DRILL_CHECKS.dns]: dns,
+          [DRILL_CHECKS.routes]: routes,
+          [DRILL_CHECKS.securityGroups]: groups,
+          [DRILL_CHECKS.nacls]: nacls,
+        };
         return byCheck;
       }),
     );
-    const checks: DrillCheck[] = [{ name: DRILL_CHECKS.peeringActive, ok: true, detail: `${pcxId} is active (${vpc.requester.vpcId} ${vpc.requester.cidr} ↔ ${vpc.accepter.vpcId} ${vpc.accepter.cidr})` }];
+    const checks: DrillCheck[] = [
+      {
+        name: DRILL_CHECKS.peeringActive,
+        ok: true,
+        detail: `${pcxId} is active (${vpc.requester.vpcId} ${vpc.requester.cidr} ↔ ${vpc.accepter.vpcId} ${vpc.accepter.cidr})`,
+      },
+    ];
     const drift: DriftItem[] = [];
     for (const name of CHECK_ORDER.slice(1)) {
       const findings = perSide.map((s) => s[name]!);
       drift.push(...findings.flatMap((f) => f.drift));
-      checks.push({ name, ok: findings.every((f) => !f.unknown && f.drift.length === 0), detail: findings.map((f) => f.detail).join('; ') });
+      checks.push({
+        name,
+        ok: findings.every((f) => !f.unknown && f.drift.length === 0),
+        detail: findings.map((f) => f.detail).join('; '),
+      });
     }
     return { peeringConnectionId: pcxId, status, checks, drift };
   }
@@ -261,11 +408,20 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     switch (action.kind) {
       case 'create-route': {
         try {
-          await ec2.send(new CreateRouteCommand({ RouteTableId: action.routeTableId, DestinationCidrBlock: action.destinationCidrBlock, VpcPeeringConnectionId: action.peeringConnectionId }));
+          await ec2.send(
+            new CreateRouteCommand({
+              RouteTableId: action.routeTableId,
+              DestinationCidrBlock: action.destinationCidrBlock,
+              VpcPeeringConnectionId: action.peeringConnectionId,
+            }),
+          );
         } catch (err) {
           if (!isNamed(err, AwsErrors.RouteAlreadyExists)) throw err;
           // Put back by a lost earlier attempt, or taken by someone else meanwhile: only the first is done.
-          const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [action.routeTableId] }), (p) => p.RouteTables);
+          const tables = await collect(
+            paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [action.routeTableId] }),
+            (p) => p.RouteTables,
+          );
           const route = tables[0]?.Routes?.find((r) => r.DestinationCidrBlock === action.destinationCidrBlock);
           if (route?.VpcPeeringConnectionId !== action.peeringConnectionId) throw err;
         }
@@ -276,7 +432,12 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
       case 'revoke-ingress':
       case 'revoke-egress': {
         const only: SecurityGroupDrift = { missingIngress: [], extraIngress: [], missingEgress: [], extraEgress: [] };
-        const slot = { 'authorize-ingress': 'missingIngress', 'authorize-egress': 'missingEgress', 'revoke-ingress': 'extraIngress', 'revoke-egress': 'extraEgress' } as const;
+        const slot = {
+          'authorize-ingress': 'missingIngress',
+          'authorize-egress': 'missingEgress',
+          'revoke-ingress': 'extraIngress',
+          'revoke-egress': 'extraEgress',
+        } as const;
         only[slot[action.kind]].push(action.permission);
         await applySecurityGroupPlan(ec2, action.groupId, only);
         return;
@@ -295,7 +456,9 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
         await ec2.send(
           new ModifyVpcPeeringConnectionOptionsCommand({
             VpcPeeringConnectionId: action.peeringConnectionId,
-            ...(action.side === 'requester' ? { RequesterPeeringConnectionOptions: options } : { AccepterPeeringConnectionOptions: options }),
+            ...(action.side === 'requester'
+              ? { RequesterPeeringConnectionOptions: options }
+              : { AccepterPeeringConnectionOptions: options }),
           }),
         );
         return;

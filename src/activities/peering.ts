@@ -101,13 +101,18 @@ async function waitForPeering(
     },
   );
   // Rethrowing the signal's reason (a CancelledFailure) reports the activity as cancelled, not failed.
-  if (result.state === WaiterState.ABORTED) throw activitySignal()?.reason ?? retryable('Cancelled', `stopped waiting for ${id}`);
+  if (result.state === WaiterState.ABORTED)
+    throw activitySignal()?.reason ?? retryable('Cancelled', `stopped waiting for ${id}`);
   return last;
 }
 
 function deadFailure(pcx: VpcPeeringConnection): Error {
   const code = pcx.Status?.Code ?? 'unknown';
-  return nonRetryable(FailureTypes.PeeringFailed, `peering ${pcx.VpcPeeringConnectionId} is ${code}: ${pcx.Status?.Message ?? 'no reason given'}`, { status: code });
+  return nonRetryable(
+    FailureTypes.PeeringFailed,
+    `peering ${pcx.VpcPeeringConnectionId} is ${code}: ${pcx.Status?.Message ?? 'no reason given'}`,
+    { status: code },
+  );
 }
 
 export function createPeeringActivities(clients: AwsClients) {
@@ -115,17 +120,31 @@ export function createPeeringActivities(clients: AwsClients) {
    * Requests the peering from the requester region. CreateVpcPeeringConnection has no ClientToken,
    * so a peering an earlier attempt made is found by its tag first.
    */
-  async function requestPeering(input: RequestPeeringInput): Promise<{ peeringConnectionId: string; created: ResourceRef[] }> {
+  async function requestPeering(
+    input: RequestPeeringInput,
+  ): Promise<{ peeringConnectionId: string; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.requester.region, input.requester.roleArn);
     const ofRequesterVpc = (
       await collect(
-        paginateDescribeVpcPeeringConnections({ client: ec2 }, { Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [input.requester.vpcId] }] }),
+        paginateDescribeVpcPeeringConnections(
+          { client: ec2 },
+          { Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [input.requester.vpcId] }] },
+        ),
         (p) => p.VpcPeeringConnections,
       )
     ).filter((p) => p.RequesterVpcInfo?.VpcId === input.requester.vpcId);
 
-    const ours = ofRequesterVpc.find((p) => hasSetupTag(p.Tags, input.setupId) && !['deleted', 'deleting', 'rejected', 'expired'].includes(p.Status?.Code ?? ''));
-    const ref = (id: string): ResourceRef => ({ type: 'peering-connection', region: input.requester.region, id, peerRegion: input.accepter.region });
+    const ours = ofRequesterVpc.find(
+      (p) =>
+        hasSetupTag(p.Tags, input.setupId) &&
+        !['deleted', 'deleting', 'rejected', 'expired'].includes(p.Status?.Code ?? ''),
+    );
+    const ref = (id: string): ResourceRef => ({
+      type: 'peering-connection',
+      region: input.requester.region,
+      id,
+      peerRegion: input.accepter.region,
+    });
     if (ours) {
       if (ours.Status?.Code === 'failed') throw deadFailure(ours);
       return { peeringConnectionId: ours.VpcPeeringConnectionId!, created: [ref(ours.VpcPeeringConnectionId!)] };
@@ -135,14 +154,19 @@ export function createPeeringActivities(clients: AwsClients) {
       (p) => p.AccepterVpcInfo?.VpcId === input.accepter.vpcId && !DEAD_STATES.has(p.Status?.Code ?? ''),
     );
     if (duplicate) {
-      throw nonRetryable(FailureTypes.PeeringAlreadyExists, `${input.requester.vpcId} and ${input.accepter.vpcId} are already peered by ${duplicate.VpcPeeringConnectionId} (${duplicate.Status?.Code})`);
+      throw nonRetryable(
+        FailureTypes.PeeringAlreadyExists,
+        `${input.requester.vpcId} and ${input.accepter.vpcId} are already peered by ${duplicate.VpcPeeringConnectionId} (${duplicate.Status?.Code})`,
+      );
     }
     const out = await ec2.send(
       new CreateVpcPeeringConnectionCommand({
         VpcId: input.requester.vpcId,
         PeerVpcId: input.accepter.vpcId,
         PeerRegion: input.accepter.region,
-        ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId ? { PeerOwnerId: input.accepter.ownerId } : {}),
+        ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId
+          ? { PeerOwnerId: input.accepter.ownerId }
+          : {}),
         TagSpecifications: tagSpec('vpc-peering-connection', { ...input.tags, [NACL_RULES_TAG]: input.naclRules }),
       }),
     );
@@ -158,13 +182,18 @@ export function createPeeringActivities(clients: AwsClients) {
       return p.Status?.Code === 'initiating-request' ? WaiterState.RETRY : WaiterState.SUCCESS;
     });
     if (!pcx) {
-      throw retryable(FailureTypes.PeeringNotVisible, `${input.peeringConnectionId} is not yet visible in ${input.region}`);
+      throw retryable(
+        FailureTypes.PeeringNotVisible,
+        `${input.peeringConnectionId} is not yet visible in ${input.region}`,
+      );
     }
     const status = pcx.Status?.Code ?? '';
     if (DEAD_STATES.has(status)) throw deadFailure(pcx);
     if (status !== 'pending-acceptance') return toState(pcx); // accepted by an earlier attempt
     try {
-      const out = await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: input.peeringConnectionId }));
+      const out = await ec2.send(
+        new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: input.peeringConnectionId }),
+      );
       if (DEAD_STATES.has(out.VpcPeeringConnection?.Status?.Code ?? '')) throw deadFailure(out.VpcPeeringConnection!);
       return toState(out.VpcPeeringConnection ?? pcx);
     } catch (err) {
@@ -188,7 +217,10 @@ export function createPeeringActivities(clients: AwsClients) {
     });
     if (pcx && DEAD_STATES.has(pcx.Status?.Code ?? '')) throw deadFailure(pcx);
     if (pcx?.Status?.Code !== 'active') {
-      throw retryable(FailureTypes.PeeringNotVisible, `${input.peeringConnectionId} is ${pcx?.Status?.Code ?? 'not visible'} in ${input.region}, not active yet`);
+      throw retryable(
+        FailureTypes.PeeringNotVisible,
+        `${input.peeringConnectionId} is ${pcx?.Status?.Code ?? 'not visible'} in ${input.region}, not active yet`,
+      );
     }
     return toState(pcx);
   }
@@ -200,7 +232,9 @@ export function createPeeringActivities(clients: AwsClients) {
     await ec2.send(
       new ModifyVpcPeeringConnectionOptionsCommand({
         VpcPeeringConnectionId: input.peeringConnectionId,
-        ...(input.side === 'requester' ? { RequesterPeeringConnectionOptions: options } : { AccepterPeeringConnectionOptions: options }),
+        ...(input.side === 'requester'
+          ? { RequesterPeeringConnectionOptions: options }
+          : { AccepterPeeringConnectionOptions: options }),
       }),
     );
   }
@@ -213,9 +247,14 @@ export function createPeeringActivities(clients: AwsClients) {
   async function establishPeering(input: EstablishPeeringInput): Promise<PeeringState> {
     const on = (side: SideRole) => ({ peeringConnectionId: input.peeringConnectionId, ...input[side] });
     const accepted = await inStep('accept-peering', () => acceptPeering(on('accepter')), heartbeat);
-    const active = accepted.status === 'active' ? accepted : await inStep('wait-active', () => waitPeeringActive(on('requester')), heartbeat);
+    const active =
+      accepted.status === 'active'
+        ? accepted
+        : await inStep('wait-active', () => waitPeeringActive(on('requester')), heartbeat);
     if (!input.dnsResolution) return active;
-    const missing = (['requester', 'accepter'] as const).filter((side) => !(side === 'requester' ? active.requesterDnsResolution : active.accepterDnsResolution));
+    const missing = (['requester', 'accepter'] as const).filter(
+      (side) => !(side === 'requester' ? active.requesterDnsResolution : active.accepterDnsResolution),
+    );
     await inStep('dns', () => Promise.all(missing.map((side) => enablePeeringDns({ ...on(side), side }))), heartbeat);
     return { ...active, requesterDnsResolution: true, accepterDnsResolution: true };
   }

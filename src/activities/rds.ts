@@ -1,4 +1,10 @@
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, waitUntilDBInstanceAvailable, type DBInstance, type RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBInstancesCommand,
+  PromoteReadReplicaCommand,
+  waitUntilDBInstanceAvailable,
+  type DBInstance,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
 import type { ReplicaRef } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
@@ -63,7 +69,13 @@ export function createRdsActivities(clients: AwsClients) {
     const waitAvailable = () =>
       waitWithHeartbeat({ dbInstanceIdentifier: id }, (abortSignal) =>
         waitUntilDBInstanceAvailable(
-          { client: rds, minDelay: 5, maxDelay: 30, maxWaitTime: PROMOTION_MAX_WAIT_SECONDS, ...(abortSignal ? { abortSignal } : {}) },
+          {
+            client: rds,
+            minDelay: 5,
+            maxDelay: 30,
+            maxWaitTime: PROMOTION_MAX_WAIT_SECONDS,
+            ...(abortSignal ? { abortSignal } : {}),
+          },
           { DBInstanceIdentifier: id },
         ),
       );
@@ -79,7 +91,8 @@ export function createRdsActivities(clients: AwsClients) {
       await waitAvailable();
       db = await mustDescribe();
     }
-    if (!db.ReadReplicaSourceDBInstanceIdentifier) return { action: 'already-promoted', status: db.DBInstanceStatus ?? 'unknown' };
+    if (!db.ReadReplicaSourceDBInstanceIdentifier)
+      return { action: 'already-promoted', status: db.DBInstanceStatus ?? 'unknown' };
     try {
       await rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
     } catch (err) {
@@ -90,7 +103,9 @@ export function createRdsActivities(clients: AwsClients) {
     return {
       action: 'promoted',
       status: db.DBInstanceStatus ?? 'unknown',
-      ...(db.ReadReplicaSourceDBInstanceIdentifier ? { replicaSourceAfter: db.ReadReplicaSourceDBInstanceIdentifier } : {}),
+      ...(db.ReadReplicaSourceDBInstanceIdentifier
+        ? { replicaSourceAfter: db.ReadReplicaSourceDBInstanceIdentifier }
+        : {}),
     };
   }
 

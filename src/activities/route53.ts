@@ -78,24 +78,49 @@ function toSnapshot(set: ResourceRecordSet): RecordSnapshot {
 async function readRecordSets(r53: Route53Client, key: RecordKey): Promise<ResourceRecordSet[]> {
   const name = normalizeRecordName(key.recordName);
   const out = await r53.send(
-    new ListResourceRecordSetsCommand({ HostedZoneId: bareZoneId(key.hostedZoneId), StartRecordName: name, StartRecordType: key.recordType, MaxItems: 10 }),
+    new ListResourceRecordSetsCommand({
+      HostedZoneId: bareZoneId(key.hostedZoneId),
+      StartRecordName: name,
+      StartRecordType: key.recordType,
+      MaxItems: 10,
+    }),
   );
-  return (out.ResourceRecordSets ?? []).filter((s) => normalizeRecordName(s.Name ?? '') === name && s.Type === key.recordType);
+  return (out.ResourceRecordSets ?? []).filter(
+    (s) => normalizeRecordName(s.Name ?? '') === name && s.Type === key.recordType,
+  );
 }
 
 function interpret(sets: ResourceRecordSet[], key: RecordKey): RecordRead {
   const [first] = sets;
   if (!first) return { record: null };
-  if (sets.length > 1) return { record: toSnapshot(first), unsupported: `${sets.length} ${key.recordType} record sets are named ${normalizeRecordName(key.recordName)}` };
-  if (first.AliasTarget) return { record: toSnapshot(first), unsupported: `is an alias record to ${first.AliasTarget.DNSName}; only simple records are switched` };
-  if (first.SetIdentifier) return { record: toSnapshot(first), unsupported: `has a routing policy (set identifier ${first.SetIdentifier}); only simple records are switched` };
+  if (sets.length > 1)
+    return {
+      record: toSnapshot(first),
+      unsupported: `${sets.length} ${key.recordType} record sets are named ${normalizeRecordName(key.recordName)}`,
+    };
+  if (first.AliasTarget)
+    return {
+      record: toSnapshot(first),
+      unsupported: `is an alias record to ${first.AliasTarget.DNSName}; only simple records are switched`,
+    };
+  if (first.SetIdentifier)
+    return {
+      record: toSnapshot(first),
+      unsupported: `has a routing policy (set identifier ${first.SetIdentifier}); only simple records are switched`,
+    };
   return { record: toSnapshot(first) };
 }
 
 async function waitInSync(r53: Route53Client, changeId: string): Promise<void> {
   await waitWithHeartbeat({ changeId }, (abortSignal) =>
     waitUntilResourceRecordSetsChanged(
-      { client: r53, minDelay: 2, maxDelay: 15, maxWaitTime: INSYNC_MAX_WAIT_SECONDS, ...(abortSignal ? { abortSignal } : {}) },
+      {
+        client: r53,
+        minDelay: 2,
+        maxDelay: 15,
+        maxWaitTime: INSYNC_MAX_WAIT_SECONDS,
+        ...(abortSignal ? { abortSignal } : {}),
+      },
       { Id: changeId },
     ),
   );
@@ -108,7 +133,11 @@ export function createRoute53Activities(clients: AwsClients) {
     try {
       const out = await r53().send(new GetHostedZoneCommand({ Id: bareZoneId(input.hostedZoneId) }));
       const zone = out.HostedZone!;
-      return { id: bareZoneId(zone.Id ?? input.hostedZoneId), name: normalizeRecordName(zone.Name ?? ''), privateZone: zone.Config?.PrivateZone ?? false };
+      return {
+        id: bareZoneId(zone.Id ?? input.hostedZoneId),
+        name: normalizeRecordName(zone.Name ?? ''),
+        privateZone: zone.Config?.PrivateZone ?? false,
+      };
     } catch (err) {
       if (isNamed(err, AwsErrors.NoSuchHostedZone)) return null;
       throw err;
@@ -133,7 +162,12 @@ export function createRoute53Activities(clients: AwsClients) {
           Changes: [
             {
               Action: 'UPSERT',
-              ResourceRecordSet: { Name: normalizeRecordName(input.recordName), Type: input.recordType, TTL: input.ttl, ResourceRecords: [{ Value: input.value }] },
+              ResourceRecordSet: {
+                Name: normalizeRecordName(input.recordName),
+                Type: input.recordType,
+                TTL: input.ttl,
+                ResourceRecords: [{ Value: input.value }],
+              },
             },
           ],
         },
@@ -147,7 +181,11 @@ export function createRoute53Activities(clients: AwsClients) {
   /** Creates (or resets) the drill's own record; refuses a name that holds anything else. */
   async function createDrillRecord(input: DrillRecordInput): Promise<ChangeResult> {
     const found = interpret(await readRecordSets(r53(), input), input);
-    if (found.unsupported) throw nonRetryable(FailureTypes.DrillRecordInUse, `${input.recordName} ${found.unsupported}; choose another drillRecordName`);
+    if (found.unsupported)
+      throw nonRetryable(
+        FailureTypes.DrillRecordInUse,
+        `${input.recordName} ${found.unsupported}; choose another drillRecordName`,
+      );
     if (found.record && !input.ownValues.some((v) => sameRecordValue(input.recordType, v, found.record!.value))) {
       throw nonRetryable(
         FailureTypes.DrillRecordInUse,
@@ -161,30 +199,50 @@ export function createRoute53Activities(clients: AwsClients) {
    * Deletes the drill record if it is still there with one of the drill's values. DELETE needs the
    * exact record set, so it is read first; a record already gone counts as deleted.
    */
-  async function deleteDrillRecord(input: RecordKey & { ownValues: string[] }): Promise<{ deleted: boolean; detail: string }> {
+  async function deleteDrillRecord(
+    input: RecordKey & { ownValues: string[] },
+  ): Promise<{ deleted: boolean; detail: string }> {
     const client = r53();
     const sets = await readRecordSets(client, input);
     if (!sets.length) return { deleted: false, detail: `${normalizeRecordName(input.recordName)} was already gone` };
-    const foreign = sets.filter((s) => !input.ownValues.some((v) => (s.ResourceRecords ?? []).some((r) => sameRecordValue(input.recordType, v, r.Value ?? ''))));
+    const foreign = sets.filter(
+      (s) =>
+        !input.ownValues.some((v) =>
+          (s.ResourceRecords ?? []).some((r) => sameRecordValue(input.recordType, v, r.Value ?? '')),
+        ),
+    );
     if (foreign.length) {
-      return { deleted: false, detail: `${normalizeRecordName(input.recordName)} holds ${toSnapshot(foreign[0]!).value}, not a drill value; it is not the drill's and is left alone` };
+      return {
+        deleted: false,
+        detail: `${normalizeRecordName(input.recordName)} holds ${toSnapshot(foreign[0]!).value}, not a drill value; it is not the drill's and is left alone`,
+      };
     }
     try {
       const out = await client.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: bareZoneId(input.hostedZoneId),
-          ChangeBatch: { Comment: 'FailoverToRegion drill cleanup', Changes: sets.map((s) => ({ Action: 'DELETE' as const, ResourceRecordSet: s })) },
+          ChangeBatch: {
+            Comment: 'FailoverToRegion drill cleanup',
+            Changes: sets.map((s) => ({ Action: 'DELETE' as const, ResourceRecordSet: s })),
+          },
         }),
       );
       if (out.ChangeInfo?.Status !== 'INSYNC') await waitInSync(client, out.ChangeInfo!.Id!);
     } catch (err) {
       // A DELETE retried after a lost response finds nothing to delete.
-      if (isNamed(err, AwsErrors.InvalidChangeBatch) && /not found/i.test((err as Error).message) && !(await readRecordSets(client, input)).length) {
+      if (
+        isNamed(err, AwsErrors.InvalidChangeBatch) &&
+        /not found/i.test((err as Error).message) &&
+        !(await readRecordSets(client, input)).length
+      ) {
         return { deleted: true, detail: `deleted ${normalizeRecordName(input.recordName)}` };
       }
       throw err;
     }
-    return { deleted: true, detail: `deleted ${normalizeRecordName(input.recordName)} (${sets.length} record set${sets.length > 1 ? 's' : ''})` };
+    return {
+      deleted: true,
+      detail: `deleted ${normalizeRecordName(input.recordName)} (${sets.length} record set${sets.length > 1 ? 's' : ''})`,
+    };
   }
 
   return { getHostedZone, readRecord, upsertRecord, createDrillRecord, deleteDrillRecord };

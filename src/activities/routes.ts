@@ -19,7 +19,10 @@ async function describeTables(ec2: EC2Client, ids: string[]): Promise<RouteTable
 }
 
 async function tablesOfVpc(ec2: EC2Client, vpcId: string): Promise<RouteTable[]> {
-  const tables = await collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.RouteTables);
+  const tables = await collect(
+    paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+    (p) => p.RouteTables,
+  );
   return tables.filter((t) => t.VpcId === vpcId);
 }
 
@@ -30,8 +33,17 @@ function routeTo(table: RouteTable, cidr: string) {
 
 function conflict(table: RouteTable, cidr: string, pcx: string): Error {
   const r = routeTo(table, cidr);
-  const target = r?.VpcPeeringConnectionId ?? r?.GatewayId ?? r?.NatGatewayId ?? r?.TransitGatewayId ?? r?.NetworkInterfaceId ?? 'another target';
-  return nonRetryable(FailureTypes.RouteConflict, `${table.RouteTableId} already routes ${cidr} to ${target}, not ${pcx}; it is left as it is`);
+  const target =
+    r?.VpcPeeringConnectionId ??
+    r?.GatewayId ??
+    r?.NatGatewayId ??
+    r?.TransitGatewayId ??
+    r?.NetworkInterfaceId ??
+    'another target';
+  return nonRetryable(
+    FailureTypes.RouteConflict,
+    `${table.RouteTableId} already routes ${cidr} to ${target}, not ${pcx}; it is left as it is`,
+  );
 }
 
 export function createRouteActivities(clients: AwsClients) {
@@ -39,21 +51,35 @@ export function createRouteActivities(clients: AwsClients) {
   async function ensureRoutes(input: EnsureRoutesInput): Promise<{ routeTableIds: string[]; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.region, input.roleArn);
     const { destinationCidrBlock: cidr, peeringConnectionId: pcx } = input;
-    const tables = input.routeTableIds ? await describeTables(ec2, input.routeTableIds) : await tablesOfVpc(ec2, input.vpcId);
+    const tables = input.routeTableIds
+      ? await describeTables(ec2, input.routeTableIds)
+      : await tablesOfVpc(ec2, input.vpcId);
     const created: ResourceRef[] = [];
     for (const table of tables) {
       const existing = routeTo(table, cidr);
       if (existing && existing.VpcPeeringConnectionId !== pcx) throw conflict(table, cidr, pcx);
       if (!existing) {
         try {
-          await ec2.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: pcx }));
+          await ec2.send(
+            new CreateRouteCommand({
+              RouteTableId: table.RouteTableId,
+              DestinationCidrBlock: cidr,
+              VpcPeeringConnectionId: pcx,
+            }),
+          );
         } catch (err) {
           if (!isNamed(err, AwsErrors.RouteAlreadyExists)) throw err;
           const [now] = await describeTables(ec2, [table.RouteTableId!]);
           if (!now || routeTo(now, cidr)?.VpcPeeringConnectionId !== pcx) throw conflict(now ?? table, cidr, pcx);
         }
       }
-      created.push({ type: 'route', region: input.region, id: table.RouteTableId!, destinationCidrBlock: cidr, target: pcx });
+      created.push({
+        type: 'route',
+        region: input.region,
+        id: table.RouteTableId!,
+        destinationCidrBlock: cidr,
+        target: pcx,
+      });
     }
     return { routeTableIds: tables.map((t) => t.RouteTableId!).sort(), created };
   }

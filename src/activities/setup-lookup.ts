@@ -18,7 +18,8 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
    * keep a record. Once the namespace's retention has removed the history, the setup is not found.
    */
   async function readSetupRecord(setupWorkflowId: string): Promise<SetupRecord> {
-    if (!temporal) throw nonRetryable(FailureTypes.SetupNotFound, 'this worker has no Temporal client to look up setups');
+    if (!temporal)
+      throw nonRetryable(FailureTypes.SetupNotFound, 'this worker has no Temporal client to look up setups');
     let history;
     try {
       history = await temporal.workflow.getHandle(setupWorkflowId).fetchHistory();
@@ -35,7 +36,9 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
       throw nonRetryable(FailureTypes.SetupNotFound, `${setupWorkflowId} is not a SetupInterRegionPeering run`);
     }
     const request = defaultPayloadConverter.fromPayload<PeeringRequest>(payload);
-    const completed = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;
+    const completed = history.events?.find(
+      (e) => e.workflowExecutionCompletedEventAttributes,
+    )?.workflowExecutionCompletedEventAttributes;
     const resultPayload = completed?.result?.payloads?.[0];
     return {
       locator: {

@@ -26,7 +26,9 @@ export interface SideRulesOutput {
   created: ResourceRef[];
 }
 
-type Parts = ReturnType<typeof createRouteActivities> & ReturnType<typeof createSecurityGroupActivities> & ReturnType<typeof createNetworkAclActivities>;
+type Parts = ReturnType<typeof createRouteActivities> &
+  ReturnType<typeof createSecurityGroupActivities> &
+  ReturnType<typeof createNetworkAclActivities>;
 
 export function createSideRulesActivities(parts: Parts) {
   /**
@@ -38,15 +40,31 @@ export function createSideRulesActivities(parts: Parts) {
     const common = { region, peeringConnectionId, ...(input.roleArn ? { roleArn: input.roleArn } : {}) };
     const routes = await inStep(
       'routes',
-      () => parts.ensureRoutes({ ...common, vpcId: input.vpcId, ...(input.routeTableIds ? { routeTableIds: input.routeTableIds } : {}), destinationCidrBlock: input.peerCidrBlock }),
+      () =>
+        parts.ensureRoutes({
+          ...common,
+          vpcId: input.vpcId,
+          ...(input.routeTableIds ? { routeTableIds: input.routeTableIds } : {}),
+          destinationCidrBlock: input.peerCidrBlock,
+        }),
       heartbeat,
     );
     const group = await inStep(
       'security-groups',
-      () => parts.ensurePeeringSecurityGroup({ ...common, vpcId: input.vpcId, plan: input.securityGroup, tags: input.tags }),
+      () =>
+        parts.ensurePeeringSecurityGroup({
+          ...common,
+          vpcId: input.vpcId,
+          plan: input.securityGroup,
+          tags: input.tags,
+        }),
       heartbeat,
     );
-    const acls = await inStep('network-acls', () => parts.ensureNaclEntries({ ...common, vpcId: input.vpcId, entries: input.naclEntries }), heartbeat);
+    const acls = await inStep(
+      'network-acls',
+      () => parts.ensureNaclEntries({ ...common, vpcId: input.vpcId, entries: input.naclEntries }),
+      heartbeat,
+    );
     return {
       routeTableIds: routes.routeTableIds,
       securityGroupId: group.securityGroupId,

@@ -51,15 +51,24 @@ export interface EnsureVpcOutput {
   created: ResourceRef[];
 }
 
-async function tablesAndAcls(ec2: EC2Client, vpcId: string): Promise<{ routeTableIds: string[]; networkAclIds: string[] }> {
+async function tablesAndAcls(
+  ec2: EC2Client,
+  vpcId: string,
+): Promise<{ routeTableIds: string[]; networkAclIds: string[] }> {
   const filters = [{ Name: 'vpc-id', Values: [vpcId] }];
   const [tables, acls] = await Promise.all([
     ec2.send(new DescribeRouteTablesCommand({ Filters: filters })),
     ec2.send(new DescribeNetworkAclsCommand({ Filters: filters })),
   ]);
   return {
-    routeTableIds: (tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).map((t) => t.RouteTableId!).sort(),
-    networkAclIds: (acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).map((a) => a.NetworkAclId!).sort(),
+    routeTableIds: (tables.RouteTables ?? [])
+      .filter((t) => t.VpcId === vpcId)
+      .map((t) => t.RouteTableId!)
+      .sort(),
+    networkAclIds: (acls.NetworkAcls ?? [])
+      .filter((a) => a.VpcId === vpcId)
+      .map((a) => a.NetworkAclId!)
+      .sort(),
   };
 }
 
@@ -74,12 +83,18 @@ export function createVpcActivities(clients: AwsClients) {
       if (!isNotFound(err)) throw err;
     }
     if (!vpc?.CidrBlock) {
-      throw nonRetryable(FailureTypes.InvalidPeeringRequest, `${input.side}.vpcId: ${input.vpcId} does not exist in ${input.region}`);
+      throw nonRetryable(
+        FailureTypes.InvalidPeeringRequest,
+        `${input.side}.vpcId: ${input.vpcId} does not exist in ${input.region}`,
+      );
     }
     const found = await tablesAndAcls(ec2, input.vpcId);
     const unknown = (input.routeTableIds ?? []).filter((id) => !found.routeTableIds.includes(id));
     if (unknown.length) {
-      throw nonRetryable(FailureTypes.InvalidPeeringRequest, `${input.side}.routeTableIds: ${unknown.join(', ')} not found in ${input.vpcId}`);
+      throw nonRetryable(
+        FailureTypes.InvalidPeeringRequest,
+        `${input.side}.routeTableIds: ${unknown.join(', ')} not found in ${input.vpcId}`,
+      );
     }
     return {
       region: input.region,
@@ -105,25 +120,38 @@ export function createVpcActivities(clients: AwsClients) {
     let vpcId = existing?.VpcId;
     let state = existing?.State;
     if (!vpcId) {
-      const created = await ec2.send(new CreateVpcCommand({ CidrBlock: input.cidrBlock, TagSpecifications: tagSpec('vpc', tags) }));
+      const created = await ec2.send(
+        new CreateVpcCommand({ CidrBlock: input.cidrBlock, TagSpecifications: tagSpec('vpc', tags) }),
+      );
       vpcId = created.Vpc!.VpcId!;
       state = created.Vpc!.State;
     }
     if (state !== 'available') {
       // Within the activity's 30 s; a VPC slower than that is found by its tag on the retry.
-      await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5, abortSignal: activitySignal() }, { VpcIds: [vpcId] });
+      await waitUntilVpcAvailable(
+        { client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5, abortSignal: activitySignal() },
+        { VpcIds: [vpcId] },
+      );
     }
     const created: ResourceRef[] = [{ type: 'vpc', region: input.region, id: vpcId }];
 
     if (input.subnets?.length) {
-      const have = await collect(paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (p) => p.Subnets);
+      const have = await collect(
+        paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
+        (p) => p.Subnets,
+      );
       for (const spec of input.subnets) {
         let subnetId = have.find((s) => s.CidrBlock === spec.cidrBlock)?.SubnetId;
         if (!subnetId) {
           const subnetTags = { ...tags, Name: `${input.name ?? input.side}-${spec.availabilityZone}` };
-          const made = await ec2.send(new CreateSubnetCommand({
-            VpcId: vpcId, CidrBlock: spec.cidrBlock, AvailabilityZone: spec.availabilityZone, TagSpecifications: tagSpec('subnet', subnetTags),
-          }));
+          const made = await ec2.send(
+            new CreateSubnetCommand({
+              VpcId: vpcId,
+              CidrBlock: spec.cidrBlock,
+              AvailabilityZone: spec.availabilityZone,
+              TagSpecifications: tagSpec('subnet', subnetTags),
+            }),
+          );
           subnetId = made.Subnet!.SubnetId!;
         }
         created.push({ type: 'subnet', region: input.region, id: subnetId });

@@ -8,7 +8,10 @@ const HEARTBEAT_EVERY_MS = 5_000;
  * through a heartbeat. A waiter stopped by that cancellation rethrows the cancellation itself, so
  * the activity is reported as cancelled rather than failed.
  */
-export async function waitWithHeartbeat<T>(details: unknown, wait: (abortSignal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+export async function waitWithHeartbeat<T>(
+  details: unknown,
+  wait: (abortSignal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   const signal = activitySignal();
   heartbeat(details);
   const timer = setInterval(() => heartbeat(details), HEARTBEAT_EVERY_MS);

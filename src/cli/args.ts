@@ -14,7 +14,10 @@ export interface CommonFlags {
 /** Flags every command understands, plus the command's own string flags. */
 export function parseFlags(argv: string[], extra: string[] = [], booleans: string[] = []): CommonFlags {
   const options: Record<string, { type: 'string' | 'boolean' }> = {
-    file: { type: 'string' }, id: { type: 'string' }, wait: { type: 'boolean' }, 'json-out': { type: 'string' },
+    file: { type: 'string' },
+    id: { type: 'string' },
+    wait: { type: 'boolean' },
+    'json-out': { type: 'string' },
   };
   for (const name of extra) options[name] = { type: 'string' };
   for (const name of booleans) options[name] = { type: 'boolean' };
@@ -40,7 +43,9 @@ export function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new UsageError(
+      `--file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);

@@ -1,5 +1,11 @@
 import { userInfo } from 'node:os';
-import { FAILOVER_PROGRESS_QUERY, FAILOVER_SIGNALS, type DecisionInput, type FailoverProgress, type FailoverReport } from '../domain/failover-types';
+import {
+  FAILOVER_PROGRESS_QUERY,
+  FAILOVER_SIGNALS,
+  type DecisionInput,
+  type FailoverProgress,
+  type FailoverReport,
+} from '../domain/failover-types';
 import { validateFailoverRequest } from '../domain/validate-failover';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
@@ -18,9 +24,13 @@ function whoAmI(): string {
 /** `failover --file request.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]` */
 export async function failoverCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags(argv, ['approval'], ['drill']);
-  if (!flags.file) throw new UsageError('failover needs --file request.json (see examples/failover.json; examples/failback.json for the way back)');
+  if (!flags.file)
+    throw new UsageError(
+      'failover needs --file request.json (see examples/failover.json; examples/failback.json for the way back)',
+    );
   const raw = readJsonFile(flags.file);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`--file ${flags.file}: expected a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`--file ${flags.file}: expected a JSON object`);
   const input = {
     ...raw,
     ...(flags.values.drill === true ? { drill: true } : {}),
@@ -30,9 +40,12 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
   if (!checked.ok) throw new UsageError(`InvalidFailoverRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req = checked.value;
   const slug = req.recordName.replace(/\.$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
-  const workflowId = flags.id ?? `${req.drill ? 'failover-drill' : 'failover'}-${slug}-${req.to.region}-${Date.now().toString(36)}`;
+  const workflowId =
+    flags.id ?? `${req.drill ? 'failover-drill' : 'failover'}-${slug}-${req.to.region}-${Date.now().toString(36)}`;
   if (req.approval === 'signal') {
-    console.error(`This run waits for a decision: npm run client -- approve ${workflowId}   (or: abort ${workflowId} --reason "…")`);
+    console.error(
+      `This run waits for a decision: npm run client -- approve ${workflowId}   (or: abort ${workflowId} --reason "…")`,
+    );
   }
   const code = await startAndFollow({
     client: await ctx.client(),
@@ -57,7 +70,10 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
 async function decide(kind: keyof typeof FAILOVER_SIGNALS, ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags(argv, ['reason', 'by']);
   const workflowId = flags.positionals[0];
-  if (!workflowId) throw new UsageError(`${kind} needs a workflow id: ${kind} <workflowId>${kind === 'abort' ? ' [--reason TEXT]' : ''}`);
+  if (!workflowId)
+    throw new UsageError(
+      `${kind} needs a workflow id: ${kind} <workflowId>${kind === 'abort' ? ' [--reason TEXT]' : ''}`,
+    );
   const handle = (await ctx.client()).workflow.getHandle(workflowId);
   let info;
   try {
@@ -66,7 +82,8 @@ async function decide(kind: keyof typeof FAILOVER_SIGNALS, ctx: CommandContext, 
     if ((err as Error).name === 'WorkflowNotFoundError') throw new UsageError(`no workflow with id ${workflowId}`);
     throw err;
   }
-  if (info.type !== 'FailoverToRegion') throw new UsageError(`${workflowId} is a ${info.type} run; ${kind} is for FailoverToRegion runs`);
+  if (info.type !== 'FailoverToRegion')
+    throw new UsageError(`${workflowId} is a ${info.type} run; ${kind} is for FailoverToRegion runs`);
   if (info.status.name !== 'RUNNING') {
     console.error(`${workflowId} is ${info.status.name}; a decision can no longer change it`);
     return EXIT.failed;
@@ -78,7 +95,9 @@ async function decide(kind: keyof typeof FAILOVER_SIGNALS, ctx: CommandContext, 
   };
   await handle.signal(FAILOVER_SIGNALS[kind], decision);
   if (progress && !progress.awaitingDecision) {
-    console.error(`Note: ${workflowId} is at step ${progress.step}, not waiting for a decision; the first decision counts, and only before anything has changed.`);
+    console.error(
+      `Note: ${workflowId} is at step ${progress.step}, not waiting for a decision; the first decision counts, and only before anything has changed.`,
+    );
   }
   console.error(`Sent ${kind} to ${workflowId}.`);
   printJson({ workflowId, signal: FAILOVER_SIGNALS[kind], ...decision });

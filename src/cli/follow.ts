@@ -191,16 +191,25 @@ async function followRun(handle: WorkflowHandle, workflowType: string, view: Pro
   const toStderr = Object.values(ListrLogLevels);
   // Plain lines carry the run's elapsed time, so a CI log shows where the time went.
   const elapsedField = { field: () => tracker.elapsed(), format: () => (text?: string) => color.dim(text ?? '') };
-  const logger = new ListrLogger<ListrLogLevels>({ useIcons: true, processOutput: output, toStderr, fields: { prefix: [elapsedField], suffix: [] } });
+  const logger = new ListrLogger<ListrLogLevels>({
+    useIcons: true,
+    processOutput: output,
+    toStderr,
+    fields: { prefix: [elapsedField], suffix: [] },
+  });
   const ttyLogger = new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, processOutput: output, toStderr });
   // On a terminal the header ticks; plain lines have the elapsed time in front instead.
   const header = () => {
     const outcome = tracker.outcome;
     const fromResult = outcome?.ok && view.resultResources ? view.resultResources(outcome.result) : 0;
     const made = Math.max(tracker.progress?.resources ?? 0, fromResult);
-    return tty ? `${workflowType} ${handle.workflowId} · ${tracker.elapsed()}${made ? ` · ${made} resource(s)` : ''}` : `${workflowType} ${handle.workflowId}`;
+    return tty
+      ? `${workflowType} ${handle.workflowId} · ${tracker.elapsed()}${made ? ` · ${made} resource(s)` : ''}`
+      : `${workflowType} ${handle.workflowId}`;
   };
-  const steps = view.steps.length ? view.steps.map((_, i) => stepTask(tracker, view, i, tty)) : [stepTask(tracker, view, 0, tty)];
+  const steps = view.steps.length
+    ? view.steps.map((_, i) => stepTask(tracker, view, i, tty))
+    : [stepTask(tracker, view, 0, tty)];
   const list = new Listr(
     [
       {
@@ -267,14 +276,21 @@ export async function awaitResult(handle: WorkflowHandle, options: FollowOptions
   }
   const took = formatElapsed(Date.now() - started);
   if (outcome?.ok) {
-    console.error(`✔ ${workflowType} ${handle.workflowId} completed in ${took}: ${view?.summarize(outcome.result) ?? 'done'}`);
-    if (options.jsonOut) writeFileSync(options.jsonOut, JSON.stringify({ workflowId: handle.workflowId, result: outcome.result }, null, 2));
+    console.error(
+      `✔ ${workflowType} ${handle.workflowId} completed in ${took}: ${view?.summarize(outcome.result) ?? 'done'}`,
+    );
+    if (options.jsonOut)
+      writeFileSync(
+        options.jsonOut,
+        JSON.stringify({ workflowId: handle.workflowId, result: outcome.result }, null, 2),
+      );
     printJson(outcome.result);
     return EXIT.ok;
   }
   const reason = explainFailure(outcome?.error);
   console.error(`✖ ${workflowType} ${handle.workflowId} failed after ${took}:\n  ${reason}`);
   console.error(`Web UI: ${webUiLink(options.namespace, handle.workflowId)}`);
-  if (options.jsonOut) writeFileSync(options.jsonOut, JSON.stringify({ workflowId: handle.workflowId, error: reason }, null, 2));
+  if (options.jsonOut)
+    writeFileSync(options.jsonOut, JSON.stringify({ workflowId: handle.workflowId, error: reason }, null, 2));
   return isBadInput(outcome?.error) ? EXIT.badInput : EXIT.failed;
 }

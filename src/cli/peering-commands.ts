@@ -46,10 +46,20 @@ export async function teardownCommand(ctx: CommandContext, argv: string[]): Prom
   let request: TeardownRequest;
   if (flags.file) request = readJsonFile(flags.file) as TeardownRequest;
   else if (typeof v['setup-id'] === 'string') request = { setupWorkflowId: v['setup-id'] };
-  else if (typeof v.peering === 'string' && typeof v['requester-region'] === 'string' && typeof v['accepter-region'] === 'string') {
-    request = { peeringConnectionId: v.peering, requesterRegion: v['requester-region'], accepterRegion: v['accepter-region'] };
+  else if (
+    typeof v.peering === 'string' &&
+    typeof v['requester-region'] === 'string' &&
+    typeof v['accepter-region'] === 'string'
+  ) {
+    request = {
+      peeringConnectionId: v.peering,
+      requesterRegion: v['requester-region'],
+      accepterRegion: v['accepter-region'],
+    };
   } else {
-    throw new UsageError('teardown needs --setup-id ID, --file teardown.json, or --peering pcx-… --requester-region R --accepter-region R');
+    throw new UsageError(
+      'teardown needs --setup-id ID, --file teardown.json, or --peering pcx-… --requester-region R --accepter-region R',
+    );
   }
   const target = 'setupWorkflowId' in request ? request.setupWorkflowId : request.peeringConnectionId;
   return startAndFollow({

@@ -31,10 +31,22 @@ export const teardownView: ProgressView = {
 
 export const failoverView: ProgressView = {
   // A plain failover skips the drill-record steps; the tracker just moves past them.
-  steps: ['preflight', 'create-drill-record', 'approval', 'promote-replica', 'switch-record', 'verify-record', 'delete-drill-record'],
+  steps: [
+    'preflight',
+    'create-drill-record',
+    'approval',
+    'promote-replica',
+    'switch-record',
+    'verify-record',
+    'delete-drill-record',
+  ],
   read: (p) => {
     const f = p as unknown as FailoverProgress;
-    return { step: String(f.step), resources: 0, ...(f.awaitingDecision ? { detail: 'waiting for approve or abort' } : {}) };
+    return {
+      step: String(f.step),
+      resources: 0,
+      ...(f.awaitingDecision ? { detail: 'waiting for approve or abort' } : {}),
+    };
   },
   summarize: (result) => {
     const r = result as FailoverReport;
@@ -46,7 +58,11 @@ export const drillView: ProgressView = {
   steps: ['resolve', 'inspect', 'repair', 're-inspect', 'failover', 'failback'],
   read: (p) => {
     const d = p as unknown as DrillProgress;
-    return { step: String(d.step), resources: count(d.repaired), detail: `${count(d.drift)} drift item(s), ${count(d.repaired)} repaired` };
+    return {
+      step: String(d.step),
+      resources: count(d.repaired),
+      detail: `${count(d.drift)} drift item(s), ${count(d.repaired)} repaired`,
+    };
   },
   summarize: (result) => {
     const r = result as DrillReport;

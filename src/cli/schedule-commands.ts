@@ -1,4 +1,10 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleSummary,
+} from '@temporalio/client';
 import type { DrillReport, DrillRequest } from '../domain/drill-types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attributes';
 import { validateDrillRequest } from '../domain/validate-drill';
@@ -42,10 +48,16 @@ export async function drillCommand(ctx: CommandContext, argv: string[]): Promise
     printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
     return EXIT.ok;
   }
-  const code = await awaitResult(handle, { namespace: ctx.namespace, view: drillView, ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}) });
+  const code = await awaitResult(handle, {
+    namespace: ctx.namespace,
+    view: drillView,
+    ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+  });
   if (code !== EXIT.ok) return code;
   const report = (await handle.result()) as DrillReport;
-  console.error(`Drill ${req.name}: ${report.outcome.toUpperCase()}; RTO ${report.rtoSeconds === null ? 'not measured' : `${report.rtoSeconds} s`} (target ${report.rtoTargetSeconds} s)`);
+  console.error(
+    `Drill ${req.name}: ${report.outcome.toUpperCase()}; RTO ${report.rtoSeconds === null ? 'not measured' : `${report.rtoSeconds} s`} (target ${report.rtoTargetSeconds} s)`,
+  );
   return report.outcome === 'passed' ? EXIT.ok : EXIT.failed;
 }
 
@@ -64,7 +76,10 @@ function describeSchedule(d: ScheduleDescription) {
     numActionsTaken: d.info.numActionsTaken,
     numActionsSkippedOverlap: d.info.numActionsSkippedOverlap,
     runningWorkflows: d.info.runningActions.map((a) => a.workflow.workflowId),
-    recentWorkflows: d.info.recentActions.map((a) => ({ workflowId: a.action.workflow.workflowId, takenAt: a.takenAt })),
+    recentWorkflows: d.info.recentActions.map((a) => ({
+      workflowId: a.action.workflow.workflowId,
+      takenAt: a.takenAt,
+    })),
     nextActionTimes: d.info.nextActionTimes,
     createdAt: d.info.createdAt,
   };
@@ -88,9 +103,11 @@ async function createSchedule(ctx: CommandContext, argv: string[]): Promise<numb
   if (!flags.file) throw new UsageError('schedule create needs --file drill.json (see examples/drill.json)');
   const every = typeof v.every === 'string' ? v.every : undefined;
   const cron = typeof v.cron === 'string' ? v.cron : undefined;
-  if ((every === undefined) === (cron === undefined)) throw new UsageError('schedule create needs exactly one of --every <duration> (e.g. 1d, 12h) or --cron "<expr>"');
+  if ((every === undefined) === (cron === undefined))
+    throw new UsageError('schedule create needs exactly one of --every <duration> (e.g. 1d, 12h) or --cron "<expr>"');
   const everyMs = every === undefined ? undefined : durationMs(every);
-  if (every !== undefined && (everyMs === undefined || everyMs < 1000)) throw new UsageError(`--every ${every}: not a duration of a second or more, such as 30m, 12h or 7d`);
+  if (every !== undefined && (everyMs === undefined || everyMs < 1000))
+    throw new UsageError(`--every ${every}: not a duration of a second or more, such as 30m, 12h or 7d`);
   const req = readDrillRequest(flags.file, typeof v.name === 'string' ? v.name : undefined);
   const scheduleId = drillScheduleId(req.name);
   const client = await ctx.client();
@@ -113,11 +130,14 @@ async function createSchedule(ctx: CommandContext, argv: string[]): Promise<numb
     });
   } catch (err) {
     const e = err as Error;
-    if (e.name === 'ScheduleAlreadyRunning') throw new UsageError(`schedule ${scheduleId} already exists; delete it first, or pick another --name`);
+    if (e.name === 'ScheduleAlreadyRunning')
+      throw new UsageError(`schedule ${scheduleId} already exists; delete it first, or pick another --name`);
     if (/invalid|cron/i.test(e.message) && cron !== undefined) throw new UsageError(`--cron "${cron}": ${e.message}`);
     throw err;
   }
-  console.error(`Created schedule ${scheduleId}: DrDrill ${every ? `every ${every}` : `on cron "${cron}"`}, overlap SKIP, catch-up window ${DRILL_CATCHUP_WINDOW}`);
+  console.error(
+    `Created schedule ${scheduleId}: DrDrill ${every ? `every ${every}` : `on cron "${cron}"`}, overlap SKIP, catch-up window ${DRILL_CATCHUP_WINDOW}`,
+  );
   printJson(describeSchedule(await client.schedule.getHandle(scheduleId).describe()));
   return EXIT.ok;
 }
@@ -132,7 +152,9 @@ async function listSchedules(client: Client, json: boolean): Promise<number> {
   else if (!rows.length) console.log('no drill schedules');
   else {
     for (const r of rows) {
-      console.log(`${r.name}\t${r.paused ? 'PAUSED' : 'active'}\t${r.every ? `every ${r.every}` : `cron ${r.cron}`}\tnext ${r.nextActionTime ? new Date(r.nextActionTime).toISOString() : '-'}\tlast ${r.lastWorkflowId ?? '-'}`);
+      console.log(
+        `${r.name}\t${r.paused ? 'PAUSED' : 'active'}\t${r.every ? `every ${r.every}` : `cron ${r.cron}`}\tnext ${r.nextActionTime ? new Date(r.nextActionTime).toISOString() : '-'}\tlast ${r.lastWorkflowId ?? '-'}`,
+      );
     }
   }
   return EXIT.ok;
@@ -150,7 +172,9 @@ export async function scheduleCommand(ctx: CommandContext, argv: string[]): Prom
   if (sub === 'list') return listSchedules(client, flags.values.json === true);
   const name = flags.positionals[0];
   if (!sub || !['describe', 'trigger', 'pause', 'unpause', 'delete'].includes(sub)) {
-    throw new UsageError('schedule needs one of: create, list, describe <name>, trigger <name>, pause <name>, unpause <name>, delete <name>');
+    throw new UsageError(
+      'schedule needs one of: create, list, describe <name>, trigger <name>, pause <name>, unpause <name>, delete <name>',
+    );
   }
   if (!name) throw new UsageError(`schedule ${sub} needs the schedule's name (dr-drill-<name>)`);
   const scheduleId = name.startsWith(DRILL_SCHEDULE_PREFIX) ? name : drillScheduleId(name);
@@ -164,7 +188,9 @@ export async function scheduleCommand(ctx: CommandContext, argv: string[]): Prom
       case 'trigger':
         // SKIP like the schedule itself: a manual run never overlaps a drill still on the drill record.
         await handle.trigger(ScheduleOverlapPolicy.SKIP);
-        console.error(`Triggered ${scheduleId} (skipped if one of its drills is still running); see: schedule describe ${name}`);
+        console.error(
+          `Triggered ${scheduleId} (skipped if one of its drills is still running); see: schedule describe ${name}`,
+        );
         break;
       case 'pause':
         await handle.pause(note ?? 'paused from the client CLI');
@@ -236,7 +262,8 @@ export async function drillsCommand(ctx: CommandContext, argv: string[]): Promis
   const last = flags.values.last === undefined ? 10 : Number(flags.values.last);
   if (!Number.isInteger(last) || last < 1) throw new UsageError('--last needs a whole number of 1 or more');
   const outcome = typeof flags.values.outcome === 'string' ? flags.values.outcome : undefined;
-  if (outcome !== undefined && !['passed', 'failed', 'running'].includes(outcome)) throw new UsageError('--outcome must be passed, failed or running');
+  if (outcome !== undefined && !['passed', 'failed', 'running'].includes(outcome))
+    throw new UsageError('--outcome must be passed, failed or running');
   const drills = await recentDrills(await ctx.client(), last, outcome);
   if (flags.values.json === true) {
     printJson(drills);
@@ -245,7 +272,9 @@ export async function drillsCommand(ctx: CommandContext, argv: string[]): Promis
   if (!drills.length) console.log('no drills found');
   for (const d of drills) {
     const rto = d.rtoSeconds === null ? '-' : `${d.rtoSeconds}s/${d.rtoTargetSeconds}s`;
-    console.log(`${d.startTime.toISOString()}\t${(d.outcome ?? '?').padEnd(7)}\tRTO ${rto.padEnd(12)}\t${d.peeringConnectionId ?? '-'}\t${d.workflowId}`);
+    console.log(
+      `${d.startTime.toISOString()}\t${(d.outcome ?? '?').padEnd(7)}\tRTO ${rto.padEnd(12)}\t${d.peeringConnectionId ?? '-'}\t${d.workflowId}`,
+    );
   }
   return EXIT.ok;
 }

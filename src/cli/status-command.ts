@@ -18,6 +18,14 @@ export async function statusCommand(ctx: CommandContext, argv: string[]): Promis
     return awaitResult(handle, { namespace: ctx.namespace, workflowType: info.type, ...(view ? { view } : {}) });
   }
   const result = info.status.name === 'COMPLETED' ? await handle.result() : undefined;
-  printJson({ workflowId, type: info.type, status: info.status.name, startTime: info.startTime, closeTime: info.closeTime, progress, result });
+  printJson({
+    workflowId,
+    type: info.type,
+    status: info.status.name,
+    startTime: info.startTime,
+    closeTime: info.closeTime,
+    progress,
+    result,
+  });
   return info.status.name === 'FAILED' || info.status.name === 'TERMINATED' || info.status.name === 'TIMED_OUT' ? 1 : 0;
 }

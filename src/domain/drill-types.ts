@@ -8,8 +8,7 @@ import type { AllowRule } from './types';
 
 /** The peering to drill: the setup that made it, or the peering itself. */
 export type DrillPeering =
-  | { setupWorkflowId: string }
-  | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+  { setupWorkflowId: string } | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
 
 /**
  * The rules the peering should hold. Normally read back from the setup's own input in Temporal
@@ -51,7 +50,11 @@ export interface DrillCheck {
 /** How a drifted item is put back; only ever the one item. */
 export type RepairAction =
   | { kind: 'create-route'; routeTableId: string; destinationCidrBlock: string; peeringConnectionId: string }
-  | { kind: 'authorize-ingress' | 'authorize-egress' | 'revoke-ingress' | 'revoke-egress'; groupId: string; permission: SgPermission }
+  | {
+      kind: 'authorize-ingress' | 'authorize-egress' | 'revoke-ingress' | 'revoke-egress';
+      groupId: string;
+      permission: SgPermission;
+    }
   | { kind: 'create-nacl-entry'; networkAclId: string; entry: NaclEntrySpec }
   | { kind: 'enable-dns'; peeringConnectionId: string; side: 'requester' | 'accepter' };
 

@@ -92,7 +92,8 @@ export interface FailoverReport {
   recordName: string;
   drill: boolean;
   /** What happened to `promoteReplica`; `not-needed` when traffic was already on the target. */
-  promotion: 'promoted' | 'already-promoted' | 'not-requested' | 'not-needed' | 'skipped-in-drill' | 'not-reached' | 'failed';
+  promotion:
+    'promoted' | 'already-promoted' | 'not-requested' | 'not-needed' | 'skipped-in-drill' | 'not-reached' | 'failed';
   /** Why the outcome is `aborted` or `failed`, in one line. */
   reason?: string;
   /** In a drill: the production record as read in preflight (it is never written). */

@@ -1,13 +1,29 @@
 import type { ResourceRef, ResourceType } from './types';
 
 /** Dependents before what they depend on: rules and routes, then the peering, then the VPCs. */
-export const PHASES: ResourceType[][] = [['network-acl-entry', 'route', 'security-group'], ['peering-connection'], ['subnet', 'vpc']];
+export const PHASES: ResourceType[][] = [
+  ['network-acl-entry', 'route', 'security-group'],
+  ['peering-connection'],
+  ['subnet', 'vpc'],
+];
 const RANK: Record<ResourceType, number> = {
-  'network-acl-entry': 0, route: 1, 'security-group': 2, 'peering-connection': 3, subnet: 4, vpc: 5,
+  'network-acl-entry': 0,
+  route: 1,
+  'security-group': 2,
+  'peering-connection': 3,
+  subnet: 4,
+  vpc: 5,
 };
 
 export const refKey = (r: ResourceRef): string =>
-  [r.type, r.region, r.id, r.destinationCidrBlock ?? '', r.ruleNumber ?? '', r.egress === undefined ? '' : String(r.egress)].join('|');
+  [
+    r.type,
+    r.region,
+    r.id,
+    r.destinationCidrBlock ?? '',
+    r.ruleNumber ?? '',
+    r.egress === undefined ? '' : String(r.egress),
+  ].join('|');
 
 /** Merges lists without repeats and sorts them into deletion order, keeping each list's own order. */
 export function deletionOrder(...lists: ResourceRef[][]): ResourceRef[] {
@@ -19,5 +35,8 @@ export function deletionOrder(...lists: ResourceRef[][]): ResourceRef[] {
       merged.push(ref);
     }
   }
-  return merged.map((ref, i) => ({ ref, i })).sort((a, b) => RANK[a.ref.type] - RANK[b.ref.type] || a.i - b.i).map((x) => x.ref);
+  return merged
+    .map((ref, i) => ({ ref, i }))
+    .sort((a, b) => RANK[a.ref.type] - RANK[b.ref.type] || a.i - b.i)
+    .map((x) => x.ref);
 }

@@ -32,7 +32,11 @@ const EPHEMERAL = { fromPort: 1024, toPort: 65535 };
  */
 export function securityGroupPlan(ownCidr: string, peerCidr: string, allow: AllowRule[]): SgPlan {
   const perm = (r: AllowRule, cidrBlock: string): SgPermission => ({
-    protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, cidrBlock, ...(r.description ? { description: r.description } : {}),
+    protocol: r.protocol,
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+    cidrBlock,
+    ...(r.description ? { description: r.description } : {}),
   });
   return {
     ingress: rulesForSide(peerCidr, allow).map((r) => perm(r, r.cidrBlock)),
@@ -48,14 +52,24 @@ export function securityGroupPlan(ownCidr: string, peerCidr: string, allow: Allo
  */
 export function naclPlan(ownCidr: string, peerCidr: string, allow: AllowRule[], base: number): NaclEntrySpec[] {
   const returnProtocols = [...new Set(allow.map((r) => r.protocol).filter((p) => p !== 'icmp'))];
-  const coveredByReturn = (r: AllowRule) => r.protocol !== 'icmp' && r.fromPort >= EPHEMERAL.fromPort && r.toPort <= EPHEMERAL.toPort;
+  const coveredByReturn = (r: AllowRule) =>
+    r.protocol !== 'icmp' && r.fromPort >= EPHEMERAL.fromPort && r.toPort <= EPHEMERAL.toPort;
   const direction = (egress: boolean, all: Array<AllowRule & { cidrBlock: string }>): NaclEntrySpec[] => {
     const rules = all.filter((r) => !coveredByReturn(r));
     const entries = rules.map((r, i) => ({
-      ruleNumber: base + i, egress, protocol: r.protocol, cidrBlock: egress ? peerCidr : r.cidrBlock, fromPort: r.fromPort, toPort: r.toPort,
+      ruleNumber: base + i,
+      egress,
+      protocol: r.protocol,
+      cidrBlock: egress ? peerCidr : r.cidrBlock,
+      fromPort: r.fromPort,
+      toPort: r.toPort,
     }));
     const returns = returnProtocols.map((protocol, j) => ({
-      ruleNumber: base + rules.length + j, egress, protocol, cidrBlock: peerCidr, ...EPHEMERAL,
+      ruleNumber: base + rules.length + j,
+      egress,
+      protocol,
+      cidrBlock: peerCidr,
+      ...EPHEMERAL,
     }));
     return [...entries, ...returns];
   };

@@ -90,8 +90,7 @@ export interface SetupProgress {
 }
 
 export type TeardownRequest =
-  | { setupWorkflowId: string }
-  | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+  { setupWorkflowId: string } | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
 
 export interface TeardownResult {
   deleted: ResourceRef[];

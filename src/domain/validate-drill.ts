@@ -6,7 +6,12 @@ import { isKnownRegion } from './regions';
 import type { InvalidField, Validated } from './validate-peering';
 
 /** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
 
 const peering = z.union(
@@ -35,7 +40,10 @@ const expectation = z.strictObject({
         fromPort: port,
         toPort: port,
         description: z.string().max(255).optional(),
-        cidrBlock: z.string().refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block').optional(),
+        cidrBlock: z
+          .string()
+          .refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block')
+          .optional(),
       }),
     )
     .min(1, 'must list at least one rule'),
@@ -55,7 +63,12 @@ const request = z.strictObject({
 function firstIssue(error: z.ZodError): InvalidField {
   const issue = error.issues[0];
   if (!issue) return { field: '(request)', reason: 'is invalid' };
-  const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(request)';
+  const field = issue.path.length
+    ? issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '(request)';
   return { field, reason: issue.message };
 }
 
@@ -64,10 +77,22 @@ export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
   const req = parsed.data;
   if ('requesterRegion' in req.peering && req.peering.requesterRegion === req.peering.accepterRegion) {
-    return { ok: false, error: { field: 'peering.accepterRegion', reason: `is the same as peering.requesterRegion (${req.peering.requesterRegion})` } };
+    return {
+      ok: false,
+      error: {
+        field: 'peering.accepterRegion',
+        reason: `is the same as peering.requesterRegion (${req.peering.requesterRegion})`,
+      },
+    };
   }
   // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
-  const rehearsal = validateFailoverRequest({ peeringConnectionId: PEERING_PLACEHOLDER, ...req.failover, drill: true, approval: 'auto' });
-  if (!rehearsal.ok) return { ok: false, error: { field: `failover.${rehearsal.error.field}`, reason: rehearsal.error.reason } };
+  const rehearsal = validateFailoverRequest({
+    peeringConnectionId: PEERING_PLACEHOLDER,
+    ...req.failover,
+    drill: true,
+    approval: 'auto',
+  });
+  if (!rehearsal.ok)
+    return { ok: false, error: { field: `failover.${rehearsal.error.field}`, reason: rehearsal.error.reason } };
   return { ok: true, value: req as DrillRequest };
 }

@@ -23,14 +23,17 @@ export function durationMs(text: string): number | undefined {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9a-f:]+$/i;
 const HOST = /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
-const RECORD_NAME = /^(?=.{1,254}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
+const RECORD_NAME =
+  /^(?=.{1,254}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
 
 const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
 const endpoint = z.strictObject({ region, value: z.string().trim().min(1, 'must not be empty').max(255) });
 
 const request = z
   .strictObject({
-    hostedZoneId: z.string().regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
+    hostedZoneId: z
+      .string()
+      .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
     recordName: z.string().regex(RECORD_NAME, 'must be a DNS name like app.abc.example.'),
     recordType: z.enum(['CNAME', 'A', 'AAAA'], { message: 'must be CNAME, A or AAAA' }),
     ttl: z.number().int().min(0).max(2_147_483_647).optional(),
@@ -40,7 +43,12 @@ const request = z
     promoteReplica: z
       .strictObject({
         region,
-        dbInstanceIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be an RDS instance identifier (a letter, then letters, digits and hyphens)'),
+        dbInstanceIdentifier: z
+          .string()
+          .regex(
+            /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
+            'must be an RDS instance identifier (a letter, then letters, digits and hyphens)',
+          ),
       })
       .optional(),
     approval: z.enum(['auto', 'signal'], { message: 'must be "auto" or "signal"' }).optional(),
@@ -59,7 +67,8 @@ const request = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
     for (const side of ['from', 'to'] as const) {
       const v = r[side].value;
-      const ok = r.recordType === 'A' ? IPV4.test(v) : r.recordType === 'AAAA' ? IPV6.test(v) && v.includes(':') : HOST.test(v);
+      const ok =
+        r.recordType === 'A' ? IPV4.test(v) : r.recordType === 'AAAA' ? IPV6.test(v) && v.includes(':') : HOST.test(v);
       if (!ok) issue([side, 'value'], `"${v}" is not a valid ${r.recordType} value`);
     }
   });
@@ -75,17 +84,26 @@ export function validateFailoverRequest(input: unknown): Validated<FailoverReque
   const fail = (field: string, reason: string): Validated<FailoverRequest> => ({ ok: false, error: { field, reason } });
 
   if (req.from.region === req.to.region) {
-    return fail('to.region', `is the same as from.region (${req.from.region}); a failover moves traffic to another region`);
+    return fail(
+      'to.region',
+      `is the same as from.region (${req.from.region}); a failover moves traffic to another region`,
+    );
   }
   if (req.from.value.toLowerCase() === req.to.value.toLowerCase()) {
     return fail('to.value', 'is the same as from.value; there would be nothing to switch');
   }
   // A drill never promotes, so its failback may carry the failover's replica unchanged.
   if (req.promoteReplica && !req.drill && req.promoteReplica.region !== req.to.region) {
-    return fail('promoteReplica.region', `is ${req.promoteReplica.region}, but the replica to promote must be in the target region ${req.to.region}`);
+    return fail(
+      'promoteReplica.region',
+      `is ${req.promoteReplica.region}, but the replica to promote must be in the target region ${req.to.region}`,
+    );
   }
   if (req.drillRecordName !== undefined && req.drill !== true) {
-    return fail('drillRecordName', 'is only used with drill: true; without it the run would change the production record');
+    return fail(
+      'drillRecordName',
+      'is only used with drill: true; without it the run would change the production record',
+    );
   }
   if (req.drill && normalizeRecordName(drillRecordNameOf(req)) === normalizeRecordName(req.recordName)) {
     return fail('drillRecordName', 'is the production record; a drill must work on a record of its own');

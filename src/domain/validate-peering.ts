@@ -30,29 +30,59 @@ const side = z
   .strictObject({
     region,
     cidrBlock: vpcCidr.optional(),
-    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must look like vpc-0123456789abcdef0').optional(),
-    name: z.string().min(1).max(200).optional(),
-    routeTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, 'must look like rtb-0123456789abcdef0')).min(1).optional(),
-    subnets: z
-      .array(z.strictObject({ cidrBlock: z.string().refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block'), availabilityZone: z.string().min(1) }))
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]{8,17}$/, 'must look like vpc-0123456789abcdef0')
       .optional(),
-    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN').optional(),
+    name: z.string().min(1).max(200).optional(),
+    routeTableIds: z
+      .array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, 'must look like rtb-0123456789abcdef0'))
+      .min(1)
+      .optional(),
+    subnets: z
+      .array(
+        z.strictObject({
+          cidrBlock: z.string().refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block'),
+          availabilityZone: z.string().min(1),
+        }),
+      )
+      .optional(),
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN')
+      .optional(),
   })
   .superRefine((s, ctx) => {
     if ((s.cidrBlock === undefined) === (s.vpcId === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of cidrBlock (create a VPC) or vpcId (use an existing one)', path: ['cidrBlock'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of cidrBlock (create a VPC) or vpcId (use an existing one)',
+        path: ['cidrBlock'],
+      });
     }
     if (s.subnets && s.vpcId) {
-      ctx.addIssue({ code: 'custom', message: 'subnets can only be created with a new VPC (cidrBlock)', path: ['subnets'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'subnets can only be created with a new VPC (cidrBlock)',
+        path: ['subnets'],
+      });
     }
     const vpc = s.cidrBlock ? parseCidr(s.cidrBlock) : undefined;
     s.subnets?.forEach((sub, i) => {
       const c = parseCidr(sub.cidrBlock);
       if (vpc && typeof vpc !== 'string' && typeof c !== 'string' && !contains(vpc, c)) {
-        ctx.addIssue({ code: 'custom', message: `${sub.cidrBlock} is not inside the VPC's ${s.cidrBlock}`, path: ['subnets', i, 'cidrBlock'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${sub.cidrBlock} is not inside the VPC's ${s.cidrBlock}`,
+          path: ['subnets', i, 'cidrBlock'],
+        });
       }
       if (!sub.availabilityZone.startsWith(s.region)) {
-        ctx.addIssue({ code: 'custom', message: `${sub.availabilityZone} is not in ${s.region}`, path: ['subnets', i, 'availabilityZone'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${sub.availabilityZone} is not in ${s.region}`,
+          path: ['subnets', i, 'availabilityZone'],
+        });
       }
     });
   });
@@ -61,21 +91,38 @@ const port = z.number().int().min(-1).max(65535);
 
 const allowRule = z
   .strictObject({
-    protocol: z.enum(['tcp', 'udp', 'icmp'], { message: 'must be tcp, udp or icmp (all-protocol rules are not least-privilege)' }),
+    protocol: z.enum(['tcp', 'udp', 'icmp'], {
+      message: 'must be tcp, udp or icmp (all-protocol rules are not least-privilege)',
+    }),
     fromPort: port,
     toPort: port,
-    description: z.string().max(255).regex(/^[\w .,:;/()#@+=&{}![\]-]*$/, 'has characters AWS rejects in a rule description').optional(),
+    description: z
+      .string()
+      .max(255)
+      .regex(/^[\w .,:;/()#@+=&{}![\]-]*$/, 'has characters AWS rejects in a rule description')
+      .optional(),
     cidrBlock: z.string().optional(),
   })
   .superRefine((r, ctx) => {
     if (r.protocol !== 'icmp') {
-      if (r.fromPort < 0 || r.toPort < 0) ctx.addIssue({ code: 'custom', message: 'ports run from 0 to 65535', path: ['fromPort'] });
-      else if (r.fromPort > r.toPort) ctx.addIssue({ code: 'custom', message: `fromPort ${r.fromPort} is above toPort ${r.toPort}`, path: ['fromPort'] });
+      if (r.fromPort < 0 || r.toPort < 0)
+        ctx.addIssue({ code: 'custom', message: 'ports run from 0 to 65535', path: ['fromPort'] });
+      else if (r.fromPort > r.toPort)
+        ctx.addIssue({
+          code: 'custom',
+          message: `fromPort ${r.fromPort} is above toPort ${r.toPort}`,
+          path: ['fromPort'],
+        });
     }
     if (r.cidrBlock !== undefined) {
       const c = parseCidr(r.cidrBlock);
       if (typeof c === 'string') ctx.addIssue({ code: 'custom', message: c, path: ['cidrBlock'] });
-      else if (c.prefix === 0) ctx.addIssue({ code: 'custom', message: 'must not be open to 0.0.0.0/0; use the peer CIDR or a range inside it', path: ['cidrBlock'] });
+      else if (c.prefix === 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must not be open to 0.0.0.0/0; use the peer CIDR or a range inside it',
+          path: ['cidrBlock'],
+        });
     }
   });
 
@@ -89,9 +136,14 @@ const tagKey = z
 const request = z.strictObject({
   requester: side,
   accepter: side,
-  allow: z.array(allowRule).min(1, 'must list at least one rule; an empty allow list would open nothing and is almost certainly a mistake'),
+  allow: z
+    .array(allowRule)
+    .min(1, 'must list at least one rule; an empty allow list would open nothing and is almost certainly a mistake'),
   dnsResolution: z.boolean().optional(),
-  tags: z.record(tagKey, z.string().max(256)).refine((t) => Object.keys(t).length <= 40, 'at most 40 tags (AWS allows 50, the setup adds its own)').optional(),
+  tags: z
+    .record(tagKey, z.string().max(256))
+    .refine((t) => Object.keys(t).length <= 40, 'at most 40 tags (AWS allows 50, the setup adds its own)')
+    .optional(),
   onFailure: z.enum(['rollback', 'keep']).optional(),
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
 });
@@ -103,7 +155,12 @@ export function firstIssue(error: z.ZodError): InvalidField {
   // A record key's own reason sits one level down ("Invalid key in record" is all zod says above it).
   const inner = (issue as { issues?: Array<{ message?: string }> }).issues?.[0]?.message;
   const reason = issue.code === 'invalid_key' && inner ? inner : issue.message;
-  const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(request)';
+  const field = issue.path.length
+    ? issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '(request)';
   return { field, reason };
 }
 
@@ -123,14 +180,29 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
   const req = parsed.data;
 
   if (req.requester.region === req.accepter.region) {
-    return { ok: false, error: { field: 'accepter.region', reason: `is the same as requester.region (${req.requester.region}); this tool sets up inter-region peering` } };
+    return {
+      ok: false,
+      error: {
+        field: 'accepter.region',
+        reason: `is the same as requester.region (${req.requester.region}); this tool sets up inter-region peering`,
+      },
+    };
   }
   if (req.requester.vpcId && req.requester.vpcId === req.accepter.vpcId) {
-    return { ok: false, error: { field: 'accepter.vpcId', reason: 'is the same VPC as requester.vpcId; a VPC cannot peer with itself' } };
+    return {
+      ok: false,
+      error: { field: 'accepter.vpcId', reason: 'is the same VPC as requester.vpcId; a VPC cannot peer with itself' },
+    };
   }
   const base = req.naclRuleBase ?? 900;
   if (base + naclRuleCount(req.allow) - 1 > NACL_RULE_MAX) {
-    return { ok: false, error: { field: 'naclRuleBase', reason: `${base} leaves no room for ${naclRuleCount(req.allow)} rules below ${NACL_RULE_MAX}` } };
+    return {
+      ok: false,
+      error: {
+        field: 'naclRuleBase',
+        reason: `${base} leaves no room for ${naclRuleCount(req.allow)} rules below ${NACL_RULE_MAX}`,
+      },
+    };
   }
   const seen = new Set<string>();
   for (const [i, r] of req.allow.entries()) {
@@ -146,19 +218,29 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
 }
 
 /** The checks that need both CIDRs, run once existing VPCs have been described. */
-export function validateResolvedCidrs(requesterCidr: string, accepterCidr: string, allow: AllowRule[]): InvalidField | undefined {
+export function validateResolvedCidrs(
+  requesterCidr: string,
+  accepterCidr: string,
+  allow: AllowRule[],
+): InvalidField | undefined {
   const a = parseCidr(requesterCidr);
   const b = parseCidr(accepterCidr);
   if (typeof a === 'string') return { field: 'requester.cidrBlock', reason: a };
   if (typeof b === 'string') return { field: 'accepter.cidrBlock', reason: b };
   if (overlaps(a, b)) {
-    return { field: 'accepter.cidrBlock', reason: `${accepterCidr} overlaps requester ${requesterCidr}; AWS cannot peer overlapping CIDRs` };
+    return {
+      field: 'accepter.cidrBlock',
+      reason: `${accepterCidr} overlaps requester ${requesterCidr}; AWS cannot peer overlapping CIDRs`,
+    };
   }
   for (const [i, r] of allow.entries()) {
     if (r.cidrBlock === undefined) continue;
     const c = parseCidr(r.cidrBlock) as Cidr;
     if (!contains(a, c) && !contains(b, c)) {
-      return { field: `allow[${i}].cidrBlock`, reason: `${r.cidrBlock} is wider than, or outside, both peer CIDRs (${requesterCidr}, ${accepterCidr})` };
+      return {
+        field: `allow[${i}].cidrBlock`,
+        reason: `${r.cidrBlock} is wider than, or outside, both peer CIDRs (${requesterCidr}, ${accepterCidr})`,
+      };
     }
   }
   return undefined;

@@ -15,7 +15,13 @@ import {
 import type { createActivities } from '../activities';
 import type { InspectPeeringInput, PeeringInspection } from '../activities/peering-inspection';
 import type { SetupRecord } from '../activities/setup-lookup';
-import { DRILL_CHECKS, type DrillCheck, type DrillProgress, type DrillReport, type DrillRequest } from '../domain/drill-types';
+import {
+  DRILL_CHECKS,
+  type DrillCheck,
+  type DrillProgress,
+  type DrillReport,
+  type DrillRequest,
+} from '../domain/drill-types';
 import type { FailoverReport, FailoverRequest } from '../domain/failover-types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attributes';
 import type { SetupLocator } from '../domain/types';
@@ -31,17 +37,29 @@ type FailoverWorkflow = (request: FailoverRequest) => Promise<FailoverReport>;
 
 export const drillProgressQuery = defineQuery<DrillProgress>('progress');
 
-const PEERING_CHECKS = [DRILL_CHECKS.peeringActive, DRILL_CHECKS.dns, DRILL_CHECKS.routes, DRILL_CHECKS.securityGroups, DRILL_CHECKS.nacls];
+const PEERING_CHECKS = [
+  DRILL_CHECKS.peeringActive,
+  DRILL_CHECKS.dns,
+  DRILL_CHECKS.routes,
+  DRILL_CHECKS.securityGroups,
+  DRILL_CHECKS.nacls,
+];
 
 function invalidDrill(error: InvalidField): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'InvalidDrillRequest', message: `${error.field}: ${error.reason}`, nonRetryable: true, details: [error] });
+  return ApplicationFailure.create({
+    type: 'InvalidDrillRequest',
+    message: `${error.field}: ${error.reason}`,
+    nonRetryable: true,
+    details: [error],
+  });
 }
 
 /** The failure type underneath an activity or child failure, and its message. */
 function causeOf(err: unknown): { type?: string; message: string } {
   let cur: unknown = err;
   while ((cur instanceof ActivityFailure || cur instanceof ChildWorkflowFailure) && cur.cause) cur = cur.cause;
-  if (cur instanceof ApplicationFailure) return { type: cur.type ?? undefined, message: `${cur.type ?? 'Error'}: ${cur.message}` };
+  if (cur instanceof ApplicationFailure)
+    return { type: cur.type ?? undefined, message: `${cur.type ?? 'Error'}: ${cur.message}` };
   return { message: cur instanceof Error ? cur.message : String(cur) };
 }
 
@@ -65,7 +83,8 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
   const progress: DrillProgress = { step: 'resolve', checks: [], drift: [], repaired: [] };
   setHandler(drillProgressQuery, () => progress);
   upsertSearchAttributes([{ key: DRILL_OUTCOME, value: 'running' }]);
-  const what = 'setupWorkflowId' in req.peering ? `setup ${req.peering.setupWorkflowId}` : req.peering.peeringConnectionId;
+  const what =
+    'setupWorkflowId' in req.peering ? `setup ${req.peering.setupWorkflowId}` : req.peering.peeringConnectionId;
   const at = (step: DrillProgress['step'], line: string) => {
     progress.step = step;
     setCurrentDetails(`**DR drill ${req.name}** on ${what}\n\n**Step:** ${line}`);
@@ -89,7 +108,8 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     rtoSeconds: null,
     rtoTargetSeconds: req.rtoTargetSeconds,
   };
-  if (target.locator) upsertSearchAttributes([{ key: PEERING_CONNECTION_ID, value: target.locator.peeringConnectionId }]);
+  if (target.locator)
+    upsertSearchAttributes([{ key: PEERING_CONNECTION_ID, value: target.locator.peeringConnectionId }]);
 
   let inspection: PeeringInspection | undefined;
   if (target.locator) {
@@ -103,9 +123,10 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     if (req.repairDrift && inspection.drift.length) {
       at('repair', `putting back ${repairable} drifted item(s)`);
       // Items without a repair come back as failures, with the reason, for the report.
-      const repair = await ec2.repairPeeringDrift.executeWithOptions({ summary: `Put back ${repairable} drifted item(s) on ${pcx}` }, [
-        { locator: target.locator, items: inspection.drift },
-      ]);
+      const repair = await ec2.repairPeeringDrift.executeWithOptions(
+        { summary: `Put back ${repairable} drifted item(s) on ${pcx}` },
+        [{ locator: target.locator, items: inspection.drift }],
+      );
       report.repaired = repair.repaired;
       report.repairFailures = repair.failed;
       progress.repaired = repair.repaired;
@@ -116,31 +137,57 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     }
     report.checks.push(...inspection.checks);
   } else {
-    report.checks.push(...PEERING_CHECKS.map((name) => ({ name, ok: false, detail: target.problem ?? 'the peering could not be found' })));
+    report.checks.push(
+      ...PEERING_CHECKS.map((name) => ({
+        name,
+        ok: false,
+        detail: target.problem ?? 'the peering could not be found',
+      })),
+    );
   }
   progress.checks = report.checks;
 
   if (target.locator && inspection?.status === 'active') {
-    const failover: FailoverRequest = { peeringConnectionId: target.locator.peeringConnectionId, ...req.failover, drill: true, approval: 'auto' };
+    const failover: FailoverRequest = {
+      peeringConnectionId: target.locator.peeringConnectionId,
+      ...req.failover,
+      drill: true,
+      approval: 'auto',
+    };
     const { promoteReplica: _promote, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
-    const forth = await rehearse(`${drillId}-failover`, failover, `Drill failover ${failover.from.region} → ${failover.to.region} (${req.name})`);
+    const forth = await rehearse(
+      `${drillId}-failover`,
+      failover,
+      `Drill failover ${failover.from.region} → ${failover.to.region} (${req.name})`,
+    );
     report.failover = forth.report;
     report.rtoSeconds = forth.report?.rtoSeconds ?? null;
     report.checks.push(rehearsalCheck(DRILL_CHECKS.failover, forth));
     if (forth.report?.outcome === 'completed') {
       at('failback', `rehearsing the failback ${failback.from.region} → ${failback.to.region} on the drill record`);
-      const back = await rehearse(`${drillId}-failback`, failback, `Drill failback ${failback.from.region} → ${failback.to.region} (${req.name})`);
+      const back = await rehearse(
+        `${drillId}-failback`,
+        failback,
+        `Drill failback ${failback.from.region} → ${failback.to.region} (${req.name})`,
+      );
       report.failback = back.report;
       report.checks.push(rehearsalCheck(DRILL_CHECKS.failback, back));
     } else {
-      report.checks.push({ name: DRILL_CHECKS.failback, ok: false, detail: 'not run: the failover rehearsal did not complete' });
+      report.checks.push({
+        name: DRILL_CHECKS.failback,
+        ok: false,
+        detail: 'not run: the failover rehearsal did not complete',
+      });
     }
   } else {
     const why = `not run: the peering is ${inspection?.status ?? 'not found'}`;
-    report.checks.push({ name: DRILL_CHECKS.failover, ok: false, detail: why }, { name: DRILL_CHECKS.failback, ok: false, detail: why });
+    report.checks.push(
+      { name: DRILL_CHECKS.failover, ok: false, detail: why },
+      { name: DRILL_CHECKS.failback, ok: false, detail: why },
+    );
   }
   report.checks.push(rtoCheck(report.rtoSeconds, req.rtoTargetSeconds));
 
@@ -164,13 +211,22 @@ async function inspect(input: InspectPeeringInput, summary: string): Promise<Pee
   } catch (err) {
     if (isCancellation(err)) throw err;
     const detail = `could not inspect: ${causeOf(err).message}`;
-    return { peeringConnectionId: input.locator.peeringConnectionId, status: 'unknown', checks: PEERING_CHECKS.map((name) => ({ name, ok: false, detail })), drift: [] };
+    return {
+      peeringConnectionId: input.locator.peeringConnectionId,
+      status: 'unknown',
+      checks: PEERING_CHECKS.map((name) => ({ name, ok: false, detail })),
+      drift: [],
+    };
   }
 }
 
 async function resolveTarget(req: DrillRequest): Promise<Target> {
   const fromExpect = req.expect
-    ? { allow: req.expect.allow, dnsResolution: req.expect.dnsResolution ?? true, ...(req.expect.naclRuleBase ? { naclRuleBase: req.expect.naclRuleBase } : {}) }
+    ? {
+        allow: req.expect.allow,
+        dnsResolution: req.expect.dnsResolution ?? true,
+        ...(req.expect.naclRuleBase ? { naclRuleBase: req.expect.naclRuleBase } : {}),
+      }
     : undefined;
   const fromRecord = (record: SetupRecord): Target['expected'] => {
     const side = (role: 'requester' | 'accepter') => {
@@ -189,7 +245,9 @@ async function resolveTarget(req: DrillRequest): Promise<Target> {
   };
   const readRecord = async (setupId: string): Promise<SetupRecord | string> => {
     try {
-      return await ec2.readSetupRecord.executeWithOptions({ summary: `Read setup ${setupId}'s request and result` }, [setupId]);
+      return await ec2.readSetupRecord.executeWithOptions({ summary: `Read setup ${setupId}'s request and result` }, [
+        setupId,
+      ]);
     } catch (err) {
       const cause = causeOf(err);
       if (cause.type === 'SetupNotFound') return `${cause.message} (its history may be past the namespace's retention)`;
@@ -200,13 +258,18 @@ async function resolveTarget(req: DrillRequest): Promise<Target> {
   if ('setupWorkflowId' in req.peering) {
     const setupId = req.peering.setupWorkflowId;
     const record = await readRecord(setupId);
-    if (typeof record === 'string') return { expected: {}, problem: `${record}; drill by peeringConnectionId with "expect" instead` };
+    if (typeof record === 'string')
+      return { expected: {}, problem: `${record}; drill by peeringConnectionId with "expect" instead` };
     let pcx = record.result?.peeringConnectionId;
     if (!pcx) {
-      const inventory = await ec2.findSetupResources.executeWithOptions({ summary: `Find the peering of setup ${setupId}` }, [record.locator]);
+      const inventory = await ec2.findSetupResources.executeWithOptions(
+        { summary: `Find the peering of setup ${setupId}` },
+        [record.locator],
+      );
       pcx = inventory.peeringConnectionId;
     }
-    if (!pcx) return { expected: {}, problem: `setup ${setupId} has no peering connection (it failed, or was torn down)` };
+    if (!pcx)
+      return { expected: {}, problem: `setup ${setupId} has no peering connection (it failed, or was torn down)` };
     return { locator: { ...record.locator, peeringConnectionId: pcx }, expected: fromRecord(record) };
   }
 
@@ -216,17 +279,32 @@ async function resolveTarget(req: DrillRequest): Promise<Target> {
   // The peering's setup tag leads to the setup, whose request holds the allowed rules.
   let setupId: string | undefined;
   try {
-    setupId = (await ec2.findSetupResources.executeWithOptions({ summary: `Find the setup that made ${peeringConnectionId}` }, [locator])).setupId;
+    setupId = (
+      await ec2.findSetupResources.executeWithOptions({ summary: `Find the setup that made ${peeringConnectionId}` }, [
+        locator,
+      ])
+    ).setupId;
   } catch (err) {
     if (causeOf(err).type !== 'NotCreatedBySetup') throw err;
   }
-  if (!setupId) return { locator, expected: { allowUnknownReason: `${peeringConnectionId} was not made by a setup (or is gone); give "expect" in the drill request` } };
+  if (!setupId)
+    return {
+      locator,
+      expected: {
+        allowUnknownReason: `${peeringConnectionId} was not made by a setup (or is gone); give "expect" in the drill request`,
+      },
+    };
   const record = await readRecord(setupId);
-  if (typeof record === 'string') return { locator, expected: { allowUnknownReason: `${record}; give "expect" in the drill request` } };
+  if (typeof record === 'string')
+    return { locator, expected: { allowUnknownReason: `${record}; give "expect" in the drill request` } };
   return { locator: { ...record.locator, peeringConnectionId }, expected: fromRecord(record) };
 }
 
-async function rehearse(workflowId: string, request: FailoverRequest, summary: string): Promise<{ report: FailoverReport | null; error?: string }> {
+async function rehearse(
+  workflowId: string,
+  request: FailoverRequest,
+  summary: string,
+): Promise<{ report: FailoverReport | null; error?: string }> {
   try {
     const report = await executeChild<FailoverWorkflow>('FailoverToRegion', {
       args: [request],
@@ -246,10 +324,23 @@ function rehearsalCheck(name: string, run: { report: FailoverReport | null; erro
   const r = run.report;
   if (!r) return { name, ok: false, detail: `the rehearsal failed: ${run.error ?? 'no report'}` };
   if (r.outcome !== 'completed') return { name, ok: false, detail: `${r.outcome}: ${r.reason ?? 'no reason given'}` };
-  return { name, ok: true, detail: `completed on ${r.recordName}${r.rtoSeconds === null ? '' : ` in ${r.rtoSeconds} s`}` };
+  return {
+    name,
+    ok: true,
+    detail: `completed on ${r.recordName}${r.rtoSeconds === null ? '' : ` in ${r.rtoSeconds} s`}`,
+  };
 }
 
 function rtoCheck(rto: number | null, target: number): DrillCheck {
-  if (rto === null) return { name: DRILL_CHECKS.rto, ok: false, detail: `not measured (the failover rehearsal did not switch); target ${target} s` };
-  return { name: DRILL_CHECKS.rto, ok: rto <= target, detail: `${rto} s measured, target ${target} s${rto <= target ? '' : ` (over by ${Math.round((rto - target) * 1000) / 1000} s)`}` };
+  if (rto === null)
+    return {
+      name: DRILL_CHECKS.rto,
+      ok: false,
+      detail: `not measured (the failover rehearsal did not switch); target ${target} s`,
+    };
+  return {
+    name: DRILL_CHECKS.rto,
+    ok: rto <= target,
+    detail: `${rto} s measured, target ${target} s${rto <= target ? '' : ` (over by ${Math.round((rto - target) * 1000) / 1000} s)`}`,
+  };
 }

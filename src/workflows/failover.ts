@@ -26,7 +26,12 @@ import {
   type RecordSnapshot,
   type StepOutcome,
 } from '../domain/failover-types';
-import { DEFAULT_APPROVAL_TIMEOUT, durationMs, targetRecordName, validateFailoverRequest } from '../domain/validate-failover';
+import {
+  DEFAULT_APPROVAL_TIMEOUT,
+  durationMs,
+  targetRecordName,
+  validateFailoverRequest,
+} from '../domain/validate-failover';
 import type { InvalidField } from '../domain/validate-peering';
 import { CLEANUP, DNS_SWITCH, EC2_CALL, PROMOTION } from './profiles';
 
@@ -42,10 +47,25 @@ export const abortFailoverSignal = defineSignal<[DecisionInput?]>(FAILOVER_SIGNA
 
 const DEFAULT_TTL = 60;
 /** Replica states from which no promotion can follow without a person stepping in. */
-const UNPROMOTABLE = ['deleting', 'failed', 'stopped', 'stopping', 'storage-full', 'incompatible-restore', 'incompatible-parameters', 'incompatible-network', 'inaccessible-encryption-credentials'];
+const UNPROMOTABLE = [
+  'deleting',
+  'failed',
+  'stopped',
+  'stopping',
+  'storage-full',
+  'incompatible-restore',
+  'incompatible-parameters',
+  'incompatible-network',
+  'inaccessible-encryption-credentials',
+];
 
 export function invalidFailoverRequest(error: InvalidField): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'InvalidFailoverRequest', message: `${error.field}: ${error.reason}`, nonRetryable: true, details: [error] });
+  return ApplicationFailure.create({
+    type: 'InvalidFailoverRequest',
+    message: `${error.field}: ${error.reason}`,
+    nonRetryable: true,
+    details: [error],
+  });
 }
 
 function explain(err: unknown): string {
@@ -109,7 +129,13 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     return new Date();
   };
   const record = (name: FailoverStepName, startedAt: Date, outcome: StepOutcome, detail: string): void => {
-    progress.steps.push({ name, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), outcome, detail });
+    progress.steps.push({
+      name,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      outcome,
+      detail,
+    });
     if (outcome === 'ok' || outcome === 'skipped') progress.completed.push(name);
   };
   const finish = (outcome: FailoverOutcome, reason?: string): FailoverReport => {
@@ -125,14 +151,25 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
   // 1. Preflight: read-only, so a failure here changes nothing.
   const preStart = begin('preflight', 'peering, zone, record, replica');
   const [peering, zone, target, production, replicaState] = await Promise.allSettled([
-    reads.checkPeeringPath.executeWithOptions({ summary: `Check ${req.peeringConnectionId} is active with routes (${route})` }, [
-      { peeringConnectionId: req.peeringConnectionId, regions: [req.from.region, req.to.region] },
+    reads.checkPeeringPath.executeWithOptions(
+      { summary: `Check ${req.peeringConnectionId} is active with routes (${route})` },
+      [{ peeringConnectionId: req.peeringConnectionId, regions: [req.from.region, req.to.region] }],
+    ),
+    reads.getHostedZone.executeWithOptions({ summary: `Find hosted zone ${req.hostedZoneId}` }, [
+      { hostedZoneId: req.hostedZoneId },
     ]),
-    reads.getHostedZone.executeWithOptions({ summary: `Find hosted zone ${req.hostedZoneId}` }, [{ hostedZoneId: req.hostedZoneId }]),
     reads.readRecord.executeWithOptions({ summary: `Read ${recordName} ${req.recordType}` }, [key]),
-    drill ? reads.readRecord.executeWithOptions({ summary: `Read production ${productionKey.recordName} (never written in a drill)` }, [productionKey]) : Promise.resolve(undefined),
+    drill
+      ? reads.readRecord.executeWithOptions(
+          { summary: `Read production ${productionKey.recordName} (never written in a drill)` },
+          [productionKey],
+        )
+      : Promise.resolve(undefined),
     replica
-      ? reads.describeReplica.executeWithOptions({ summary: `Describe replica ${replica.dbInstanceIdentifier} in ${replica.region}` }, [replica])
+      ? reads.describeReplica.executeWithOptions(
+          { summary: `Describe replica ${replica.dbInstanceIdentifier} in ${replica.region}` },
+          [replica],
+        )
       : Promise.resolve(undefined),
   ]);
   const problems: string[] = [];
@@ -154,7 +191,8 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     if (!isInZone(recordName, zoneInfo.name)) problems.push(`${recordName} is not in zone ${zoneInfo.name}`);
   }
 
-  const describeRecord = (r: RecordSnapshot) => `${r.name} ${r.type} → ${r.value}${r.ttl === undefined ? '' : ` (TTL ${r.ttl})`}`;
+  const describeRecord = (r: RecordSnapshot) =>
+    `${r.name} ${r.type} → ${r.value}${r.ttl === undefined ? '' : ` (TTL ${r.ttl})`}`;
   const unusable = (what: string, read: RecordRead | undefined): RecordSnapshot | null | undefined => {
     if (read?.unsupported) {
       problems.push(`${what} ${read.unsupported}`);
@@ -171,7 +209,9 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     report.productionRecord = prod ?? null;
     if (current === null) found.push(`drill record ${recordName} does not exist yet`);
     else if (current && !ownValues.some((v) => sameRecordValue(req.recordType, v, current.value))) {
-      problems.push(`drill record ${recordName} already exists with ${current.value}, which is not the drill's; choose another drillRecordName`);
+      problems.push(
+        `drill record ${recordName} already exists with ${current.value}, which is not the drill's; choose another drillRecordName`,
+      );
     } else if (current) found.push(`drill record ${recordName} is left from an earlier drill; it will be reset`);
   } else if (current === null) {
     problems.push(`record ${recordName} ${req.recordType} does not exist in ${req.hostedZoneId}`);
@@ -180,7 +220,9 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     found.push(describeRecord(current));
     alreadyOnTarget = sameRecordValue(req.recordType, current.value, req.to.value);
     if (!alreadyOnTarget && !sameRecordValue(req.recordType, current.value, req.from.value)) {
-      problems.push(`${recordName} points to ${current.value}, which is neither from.value (${req.from.value}) nor to.value; it is not switched`);
+      problems.push(
+        `${recordName} points to ${current.value}, which is neither from.value (${req.from.value}) nor to.value; it is not switched`,
+      );
     }
   }
 
@@ -198,11 +240,21 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     record('preflight', preStart, 'ok', [...found, ...problems.map((p) => `not needed for a no-op: ${p}`)].join('; '));
     const s = begin('already-on-target', 'nothing to do');
     if (replica) report.promotion = 'not-needed';
-    record('already-on-target', s, 'ok', `${recordName} already points to ${req.to.value} (${req.to.region}); nothing was changed, the replica was not touched`);
+    record(
+      'already-on-target',
+      s,
+      'ok',
+      `${recordName} already points to ${req.to.value} (${req.to.region}); nothing was changed, the replica was not touched`,
+    );
     return finish('completed');
   }
   if (problems.length) {
-    record('preflight', preStart, 'failed', `${problems.join('; ')}. Nothing was changed.${found.length ? ` Found: ${found.join('; ')}` : ''}`);
+    record(
+      'preflight',
+      preStart,
+      'failed',
+      `${problems.join('; ')}. Nothing was changed.${found.length ? ` Found: ${found.join('; ')}` : ''}`,
+    );
     return finish('failed', `preflight: ${problems.join('; ')}`);
   }
   record('preflight', preStart, 'ok', found.join('; '));
@@ -217,25 +269,42 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
       const s = begin('create-drill-record', `create ${recordName} with from.value`);
       drillRecordTouched = true;
       try {
-        await dns.createDrillRecord.executeWithOptions({ summary: `Create drill record ${recordName} → ${req.from.value}` }, [
-          { ...key, value: req.from.value, ttl, comment, ownValues },
-        ]);
+        await dns.createDrillRecord.executeWithOptions(
+          { summary: `Create drill record ${recordName} → ${req.from.value}` },
+          [{ ...key, value: req.from.value, ttl, comment, ownValues }],
+        );
       } catch (err) {
         if (isCancellation(err)) throw err;
         record('create-drill-record', s, 'failed', explain(err));
         return finish('failed', `could not create the drill record: ${explain(err)}`);
       }
-      report.recordBefore = { name: recordName, type: req.recordType, ttl, value: req.from.value, values: [req.from.value] };
-      record('create-drill-record', s, 'ok', `${recordName} ${req.recordType} → ${req.from.value} (TTL ${ttl}), INSYNC; drill setup, not counted in rtoSeconds`);
+      report.recordBefore = {
+        name: recordName,
+        type: req.recordType,
+        ttl,
+        value: req.from.value,
+        values: [req.from.value],
+      };
+      record(
+        'create-drill-record',
+        s,
+        'ok',
+        `${recordName} ${req.recordType} → ${req.from.value} (TTL ${ttl}), INSYNC; drill setup, not counted in rtoSeconds`,
+      );
       drillSetup = new Date().getTime() - s.getTime();
     }
 
     // 2. Approval.
     let rtoStart: Date;
-    const a = begin('approval', req.approval === 'signal' ? `waiting up to ${approvalTimeout} for approve or abort` : 'auto');
+    const a = begin(
+      'approval',
+      req.approval === 'signal' ? `waiting up to ${approvalTimeout} for approve or abort` : 'auto',
+    );
     if (req.approval === 'signal') {
       progress.awaitingDecision = true;
-      setCurrentDetails(`**Waiting for a decision** on the ${drill ? 'drill' : 'failover'} ${route} of ${recordName}, up to ${approvalTimeout}.\n\nSignal \`approve\` or \`abort\`.`);
+      setCurrentDetails(
+        `**Waiting for a decision** on the ${drill ? 'drill' : 'failover'} ${route} of ${recordName}, up to ${approvalTimeout}.\n\nSignal \`approve\` or \`abort\`.`,
+      );
       const decided = await condition(() => decision !== undefined, durationMs(approvalTimeout)!);
       progress.awaitingDecision = false;
       report.decisionWaitSeconds = seconds(a, new Date());
@@ -244,36 +313,71 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
         return finish('aborted', `no decision within ${approvalTimeout}`);
       }
       if (decision.kind === 'abort') {
-        record('approval', a, 'aborted', `aborted${by(decision)} after ${report.decisionWaitSeconds} s; nothing was changed`);
+        record(
+          'approval',
+          a,
+          'aborted',
+          `aborted${by(decision)} after ${report.decisionWaitSeconds} s; nothing was changed`,
+        );
         return finish('aborted', `aborted${by(decision)}`);
       }
       record('approval', a, 'ok', `approved${by(decision)} after ${report.decisionWaitSeconds} s`);
       rtoStart = decision.at;
     } else {
       if (decision?.kind === 'abort') {
-        record('approval', a, 'aborted', `abort signal${by(decision)} arrived before anything was changed; nothing was changed`);
+        record(
+          'approval',
+          a,
+          'aborted',
+          `abort signal${by(decision)} arrived before anything was changed; nothing was changed`,
+        );
         return finish('aborted', `aborted${by(decision)}`);
       }
-      record('approval', a, 'ok', `approval: auto, no wait; rtoSeconds counts from the start of the run${drill ? ', less the drill setup' : ''}`);
+      record(
+        'approval',
+        a,
+        'ok',
+        `approval: auto, no wait; rtoSeconds counts from the start of the run${drill ? ', less the drill setup' : ''}`,
+      );
       rtoStart = new Date(workflowInfo().runStartTime.getTime() + drillSetup);
     }
 
     // 3. Promotion. A drill never promotes: the replica is the real standby.
     const p = begin('promote-replica', replica ? `promote ${replica.dbInstanceIdentifier}` : 'nothing to promote');
     if (drill && replica) {
-      record('promote-replica', p, 'skipped', `drill: ${replica.dbInstanceIdentifier} in ${replica.region} is not promoted; a drill must never promote the real replica (preflight found it replicating)`);
+      record(
+        'promote-replica',
+        p,
+        'skipped',
+        `drill: ${replica.dbInstanceIdentifier} in ${replica.region} is not promoted; a drill must never promote the real replica (preflight found it replicating)`,
+      );
     } else if (!replica) {
       record('promote-replica', p, 'skipped', 'no promoteReplica in the request (a failback, or no database to move)');
     } else {
       try {
-        const r = await promotion.promoteReplica.executeWithOptions({ summary: `Promote ${replica.dbInstanceIdentifier} in ${replica.region}, wait until available` }, [replica]);
+        const r = await promotion.promoteReplica.executeWithOptions(
+          { summary: `Promote ${replica.dbInstanceIdentifier} in ${replica.region}, wait until available` },
+          [replica],
+        );
         report.promotion = r.action;
-        const source = r.replicaSourceAfter ? `; RDS still lists ${r.replicaSourceAfter} as its source` : '; now a standalone instance';
-        record('promote-replica', p, 'ok', `${replica.dbInstanceIdentifier} ${r.action === 'promoted' ? 'promoted' : 'was already promoted'} in ${replica.region}, status ${r.status}${source}`);
+        const source = r.replicaSourceAfter
+          ? `; RDS still lists ${r.replicaSourceAfter} as its source`
+          : '; now a standalone instance';
+        record(
+          'promote-replica',
+          p,
+          'ok',
+          `${replica.dbInstanceIdentifier} ${r.action === 'promoted' ? 'promoted' : 'was already promoted'} in ${replica.region}, status ${r.status}${source}`,
+        );
       } catch (err) {
         if (isCancellation(err)) throw err;
         report.promotion = 'failed';
-        record('promote-replica', p, 'failed', `${explain(err)}. A promotion RDS accepted keeps running and is not undone; ${recordName} was not changed. Run the same request again to resume.`);
+        record(
+          'promote-replica',
+          p,
+          'failed',
+          `${explain(err)}. A promotion RDS accepted keeps running and is not undone; ${recordName} was not changed. Run the same request again to resume.`,
+        );
         return finish('failed', `promotion of ${replica.dbInstanceIdentifier} failed: ${explain(err)}`);
       }
     }
@@ -281,10 +385,16 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     // 4. The switch. From here on a promoted replica stays promoted.
     const sw = begin('switch-record', `UPSERT ${recordName} → ${req.to.value}`);
     try {
-      const c = await dns.upsertRecord.executeWithOptions({ summary: `UPSERT ${recordName} ${req.recordType} → ${req.to.value}, wait for INSYNC` }, [
-        { ...key, value: req.to.value, ttl, comment },
-      ]);
-      record('switch-record', sw, 'ok', `UPSERT ${recordName} ${req.recordType} → ${req.to.value} (TTL ${ttl}); change ${c.changeId} ${c.status}${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`);
+      const c = await dns.upsertRecord.executeWithOptions(
+        { summary: `UPSERT ${recordName} ${req.recordType} → ${req.to.value}, wait for INSYNC` },
+        [{ ...key, value: req.to.value, ttl, comment }],
+      );
+      record(
+        'switch-record',
+        sw,
+        'ok',
+        `UPSERT ${recordName} ${req.recordType} → ${req.to.value} (TTL ${ttl}); change ${c.changeId} ${c.status}${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`,
+      );
     } catch (err) {
       if (isCancellation(err)) throw err;
       const promoted = report.promotion === 'promoted' || report.promotion === 'already-promoted';
@@ -292,14 +402,20 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
         ? ` The promotion of ${replica!.dbInstanceIdentifier} is NOT undone: it is a standalone instance in ${req.to.region} now, while ${recordName} still points to ${req.from.value}. Fix the cause and run the same request again: the promotion is found done and the switch is retried.`
         : ` ${recordName} was not changed.`;
       record('switch-record', sw, 'failed', `${explain(err)}.${consequence}`);
-      return finish('failed', `DNS switch failed after retries: ${explain(err)}${promoted ? '; the promotion is not undone' : ''}`);
+      return finish(
+        'failed',
+        `DNS switch failed after retries: ${explain(err)}${promoted ? '; the promotion is not undone' : ''}`,
+      );
     }
 
     // 5. Read back.
     const v = begin('verify-record', `read ${recordName} back`);
     let after: RecordRead;
     try {
-      after = await reads.readRecord.executeWithOptions({ summary: `Read ${recordName} back, expect ${req.to.value}` }, [key]);
+      after = await reads.readRecord.executeWithOptions(
+        { summary: `Read ${recordName} back, expect ${req.to.value}` },
+        [key],
+      );
     } catch (err) {
       if (isCancellation(err)) throw err;
       record('verify-record', v, 'failed', explain(err));
@@ -309,11 +425,21 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
     report.recordAfter = after.record;
     if (!after.record || after.unsupported || !sameRecordValue(req.recordType, after.record.value, req.to.value)) {
       const got = after.record ? after.record.value : 'no record';
-      record('verify-record', v, 'failed', `read back ${got}, expected ${req.to.value}${after.unsupported ? ` (${after.unsupported})` : ''}`);
+      record(
+        'verify-record',
+        v,
+        'failed',
+        `read back ${got}, expected ${req.to.value}${after.unsupported ? ` (${after.unsupported})` : ''}`,
+      );
       return finish('failed', `${recordName} reads ${got} after the switch, not ${req.to.value}`);
     }
     report.rtoSeconds = seconds(rtoStart, verifiedAt);
-    record('verify-record', v, 'ok', `${describeRecord(after.record)}; switch verified ${report.rtoSeconds} s after ${req.approval === 'signal' ? 'approval' : 'the start'}`);
+    record(
+      'verify-record',
+      v,
+      'ok',
+      `${describeRecord(after.record)}; switch verified ${report.rtoSeconds} s after ${req.approval === 'signal' ? 'approval' : 'the start'}`,
+    );
     return finish('completed');
   };
 
@@ -328,22 +454,41 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
       if (drillRecordTouched) {
         const d = begin('delete-drill-record', `delete ${recordName}`);
         try {
-          const out = await cleanup.deleteDrillRecord.executeWithOptions({ summary: `Delete drill record ${recordName}` }, [{ ...key, ownValues }]);
+          const out = await cleanup.deleteDrillRecord.executeWithOptions(
+            { summary: `Delete drill record ${recordName}` },
+            [{ ...key, ownValues }],
+          );
           record('delete-drill-record', d, 'ok', out.detail);
         } catch (err) {
           record('delete-drill-record', d, 'failed', `${explain(err)}; delete ${recordName} by hand`);
-          if (result?.outcome === 'completed') finish('failed', `the drill record ${recordName} could not be deleted: ${explain(err)}`);
+          if (result?.outcome === 'completed')
+            finish('failed', `the drill record ${recordName} could not be deleted: ${explain(err)}`);
         }
       }
       const u = begin('production-untouched', `re-read ${productionKey.recordName}`);
       try {
-        const now = (await reads.readRecord.executeWithOptions({ summary: `Re-read production ${productionKey.recordName}` }, [productionKey])).record;
+        const now = (
+          await reads.readRecord.executeWithOptions({ summary: `Re-read production ${productionKey.recordName}` }, [
+            productionKey,
+          ])
+        ).record;
         const before = report.productionRecord;
         if (now?.value === before?.value && now?.ttl === before?.ttl) {
-          record('production-untouched', u, 'ok', `${productionKey.recordName} still ${now ? `points to ${now.value} (TTL ${now.ttl ?? 'none'})` : 'absent'}; this run never wrote it`);
+          record(
+            'production-untouched',
+            u,
+            'ok',
+            `${productionKey.recordName} still ${now ? `points to ${now.value} (TTL ${now.ttl ?? 'none'})` : 'absent'}; this run never wrote it`,
+          );
         } else {
-          record('production-untouched', u, 'failed', `${productionKey.recordName} was ${before ? before.value : 'absent'} and is now ${now ? now.value : 'absent'}; this drill never writes it, so something else did`);
-          if (result?.outcome === 'completed') finish('failed', `the production record changed during the drill (not by this run)`);
+          record(
+            'production-untouched',
+            u,
+            'failed',
+            `${productionKey.recordName} was ${before ? before.value : 'absent'} and is now ${now ? now.value : 'absent'}; this drill never writes it, so something else did`,
+          );
+          if (result?.outcome === 'completed')
+            finish('failed', `the production record changed during the drill (not by this run)`);
         }
       } catch (err) {
         record('production-untouched', u, 'failed', `could not re-read it: ${explain(err)}`);

@@ -1,6 +1,14 @@
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
-const NON_RETRYABLE = ['InvalidPeeringRequest', 'PeeringFailed', 'PeeringAlreadyExists', 'RouteConflict', 'NaclRuleConflict', 'NotCreatedBySetup', 'SetupNotFound'];
+const NON_RETRYABLE = [
+  'InvalidPeeringRequest',
+  'PeeringFailed',
+  'PeeringAlreadyExists',
+  'RouteConflict',
+  'NaclRuleConflict',
+  'NotCreatedBySetup',
+  'SetupNotFound',
+];
 
 /**
  * A single EC2 call or a short read-check-write. Waiting for a cancelled activity to finish means a
@@ -10,7 +18,13 @@ const NON_RETRYABLE = ['InvalidPeeringRequest', 'PeeringFailed', 'PeeringAlready
 export const EC2_CALL = {
   startToCloseTimeout: '30 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 } as const satisfies ActivityOptions;
 
 /** Polling AWS for a state change; heartbeats every poll so a lost worker is noticed quickly. */
@@ -18,14 +32,26 @@ export const LONG_WAIT = {
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '45 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 } as const satisfies ActivityOptions;
 
 /** Deletes: bounded, so a stuck delete is reported rather than retried forever. */
 export const CLEANUP = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '40 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 } as const satisfies ActivityOptions;
 
 /** Promoting an RDS replica: minutes on AWS. The wait heartbeats, so a lost worker is noticed. */
@@ -33,7 +59,13 @@ export const PROMOTION = {
   startToCloseTimeout: '35 minutes',
   heartbeatTimeout: '1 minute',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 } as const satisfies ActivityOptions;
 
 /**
@@ -44,5 +76,11 @@ export const DNS_SWITCH = {
   startToCloseTimeout: '12 minutes',
   heartbeatTimeout: '1 minute',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 } as const satisfies ActivityOptions;

@@ -17,7 +17,10 @@ export interface RemovalReport {
  * Removes resources phase by phase, both regions of a phase in parallel. A phase that fails is
  * reported and the next phases are still tried, so one stuck rule does not leave VPCs behind.
  */
-export async function removeResources(refs: ResourceRef[], roleArns: Record<string, string | undefined> = {}): Promise<RemovalReport> {
+export async function removeResources(
+  refs: ResourceRef[],
+  roleArns: Record<string, string | undefined> = {},
+): Promise<RemovalReport> {
   const report: RemovalReport = { deleted: [], alreadyGone: [], failed: [] };
   const ordered = deletionOrder(refs);
   for (const phase of PHASES) {
@@ -48,6 +51,8 @@ export async function removeResources(refs: ResourceRef[], roleArns: Record<stri
 }
 
 export function summarizeRemoval(r: RemovalReport): string {
-  const failed = r.failed.length ? `, FAILED to delete ${r.failed.length}: ${r.failed.map((f) => `${f.ref.type} ${f.ref.id} (${f.error})`).join('; ')}` : '';
+  const failed = r.failed.length
+    ? `, FAILED to delete ${r.failed.length}: ${r.failed.map((f) => `${f.ref.type} ${f.ref.id} (${f.error})`).join('; ')}`
+    : '';
   return `deleted ${r.deleted.length}, ${r.alreadyGone.length} already gone${failed}`;
 }

@@ -16,8 +16,20 @@ import { deletionOrder, refKey } from '../domain/resource-ref';
 import { naclPlan, securityGroupPlan } from '../domain/rules-plan';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import { setupTags } from '../domain/tags';
-import type { PeeringRequest, PeeringResult, PeeringSide, ResourceRef, SetupProgress, SideResult } from '../domain/types';
-import { naclRuleCount, validatePeeringRequest, validateResolvedCidrs, type InvalidField } from '../domain/validate-peering';
+import type {
+  PeeringRequest,
+  PeeringResult,
+  PeeringSide,
+  ResourceRef,
+  SetupProgress,
+  SideResult,
+} from '../domain/types';
+import {
+  naclRuleCount,
+  validatePeeringRequest,
+  validateResolvedCidrs,
+  type InvalidField,
+} from '../domain/validate-peering';
 import { EC2_CALL, LONG_WAIT } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
 
@@ -89,7 +101,9 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
   };
   const step = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
     progress.step = name;
-    setCurrentDetails(`**Step:** ${name} (${SETUP_STAGES[name].join(', ')}; stage ${SETUP_STEPS.indexOf(name) + 1}/${SETUP_STEPS.length})\n\n**Created so far:** ${progress.created.length}`);
+    setCurrentDetails(
+      `**Step:** ${name} (${SETUP_STAGES[name].join(', ')}; stage ${SETUP_STEPS.indexOf(name) + 1}/${SETUP_STEPS.length})\n\n**Created so far:** ${progress.created.length}`,
+    );
     const out = await fn();
     progress.completed.push(...SETUP_STAGES[name]);
     return out;
@@ -108,56 +122,103 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
           const s = sides[role];
           return s.vpcId
             ? ec2.describeExistingVpc.executeWithOptions({ summary: `Check ${role} ${s.vpcId} in ${s.region}` }, [
-                { side: role, region: s.region, vpcId: s.vpcId, ...opt('roleArn', s.roleArn), ...opt('routeTableIds', s.routeTableIds) },
+                {
+                  side: role,
+                  region: s.region,
+                  vpcId: s.vpcId,
+                  ...opt('roleArn', s.roleArn),
+                  ...opt('routeTableIds', s.routeTableIds),
+                },
               ])
             : Promise.resolve(undefined);
         }),
       );
       const cidrOf = (s: PeeringSide, found: VpcState | undefined) => found?.cidrBlock ?? s.cidrBlock!;
-      const cidrError = validateResolvedCidrs(cidrOf(req.requester, existing[0]), cidrOf(req.accepter, existing[1]), req.allow);
+      const cidrError = validateResolvedCidrs(
+        cidrOf(req.requester, existing[0]),
+        cidrOf(req.accepter, existing[1]),
+        req.allow,
+      );
       if (cidrError) throw invalidRequest(cidrError);
 
       mutating = true;
       const ensure = async (role: 'requester' | 'accepter', found: VpcState | undefined): Promise<VpcState> => {
         if (found) return found;
         const s = sides[role];
-        const out = await ec2.ensureVpc.executeWithOptions({ summary: `Create ${role} VPC ${s.cidrBlock} in ${s.region}` }, [
-          { side: role, region: s.region, setupId, cidrBlock: s.cidrBlock!, tags, ...opt('name', s.name), ...opt('subnets', s.subnets), ...opt('roleArn', s.roleArn) },
-        ]);
+        const out = await ec2.ensureVpc.executeWithOptions(
+          { summary: `Create ${role} VPC ${s.cidrBlock} in ${s.region}` },
+          [
+            {
+              side: role,
+              region: s.region,
+              setupId,
+              cidrBlock: s.cidrBlock!,
+              tags,
+              ...opt('name', s.name),
+              ...opt('subnets', s.subnets),
+              ...opt('roleArn', s.roleArn),
+            },
+          ],
+        );
         record(out.created);
         return out.vpc;
       };
-      const [requester, accepter] = await Promise.all([ensure('requester', existing[0]), ensure('accepter', existing[1])]);
+      const [requester, accepter] = await Promise.all([
+        ensure('requester', existing[0]),
+        ensure('accepter', existing[1]),
+      ]);
       return { requester, accepter };
     });
 
     const end = (role: 'requester' | 'accepter') => ({
-      region: vpcs[role].region, vpcId: vpcs[role].vpcId, ...opt('roleArn', sides[role].roleArn), ...opt('ownerId', vpcs[role].ownerId),
+      region: vpcs[role].region,
+      vpcId: vpcs[role].vpcId,
+      ...opt('roleArn', sides[role].roleArn),
+      ...opt('ownerId', vpcs[role].ownerId),
     });
     const peering = await step('request-peering', async () => {
       const out = await ec2.requestPeering.executeWithOptions(
-        { summary: `Request peering ${vpcs.requester.vpcId} (${req.requester.region}) → ${vpcs.accepter.vpcId} (${req.accepter.region})` },
-        [{ setupId, requester: end('requester'), accepter: end('accepter'), tags, naclRules: `${naclBase}-${naclBase + naclRuleCount(req.allow) - 1}` }],
+        {
+          summary: `Request peering ${vpcs.requester.vpcId} (${req.requester.region}) → ${vpcs.accepter.vpcId} (${req.accepter.region})`,
+        },
+        [
+          {
+            setupId,
+            requester: end('requester'),
+            accepter: end('accepter'),
+            tags,
+            naclRules: `${naclBase}-${naclBase + naclRuleCount(req.allow) - 1}`,
+          },
+        ],
       );
       record(out.created);
       return out.peeringConnectionId;
     });
     upsertSearchAttributes([{ key: PEERING_CONNECTION_ID, value: peering }]);
 
-    const region = (role: 'requester' | 'accepter') => ({ region: sides[role].region, ...opt('roleArn', sides[role].roleArn) });
+    const region = (role: 'requester' | 'accepter') => ({
+      region: sides[role].region,
+      ...opt('roleArn', sides[role].roleArn),
+    });
     await step('establish-peering', () =>
       waits.establishPeering.executeWithOptions(
         { summary: `Accept ${peering} in ${req.accepter.region}, wait for active, enable DNS` },
-        [{ peeringConnectionId: peering, requester: region('requester'), accepter: region('accepter'), dnsResolution: req.dnsResolution !== false }],
+        [
+          {
+            peeringConnectionId: peering,
+            requester: region('requester'),
+            accepter: region('accepter'),
+            dnsResolution: req.dnsResolution !== false,
+          },
+        ],
       ),
     );
 
     const peerOf = (role: 'requester' | 'accepter') => vpcs[role === 'requester' ? 'accepter' : 'requester'].cidrBlock;
     const sideRules = (role: 'requester' | 'accepter') =>
       ec2.ensureSideRules
-        .executeWithOptions(
-          { summary: `Routes, group peering-${peering}, NACL ${naclBase}+ in ${vpcs[role].vpcId}` },
-          [{
+        .executeWithOptions({ summary: `Routes, group peering-${peering}, NACL ${naclBase}+ in ${vpcs[role].vpcId}` }, [
+          {
             ...region(role),
             vpcId: vpcs[role].vpcId,
             ...opt('routeTableIds', vpcs[role].routeTableIds),
@@ -166,13 +227,15 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
             securityGroup: securityGroupPlan(vpcs[role].cidrBlock, peerOf(role), req.allow),
             naclEntries: naclPlan(vpcs[role].cidrBlock, peerOf(role), req.allow, naclBase),
             tags,
-          }],
-        )
+          },
+        ])
         .then((out) => {
           record(out.created);
           return out;
         });
-    const [requesterRules, accepterRules] = await step('side-rules', () => Promise.all([sideRules('requester'), sideRules('accepter')]));
+    const [requesterRules, accepterRules] = await step('side-rules', () =>
+      Promise.all([sideRules('requester'), sideRules('accepter')]),
+    );
     const rules = { requester: requesterRules, accepter: accepterRules };
 
     progress.step = 'done';
@@ -185,12 +248,20 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       securityGroupId: rules[role].securityGroupId,
       networkAclIds: rules[role].networkAclIds,
     });
-    return { peeringConnectionId: peering, status: 'active', requester: side('requester'), accepter: side('accepter'), created: progress.created };
+    return {
+      peeringConnectionId: peering,
+      status: 'active',
+      requester: side('requester'),
+      accepter: side('accepter'),
+      created: progress.created,
+    };
   } catch (err) {
     const cause = rootCause(err);
     if (!mutating && cause instanceof ApplicationFailure && cause.type === 'InvalidPeeringRequest') throw cause;
     const failedStep = stepOf(cause) ?? progress.step;
-    const what = isCancellation(err) ? `cancelled during step "${failedStep}"` : `failed at step "${failedStep}": ${describeError(err)}`;
+    const what = isCancellation(err)
+      ? `cancelled during step "${failedStep}"`
+      : `failed at step "${failedStep}": ${describeError(err)}`;
 
     if (req.onFailure === 'keep' || !mutating) {
       throw ApplicationFailure.create({
@@ -224,7 +295,13 @@ async function rollback(setupId: string, req: PeeringRequest, ledger: ResourceRe
   try {
     found = (
       await ec2.findSetupResources.executeWithOptions({ summary: `Find everything tagged with setup ${setupId}` }, [
-        { setupId, requesterRegion: req.requester.region, accepterRegion: req.accepter.region, ...opt('requesterRoleArn', req.requester.roleArn), ...opt('accepterRoleArn', req.accepter.roleArn) },
+        {
+          setupId,
+          requesterRegion: req.requester.region,
+          accepterRegion: req.accepter.region,
+          ...opt('requesterRoleArn', req.requester.roleArn),
+          ...opt('accepterRoleArn', req.accepter.roleArn),
+        },
       ])
     ).refs;
   } catch (err) {
@@ -234,7 +311,11 @@ async function rollback(setupId: string, req: PeeringRequest, ledger: ResourceRe
     [req.requester.region]: req.requester.roleArn,
     [req.accepter.region]: req.accepter.roleArn,
   });
-  if (inventoryError) removal.failed.push({ ref: { type: 'vpc', region: req.requester.region, id: '(tag search)' }, error: inventoryError });
+  if (inventoryError)
+    removal.failed.push({
+      ref: { type: 'vpc', region: req.requester.region, id: '(tag search)' },
+      error: inventoryError,
+    });
   return removal;
 }
 

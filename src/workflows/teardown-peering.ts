@@ -1,4 +1,12 @@
-import { ApplicationFailure, defineQuery, proxyActivities, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  defineQuery,
+  proxyActivities,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { isKnownRegion } from '../domain/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
@@ -16,21 +24,31 @@ export interface TeardownProgress {
 export const teardownProgressQuery = defineQuery<TeardownProgress>('progress');
 
 function invalid(field: string, reason: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'InvalidTeardownRequest', message: `${field}: ${reason}`, nonRetryable: true, details: [{ field, reason }] });
+  return ApplicationFailure.create({
+    type: 'InvalidTeardownRequest',
+    message: `${field}: ${reason}`,
+    nonRetryable: true,
+    details: [{ field, reason }],
+  });
 }
 
 function checkRequest(request: TeardownRequest): void {
   const r = request as Partial<Record<string, unknown>>;
   if (typeof r !== 'object' || r === null) throw invalid('(request)', 'must be an object');
   if ('setupWorkflowId' in r) {
-    if (typeof r.setupWorkflowId !== 'string' || !r.setupWorkflowId) throw invalid('setupWorkflowId', 'must be a non-empty string');
+    if (typeof r.setupWorkflowId !== 'string' || !r.setupWorkflowId)
+      throw invalid('setupWorkflowId', 'must be a non-empty string');
     return;
   }
   if (typeof r.peeringConnectionId !== 'string' || !/^pcx-[0-9a-f]{8,17}$/.test(r.peeringConnectionId)) {
-    throw invalid('peeringConnectionId', 'give setupWorkflowId, or peeringConnectionId (pcx-…) with requesterRegion and accepterRegion');
+    throw invalid(
+      'peeringConnectionId',
+      'give setupWorkflowId, or peeringConnectionId (pcx-…) with requesterRegion and accepterRegion',
+    );
   }
   for (const field of ['requesterRegion', 'accepterRegion']) {
-    if (typeof r[field] !== 'string' || !isKnownRegion(r[field])) throw invalid(field, 'must be a known AWS region name');
+    if (typeof r[field] !== 'string' || !isKnownRegion(r[field]))
+      throw invalid(field, 'must be a known AWS region name');
   }
 }
 
@@ -45,11 +63,19 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
 
   const locator: SetupLocator =
     'setupWorkflowId' in request
-      ? await locateSetup.executeWithOptions({ summary: `Read setup ${request.setupWorkflowId}'s regions` }, [request.setupWorkflowId])
-      : { peeringConnectionId: request.peeringConnectionId, requesterRegion: request.requesterRegion, accepterRegion: request.accepterRegion };
+      ? await locateSetup.executeWithOptions({ summary: `Read setup ${request.setupWorkflowId}'s regions` }, [
+          request.setupWorkflowId,
+        ])
+      : {
+          peeringConnectionId: request.peeringConnectionId,
+          requesterRegion: request.requesterRegion,
+          accepterRegion: request.accepterRegion,
+        };
 
   progress.step = 'inventory';
-  setCurrentDetails(`**Finding** what ${locator.setupId ?? locator.peeringConnectionId} created in ${locator.requesterRegion} and ${locator.accepterRegion}`);
+  setCurrentDetails(
+    `**Finding** what ${locator.setupId ?? locator.peeringConnectionId} created in ${locator.requesterRegion} and ${locator.accepterRegion}`,
+  );
   const inventory = await findSetupResources.executeWithOptions(
     { summary: `Find resources of ${locator.setupId ?? locator.peeringConnectionId}` },
     [locator],
@@ -57,11 +83,12 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
   progress.found = inventory.refs;
   // The same attributes as the setup's, so `PeeringConnectionId="pcx-…"` finds both runs. Patched:
   // teardowns recorded before this have no such event.
-  if (patched('teardown-search-attributes')) upsertSearchAttributes([
-    { key: REQUESTER_REGION, value: locator.requesterRegion },
-    { key: ACCEPTER_REGION, value: locator.accepterRegion },
-    ...(inventory.peeringConnectionId ? [{ key: PEERING_CONNECTION_ID, value: inventory.peeringConnectionId }] : []),
-  ]);
+  if (patched('teardown-search-attributes'))
+    upsertSearchAttributes([
+      { key: REQUESTER_REGION, value: locator.requesterRegion },
+      { key: ACCEPTER_REGION, value: locator.accepterRegion },
+      ...(inventory.peeringConnectionId ? [{ key: PEERING_CONNECTION_ID, value: inventory.peeringConnectionId }] : []),
+    ]);
 
   progress.step = 'delete';
   setCurrentDetails(`**Deleting** ${inventory.refs.length} resource(s)`);

@@ -8,7 +8,12 @@
  * It starts its own Temporal dev server and moto on free ports, and stops them again. Each report
  * is printed; the repair drill's report is also written to .data/drill-sample-report.json.
  */
-import { AcceptVpcPeeringConnectionCommand, CreateVpcCommand, CreateVpcPeeringConnectionCommand, DeleteVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
+import {
+  AcceptVpcPeeringConnectionCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
+  DeleteVpcPeeringConnectionCommand,
+} from '@aws-sdk/client-ec2';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,27 +28,56 @@ const OUT = path.join(ROOT, 'test', 'histories');
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-drill-'));
-  const [temporal, moto] = await Promise.all([startTemporalDevServer({ dbFile: path.join(tmp, 'temporal.db') }), startMoto({})]);
+  const [temporal, moto] = await Promise.all([
+    startTemporalDevServer({ dbFile: path.join(tmp, 'temporal.db') }),
+    startMoto({}),
+  ]);
   process.env.TEST_ENV_FILE = path.join(tmp, 'env.json');
   writeTestEnv({
-    ownerPid: process.pid, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, motoUrl: moto.url, temporalBin: temporal.bin,
-    temporalPid: temporal.pid, motoPid: moto.pid, dbFile: temporal.dbFile, temporalPort: temporal.port, temporalUiPort: temporal.uiPort,
-    temporalLogFile: temporal.logFile, motoPort: moto.port, motoBin: null, motoLogFile: moto.logFile, tmpDir: tmp, extraProcesses: [],
+    ownerPid: process.pid,
+    temporalAddress: temporal.address,
+    temporalUiUrl: temporal.uiUrl,
+    motoUrl: moto.url,
+    temporalBin: temporal.bin,
+    temporalPid: temporal.pid,
+    motoPid: moto.pid,
+    dbFile: temporal.dbFile,
+    temporalPort: temporal.port,
+    temporalUiPort: temporal.uiPort,
+    temporalLogFile: temporal.logFile,
+    motoPort: moto.port,
+    motoBin: null,
+    motoLogFile: moto.logFile,
+    tmpDir: tmp,
+    extraProcesses: [],
   });
   const w = await startTestWorker();
   try {
     const setupId = 'abc-corp-peering';
     const [setup, failover] = await Promise.all([
-      w.client.workflow.execute('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: setupId, args: [ABC] }) as Promise<PeeringResult>,
+      w.client.workflow.execute('SetupInterRegionPeering', {
+        taskQueue: w.taskQueue,
+        workflowId: setupId,
+        args: [ABC],
+      }) as Promise<PeeringResult>,
       createFailoverTargets(),
     ]);
-    const request = (over: Partial<DrillRequest> = {}): DrillRequest => ({ name: 'abc-corp', peering: { setupWorkflowId: setupId }, failover, rtoTargetSeconds: 300, ...over });
+    const request = (over: Partial<DrillRequest> = {}): DrillRequest => ({
+      name: 'abc-corp',
+      peering: { setupWorkflowId: setupId },
+      failover,
+      rtoTargetSeconds: 300,
+      ...over,
+    });
 
     const record = async (name: string, req: DrillRequest): Promise<unknown> => {
       const workflowId = `drdrill-${name}`;
       const report = await w.client.workflow.execute('DrDrill', { taskQueue: w.taskQueue, workflowId, args: [req] });
       // The proto's own toJSON: int64 as strings, enums by name, as the replay test reads them.
-      fs.writeFileSync(path.join(OUT, `${workflowId}.json`), `${JSON.stringify(await w.client.workflow.getHandle(workflowId).fetchHistory())}\n`);
+      fs.writeFileSync(
+        path.join(OUT, `${workflowId}.json`),
+        `${JSON.stringify(await w.client.workflow.getHandle(workflowId).fetchHistory())}\n`,
+      );
       console.log(`--- ${workflowId}\n${JSON.stringify(report, null, 2)}`);
       return report;
     };
@@ -62,11 +96,21 @@ async function main(): Promise<void> {
       ec2('us-east-1').send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' })),
       ec2('eu-west-1').send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' })),
     ]);
-    const pcx = (await ec2('us-east-1').send(new CreateVpcPeeringConnectionCommand({ VpcId: a.Vpc!.VpcId, PeerVpcId: b.Vpc!.VpcId, PeerRegion: 'eu-west-1' })))
-      .VpcPeeringConnection!.VpcPeeringConnectionId!;
+    const pcx = (
+      await ec2('us-east-1').send(
+        new CreateVpcPeeringConnectionCommand({
+          VpcId: a.Vpc!.VpcId,
+          PeerVpcId: b.Vpc!.VpcId,
+          PeerRegion: 'eu-west-1',
+        }),
+      )
+    ).VpcPeeringConnection!.VpcPeeringConnectionId!;
     await ec2('eu-west-1').send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
     await ec2('us-east-1').send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
-    await record('deleted-peering', request({ peering: { peeringConnectionId: pcx, requesterRegion: 'us-east-1', accepterRegion: 'eu-west-1' } }));
+    await record(
+      'deleted-peering',
+      request({ peering: { peeringConnectionId: pcx, requesterRegion: 'us-east-1', accepterRegion: 'eu-west-1' } }),
+    );
   } finally {
     await w.shutdown();
     await moto.stop();

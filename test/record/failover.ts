@@ -34,11 +34,20 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowsPath: path.join(ROOT, 'src', 'workflows'),
-      activities: createActivities({ aws: createAwsClients({ clientConfig: { endpoint: moto.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } } }), temporal: client }),
+      activities: createActivities({
+        aws: createAwsClients({
+          clientConfig: { endpoint: moto.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+        }),
+        temporal: client,
+      }),
     });
 
     const record = async (name: string, request: FailoverRequest, drive?: (h: WorkflowHandle) => Promise<void>) => {
-      const handle = await client.workflow.start('FailoverToRegion', { taskQueue: TASK_QUEUE, workflowId: historyWorkflowId(name), args: [request] });
+      const handle = await client.workflow.start('FailoverToRegion', {
+        taskQueue: TASK_QUEUE,
+        workflowId: historyWorkflowId(name),
+        args: [request],
+      });
       await drive?.(handle);
       const report: unknown = await handle.result();
       const file = path.join(OUT_DIR, `failover-${name}.json`);
@@ -59,7 +68,11 @@ async function main(): Promise<void> {
     fs.mkdirSync(OUT_DIR, { recursive: true });
     await worker.runUntil(async () => {
       await record('auto', (await fixture.world('abc-auto')).request);
-      await record('signal', { ...(await fixture.world('abc-signal')).request, approval: 'signal', approvalTimeout: '5m' }, approveWhenWaiting);
+      await record(
+        'signal',
+        { ...(await fixture.world('abc-signal')).request, approval: 'signal', approvalTimeout: '5m' },
+        approveWhenWaiting,
+      );
       await record('drill', { ...(await fixture.world('abc-drill')).request, drill: true });
     });
     await connection.close();

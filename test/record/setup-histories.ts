@@ -15,7 +15,9 @@ import { startTestWorker } from '../support/harness';
 import { startMoto, startTemporalDevServer } from '../support/stack';
 
 const OUT = path.resolve(__dirname, '../histories');
-const REQUEST = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/abc-corp.json'), 'utf8')) as PeeringRequest;
+const REQUEST = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../examples/abc-corp.json'), 'utf8'),
+) as PeeringRequest;
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-'));
@@ -23,9 +25,22 @@ async function main() {
   const moto = await startMoto({});
   process.env.TEST_ENV_FILE = path.join(tmp, 'env.json');
   writeTestEnv({
-    ownerPid: process.pid, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, motoUrl: moto.url, temporalBin: temporal.bin,
-    temporalPid: temporal.pid, motoPid: moto.pid, dbFile: temporal.dbFile, temporalPort: temporal.port, temporalUiPort: temporal.uiPort,
-    temporalLogFile: temporal.logFile, motoPort: moto.port, motoBin: null, motoLogFile: moto.logFile, tmpDir: tmp, extraProcesses: [],
+    ownerPid: process.pid,
+    temporalAddress: temporal.address,
+    temporalUiUrl: temporal.uiUrl,
+    motoUrl: moto.url,
+    temporalBin: temporal.bin,
+    temporalPid: temporal.pid,
+    motoPid: moto.pid,
+    dbFile: temporal.dbFile,
+    temporalPort: temporal.port,
+    temporalUiPort: temporal.uiPort,
+    temporalLogFile: temporal.logFile,
+    motoPort: moto.port,
+    motoBin: null,
+    motoLogFile: moto.logFile,
+    tmpDir: tmp,
+    extraProcesses: [],
   });
   const proxy = await startFaultProxy({ target: moto.url });
   const w = await startTestWorker({ endpoint: proxy.url });
@@ -44,12 +59,18 @@ async function main() {
     await run('TeardownInterRegionPeering', 'teardown-happy', { setupWorkflowId: 'setup-happy' });
     await save('teardown-happy', 'teardown-happy');
 
-    proxy.setRules([{ action: 'CreateRoute', region: 'eu-west-1', kind: 'error', status: 403, code: 'UnauthorizedOperation' }]);
+    proxy.setRules([
+      { action: 'CreateRoute', region: 'eu-west-1', kind: 'error', status: 403, code: 'UnauthorizedOperation' },
+    ]);
     await run('SetupInterRegionPeering', 'setup-rollback', REQUEST);
     await save('setup-rollback', 'setup-rollback');
 
     proxy.setRules([{ kind: 'peering-provisioning', seconds: 60 }]);
-    const handle = await w.client.workflow.start('SetupInterRegionPeering', { taskQueue: w.taskQueue, workflowId: 'setup-cancelled', args: [REQUEST] });
+    const handle = await w.client.workflow.start('SetupInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: 'setup-cancelled',
+      args: [REQUEST],
+    });
     await new Promise((r) => setTimeout(r, 4000));
     await handle.cancel();
     await handle.result().catch(() => undefined);

@@ -11,7 +11,8 @@ import {
 import { SETUP_ID_TAG } from '../../src/domain/tags';
 import { ec2 } from './harness';
 
-const tagged = (tags: Tag[] | undefined, setupId: string) => tags?.some((t) => t.Key === SETUP_ID_TAG && t.Value === setupId) ?? false;
+const tagged = (tags: Tag[] | undefined, setupId: string) =>
+  tags?.some((t) => t.Key === SETUP_ID_TAG && t.Value === setupId) ?? false;
 
 export interface TaggedResources {
   vpcs: string[];
@@ -48,7 +49,9 @@ export function countTagged(r: TaggedResources): number {
 export async function routesVia(region: string, peeringIds: string[]): Promise<string[]> {
   const out = await ec2(region).send(new DescribeRouteTablesCommand({}));
   return (out.RouteTables ?? []).flatMap((t) =>
-    (t.Routes ?? []).filter((r) => r.VpcPeeringConnectionId && peeringIds.includes(r.VpcPeeringConnectionId)).map((r) => `${t.RouteTableId} ${r.DestinationCidrBlock}`),
+    (t.Routes ?? [])
+      .filter((r) => r.VpcPeeringConnectionId && peeringIds.includes(r.VpcPeeringConnectionId))
+      .map((r) => `${t.RouteTableId} ${r.DestinationCidrBlock}`),
   );
 }
 
@@ -65,17 +68,36 @@ export async function vpcSnapshot(region: string, vpcId: string): Promise<string
     client.send(new DescribeSecurityGroupsCommand(filter)),
   ]);
   const lines = [
-    ...(tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).flatMap((t) => [
-      `table ${t.RouteTableId}`,
-      ...(t.Routes ?? []).map((r) => `route ${t.RouteTableId} ${r.DestinationCidrBlock} ${r.VpcPeeringConnectionId ?? r.GatewayId ?? r.NatGatewayId ?? ''} ${r.State ?? ''}`),
-    ]),
-    ...(acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).flatMap((a) =>
-      (a.Entries ?? []).map((e) => `nacl ${a.NetworkAclId} ${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.Protocol} ${e.RuleAction} ${e.CidrBlock} ${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}`)),
-    ...(groups.SecurityGroups ?? []).filter((g) => g.VpcId === vpcId).flatMap((g) => [
-      `sg ${g.GroupId}`,
-      ...(g.IpPermissions ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} ingress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
-      ...(g.IpPermissionsEgress ?? []).flatMap((p) => (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} egress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`)),
-    ]),
+    ...(tables.RouteTables ?? [])
+      .filter((t) => t.VpcId === vpcId)
+      .flatMap((t) => [
+        `table ${t.RouteTableId}`,
+        ...(t.Routes ?? []).map(
+          (r) =>
+            `route ${t.RouteTableId} ${r.DestinationCidrBlock} ${r.VpcPeeringConnectionId ?? r.GatewayId ?? r.NatGatewayId ?? ''} ${r.State ?? ''}`,
+        ),
+      ]),
+    ...(acls.NetworkAcls ?? [])
+      .filter((a) => a.VpcId === vpcId)
+      .flatMap((a) =>
+        (a.Entries ?? []).map(
+          (e) =>
+            `nacl ${a.NetworkAclId} ${e.Egress ? 'egress' : 'ingress'} ${e.RuleNumber} ${e.Protocol} ${e.RuleAction} ${e.CidrBlock} ${e.PortRange?.From ?? ''}-${e.PortRange?.To ?? ''}`,
+        ),
+      ),
+    ...(groups.SecurityGroups ?? [])
+      .filter((g) => g.VpcId === vpcId)
+      .flatMap((g) => [
+        `sg ${g.GroupId}`,
+        ...(g.IpPermissions ?? []).flatMap((p) =>
+          (p.IpRanges ?? []).map(
+            (r) => `sg ${g.GroupId} ingress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`,
+          ),
+        ),
+        ...(g.IpPermissionsEgress ?? []).flatMap((p) =>
+          (p.IpRanges ?? []).map((r) => `sg ${g.GroupId} egress ${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp}`),
+        ),
+      ]),
   ];
   return lines.sort();
 }

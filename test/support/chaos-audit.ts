@@ -97,7 +97,9 @@ export class MotoAuditor {
    * Right after a setup completed: exactly one VPC per side, one live peering, one security group
    * per VPC, and the routes, group rules and NACL entries the result claims, all really there.
    */
-  async auditSetup(run: AuditedRun & { result: PeeringResult }): Promise<{ findings: Finding[]; vpcIds: string[]; peeringIds: string[] }> {
+  async auditSetup(
+    run: AuditedRun & { result: PeeringResult },
+  ): Promise<{ findings: Finding[]; vpcIds: string[]; peeringIds: string[] }> {
     const { setupId, request, result } = run;
     const snaps = await Promise.all([request.requester.region, request.accepter.region].map((r) => this.snapshot(r)));
     const findings: Finding[] = [];
@@ -108,42 +110,79 @@ export class MotoAuditor {
     for (const side of ['requester', 'accepter'] as const) {
       const ids = vpcs.filter((v) => tagOf(v.Tags, SIDE_TAG) === side).map((v) => v.VpcId!);
       if (ids.length > 1) add('duplicate', `${ids.length} VPCs tagged for the ${side} side`, ids);
-      if (!ids.includes(result[side].vpcId)) add('wrong-state', `the ${side} VPC ${result[side].vpcId} of the result is not tagged with the setup id`, ids);
+      if (!ids.includes(result[side].vpcId))
+        add('wrong-state', `the ${side} VPC ${result[side].vpcId} of the result is not tagged with the setup id`, ids);
     }
 
-    const peerings = dedupe(snaps.flatMap((s) => s.peerings), (p) => p.VpcPeeringConnectionId!);
+    const peerings = dedupe(
+      snaps.flatMap((s) => s.peerings),
+      (p) => p.VpcPeeringConnectionId!,
+    );
     const tagged = peerings.filter((p) => ours(p.Tags));
     const live = tagged.filter((p) => !GONE_PEERING.has(p.Status?.Code ?? ''));
-    if (live.length > 1) add('duplicate', `${live.length} live peerings tagged with the setup id`, live.map((p) => `${p.VpcPeeringConnectionId} (${p.Status?.Code})`));
+    if (live.length > 1)
+      add(
+        'duplicate',
+        `${live.length} live peerings tagged with the setup id`,
+        live.map((p) => `${p.VpcPeeringConnectionId} (${p.Status?.Code})`),
+      );
     const pcxId = result.peeringConnectionId;
     const pcx = peerings.find((p) => p.VpcPeeringConnectionId === pcxId);
-    if (pcx?.Status?.Code !== 'active') add('wrong-state', `peering ${pcxId} is ${pcx?.Status?.Code ?? 'missing'}, not active`, [pcxId]);
+    if (pcx?.Status?.Code !== 'active')
+      add('wrong-state', `peering ${pcxId} is ${pcx?.Status?.Code ?? 'missing'}, not active`, [pcxId]);
 
     const groups = snaps.flatMap((s) => s.groups.filter((g) => ours(g.Tags)));
     for (const [vpcId, inVpc] of groupBy(groups, (g) => g.VpcId ?? '?')) {
-      if (inVpc.length > 1) add('duplicate', `${inVpc.length} security groups tagged with the setup id in ${vpcId}`, inVpc.map((g) => g.GroupId!));
+      if (inVpc.length > 1)
+        add(
+          'duplicate',
+          `${inVpc.length} security groups tagged with the setup id in ${vpcId}`,
+          inVpc.map((g) => g.GroupId!),
+        );
     }
     const subnets = snaps.flatMap((s) => s.subnets.filter((n) => ours(n.Tags)));
     for (const [key, same] of groupBy(subnets, (n) => `${n.VpcId} ${n.CidrBlock}`)) {
-      if (same.length > 1) add('duplicate', `${same.length} subnets for ${key}`, same.map((n) => n.SubnetId!));
+      if (same.length > 1)
+        add(
+          'duplicate',
+          `${same.length} subnets for ${key}`,
+          same.map((n) => n.SubnetId!),
+        );
     }
 
     const cidr = { requester: result.requester.cidrBlock, accepter: result.accepter.cidrBlock };
     const base = request.naclRuleBase ?? 900;
-    for (const [side, peer] of [['requester', 'accepter'], ['accepter', 'requester']] as const) {
+    for (const [side, peer] of [
+      ['requester', 'accepter'],
+      ['accepter', 'requester'],
+    ] as const) {
       const snap = snaps[side === 'requester' ? 0 : 1]!;
       const own = result[side];
       for (const tableId of own.routeTableIds) {
-        const route = snap.tables.find((t) => t.RouteTableId === tableId)?.Routes?.find((r) => r.DestinationCidrBlock === cidr[peer]);
+        const route = snap.tables
+          .find((t) => t.RouteTableId === tableId)
+          ?.Routes?.find((r) => r.DestinationCidrBlock === cidr[peer]);
         if (route?.VpcPeeringConnectionId !== pcxId || route.State === 'blackhole') {
-          add('wrong-state', `${side} ${tableId} routes ${cidr[peer]} to ${route?.VpcPeeringConnectionId ?? route?.GatewayId ?? 'nothing'} (${route?.State ?? 'no route'}), not ${pcxId}`, [tableId]);
+          add(
+            'wrong-state',
+            `${side} ${tableId} routes ${cidr[peer]} to ${route?.VpcPeeringConnectionId ?? route?.GatewayId ?? 'nothing'} (${route?.State ?? 'no route'}), not ${pcxId}`,
+            [tableId],
+          );
         }
       }
       const group = snap.groups.find((g) => g.GroupId === own.securityGroupId);
       if (group?.GroupName !== securityGroupName(pcxId) || group.VpcId !== own.vpcId) {
-        add('wrong-state', `${side} security group ${own.securityGroupId} is ${group ? `${group.GroupName} in ${group.VpcId}` : 'missing'}`, [own.securityGroupId]);
+        add(
+          'wrong-state',
+          `${side} security group ${own.securityGroupId} is ${group ? `${group.GroupName} in ${group.VpcId}` : 'missing'}`,
+          [own.securityGroupId],
+        );
       } else if (hasDrift(securityGroupDrift(group, securityGroupPlan(cidr[side], cidr[peer], request.allow)))) {
-        add('wrong-state', `${side} security group ${own.securityGroupId} rules differ from the plan: ${JSON.stringify(securityGroupDrift(group, securityGroupPlan(cidr[side], cidr[peer], request.allow)))}`, [own.securityGroupId]);
+        add(
+          'wrong-state',
+          `${side} security group ${own.securityGroupId} rules differ from the plan: ${JSON.stringify(securityGroupDrift(group, securityGroupPlan(cidr[side], cidr[peer], request.allow)))}`,
+          [own.securityGroupId],
+        );
       }
       const plan = naclPlan(cidr[side], cidr[peer], request.allow, base);
       for (const aclId of own.networkAclIds) {
@@ -152,7 +191,12 @@ export class MotoAuditor {
           const entry = acl && findEntry(acl, spec);
           return !entry || !entryMatches(entry, spec);
         });
-        if (missing.length) add('wrong-state', `${side} NACL ${aclId} lacks ${missing.length} of ${plan.length} planned entries`, missing.map((m) => `${m.egress ? 'egress' : 'ingress'} ${m.ruleNumber}`));
+        if (missing.length)
+          add(
+            'wrong-state',
+            `${side} NACL ${aclId} lacks ${missing.length} of ${plan.length} planned entries`,
+            missing.map((m) => `${m.egress ? 'egress' : 'ingress'} ${m.ruleNumber}`),
+          );
       }
     }
     return {
@@ -177,25 +221,51 @@ export class MotoAuditor {
         if (ids.length) findings.push({ run: run.setupId, kind, what, ids });
       };
       const ours = (tags: Tag[] | undefined) => tagOf(tags, SETUP_ID_TAG) === run.setupId;
-      const cidrs = new Set([run.request.requester.cidrBlock, run.request.accepter.cidrBlock, run.result?.requester.cidrBlock, run.result?.accepter.cidrBlock].filter((c): c is string => !!c));
-      const peerings = dedupe(snaps.flatMap((s) => s.peerings), (p) => p.VpcPeeringConnectionId!);
-      const pcxIds = new Set([...run.seenPeeringIds, ...(run.result ? [run.result.peeringConnectionId] : []), ...peerings.filter((p) => ours(p.Tags)).map((p) => p.VpcPeeringConnectionId!)]);
+      const cidrs = new Set(
+        [
+          run.request.requester.cidrBlock,
+          run.request.accepter.cidrBlock,
+          run.result?.requester.cidrBlock,
+          run.result?.accepter.cidrBlock,
+        ].filter((c): c is string => !!c),
+      );
+      const peerings = dedupe(
+        snaps.flatMap((s) => s.peerings),
+        (p) => p.VpcPeeringConnectionId!,
+      );
+      const pcxIds = new Set([
+        ...run.seenPeeringIds,
+        ...(run.result ? [run.result.peeringConnectionId] : []),
+        ...peerings.filter((p) => ours(p.Tags)).map((p) => p.VpcPeeringConnectionId!),
+      ]);
       const base = run.request.naclRuleBase ?? 900;
       const last = base + naclRuleCount(run.request.allow) - 1;
 
       for (const snap of snaps) {
         const where = `in ${snap.region}`;
-        add(`VPCs tagged with the setup id ${where}`, snap.vpcs.filter((v) => ours(v.Tags)).map((v) => v.VpcId!));
-        add(`subnets tagged with the setup id ${where}`, snap.subnets.filter((n) => ours(n.Tags)).map((n) => n.SubnetId!));
+        add(
+          `VPCs tagged with the setup id ${where}`,
+          snap.vpcs.filter((v) => ours(v.Tags)).map((v) => v.VpcId!),
+        );
+        add(
+          `subnets tagged with the setup id ${where}`,
+          snap.subnets.filter((n) => ours(n.Tags)).map((n) => n.SubnetId!),
+        );
         add(
           `security groups tagged with the setup id or named after its peering ${where}`,
-          snap.groups.filter((g) => ours(g.Tags) || [...pcxIds].some((id) => g.GroupName === securityGroupName(id))).map((g) => g.GroupId!),
+          snap.groups
+            .filter((g) => ours(g.Tags) || [...pcxIds].some((id) => g.GroupName === securityGroupName(id)))
+            .map((g) => g.GroupId!),
         );
         add(
           `routes through its peering(s) ${where}`,
           snap.tables.flatMap((t) =>
             (t.Routes ?? [])
-              .filter((r) => r.VpcPeeringConnectionId && (pcxIds.has(r.VpcPeeringConnectionId) || cidrs.has(r.DestinationCidrBlock ?? '')))
+              .filter(
+                (r) =>
+                  r.VpcPeeringConnectionId &&
+                  (pcxIds.has(r.VpcPeeringConnectionId) || cidrs.has(r.DestinationCidrBlock ?? '')),
+              )
               .map((r) => `${t.RouteTableId} ${r.DestinationCidrBlock} -> ${r.VpcPeeringConnectionId}`),
           ),
         );
@@ -208,7 +278,12 @@ export class MotoAuditor {
           ),
         );
       }
-      add('live peerings tagged with the setup id', peerings.filter((p) => ours(p.Tags) && !GONE_PEERING.has(p.Status?.Code ?? '')).map((p) => `${p.VpcPeeringConnectionId} (${p.Status?.Code})`));
+      add(
+        'live peerings tagged with the setup id',
+        peerings
+          .filter((p) => ours(p.Tags) && !GONE_PEERING.has(p.Status?.Code ?? ''))
+          .map((p) => `${p.VpcPeeringConnectionId} (${p.Status?.Code})`),
+      );
     }
     return findings;
   }

@@ -49,7 +49,13 @@ export function chaosFaultRules(levels: FaultLevels = {}): FaultRule[] {
   const { throttleRate = 0.2, loseRate = 0.05, notFoundSeconds = 8, provisioningSeconds = 6 } = levels;
   return [
     { id: 'throttle', kind: 'throttle', service: 'ec2', rate: throttleRate },
-    ...MUTATING_EC2_ACTIONS.map((action): FaultRule => ({ id: `lose-first-${action}`, kind: 'lose-response', service: 'ec2', action, count: 1 })),
+    ...MUTATING_EC2_ACTIONS.map((action): FaultRule => ({
+      id: `lose-first-${action}`,
+      kind: 'lose-response',
+      service: 'ec2',
+      action,
+      count: 1,
+    })),
     { id: 'lose', kind: 'lose-response', service: 'ec2', rate: loseRate },
     { id: 'not-found-window', kind: 'peering-not-found', seconds: notFoundSeconds },
     { id: 'provisioning', kind: 'peering-provisioning', seconds: provisioningSeconds },

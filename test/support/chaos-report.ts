@@ -2,7 +2,16 @@
 import type { Client } from '@temporalio/client';
 import type { Finding } from './chaos-audit';
 
-export type RunStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT' | 'CONTINUED_AS_NEW' | 'STUCK' | 'LOST' | 'NOT_STARTED';
+export type RunStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TERMINATED'
+  | 'TIMED_OUT'
+  | 'CONTINUED_AS_NEW'
+  | 'STUCK'
+  | 'LOST'
+  | 'NOT_STARTED';
 
 export interface WorkflowOutcome {
   workflowId: string;
@@ -112,10 +121,16 @@ export function formatChaosTable(report: ChaosReport): string {
   const rows: Array<[string, string]> = [
     ['runs (setup + teardown)', String(t.runs)],
     ['completed', `${t.completed}${t.failed ? ` (${t.failed} failed)` : ''}`],
-    ['retries seen (activity attempts > 1)', `${t.retries.attempts} in ${t.retries.activities} activities: ${list(t.retries.byCause)}`],
+    [
+      'retries seen (activity attempts > 1)',
+      `${t.retries.attempts} in ${t.retries.activities} activities: ${list(t.retries.byCause)}`,
+    ],
     ['workflow task timeouts', String(t.retries.workflowTaskTimeouts)],
     ['faults injected', `${list(t.faults)} (of ${t.awsRequests} AWS requests)`],
-    ['worker SIGKILLs', `${t.workerKills}${t.workerUnexpectedExits ? ` (+${t.workerUnexpectedExits} exits on its own)` : ''}`],
+    [
+      'worker SIGKILLs',
+      `${t.workerKills}${t.workerUnexpectedExits ? ` (+${t.workerUnexpectedExits} exits on its own)` : ''}`,
+    ],
     ['Temporal server restarts', String(t.serverRestarts)],
     ['duplicates', String(t.duplicates)],
     ['leaks', `${t.leaks}${t.leftovers ? ` (+${t.leftovers} left by unfinished runs)` : ''}`],

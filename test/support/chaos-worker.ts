@@ -39,7 +39,9 @@ const READY_LINE = 'Worker ready';
 
 /** Only what the worker needs: no TEMPORAL_* or AWS_* from the caller's shell leaks in. */
 function workerEnv(o: ChaosWorkerOptions): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('AWS_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('AWS_')),
+  );
   return {
     ...env,
     TEMPORAL_ADDRESS: o.temporalAddress,
@@ -70,12 +72,16 @@ export function chaosWorker(options: ChaosWorkerOptions): ChaosWorker {
     fs.writeSync(fd, `=== ${new Date().toISOString()} start #${starts + 1}\n`);
     let exited: string | undefined;
     try {
-      const child = spawn(process.execPath, [tsNode, '--transpile-only', options.entry ?? path.join(ROOT, 'src', 'worker.ts')], {
-        cwd: ROOT,
-        detached: true,
-        stdio: ['ignore', fd, fd],
-        env: workerEnv(options),
-      });
+      const child = spawn(
+        process.execPath,
+        [tsNode, '--transpile-only', options.entry ?? path.join(ROOT, 'src', 'worker.ts')],
+        {
+          cwd: ROOT,
+          detached: true,
+          stdio: ['ignore', fd, fd],
+          env: workerEnv(options),
+        },
+      );
       child.unref();
       child.on('exit', (code, signal) => {
         exited = `exited with ${signal ?? `code ${code}`}`;
@@ -110,7 +116,10 @@ export function chaosWorker(options: ChaosWorkerOptions): ChaosWorker {
         if (stopping) return;
         unexpectedExits++;
         await stopProcessGroup(pid, { signal: 'SIGKILL' });
-        fs.appendFileSync(options.logFile, `=== chaos: worker did not become ready (${(err as Error).message.split('\n')[0]}); starting it again\n`);
+        fs.appendFileSync(
+          options.logFile,
+          `=== chaos: worker did not become ready (${(err as Error).message.split('\n')[0]}); starting it again\n`,
+        );
         await new Promise((r) => setTimeout(r, 1_000));
       }
     }

@@ -23,7 +23,14 @@ import {
 } from './chaos-report';
 import { chaosWorker, type ChaosWorker } from './chaos-worker';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './fault-proxy';
-import { ROOT, killProcessGroupSync, startMoto, startTemporalDevServer, type MotoServer, type TemporalDevServer } from './stack';
+import {
+  ROOT,
+  killProcessGroupSync,
+  startMoto,
+  startTemporalDevServer,
+  type MotoServer,
+  type TemporalDevServer,
+} from './stack';
 
 export interface ChaosOptions {
   /** Setups (each followed by its teardown), all started at once. @default 20 */
@@ -99,7 +106,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   // whatever src/ holds at each restart, or a history recorded by one version fails to replay.
   fs.cpSync(path.join(ROOT, 'src'), path.join(workDir, 'src'), { recursive: true });
   const t0 = Date.now();
-  const log = options.log ?? ((line: string) => console.error(`[chaos +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`));
+  const log =
+    options.log ?? ((line: string) => console.error(`[chaos +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`));
   const deadline = t0 + o.timeoutSeconds * 1000;
   const random = seeded(o.seed);
   const logs = {
@@ -140,7 +148,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       awsEndpoint: proxy.url,
       logFile: logs.worker,
     });
-    log(`Temporal ${temporal.address} (UI ${temporal.uiUrl}), moto ${moto.url}, fault proxy ${proxy.url}; starting the worker`);
+    log(
+      `Temporal ${temporal.address} (UI ${temporal.uiUrl}), moto ${moto.url}, fault proxy ${proxy.url}; starting the worker`,
+    );
     await worker.start();
     log(`worker ready (pid ${worker.pid}); starting ${o.runs} setups`);
     connection = await Connection.connect({ address: temporal.address });
@@ -170,7 +180,10 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       let notFoundSince: number | undefined;
       open.add(workflowId);
       const outcome = (status: RunStatus, extra: Partial<WorkflowOutcome> = {}): WorkflowOutcome => ({
-        workflowId, status, seconds: Math.round((Date.now() - since) / 1000), ...extra,
+        workflowId,
+        status,
+        seconds: Math.round((Date.now() - since) / 1000),
+        ...extra,
       });
       for (;;) {
         try {
@@ -240,15 +253,29 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       }
       record.teardown = await awaitClose(record.teardownId, teardownSince);
       audit.finished = record.teardown.status === 'COMPLETED';
-      log(`${setupId} teardown ${record.teardown.status} after ${record.teardown.seconds} s (${state.closed}/${total} closed)`);
+      log(
+        `${setupId} teardown ${record.teardown.status} after ${record.teardown.seconds} s (${state.closed}/${total} closed)`,
+      );
       return record;
     };
 
     /** True when every activity running on the worker is a heartbeating peering wait (and there is one). */
     const onlyPeeringWaitsRunning = async (): Promise<boolean> => {
       const running = (
-        await Promise.all([...open].map((id) => client.workflow.getHandle(id).describe().then((d) => d.raw.pendingActivities ?? [], () => [])))
-      ).flat().filter((a) => Number(a.state) === ACTIVITY_STARTED);
+        await Promise.all(
+          [...open].map((id) =>
+            client.workflow
+              .getHandle(id)
+              .describe()
+              .then(
+                (d) => d.raw.pendingActivities ?? [],
+                () => [],
+              ),
+          ),
+        )
+      )
+        .flat()
+        .filter((a) => Number(a.state) === ACTIVITY_STARTED);
       return running.length > 0 && running.every((a) => PEERING_WAITS.has(a.activityType?.name ?? ''));
     };
 
@@ -280,7 +307,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
         await temporal.stop({ signal: 'SIGKILL' });
         await temporal.restart();
         state.serverRestarts++;
-        log(`Temporal dev server back (pid ${temporal.pid}) on the same ports and SQLite file after ${((Date.now() - down) / 1000).toFixed(1)} s`);
+        log(
+          `Temporal dev server back (pid ${temporal.pid}) on the same ports and SQLite file after ${((Date.now() - down) / 1000).toFixed(1)} s`,
+        );
       }
     })();
 
@@ -301,11 +330,16 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     findings.push(...(await auditor.current.auditLeaks(audited)));
     const stats = proxy.stats();
     const count = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind).length;
-    const statusCount = (s: RunStatus) => records.filter((r) => r.setup.status === s || r.teardown?.status === s).length;
+    const statusCount = (s: RunStatus) =>
+      records.filter((r) => r.setup.status === s || r.teardown?.status === s).length;
     const totals = {
       runs: o.runs,
       completed: records.filter((r) => r.setup.status === 'COMPLETED' && r.teardown?.status === 'COMPLETED').length,
-      failed: records.filter((r) => ['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].some((s) => r.setup.status === s || r.teardown?.status === s)).length,
+      failed: records.filter((r) =>
+        ['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].some(
+          (s) => r.setup.status === s || r.teardown?.status === s,
+        ),
+      ).length,
       lost: statusCount('LOST') + statusCount('NOT_STARTED'),
       stuck: statusCount('STUCK'),
       duplicates: count('duplicate'),
@@ -319,13 +353,19 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       workerUnexpectedExits: worker.unexpectedExits,
       serverRestarts: state.serverRestarts,
     };
-    const passed = totals.completed === o.runs && totals.duplicates + totals.leaks + totals.leftovers + totals.wrongState + totals.lost + totals.stuck === 0;
+    const passed =
+      totals.completed === o.runs &&
+      totals.duplicates + totals.leaks + totals.leftovers + totals.wrongState + totals.lost + totals.stuck === 0;
     return {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       durationSeconds: Math.round((Date.now() - t0) / 1000),
       passed,
-      options: { ...o, maxWorkerKills: Number.isFinite(o.maxWorkerKills) ? o.maxWorkerKills : null, faults: rules.map((r) => ({ ...r, action: r.action === undefined ? undefined : String(r.action) })) },
+      options: {
+        ...o,
+        maxWorkerKills: Number.isFinite(o.maxWorkerKills) ? o.maxWorkerKills : null,
+        faults: rules.map((r) => ({ ...r, action: r.action === undefined ? undefined : String(r.action) })),
+      },
       totals,
       findings,
       runs: records,

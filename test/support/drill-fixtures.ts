@@ -12,7 +12,12 @@ import {
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import type { DrillFailover } from '../../src/domain/drill-types';
 import type { PeeringRequest, PeeringResult } from '../../src/domain/types';
 import { testEnv } from './env';
@@ -45,17 +50,33 @@ export async function createFailoverTargets(): Promise<DrillFailover> {
   await route53().send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: hostedZoneId,
-      ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: recordName, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: PRIMARY }] } }] },
+      ChangeBatch: {
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: { Name: recordName, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: PRIMARY }] },
+          },
+        ],
+      },
     }),
   );
   const source = await rds('us-east-1').send(
     new CreateDBInstanceCommand({
-      DBInstanceIdentifier: `${suffix}-db`, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'abc', MasterUserPassword: 'not-a-secret-1',
+      DBInstanceIdentifier: `${suffix}-db`,
+      Engine: 'postgres',
+      DBInstanceClass: 'db.t3.micro',
+      AllocatedStorage: 20,
+      MasterUsername: 'abc',
+      MasterUserPassword: 'not-a-secret-1',
     }),
   );
   const replica = `${suffix}-db-replica`;
   await rds('eu-west-1').send(
-    new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: replica, SourceDBInstanceIdentifier: source.DBInstance!.DBInstanceArn!, DBInstanceClass: 'db.t3.micro' }),
+    new CreateDBInstanceReadReplicaCommand({
+      DBInstanceIdentifier: replica,
+      SourceDBInstanceIdentifier: source.DBInstance!.DBInstanceArn!,
+      DBInstanceClass: 'db.t3.micro',
+    }),
   );
   return {
     hostedZoneId,
@@ -89,7 +110,14 @@ export interface PlantedDrift {
 }
 
 const SSH_FROM_ANYWHERE = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
-const POSTGRES_FROM_PRIMARY = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'PostgreSQL replication' }] }];
+const POSTGRES_FROM_PRIMARY = [
+  {
+    IpProtocol: 'tcp',
+    FromPort: 5432,
+    ToPort: 5432,
+    IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'PostgreSQL replication' }],
+  },
+];
 
 /** Deletes a route, revokes a rule, removes a NACL entry and adds a stray rule; safe to repeat. */
 export async function plantDrift(setup: PeeringResult): Promise<PlantedDrift> {
@@ -103,14 +131,25 @@ export async function plantDrift(setup: PeeringResult): Promise<PlantedDrift> {
   };
   const tables = await req.send(new DescribeRouteTablesCommand({ RouteTableIds: [drift.routeTableId] }));
   if (tables.RouteTables?.[0]?.Routes?.some((r) => r.DestinationCidrBlock === setup.accepter.cidrBlock)) {
-    await req.send(new DeleteRouteCommand({ RouteTableId: drift.routeTableId, DestinationCidrBlock: setup.accepter.cidrBlock }));
+    await req.send(
+      new DeleteRouteCommand({ RouteTableId: drift.routeTableId, DestinationCidrBlock: setup.accepter.cidrBlock }),
+    );
   }
-  await acc.send(new RevokeSecurityGroupIngressCommand({ GroupId: drift.accepterGroupId, IpPermissions: POSTGRES_FROM_PRIMARY })).catch(() => undefined);
+  await acc
+    .send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: drift.accepterGroupId, IpPermissions: POSTGRES_FROM_PRIMARY }),
+    )
+    .catch(() => undefined);
   const acls = await req.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [drift.requesterAclId] }));
   if (acls.NetworkAcls?.[0]?.Entries?.some((e) => e.RuleNumber === 900 && !e.Egress)) {
-    await req.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: drift.requesterAclId, RuleNumber: 900, Egress: false }));
+    await req.send(
+      new DeleteNetworkAclEntryCommand({ NetworkAclId: drift.requesterAclId, RuleNumber: 900, Egress: false }),
+    );
   }
-  await req.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: drift.requesterGroupId, IpPermissions: SSH_FROM_ANYWHERE })).catch(() => undefined);
+  await req
+    .send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: drift.requesterGroupId, IpPermissions: SSH_FROM_ANYWHERE }),
+    )
+    .catch(() => undefined);
   return drift;
 }
-

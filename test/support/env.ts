@@ -5,7 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, pidRuns, processStartTime, recordInTestRun, temporalDevServerHandle, type TemporalDevServer } from './stack';
+import {
+  ROOT,
+  pidRuns,
+  processStartTime,
+  recordInTestRun,
+  temporalDevServerHandle,
+  type TemporalDevServer,
+} from './stack';
 
 export interface RecordedProcess {
   pid: number;
@@ -61,7 +68,9 @@ export function writeTestEnv(env: TestEnv, file = testEnvFile()): void {
 export function testEnv(): TestEnv {
   const env = readTestEnv();
   if (!env) {
-    throw new Error(`${testEnvFile()} does not exist; it is written by jest's global setup (run the tests with jest / npm test)`);
+    throw new Error(
+      `${testEnvFile()} does not exist; it is written by jest's global setup (run the tests with jest / npm test)`,
+    );
   }
   return env;
 }
@@ -91,7 +100,9 @@ export function recordProcess(pid: number): void {
 export function testTemporalServer(): TemporalDevServer {
   const env = testEnv();
   if (env.temporalPid === null || env.dbFile === null || env.temporalPort === null || env.temporalUiPort === null) {
-    throw new Error('this run uses an external Temporal server (TEST_TEMPORAL_ADDRESS); it cannot be restarted from a test');
+    throw new Error(
+      'this run uses an external Temporal server (TEST_TEMPORAL_ADDRESS); it cannot be restarted from a test',
+    );
   }
   return temporalDevServerHandle(
     env.temporalPid,

@@ -11,8 +11,18 @@ import {
   DescribeRouteTablesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, RDSClient, StopDBInstanceCommand } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  CreateDBInstanceCommand,
+  CreateDBInstanceReadReplicaCommand,
+  RDSClient,
+  StopDBInstanceCommand,
+} from '@aws-sdk/client-rds';
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { randomUUID } from 'node:crypto';
 import type { FailoverRequest } from '../../src/domain/failover-types';
 
@@ -49,12 +59,24 @@ export class MotoFailoverFixture {
     const [a, b] = [this.ec2(FROM), this.ec2(TO)];
     const va = (await a.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
     const vb = (await b.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
-    const pcx = (await a.send(new CreateVpcPeeringConnectionCommand({ VpcId: va, PeerVpcId: vb, PeerRegion: TO }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
+    const pcx = (await a.send(new CreateVpcPeeringConnectionCommand({ VpcId: va, PeerVpcId: vb, PeerRegion: TO })))
+      .VpcPeeringConnection!.VpcPeeringConnectionId!;
     if (state === 'pending-acceptance') return pcx;
     await b.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
-    for (const [client, vpc, peerCidr] of [[a, va, '10.1.0.0/16'], [b, vb, '10.0.0.0/16']] as const) {
-      const tables = await client.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] }));
-      await client.send(new CreateRouteCommand({ RouteTableId: tables.RouteTables![0]!.RouteTableId!, DestinationCidrBlock: peerCidr, VpcPeeringConnectionId: pcx }));
+    for (const [client, vpc, peerCidr] of [
+      [a, va, '10.1.0.0/16'],
+      [b, vb, '10.0.0.0/16'],
+    ] as const) {
+      const tables = await client.send(
+        new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] }),
+      );
+      await client.send(
+        new CreateRouteCommand({
+          RouteTableId: tables.RouteTables![0]!.RouteTableId!,
+          DestinationCidrBlock: peerCidr,
+          VpcPeeringConnectionId: pcx,
+        }),
+      );
     }
     return pcx;
   }
@@ -63,12 +85,23 @@ export class MotoFailoverFixture {
   async replica(name: string): Promise<{ replicaId: string; sourceArn: string }> {
     const source = await this.rds(FROM).send(
       new CreateDBInstanceCommand({
-        DBInstanceIdentifier: `${name}-primary`, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', MasterUsername: 'abc', MasterUserPassword: 'not-a-secret-1', AllocatedStorage: 20,
+        DBInstanceIdentifier: `${name}-primary`,
+        Engine: 'postgres',
+        DBInstanceClass: 'db.t3.micro',
+        MasterUsername: 'abc',
+        MasterUserPassword: 'not-a-secret-1',
+        AllocatedStorage: 20,
       }),
     );
     const sourceArn = source.DBInstance!.DBInstanceArn!;
     const replicaId = `${name}-replica`;
-    await this.rds(TO).send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: replicaId, SourceDBInstanceIdentifier: sourceArn, DBInstanceClass: 'db.t3.micro' }));
+    await this.rds(TO).send(
+      new CreateDBInstanceReadReplicaCommand({
+        DBInstanceIdentifier: replicaId,
+        SourceDBInstanceIdentifier: sourceArn,
+        DBInstanceClass: 'db.t3.micro',
+      }),
+    );
     return { replicaId, sourceArn };
   }
 
@@ -81,7 +114,14 @@ export class MotoFailoverFixture {
     await this.route53().send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zoneId,
-        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: recordName, Type: type, TTL: 60, ResourceRecords: [{ Value: value }] } }] },
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: { Name: recordName, Type: type, TTL: 60, ResourceRecords: [{ Value: value }] },
+            },
+          ],
+        },
       }),
     );
   }
@@ -110,7 +150,10 @@ export class MotoFailoverFixture {
   }
 
   /** A fresh, complete world: peering, zone with app.<zone> → primary, replica. */
-  async world(name = `abc-${randomUUID().slice(0, 8)}`, options: { peeringConnectionId?: string } = {}): Promise<FailoverWorld> {
+  async world(
+    name = `abc-${randomUUID().slice(0, 8)}`,
+    options: { peeringConnectionId?: string } = {},
+  ): Promise<FailoverWorld> {
     const zoneName = `${name}.example.`;
     const recordName = `app.${zoneName}`;
     const primaryValue = `primary-alb.${FROM}.elb.amazonaws.com`;

@@ -6,18 +6,17 @@
 // pcx ids, and every response is buffered to be inspected, rewritten or thrown away, so the
 // streaming pipe a proxy library provides would go unused. (http-proxy is unmaintained since
 // 2020; http-proxy-3 2.x needs Node >= 22 and these machines run Node 20.)
-import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { errorXml, mapPeerings, peeringIdsIn, peeringStatusOf, withPeeringStatus } from './fault-proxy-xml';
 
 export type FaultKind =
-  | 'throttle'
-  | 'error'
-  | 'lose-response'
-  | 'latency'
-  | 'peering-not-found'
-  | 'peering-provisioning'
-  | 'peering-failed';
+  'throttle' | 'error' | 'lose-response' | 'latency' | 'peering-not-found' | 'peering-provisioning' | 'peering-failed';
 
 export interface FaultRule {
   id?: string;
@@ -89,7 +88,13 @@ const DEFAULT_LATENCY_MS = 1000;
 // The wording AWS shows for a peering that fails on overlapping CIDRs.
 const FAILED_MESSAGE = 'Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range';
 const KINDS: readonly FaultKind[] = [
-  'throttle', 'error', 'lose-response', 'latency', 'peering-not-found', 'peering-provisioning', 'peering-failed',
+  'throttle',
+  'error',
+  'lose-response',
+  'latency',
+  'peering-not-found',
+  'peering-provisioning',
+  'peering-failed',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -267,7 +272,14 @@ interface Answer {
 }
 
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'content-length',
 ]);
 
 function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {

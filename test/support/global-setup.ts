@@ -95,7 +95,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     const started = Date.now();
     [temporal, moto] = await Promise.all([
-      externalTemporal ? undefined : startTemporalDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), logFile: log('temporal') }),
+      externalTemporal
+        ? undefined
+        : startTemporalDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), logFile: log('temporal') }),
       externalMoto ? undefined : startMoto({ logFile: log('moto') }),
     ]);
     if (temporal || moto) console.log(`\n[global-setup] servers ready in ${Date.now() - started} ms`);

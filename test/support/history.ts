@@ -29,5 +29,7 @@ export function activitySummaries(history: History): Array<{ activityType: strin
 
 /** Identities of the workers that started the run's activity tasks. */
 export function activityWorkers(history: History): string[] {
-  return (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.identity).filter((i): i is string => !!i);
+  return (history.events ?? [])
+    .map((e) => e.activityTaskStartedEventAttributes?.identity)
+    .filter((i): i is string => !!i);
 }

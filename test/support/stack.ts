@@ -130,10 +130,18 @@ export async function stopProcessGroup(pgid: number, options: StopOptions = {}):
   if (pgid <= 1 || !processGroupAlive(pgid)) return;
   signalGroup(pgid, signal);
   try {
-    await waitFor(() => !processGroupAlive(pgid), { what: `process group ${pgid} to exit`, timeoutMs, intervalMs: 100 });
+    await waitFor(() => !processGroupAlive(pgid), {
+      what: `process group ${pgid} to exit`,
+      timeoutMs,
+      intervalMs: 100,
+    });
   } catch {
     signalGroup(pgid, 'SIGKILL');
-    await waitFor(() => !processGroupAlive(pgid), { what: `process group ${pgid} to die after SIGKILL`, timeoutMs: 5_000, intervalMs: 100 });
+    await waitFor(() => !processGroupAlive(pgid), {
+      what: `process group ${pgid} to die after SIGKILL`,
+      timeoutMs: 5_000,
+      intervalMs: 100,
+    });
   }
 }
 
@@ -268,7 +276,9 @@ async function httpOk(url: string): Promise<boolean> {
 
 function execText(file: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs }, (err, stdout) => (err ? reject(new Error(err.message)) : resolve(stdout)));
+    execFile(file, args, { timeout: timeoutMs }, (err, stdout) =>
+      err ? reject(new Error(err.message)) : resolve(stdout),
+    );
   });
 }
 
@@ -339,8 +349,21 @@ export function temporalDevServerArgs(port: number, uiPort: number, dbFile: stri
 async function temporalReady(bin: string, address: string, uiUrl: string): Promise<boolean> {
   const out = await execText(
     bin,
-    ['operator', 'search-attribute', 'list', '--address', address, '--namespace', 'default', '--output', 'json',
-      '--disable-config-env', '--disable-config-file', '--command-timeout', '3s'],
+    [
+      'operator',
+      'search-attribute',
+      'list',
+      '--address',
+      address,
+      '--namespace',
+      'default',
+      '--output',
+      'json',
+      '--disable-config-env',
+      '--disable-config-file',
+      '--command-timeout',
+      '3s',
+    ],
     5_000,
   );
   const custom = (JSON.parse(out) as { customAttributes?: Record<string, string> }).customAttributes ?? {};
@@ -407,7 +430,9 @@ export function defaultMotoBin(): string {
   const venv = path.join(ROOT, '.tools', 'moto-venv', 'bin', 'moto_server');
   if (fs.existsSync(venv)) return venv;
   const userBin = path.join(os.homedir(), '.local', 'bin', 'moto_server');
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, 'moto_server')));
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir && fs.existsSync(path.join(dir, 'moto_server')));
   return !onPath && fs.existsSync(userBin) ? userBin : 'moto_server';
 }
 
@@ -419,7 +444,14 @@ export function motoHandle(
   const { port, bin, logFile, startTimeoutMs = 30_000 } = settings;
   const url = `http://127.0.0.1:${port}`;
   const start = () =>
-    startAndWait(`moto on ${url}`, bin, ['-H', '127.0.0.1', '-p', String(port)], logFile, () => httpOk(`${url}/moto-api/`), startTimeoutMs);
+    startAndWait(
+      `moto on ${url}`,
+      bin,
+      ['-H', '127.0.0.1', '-p', String(port)],
+      logFile,
+      () => httpOk(`${url}/moto-api/`),
+      startTimeoutMs,
+    );
   return Object.assign(new ManagedServer(pid, logFile, start, [port], onRestart), { url, port });
 }
 

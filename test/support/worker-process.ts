@@ -65,7 +65,12 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
         identity = /Worker ready: .*identity (\S+?)[,\s]/.exec(fs.readFileSync(logFile, 'utf8'))?.[1];
         return identity !== undefined;
       },
-      { what: `worker process on ${options.taskQueue} (log ${logFile})`, timeoutMs: options.readyTimeoutMs ?? 90_000, intervalMs: 250, abortIf: () => exited },
+      {
+        what: `worker process on ${options.taskQueue} (log ${logFile})`,
+        timeoutMs: options.readyTimeoutMs ?? 90_000,
+        intervalMs: 250,
+        abortIf: () => exited,
+      },
     );
   } catch (err) {
     await stop();
