@@ -15,7 +15,6 @@ import {
   AcceptVpcPeeringConnectionCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
-  CreateNetworkAclEntryCommand,
   CreateRouteCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
@@ -36,6 +35,7 @@ import {
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import * as fs from 'node:fs';
 import { createAwsClients, type AwsClients } from '../src/activities/aws-clients';
+import { createNaclEntry } from '../src/activities/network-acls';
 import { naclPlan, securityGroupPlan, type SgPermission } from '../src/domain/rules-plan';
 import { NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG, securityGroupName, setupTags } from '../src/domain/tags';
 import type { PeeringRequest } from '../src/domain/types';
@@ -43,7 +43,6 @@ import { naclRuleCount } from '../src/domain/validate-peering';
 
 type Role = 'requester' | 'accepter';
 const ROLES: Role[] = ['requester', 'accepter'];
-const PROTOCOL_NUMBER = { tcp: '6', udp: '17', icmp: '1' } as const;
 
 export interface BareOptions {
   /** Run each per-side step for both sides at once, as the workflow does. @default false: one after the other */
@@ -255,19 +254,7 @@ export async function bareSetup(
       const entries = naclPlan(own.cidrBlock, cidr, request.allow, naclBase);
       for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === own.vpcId)) {
         for (const e of entries) {
-          await ec2.send(
-            new CreateNetworkAclEntryCommand({
-              NetworkAclId: acl.NetworkAclId,
-              RuleNumber: e.ruleNumber,
-              Egress: e.egress,
-              Protocol: PROTOCOL_NUMBER[e.protocol],
-              RuleAction: 'allow',
-              CidrBlock: e.cidrBlock,
-              ...(e.protocol === 'icmp'
-                ? { IcmpTypeCode: { Type: e.fromPort, Code: e.toPort } }
-                : { PortRange: { From: e.fromPort, To: e.toPort } }),
-            }),
-          );
+          await createNaclEntry(ec2, acl.NetworkAclId!, e);
         }
       }
     });

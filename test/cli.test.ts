@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { PeeringResult, TeardownResult } from '../src/domain/types';
-import { SETUP_STEPS } from '../src/workflows/setup-peering';
+import { SETUP_STEPS } from '../src/domain/setup-stages';
 import { testEnv } from './support/env';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { ROOT } from './support/stack';

@@ -1,7 +1,7 @@
 import type { DrillProgress, DrillReport } from '../domain/drill-types';
 import type { FailoverProgress, FailoverReport } from '../domain/failover-types';
 import type { PeeringResult, TeardownResult } from '../domain/types';
-import { SETUP_STEPS } from '../workflows/setup-peering';
+import { SETUP_STEPS } from '../domain/setup-stages';
 import type { ProgressView } from './follow';
 
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);

@@ -227,7 +227,10 @@ export interface DrillRun {
 export const drillsQuery = (outcome?: string) =>
   `WorkflowType = "DrDrill" AND ${outcome ? `DrillOutcome = "${outcome}"` : 'DrillOutcome IN ("running", "passed", "failed")'}`;
 
-/** Recent drills from visibility (running ones first, then by close time, newest first), each with the RTO from its result. */
+/**
+ * Recent drills from visibility (running ones first, then by close time, newest first), each with
+ * the RTO from its result.
+ */
 export async function recentDrills(client: Client, last: number, outcome?: string): Promise<DrillRun[]> {
   const found: DrillRun[] = [];
   for await (const w of client.workflow.list({ query: drillsQuery(outcome) })) {

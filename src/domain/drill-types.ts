@@ -33,7 +33,10 @@ export interface DrillRequest {
   /** Names the drill in its summary, its workflow id and its Schedule (`dr-drill-<name>`). */
   name: string;
   peering: DrillPeering;
-  /** Rehearsed with `drill: true` and `approval: "auto"`, then run swapped back (without `promoteReplica`) as the failback. */
+  /**
+   * Rehearsed with `drill: true` and `approval: "auto"`, then run swapped back (without
+   * `promoteReplica`) as the failback.
+   */
   failover: DrillFailover;
   rtoTargetSeconds: number;
   /** Put drifted routes, rules and entries back before the rehearsal. @default false */

@@ -12,7 +12,10 @@ export interface AllowRule {
   /** For icmp: the ICMP code, or -1 for all codes. */
   toPort: number;
   description?: string;
-  /** Narrows the source to a range inside one side's CIDR; the rule then applies on the other side. @default the peer's whole CIDR */
+  /**
+   * Narrows the source to a range inside one side's CIDR; the rule then applies on the other side.
+   * @default the peer's whole CIDR
+   */
   cidrBlock?: string;
 }
 

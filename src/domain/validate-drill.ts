@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { parseCidr } from './cidr';
 import type { DrillRequest } from './drill-types';
 import { validateFailoverRequest } from './validate-failover';
-import { isKnownRegion } from './regions';
-import type { InvalidField, Validated } from './validate-peering';
+import { firstIssue, peeringIdSchema, regionSchema as region, type Validated } from './validation';
 
 /** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
 const name = z
@@ -12,13 +11,12 @@ const name = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
     'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
-const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
 
 const peering = z.union(
   [
     z.strictObject({ setupWorkflowId: z.string().min(1, 'must be the setup workflow id') }),
     z.strictObject({
-      peeringConnectionId: z.string().regex(/^pcx-[0-9a-f]{8,17}$/, 'must look like pcx-0123456789abcdef0'),
+      peeringConnectionId: peeringIdSchema,
       requesterRegion: region,
       accepterRegion: region,
     }),
@@ -59,18 +57,6 @@ const request = z.strictObject({
   repairDrift: z.boolean().optional(),
   expect: expectation.optional(),
 });
-
-function firstIssue(error: z.ZodError): InvalidField {
-  const issue = error.issues[0];
-  if (!issue) return { field: '(request)', reason: 'is invalid' };
-  const field = issue.path.length
-    ? issue.path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
-        .join('.')
-        .replace(/\.\[/g, '[')
-    : '(request)';
-  return { field, reason: issue.message };
-}
 
 export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
   const parsed = request.safeParse(input);

@@ -1,23 +1,22 @@
+import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { defaultDrillRecordName, normalizeRecordName } from './dns-names';
 import type { FailoverRequest } from './failover-types';
-import { isKnownRegion } from './regions';
-import { firstIssue, type Validated } from './validate-peering';
+import { firstIssue, peeringIdSchema, regionSchema as region, type Validated } from './validation';
 
 export const DEFAULT_APPROVAL_TIMEOUT = '30m';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i;
 const MIN_APPROVAL_MS = 1_000;
 const MAX_APPROVAL_MS = 7 * 86_400_000;
 
-/** Milliseconds of a duration such as "30m", "90 seconds" or "1.5h" (the forms Temporal accepts); undefined otherwise. */
+/** Milliseconds of a duration such as "30m", "90 seconds" or "2w", parsed by `ms` as Temporal does; else undefined. */
 export function durationMs(text: string): number | undefined {
-  const m = DURATION_RE.exec(text.trim());
-  if (!m) return undefined;
-  const unit = m[2]!.toLowerCase();
-  const key = unit === 'ms' || unit.startsWith('milli') ? 'ms' : unit.charAt(0);
-  return Number(m[1]) * UNIT_MS[key]!;
+  try {
+    const value = ms(text.trim() as StringValue);
+    return Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined; // ms throws on an empty or over-long string
+  }
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -26,7 +25,6 @@ const HOST = /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9
 const RECORD_NAME =
   /^(?=.{1,254}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
 
-const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
 const endpoint = z.strictObject({ region, value: z.string().trim().min(1, 'must not be empty').max(255) });
 
 const request = z
@@ -39,7 +37,7 @@ const request = z
     ttl: z.number().int().min(0).max(2_147_483_647).optional(),
     from: endpoint,
     to: endpoint,
-    peeringConnectionId: z.string().regex(/^pcx-[0-9a-f]{8,17}$/, 'must look like pcx-0123456789abcdef0'),
+    peeringConnectionId: peeringIdSchema,
     promoteReplica: z
       .strictObject({
         region,

@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
-import { isKnownRegion } from './regions';
 import type { AllowRule, PeeringRequest } from './types';
 import { SETUP_ID_TAG } from './tags';
-
-/** A rejected request: the dotted path of the offending field and why. */
-export interface InvalidField {
-  field: string;
-  reason: string;
-}
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; error: InvalidField };
+import { firstIssue, regionSchema as region, type InvalidField, type Validated } from './validation';
 
 const VPC_PREFIX_MIN = 16;
 const VPC_PREFIX_MAX = 28;
@@ -23,8 +15,6 @@ const vpcCidr = z.string().superRefine((text, ctx) => {
     ctx.addIssue({ code: 'custom', message: `prefix /${parsed.prefix} is outside the /16 to /28 that a VPC allows` });
   }
 });
-
-const region = z.string().refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
 
 const side = z
   .strictObject({
@@ -147,22 +137,6 @@ const request = z.strictObject({
   onFailure: z.enum(['rollback', 'keep']).optional(),
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
 });
-
-/** The first problem zod found, as a dotted field path and a reason. */
-export function firstIssue(error: z.ZodError): InvalidField {
-  const issue = error.issues[0];
-  if (!issue) return { field: '(request)', reason: 'is invalid' };
-  // A record key's own reason sits one level down ("Invalid key in record" is all zod says above it).
-  const inner = (issue as { issues?: Array<{ message?: string }> }).issues?.[0]?.message;
-  const reason = issue.code === 'invalid_key' && inner ? inner : issue.message;
-  const field = issue.path.length
-    ? issue.path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
-        .join('.')
-        .replace(/\.\[/g, '[')
-    : '(request)';
-  return { field, reason };
-}
 
 /** Rules that AWS needs per side: NACL entries each take a rule number from the base upward. */
 export function naclRuleCount(allow: AllowRule[]): number {

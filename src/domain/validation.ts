@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { isKnownRegion } from './regions';
+
+/** A rejected request: the dotted path of the offending field and why. */
+export interface InvalidField {
+  field: string;
+  reason: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: InvalidField };
+
+export const PEERING_ID_RE = /^pcx-[0-9a-f]{8,17}$/;
+
+export const regionSchema = z
+  .string()
+  .refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
+
+export const peeringIdSchema = z.string().regex(PEERING_ID_RE, 'must look like pcx-0123456789abcdef0');
+
+/** The first problem zod found, as a dotted field path and a reason. */
+export function firstIssue(error: z.ZodError): InvalidField {
+  const issue = error.issues[0];
+  if (!issue) return { field: '(request)', reason: 'is invalid' };
+  // A record key's own reason sits one level down ("Invalid key in record" is all zod says above it).
+  const inner = (issue as { issues?: Array<{ message?: string }> }).issues?.[0]?.message;
+  const reason = issue.code === 'invalid_key' && inner ? inner : issue.message;
+  const field = issue.path.length
+    ? issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '(request)';
+  return { field, reason };
+}
