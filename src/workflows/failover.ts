@@ -1,6 +1,4 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   condition,
   defineQuery,
@@ -32,7 +30,7 @@ import {
   targetRecordName,
   validateFailoverRequest,
 } from '../domain/validate-failover';
-import type { InvalidField } from '../domain/validate-peering';
+import { explain, invalidInput } from './failures';
 import { CLEANUP, DNS_SWITCH, EC2_CALL, PROMOTION } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -59,21 +57,6 @@ const UNPROMOTABLE = [
   'inaccessible-encryption-credentials',
 ];
 
-export function invalidFailoverRequest(error: InvalidField): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: 'InvalidFailoverRequest',
-    message: `${error.field}: ${error.reason}`,
-    nonRetryable: true,
-    details: [error],
-  });
-}
-
-function explain(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
 const seconds = (from: Date, to: Date) => Math.round(to.getTime() - from.getTime()) / 1000;
 const by = (d: DecisionInput) => `${d.by ? ` by ${d.by}` : ''}${d.reason ? ` (${d.reason})` : ''}`;
 
@@ -90,7 +73,7 @@ interface Decision extends DecisionInput {
  */
 export async function FailoverToRegion(request: FailoverRequest): Promise<FailoverReport> {
   const checked = validateFailoverRequest(request);
-  if (!checked.ok) throw invalidFailoverRequest(checked.error);
+  if (!checked.ok) throw invalidInput('InvalidFailoverRequest', checked.error);
   const req = checked.value;
   const drill = req.drill === true;
   const recordName = normalizeRecordName(targetRecordName(req));

@@ -11,6 +11,7 @@ import type { createActivities } from '../activities';
 import { isKnownRegion } from '../domain/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import type { ResourceRef, SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
+import { PEERING_ID_RE } from '../domain/validation';
 import { EC2_CALL } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
 
@@ -40,7 +41,7 @@ function checkRequest(request: TeardownRequest): void {
       throw invalid('setupWorkflowId', 'must be a non-empty string');
     return;
   }
-  if (typeof r.peeringConnectionId !== 'string' || !/^pcx-[0-9a-f]{8,17}$/.test(r.peeringConnectionId)) {
+  if (typeof r.peeringConnectionId !== 'string' || !PEERING_ID_RE.test(r.peeringConnectionId)) {
     throw invalid(
       'peeringConnectionId',
       'give setupWorkflowId, or peeringConnectionId (pcx-…) with requesterRegion and accepterRegion',
