@@ -1,5 +1,4 @@
 import type { Filter, Tag, TagSpecification } from '@aws-sdk/client-ec2';
-import { Context } from '@temporalio/activity';
 import { SETUP_ID_TAG } from '../domain/tags';
 
 type Ec2ResourceType = NonNullable<TagSpecification['ResourceType']>;
@@ -23,32 +22,6 @@ export function setupFilter(setupId: string): Filter {
 /** moto ignores some filters, and AWS is eventually consistent with tags: check in code too. */
 export function hasSetupTag(tags: Tag[] | undefined, setupId: string): boolean {
   return tagValue(tags, SETUP_ID_TAG) === setupId;
-}
-
-/** The running activity's info; undefined outside an activity (unit tests, the bench's bare script). */
-export function activityInfo(): ReturnType<typeof Context.current>['info'] | undefined {
-  try {
-    return Context.current().info;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The activity's cancellation as an AbortSignal for SDK waiters; outside an activity, none. */
-export function activitySignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
-}
-
-export function heartbeat(details?: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Called outside an activity (unit tests, the bench's bare script): nothing to report to.
-  }
 }
 
 /** Drains an SDK paginator into one list. */

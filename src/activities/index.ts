@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from './aws-clients';
 import { createCleanupActivities } from './cleanup';
+import { createDriftRepairActivities } from './drift-repair';
+import { createInventoryActivities } from './inventory';
 import { toApplicationFailure } from './errors';
 import { createFailoverActivities } from './failover';
 import { createNetworkAclActivities } from './network-acls';
@@ -44,10 +46,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createPeeringActivities(deps.aws),
     ...sideParts,
     ...createSideRulesActivities(sideParts),
+    ...createInventoryActivities(deps.aws),
     ...createCleanupActivities(deps.aws),
     ...createSetupLookupActivities(deps.temporal),
     ...createFailoverActivities(deps.aws),
     ...createPeeringInspectionActivities(deps.aws),
+    ...createDriftRepairActivities(deps.aws),
   });
 }
 

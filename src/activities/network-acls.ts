@@ -1,10 +1,12 @@
 import {
   CreateNetworkAclEntryCommand,
+  DescribeNetworkAclsCommand,
   paginateDescribeNetworkAcls,
   type EC2Client,
   type NetworkAcl,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
+import { PROTOCOL_NUMBER } from '../domain/protocols';
 import type { NaclEntrySpec } from '../domain/rules-plan';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
@@ -17,8 +19,6 @@ export interface EnsureNaclInput {
   vpcId: string;
   entries: NaclEntrySpec[];
 }
-
-const PROTOCOL_NUMBER = { tcp: '6', udp: '17', icmp: '1' } as const;
 
 export async function describeVpcAcls(ec2: EC2Client, vpcId: string): Promise<NetworkAcl[]> {
   const acls = await collect(
@@ -69,6 +69,28 @@ export async function createNaclEntry(ec2: EC2Client, aclId: string, spec: NaclE
   );
 }
 
+function naclConflict(aclId: string, spec: NaclEntrySpec): Error {
+  return nonRetryable(
+    FailureTypes.NaclRuleConflict,
+    `${aclId} already has a different ${describeSpec(spec)}; choose another naclRuleBase`,
+  );
+}
+
+/**
+ * Creates the entry. When one is already at that number (a lost earlier attempt, or a race), it is
+ * done if it has the same content, and a conflict otherwise: never overwritten.
+ */
+export async function createNaclEntryOnce(ec2: EC2Client, aclId: string, spec: NaclEntrySpec): Promise<void> {
+  try {
+    await createNaclEntry(ec2, aclId, spec);
+  } catch (err) {
+    if (!isNamed(err, AwsErrors.NaclEntryAlreadyExists)) throw err;
+    const acl = (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [aclId] }))).NetworkAcls?.[0];
+    const entry = acl && findEntry(acl, spec);
+    if (!entry || !entryMatches(entry, spec)) throw naclConflict(aclId, spec);
+  }
+}
+
 export function createNetworkAclActivities(clients: AwsClients) {
   /**
    * Adds the planned entries to every NACL of the VPC. An entry already at that number with other
@@ -79,30 +101,16 @@ export function createNetworkAclActivities(clients: AwsClients) {
   ): Promise<{ networkAclIds: string[]; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.region, input.roleArn);
     const acls = await describeVpcAcls(ec2, input.vpcId);
-    const conflict = (acl: NetworkAcl, spec: NaclEntrySpec) =>
-      nonRetryable(
-        FailureTypes.NaclRuleConflict,
-        `${acl.NetworkAclId} already has a different ${describeSpec(spec)}; choose another naclRuleBase`,
-      );
     for (const acl of acls) {
       for (const spec of input.entries) {
         const existing = findEntry(acl, spec);
-        if (existing && !entryMatches(existing, spec)) throw conflict(acl, spec);
+        if (existing && !entryMatches(existing, spec)) throw naclConflict(acl.NetworkAclId!, spec);
       }
     }
     const created: ResourceRef[] = [];
     for (const acl of acls) {
       for (const spec of input.entries) {
-        if (!findEntry(acl, spec)) {
-          try {
-            await createNaclEntry(ec2, acl.NetworkAclId!, spec);
-          } catch (err) {
-            if (!isNamed(err, AwsErrors.NaclEntryAlreadyExists)) throw err;
-            const now = (await describeVpcAcls(ec2, input.vpcId)).find((a) => a.NetworkAclId === acl.NetworkAclId);
-            const entry = now && findEntry(now, spec);
-            if (!entry || !entryMatches(entry, spec)) throw conflict(acl, spec);
-          }
-        }
+        if (!findEntry(acl, spec)) await createNaclEntryOnce(ec2, acl.NetworkAclId!, spec);
         created.push({
           type: 'network-acl-entry',
           region: input.region,

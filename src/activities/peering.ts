@@ -8,15 +8,14 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import { isPeeringDead, isPeeringGone } from '../domain/peering-states';
 import { NACL_RULES_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
-import { activitySignal, collect, hasSetupTag, heartbeat, tagSpec } from './ec2-helpers';
+import { activitySignal, heartbeat } from './activity-context';
+import { collect, hasSetupTag, tagSpec } from './ec2-helpers';
 import { AwsErrors, FailureTypes, inStep, isNamed, nonRetryable, retryable } from './errors';
 import type { SideRole } from './vpc';
-
-/** States from which a peering never becomes active. */
-const DEAD_STATES = new Set(['failed', 'rejected', 'expired', 'deleted', 'deleting']);
 
 export interface PeeringEnd {
   region: string;
@@ -115,6 +114,19 @@ function deadFailure(pcx: VpcPeeringConnection): Error {
   );
 }
 
+/** Turns on remote DNS resolution for one side; only that side's own region and account may. */
+export async function enableRemoteDns(ec2: EC2Client, peeringConnectionId: string, side: SideRole): Promise<void> {
+  const options = { AllowDnsResolutionFromRemoteVpc: true };
+  await ec2.send(
+    new ModifyVpcPeeringConnectionOptionsCommand({
+      VpcPeeringConnectionId: peeringConnectionId,
+      ...(side === 'requester'
+        ? { RequesterPeeringConnectionOptions: options }
+        : { AccepterPeeringConnectionOptions: options }),
+    }),
+  );
+}
+
 export function createPeeringActivities(clients: AwsClients) {
   /**
    * Requests the peering from the requester region. CreateVpcPeeringConnection has no ClientToken,
@@ -135,9 +147,7 @@ export function createPeeringActivities(clients: AwsClients) {
     ).filter((p) => p.RequesterVpcInfo?.VpcId === input.requester.vpcId);
 
     const ours = ofRequesterVpc.find(
-      (p) =>
-        hasSetupTag(p.Tags, input.setupId) &&
-        !['deleted', 'deleting', 'rejected', 'expired'].includes(p.Status?.Code ?? ''),
+      (p) => hasSetupTag(p.Tags, input.setupId) && !isPeeringGone(p.Status?.Code) && p.Status?.Code !== 'deleting',
     );
     const ref = (id: string): ResourceRef => ({
       type: 'peering-connection',
@@ -151,7 +161,7 @@ export function createPeeringActivities(clients: AwsClients) {
     }
     // AWS refuses a second live peering between the same VPCs; moto does not, so check here.
     const duplicate = ofRequesterVpc.find(
-      (p) => p.AccepterVpcInfo?.VpcId === input.accepter.vpcId && !DEAD_STATES.has(p.Status?.Code ?? ''),
+      (p) => p.AccepterVpcInfo?.VpcId === input.accepter.vpcId && !isPeeringDead(p.Status?.Code),
     );
     if (duplicate) {
       throw nonRetryable(
@@ -188,19 +198,19 @@ export function createPeeringActivities(clients: AwsClients) {
       );
     }
     const status = pcx.Status?.Code ?? '';
-    if (DEAD_STATES.has(status)) throw deadFailure(pcx);
+    if (isPeeringDead(status)) throw deadFailure(pcx);
     if (status !== 'pending-acceptance') return toState(pcx); // accepted by an earlier attempt
     try {
       const out = await ec2.send(
         new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: input.peeringConnectionId }),
       );
-      if (DEAD_STATES.has(out.VpcPeeringConnection?.Status?.Code ?? '')) throw deadFailure(out.VpcPeeringConnection!);
+      if (isPeeringDead(out.VpcPeeringConnection?.Status?.Code)) throw deadFailure(out.VpcPeeringConnection!);
       return toState(out.VpcPeeringConnection ?? pcx);
     } catch (err) {
       // The accept of a lost response already moved it on; the next attempt will see that.
       if (isNamed(err, AwsErrors.InvalidStateTransition)) {
         const now = await describePeering(ec2, input.peeringConnectionId);
-        if (now && !DEAD_STATES.has(now.Status?.Code ?? '')) return toState(now);
+        if (now && !isPeeringDead(now.Status?.Code)) return toState(now);
         if (now) throw deadFailure(now);
       }
       throw err;
@@ -213,9 +223,9 @@ export function createPeeringActivities(clients: AwsClients) {
     const pcx = await waitForPeering(ec2, input.peeringConnectionId, 600, (p) => {
       const code = p?.Status?.Code ?? '';
       if (code === 'active') return WaiterState.SUCCESS;
-      return DEAD_STATES.has(code) ? WaiterState.FAILURE : WaiterState.RETRY;
+      return isPeeringDead(code) ? WaiterState.FAILURE : WaiterState.RETRY;
     });
-    if (pcx && DEAD_STATES.has(pcx.Status?.Code ?? '')) throw deadFailure(pcx);
+    if (pcx && isPeeringDead(pcx.Status?.Code)) throw deadFailure(pcx);
     if (pcx?.Status?.Code !== 'active') {
       throw retryable(
         FailureTypes.PeeringNotVisible,
@@ -227,16 +237,7 @@ export function createPeeringActivities(clients: AwsClients) {
 
   /** DNS options can only be set on an active peering, and each side's only in its own region. */
   async function enablePeeringDns(input: DnsInput): Promise<void> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
-    const options = { AllowDnsResolutionFromRemoteVpc: true };
-    await ec2.send(
-      new ModifyVpcPeeringConnectionOptionsCommand({
-        VpcPeeringConnectionId: input.peeringConnectionId,
-        ...(input.side === 'requester'
-          ? { RequesterPeeringConnectionOptions: options }
-          : { AccepterPeeringConnectionOptions: options }),
-      }),
-    );
+    await enableRemoteDns(clients.ec2(input.region, input.roleArn), input.peeringConnectionId, input.side);
   }
 
   /**

@@ -9,7 +9,7 @@ import {
 import { normalizeRecordName, sameRecordValue } from '../domain/dns-names';
 import type { FailoverRecordType, RecordSnapshot } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
-import { activityInfo } from './ec2-helpers';
+import { activityInfo } from './activity-context';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 import { waitWithHeartbeat } from './waiting';
 

@@ -46,6 +46,26 @@ function conflict(table: RouteTable, cidr: string, pcx: string): Error {
   );
 }
 
+/**
+ * Adds `cidr` → `pcx` to the table. A lost earlier attempt may have added it already (ours, done);
+ * anyone else's route to that CIDR is a conflict, never replaced.
+ */
+export async function createPeeringRoute(ec2: EC2Client, table: RouteTable, cidr: string, pcx: string): Promise<void> {
+  try {
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: table.RouteTableId,
+        DestinationCidrBlock: cidr,
+        VpcPeeringConnectionId: pcx,
+      }),
+    );
+  } catch (err) {
+    if (!isNamed(err, AwsErrors.RouteAlreadyExists)) throw err;
+    const [now] = await describeTables(ec2, [table.RouteTableId!]);
+    if (!now || routeTo(now, cidr)?.VpcPeeringConnectionId !== pcx) throw conflict(now ?? table, cidr, pcx);
+  }
+}
+
 export function createRouteActivities(clients: AwsClients) {
   /** Adds a route to the peer CIDR through the peering in each table; never replaces another route. */
   async function ensureRoutes(input: EnsureRoutesInput): Promise<{ routeTableIds: string[]; created: ResourceRef[] }> {
@@ -59,19 +79,7 @@ export function createRouteActivities(clients: AwsClients) {
       const existing = routeTo(table, cidr);
       if (existing && existing.VpcPeeringConnectionId !== pcx) throw conflict(table, cidr, pcx);
       if (!existing) {
-        try {
-          await ec2.send(
-            new CreateRouteCommand({
-              RouteTableId: table.RouteTableId,
-              DestinationCidrBlock: cidr,
-              VpcPeeringConnectionId: pcx,
-            }),
-          );
-        } catch (err) {
-          if (!isNamed(err, AwsErrors.RouteAlreadyExists)) throw err;
-          const [now] = await describeTables(ec2, [table.RouteTableId!]);
-          if (!now || routeTo(now, cidr)?.VpcPeeringConnectionId !== pcx) throw conflict(now ?? table, cidr, pcx);
-        }
+        await createPeeringRoute(ec2, table, cidr, pcx);
       }
       created.push({
         type: 'route',

@@ -1,6 +1,6 @@
 import type { NaclEntrySpec, SgPlan } from '../domain/rules-plan';
 import type { ResourceRef } from '../domain/types';
-import { heartbeat } from './ec2-helpers';
+import { heartbeat } from './activity-context';
 import { inStep } from './errors';
 import type { createNetworkAclActivities } from './network-acls';
 import type { createRouteActivities } from './routes';

@@ -12,7 +12,8 @@ import {
 import { SIDE_TAG } from '../domain/tags';
 import type { ResourceRef, SubnetSpec } from '../domain/types';
 import type { AwsClients } from './aws-clients';
-import { activitySignal, collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './ec2-helpers';
+import { activitySignal } from './activity-context';
+import { collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './ec2-helpers';
 import { FailureTypes, isNotFound, nonRetryable } from './errors';
 
 export type SideRole = 'requester' | 'accepter';
@@ -21,7 +22,10 @@ export interface VpcState {
   region: string;
   vpcId: string;
   cidrBlock: string;
-  /** The ones the request named, or every table of an existing VPC; unset for a VPC the setup made (all of its tables). */
+  /**
+   * The ones the request named, or every table of an existing VPC; unset for a VPC the setup made
+   * (all of its tables).
+   */
   routeTableIds?: string[];
   networkAclIds?: string[];
   ownerId?: string;

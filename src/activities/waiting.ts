@@ -1,4 +1,4 @@
-import { activitySignal, heartbeat } from './ec2-helpers';
+import { activitySignal, heartbeat } from './activity-context';
 
 const HEARTBEAT_EVERY_MS = 5_000;
 
