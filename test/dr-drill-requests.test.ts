@@ -2,14 +2,13 @@
  * DrDrill requests checked before any drill runs: an invalid one fails the workflow at once,
  * naming the field; examples/drill.json is scheduled through the client CLI as shipped.
  */
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import * as path from 'node:path';
 import type { CommandContext } from '../src/cli/peering-commands';
 import { scheduleCommand } from '../src/cli/schedule-commands';
 import type { DrillFailover, DrillRequest } from '../src/domain/drill-types';
 import { inProcessCli } from './support/drill-cli';
 import { abcDrillRequest, abcDrillWorld } from './support/drill-fixtures';
+import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
 let w: TestWorker;
@@ -35,10 +34,7 @@ describe('GIVEN the ABC Corp peering set up by SetupInterRegionPeering, a hosted
       args: [request({ rtoTargetSeconds: -5 })],
     });
 
-    const err = await run.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const cause = (err as WorkflowFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
+    const cause = await applicationFailureOf(run);
     expect(cause).toMatchObject({
       type: 'InvalidDrillRequest',
       nonRetryable: true,

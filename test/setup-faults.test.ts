@@ -2,11 +2,11 @@
  * The setup under AWS faults that moto never produces, injected by the proxy in front of it:
  * a failure at every step, cancellation mid-run, and responses lost after AWS did the work.
  */
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type WorkflowHandle } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { testEnv } from './support/env';
+import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
@@ -51,17 +51,6 @@ function start(request: PeeringRequest = REQUEST): Promise<WorkflowHandle> {
   });
 }
 
-async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
-  const err: unknown = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
-
 async function waitForStep(handle: WorkflowHandle, step: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const p = await handle.query<SetupProgress>('progress').catch(() => undefined);
@@ -103,7 +92,7 @@ describe('GIVEN a fault injected at each step in turn', () => {
         await waitForStep(handle, armAt);
         proxy.addRule(denied('DescribeVpcPeeringConnections', 'us-east-1', 1));
       }
-      const failure = await failureOf(handle);
+      const failure = await applicationFailureOf(handle.result());
       expect(failure.type).toBe('SetupFailed');
       expect(failure.message).toContain(`step "${step}"`);
       expect(failure.message).toMatch(/UnauthorizedOperation/);
@@ -123,7 +112,7 @@ describe('GIVEN a run waiting for its peering to become active', () => {
     const handle = await start();
     await waitForStep(handle, 'establish-peering');
     await handle.cancel();
-    const failure = await failureOf(handle);
+    const failure = await applicationFailureOf(handle.result());
     expect(failure.type).toBe('SetupFailed');
     expect(failure.message).toContain('cancelled during step "establish-peering"');
     expect(failure.message).toMatch(/Rollback deleted \d+/);
@@ -209,7 +198,7 @@ describe('GIVEN the peering goes to failed (as AWS does for overlapping CIDRs)',
   test('WHEN the setup runs THEN it fails without retrying forever, naming PeeringFailed, and rolls back', async () => {
     proxy.setRules([{ kind: 'peering-failed' }]);
     const handle = await start();
-    const failure = await failureOf(handle);
+    const failure = await applicationFailureOf(handle.result());
     expect(failure.message).toMatch(/PeeringFailed/);
     expect(failure.message).toMatch(/step "accept-peering"/);
     const progress = await handle.query<SetupProgress>('progress');
