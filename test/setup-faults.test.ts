@@ -9,17 +9,11 @@ import { testEnv } from './support/env';
 import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { twoRegionRequest } from './support/requests';
 
-const REQUEST: PeeringRequest = {
-  requester: {
-    region: 'us-east-1',
-    cidrBlock: '10.30.0.0/16',
-    name: 'faults-primary',
-    subnets: [{ cidrBlock: '10.30.1.0/24', availabilityZone: 'us-east-1a' }],
-  },
-  accepter: { region: 'eu-west-1', cidrBlock: '10.31.0.0/16', name: 'faults-dr' },
-  allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' }],
-};
+const REQUEST: PeeringRequest = twoRegionRequest('faults', 30, [
+  { protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' },
+]);
 
 const denied = (action: string, region?: string, count?: number): FaultRule => ({
   action,
