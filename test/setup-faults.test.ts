@@ -5,6 +5,7 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
+import { SETUP_EC2_WRITES } from './support/ec2-writes';
 import { testEnv } from './support/env';
 import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy';
@@ -119,19 +120,7 @@ describe('GIVEN a run waiting for its peering to become active', () => {
 
 describe('GIVEN every mutating EC2 call loses its first response after AWS did the work', () => {
   test('WHEN the setup runs THEN it completes with exactly one of each resource, and teardown leaves nothing', async () => {
-    const writes = [
-      'CreateVpc',
-      'CreateSubnet',
-      'CreateVpcPeeringConnection',
-      'AcceptVpcPeeringConnection',
-      'ModifyVpcPeeringConnectionOptions',
-      'CreateRoute',
-      'CreateSecurityGroup',
-      'RevokeSecurityGroupEgress',
-      'AuthorizeSecurityGroupIngress',
-      'AuthorizeSecurityGroupEgress',
-      'CreateNetworkAclEntry',
-    ];
+    const writes = SETUP_EC2_WRITES;
     proxy.setRules(writes.map((action) => ({ action, kind: 'lose-response', count: 1 })));
     const handle = await start();
     const result = (await handle.result()) as PeeringResult;
