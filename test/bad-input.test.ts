@@ -1,10 +1,9 @@
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { testEnv } from './support/env';
+import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
 const WORKFLOWS = ['SetupInterRegionPeering', 'TeardownInterRegionPeering', 'FailoverToRegion', 'DrDrill'] as const;
@@ -99,15 +98,8 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
           args: [c.request],
         });
 
-        const err: unknown = await handle.result().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+        const failure = await applicationFailureOf(handle.result());
 
-        expect(err).toBeInstanceOf(WorkflowFailedError);
-        const cause = (err as WorkflowFailedError).cause;
-        expect(cause).toBeInstanceOf(ApplicationFailure);
-        const failure = cause as ApplicationFailure;
         expect({ type: failure.type, nonRetryable: failure.nonRetryable }).toEqual({
           type: c.expect.type,
           nonRetryable: true,
@@ -132,7 +124,10 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-cli-'));
 
-    /** The client as a user runs it; TEMPORAL_ADDRESS is the run's server, so an unchecked request would really start. */
+    /**
+     * The client as a user runs it; TEMPORAL_ADDRESS is the run's server, so an unchecked request
+     * would really start.
+     */
     function runClient(
       command: string,
       requestFile: string,

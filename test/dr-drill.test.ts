@@ -1,16 +1,9 @@
 /**
  * DrDrill on the real dev server against moto: drift planted with direct EC2 calls, repair, the
- * rehearsal and its RTO, a deleted peering, Schedules driven through the client CLI's commands,
- * and the visibility query on DrillOutcome.
+ * rehearsal and its RTO, a deleted peering, a Schedule driven through the client CLI's commands,
+ * and the visibility query on DrillOutcome over every drill of this file. The requests checked
+ * before anything runs are in dr-drill-requests.test.ts.
  */
-import {
-  AcceptVpcPeeringConnectionCommand,
-  CreateVpcCommand,
-  CreateVpcPeeringConnectionCommand,
-  DeleteVpcPeeringConnectionCommand,
-} from '@aws-sdk/client-ec2';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,9 +13,17 @@ import { UsageError } from '../src/cli/output';
 import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill-types';
 import type { PeeringResult } from '../src/domain/types';
 import { vpcSnapshot } from './support/aws-state';
-import { ABC, createFailoverTargets, plantDrift, zoneRecords, type PlantedDrift } from './support/drill-fixtures';
+import { inProcessCli } from './support/drill-cli';
+import {
+  abcDrillRequest,
+  abcDrillWorld,
+  deletedPeering,
+  plantDrift,
+  zoneRecords,
+  type PlantedDrift,
+} from './support/drill-fixtures';
 import { waitFor } from './support/stack';
-import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
 let w: TestWorker;
 let setupId: string;
@@ -41,14 +42,7 @@ const snapshot = async () => ({
 beforeAll(async () => {
   w = await startTestWorker();
   setupId = uniqueId('abc-setup');
-  [setup, failover] = await Promise.all([
-    w.client.workflow.execute('SetupInterRegionPeering', {
-      taskQueue: w.taskQueue,
-      workflowId: setupId,
-      args: [ABC],
-    }) as Promise<PeeringResult>,
-    createFailoverTargets(),
-  ]);
+  ({ setup, failover } = await abcDrillWorld(w, setupId));
   pristine = await snapshot();
   records = await zoneRecords(failover.hostedZoneId);
 });
@@ -56,13 +50,7 @@ afterAll(async () => {
   await w?.shutdown();
 });
 
-const request = (over: Partial<DrillRequest> = {}): DrillRequest => ({
-  name: 'abc-corp',
-  peering: { setupWorkflowId: setupId },
-  failover,
-  rtoTargetSeconds: 300,
-  ...over,
-});
+const request = (over: Partial<DrillRequest> = {}): DrillRequest => abcDrillRequest(setupId, failover, over);
 
 async function drill(req: DrillRequest): Promise<{ id: string; report: DrillReport }> {
   const id = uniqueId('drill');
@@ -172,45 +160,11 @@ describe('GIVEN the ABC Corp peering set up by SetupInterRegionPeering, a hosted
     });
     expect(report.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['rto']);
   });
-
-  test('WHEN the request is invalid THEN the run fails with a non-retryable InvalidDrillRequest naming the field', async () => {
-    const run = w.client.workflow.execute('DrDrill', {
-      taskQueue: w.taskQueue,
-      workflowId: uniqueId('drill-bad'),
-      args: [request({ rtoTargetSeconds: -5 })],
-    });
-
-    const err = await run.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const cause = (err as WorkflowFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect(cause).toMatchObject({
-      type: 'InvalidDrillRequest',
-      nonRetryable: true,
-      message: expect.stringContaining('rtoTargetSeconds'),
-    });
-  });
 });
 
 describe('GIVEN a peering that has been deleted', () => {
   test('WHEN it is drilled with repairDrift THEN the drill completes with a failed report saying so, repairs nothing and rehearses nothing', async () => {
-    const req = ec2('us-east-1');
-    const acc = ec2('eu-west-1');
-    const [a, b] = await Promise.all([
-      req.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' })),
-      acc.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' })),
-    ]);
-    const pcx = (
-      await req.send(
-        new CreateVpcPeeringConnectionCommand({
-          VpcId: a.Vpc!.VpcId,
-          PeerVpcId: b.Vpc!.VpcId,
-          PeerRegion: 'eu-west-1',
-        }),
-      )
-    ).VpcPeeringConnection!.VpcPeeringConnectionId!;
-    await acc.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
-    await req.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+    const pcx = await deletedPeering();
 
     const { report } = await drill(
       request({
@@ -254,24 +208,7 @@ describe('GIVEN the client CLI on the real dev server', () => {
     file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drill-')), 'drill.json');
     fs.writeFileSync(file, JSON.stringify(request({ repairDrift: true })));
   });
-
-  /** Runs a command in-process and returns what it printed on stdout. */
-  async function cli(
-    command: (c: CommandContext, argv: string[]) => Promise<number>,
-    argv: string[],
-  ): Promise<{ code: number; out: string }> {
-    const out: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      return { code: await command(ctx, argv), out: out.join('\n') };
-    } finally {
-      log.mockRestore();
-      err.mockRestore();
-    }
-  }
-  const describeSchedule = async (name: string) =>
-    JSON.parse((await cli(scheduleCommand, ['describe', name])).out) as Record<string, unknown>;
+  const { cli, describeSchedule } = inProcessCli(() => ctx);
 
   test('WHEN a schedule is created, triggered, listed, paused, unpaused and deleted THEN each works, and the triggered drill completes', async () => {
     const name = uniqueId('weekly');
@@ -316,23 +253,6 @@ describe('GIVEN the client CLI on the real dev server', () => {
     expect(await describeSchedule(name)).toMatchObject({ paused: false });
     await cli(scheduleCommand, ['delete', name]);
     await expect(cli(scheduleCommand, ['describe', name])).rejects.toThrow(UsageError);
-  });
-
-  test('WHEN examples/drill.json is scheduled as shipped THEN the schedule is created with the ABC Corp request', async () => {
-    const shipped = path.resolve(__dirname, '..', 'examples', 'drill.json');
-    const name = uniqueId('shipped');
-
-    expect(
-      (await cli(scheduleCommand, ['create', '--name', name, '--cron', '0 3 * * 1', '--file', shipped, '--paused']))
-        .code,
-    ).toBe(0);
-
-    expect(await describeSchedule(name)).toMatchObject({
-      paused: true,
-      cron: '0 3 * * 1',
-      request: { name, peering: { setupWorkflowId: 'abc-corp-peering' }, rtoTargetSeconds: 300 },
-    });
-    await cli(scheduleCommand, ['delete', name]);
   });
 
   test('WHEN drills are listed by the visibility query DrillOutcome="failed" THEN every failed drill of this run is found, and no passed one', async () => {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PeeringRequest } from '../src/domain/types';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { twoRegionRequest } from './support/requests';
 import { ROOT } from './support/stack';
 
 interface Statement {
@@ -96,16 +97,7 @@ async function staticOperations(): Promise<Map<string, string[]>> {
   return found;
 }
 
-const REQUEST: PeeringRequest = {
-  requester: {
-    region: 'us-east-1',
-    cidrBlock: '10.90.0.0/16',
-    name: 'iam-primary',
-    subnets: [{ cidrBlock: '10.90.1.0/24', availabilityZone: 'us-east-1a' }],
-  },
-  accepter: { region: 'eu-west-1', cidrBlock: '10.91.0.0/16', name: 'iam-dr' },
-  allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }],
-};
+const REQUEST: PeeringRequest = twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]);
 
 describe('least-privilege IAM policy', () => {
   let w: TestWorker;

@@ -2,24 +2,19 @@
  * The setup under AWS faults that moto never produces, injected by the proxy in front of it:
  * a failure at every step, cancellation mid-run, and responses lost after AWS did the work.
  */
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type WorkflowHandle } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
+import { SETUP_EC2_WRITES } from './support/ec2-writes';
 import { testEnv } from './support/env';
+import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { twoRegionRequest } from './support/requests';
 
-const REQUEST: PeeringRequest = {
-  requester: {
-    region: 'us-east-1',
-    cidrBlock: '10.30.0.0/16',
-    name: 'faults-primary',
-    subnets: [{ cidrBlock: '10.30.1.0/24', availabilityZone: 'us-east-1a' }],
-  },
-  accepter: { region: 'eu-west-1', cidrBlock: '10.31.0.0/16', name: 'faults-dr' },
-  allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' }],
-};
+const REQUEST: PeeringRequest = twoRegionRequest('faults', 30, [
+  { protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' },
+]);
 
 const denied = (action: string, region?: string, count?: number): FaultRule => ({
   action,
@@ -49,17 +44,6 @@ function start(request: PeeringRequest = REQUEST): Promise<WorkflowHandle> {
     workflowId: uniqueId('faulty-setup'),
     args: [request],
   });
-}
-
-async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
-  const err: unknown = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
 }
 
 async function waitForStep(handle: WorkflowHandle, step: string): Promise<void> {
@@ -103,7 +87,7 @@ describe('GIVEN a fault injected at each step in turn', () => {
         await waitForStep(handle, armAt);
         proxy.addRule(denied('DescribeVpcPeeringConnections', 'us-east-1', 1));
       }
-      const failure = await failureOf(handle);
+      const failure = await applicationFailureOf(handle.result());
       expect(failure.type).toBe('SetupFailed');
       expect(failure.message).toContain(`step "${step}"`);
       expect(failure.message).toMatch(/UnauthorizedOperation/);
@@ -123,7 +107,7 @@ describe('GIVEN a run waiting for its peering to become active', () => {
     const handle = await start();
     await waitForStep(handle, 'establish-peering');
     await handle.cancel();
-    const failure = await failureOf(handle);
+    const failure = await applicationFailureOf(handle.result());
     expect(failure.type).toBe('SetupFailed');
     expect(failure.message).toContain('cancelled during step "establish-peering"');
     expect(failure.message).toMatch(/Rollback deleted \d+/);
@@ -136,19 +120,7 @@ describe('GIVEN a run waiting for its peering to become active', () => {
 
 describe('GIVEN every mutating EC2 call loses its first response after AWS did the work', () => {
   test('WHEN the setup runs THEN it completes with exactly one of each resource, and teardown leaves nothing', async () => {
-    const writes = [
-      'CreateVpc',
-      'CreateSubnet',
-      'CreateVpcPeeringConnection',
-      'AcceptVpcPeeringConnection',
-      'ModifyVpcPeeringConnectionOptions',
-      'CreateRoute',
-      'CreateSecurityGroup',
-      'RevokeSecurityGroupEgress',
-      'AuthorizeSecurityGroupIngress',
-      'AuthorizeSecurityGroupEgress',
-      'CreateNetworkAclEntry',
-    ];
+    const writes = SETUP_EC2_WRITES;
     proxy.setRules(writes.map((action) => ({ action, kind: 'lose-response', count: 1 })));
     const handle = await start();
     const result = (await handle.result()) as PeeringResult;
@@ -209,7 +181,7 @@ describe('GIVEN the peering goes to failed (as AWS does for overlapping CIDRs)',
   test('WHEN the setup runs THEN it fails without retrying forever, naming PeeringFailed, and rolls back', async () => {
     proxy.setRules([{ kind: 'peering-failed' }]);
     const handle = await start();
-    const failure = await failureOf(handle);
+    const failure = await applicationFailureOf(handle.result());
     expect(failure.message).toMatch(/PeeringFailed/);
     expect(failure.message).toMatch(/step "accept-peering"/);
     const progress = await handle.query<SetupProgress>('progress');

@@ -6,13 +6,11 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PeeringRequest } from '../../src/domain/types';
-import { writeTestEnv } from '../support/env';
 import { startFaultProxy } from '../support/fault-proxy';
 import { startTestWorker } from '../support/harness';
-import { startMoto, startTemporalDevServer } from '../support/stack';
+import { startRecordingServers } from './servers';
 
 const OUT = path.resolve(__dirname, '../histories');
 const REQUEST = JSON.parse(
@@ -20,29 +18,8 @@ const REQUEST = JSON.parse(
 ) as PeeringRequest;
 
 async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-'));
-  const temporal = await startTemporalDevServer({ dbFile: path.join(tmp, 'temporal.db') });
-  const moto = await startMoto({});
-  process.env.TEST_ENV_FILE = path.join(tmp, 'env.json');
-  writeTestEnv({
-    ownerPid: process.pid,
-    temporalAddress: temporal.address,
-    temporalUiUrl: temporal.uiUrl,
-    motoUrl: moto.url,
-    temporalBin: temporal.bin,
-    temporalPid: temporal.pid,
-    motoPid: moto.pid,
-    dbFile: temporal.dbFile,
-    temporalPort: temporal.port,
-    temporalUiPort: temporal.uiPort,
-    temporalLogFile: temporal.logFile,
-    motoPort: moto.port,
-    motoBin: null,
-    motoLogFile: moto.logFile,
-    tmpDir: tmp,
-    extraProcesses: [],
-  });
-  const proxy = await startFaultProxy({ target: moto.url });
+  const servers = await startRecordingServers('record-');
+  const proxy = await startFaultProxy({ target: servers.moto.url });
   const w = await startTestWorker({ endpoint: proxy.url });
   const save = async (name: string, workflowId: string) => {
     const history = await w.client.workflow.getHandle(workflowId).fetchHistory();
@@ -82,9 +59,7 @@ async function main() {
   } finally {
     await w.shutdown();
     await proxy.close();
-    await moto.stop();
-    await temporal.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await servers.stop();
   }
 }
 

@@ -1,5 +1,6 @@
 /** What a chaos run asks for: realistic setup requests, and the AWS misbehaviour injected on the way. */
 import type { PeeringRequest } from '../../src/domain/types';
+import { SETUP_EC2_WRITES, TEARDOWN_EC2_WRITES } from './ec2-writes';
 import type { FaultRule } from './fault-proxy';
 
 /** Region pairs the runs rotate through; the first is the ABC Corp example's. */
@@ -9,25 +10,7 @@ export const REGION_PAIRS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** EC2 calls that change something. Each one's first answer is lost, so every one meets the trap once. */
-export const MUTATING_EC2_ACTIONS = [
-  'CreateVpc',
-  'CreateSubnet',
-  'CreateVpcPeeringConnection',
-  'AcceptVpcPeeringConnection',
-  'ModifyVpcPeeringConnectionOptions',
-  'CreateRoute',
-  'CreateSecurityGroup',
-  'AuthorizeSecurityGroupIngress',
-  'AuthorizeSecurityGroupEgress',
-  'RevokeSecurityGroupEgress',
-  'CreateNetworkAclEntry',
-  'DeleteNetworkAclEntry',
-  'DeleteRoute',
-  'DeleteSecurityGroup',
-  'DeleteVpcPeeringConnection',
-  'DeleteSubnet',
-  'DeleteVpc',
-] as const;
+export const MUTATING_EC2_ACTIONS = [...SETUP_EC2_WRITES, ...TEARDOWN_EC2_WRITES] as const;
 
 export interface FaultLevels {
   /** @default 0.2 */

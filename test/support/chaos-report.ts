@@ -1,6 +1,7 @@
 /** The chaos run's result: per-run records, totals, retries read back from histories, and the table. */
 import type { Client } from '@temporalio/client';
 import type { Finding } from './chaos-audit';
+import type { FaultStats } from './fault-proxy';
 
 export type RunStatus =
   | 'COMPLETED'
@@ -151,4 +152,44 @@ export function formatFindings(findings: Finding[], limit = 40): string {
   const shown = findings.slice(0, limit).map((f) => `  ${f.kind.padEnd(11)} ${f.run}: ${f.what}: ${f.ids.join(', ')}`);
   if (findings.length > limit) shown.push(`  … and ${findings.length - limit} more in the JSON report`);
   return shown.join('\n');
+}
+
+export interface TotalsInput {
+  runs: number;
+  records: RunRecord[];
+  findings: Finding[];
+  stats: FaultStats;
+  workerKills: number;
+  workerUnexpectedExits: number;
+  serverRestarts: number;
+}
+
+export function chaosTotals(i: TotalsInput): ChaosTotals {
+  const { records, findings, stats } = i;
+  const count = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind).length;
+  const statusCount = (s: RunStatus) => records.filter((r) => r.setup.status === s || r.teardown?.status === s).length;
+  return {
+    runs: i.runs,
+    completed: records.filter((r) => r.setup.status === 'COMPLETED' && r.teardown?.status === 'COMPLETED').length,
+    failed: records.filter((r) =>
+      ['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'].some((s) => r.setup.status === s || r.teardown?.status === s),
+    ).length,
+    lost: statusCount('LOST') + statusCount('NOT_STARTED'),
+    stuck: statusCount('STUCK'),
+    duplicates: count('duplicate'),
+    leaks: count('leak'),
+    leftovers: count('leftover'),
+    wrongState: count('wrong-state'),
+    retries: records.reduce((acc, r) => addRetries(acc, r.retries), emptyRetries()),
+    faults: stats.injected,
+    awsRequests: stats.requests,
+    workerKills: i.workerKills,
+    workerUnexpectedExits: i.workerUnexpectedExits,
+    serverRestarts: i.serverRestarts,
+  };
+}
+
+/** Every run completed, and nothing was duplicated, leaked, left in a wrong state, lost or stuck. */
+export function chaosPassed(t: ChaosTotals): boolean {
+  return t.completed === t.runs && t.duplicates + t.leaks + t.leftovers + t.wrongState + t.lost + t.stuck === 0;
 }

@@ -1,12 +1,16 @@
 /**
- * What a DR drill needs in moto besides the peering: a hosted zone with the production record and
- * a cross-region read replica. Plus direct EC2 calls that plant drift, and a snapshot of a VPC's
- * rules to prove a repair touched nothing else.
+ * What a DR drill needs in moto: the ABC Corp peering set up by the workflow, a hosted zone with
+ * the production record and a cross-region read replica, and a drill request for them. Plus direct
+ * EC2 calls that plant drift, and a peering deleted behind the orchestrator's back.
  */
 import {
+  AcceptVpcPeeringConnectionCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
   DeleteNetworkAclEntryCommand,
   DeleteRouteCommand,
+  DeleteVpcPeeringConnectionCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   RevokeSecurityGroupIngressCommand,
@@ -18,10 +22,10 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import type { DrillFailover } from '../../src/domain/drill-types';
+import type { DrillFailover, DrillRequest } from '../../src/domain/drill-types';
 import type { PeeringRequest, PeeringResult } from '../../src/domain/types';
 import { testEnv } from './env';
-import { CREDENTIALS, ec2, uniqueId } from './harness';
+import { CREDENTIALS, ec2, uniqueId, type TestWorker } from './harness';
 
 export const ABC: PeeringRequest = {
   requester: { region: 'us-east-1', cidrBlock: '10.0.0.0/16', name: 'abc-primary' },
@@ -89,6 +93,37 @@ export async function createFailoverTargets(): Promise<DrillFailover> {
   };
 }
 
+/** The ABC Corp peering set up by SetupInterRegionPeering on `w` as `setupId`, and the failover targets. */
+export async function abcDrillWorld(
+  w: TestWorker,
+  setupId: string,
+): Promise<{ setup: PeeringResult; failover: DrillFailover }> {
+  const [setup, failover] = await Promise.all([
+    w.client.workflow.execute('SetupInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: setupId,
+      args: [ABC],
+    }) as Promise<PeeringResult>,
+    createFailoverTargets(),
+  ]);
+  return { setup, failover };
+}
+
+/** A drill of the ABC Corp setup `setupId`, rehearsing `failover` against an RTO target of 300 s. */
+export function abcDrillRequest(
+  setupId: string,
+  failover: DrillFailover,
+  over: Partial<DrillRequest> = {},
+): DrillRequest {
+  return {
+    name: 'abc-corp',
+    peering: { setupWorkflowId: setupId },
+    failover,
+    rtoTargetSeconds: 300,
+    ...over,
+  };
+}
+
 /** Every record in the zone, as `name type value`, to prove a drill never wrote production. */
 export async function zoneRecords(hostedZoneId: string): Promise<string[]> {
   const out = await route53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId }));
@@ -152,4 +187,26 @@ export async function plantDrift(setup: PeeringResult): Promise<PlantedDrift> {
     )
     .catch(() => undefined);
   return drift;
+}
+
+/** A peering between two new VPCs, accepted and then deleted out of band; returns its id. */
+export async function deletedPeering(): Promise<string> {
+  const req = ec2('us-east-1');
+  const acc = ec2('eu-west-1');
+  const [a, b] = await Promise.all([
+    req.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' })),
+    acc.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' })),
+  ]);
+  const pcx = (
+    await req.send(
+      new CreateVpcPeeringConnectionCommand({
+        VpcId: a.Vpc!.VpcId,
+        PeerVpcId: b.Vpc!.VpcId,
+        PeerRegion: 'eu-west-1',
+      }),
+    )
+  ).VpcPeeringConnection!.VpcPeeringConnectionId!;
+  await acc.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  await req.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  return pcx;
 }
