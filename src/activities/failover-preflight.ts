@@ -1,4 +1,5 @@
 import { paginateDescribeRouteTables, type EC2Client, type VpcPeeringConnectionVpcInfo } from '@aws-sdk/client-ec2';
+import type { PeeringPathCheck, PeeringPathSide } from '../domain/failover-reads';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { describePeering } from './peering';
@@ -7,20 +8,6 @@ export interface PeeringPathInput {
   peeringConnectionId: string;
   /** The failover's `from` and `to` regions; the peering must join exactly these two. */
   regions: [string, string];
-}
-
-export interface PeeringPathSide {
-  region: string;
-  vpcId: string;
-  /** Route tables of the VPC with an active (not blackhole) route through the peering. */
-  routeTablesWithRoute: number;
-}
-
-export interface PeeringPathCheck {
-  ok: boolean;
-  status: string;
-  detail: string;
-  sides: PeeringPathSide[];
 }
 
 async function routedTables(ec2: EC2Client, vpcId: string, pcx: string): Promise<number> {

@@ -5,20 +5,11 @@ import {
   type DBInstance,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import type { ReplicaState } from '../domain/failover-reads';
 import type { ReplicaRef } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 import { waitWithHeartbeat } from './waiting';
-
-export interface ReplicaState {
-  exists: boolean;
-  region: string;
-  dbInstanceIdentifier: string;
-  status?: string;
-  /** The instance it replicates from; absent once it is a standalone instance. */
-  replicaSource?: string;
-  arn?: string;
-}
 
 export interface PromotionResult {
   /** `already-promoted`: it was a standalone, available instance before this call. */

@@ -7,24 +7,12 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { normalizeRecordName, sameRecordValue } from '../domain/dns-names';
-import type { FailoverRecordType, RecordSnapshot } from '../domain/failover-types';
+import type { HostedZoneInfo, RecordKey, RecordRead } from '../domain/failover-reads';
+import type { RecordSnapshot } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
 import { activityInfo } from './activity-context';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 import { waitWithHeartbeat } from './waiting';
-
-export interface RecordKey {
-  hostedZoneId: string;
-  recordName: string;
-  recordType: FailoverRecordType;
-}
-
-export interface RecordRead {
-  /** The simple record with this name and type, or null when there is none. */
-  record: RecordSnapshot | null;
-  /** Set when the name and type exist but not as one simple record (alias, routing policy, duplicates). */
-  unsupported?: string;
-}
 
 export interface UpsertRecordInput extends RecordKey {
   value: string;
@@ -43,12 +31,6 @@ export interface ChangeResult {
 export interface DrillRecordInput extends UpsertRecordInput {
   /** Values that mark the record as the drill's own; any other value means the name is in use. */
   ownValues: string[];
-}
-
-export interface HostedZoneInfo {
-  id: string;
-  name: string;
-  privateZone: boolean;
 }
 
 /** Route 53 takes 30-60 s to reach INSYNC on AWS; ten minutes means something is wrong. */
