@@ -6,21 +6,27 @@ export interface AwsCall {
   region?: string;
   action: string;
   pcxIds: string[];
+  /** The query-protocol parameters (EC2, RDS, STS): the form body, else the URL's query. */
+  params: URLSearchParams;
+  /** From the SigV4 credential; moto derives the caller's account from it. */
+  accessKeyId?: string;
 }
 
-const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
 function header(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
-function actionOf(method: string, url: URL, headers: IncomingHttpHeaders, text: string): string {
+function actionOf(method: string, url: URL, headers: IncomingHttpHeaders, params: URLSearchParams): string {
   const target = header(headers, 'x-amz-target');
   if (target) return target.split('.').pop() ?? target;
-  const form = header(headers, 'content-type').includes('x-www-form-urlencoded');
-  const query = form ? new URLSearchParams(text).get('Action') : url.searchParams.get('Action');
-  return query ?? `${method} ${url.pathname}`;
+  return params.get('Action') ?? `${method} ${url.pathname}`;
+}
+
+export function isFormBody(headers: IncomingHttpHeaders): boolean {
+  return header(headers, 'content-type').includes('x-www-form-urlencoded');
 }
 
 export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
@@ -28,11 +34,14 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
   const text = body.toString('utf8');
   const scope = SCOPE.exec(header(req.headers, 'authorization'));
   const pcxIds = new Set(`${url.search} ${text}`.match(/pcx-[0-9a-z]+/g) ?? []);
+  const params = isFormBody(req.headers) ? new URLSearchParams(text) : url.searchParams;
   return {
-    region: scope?.[1],
-    service: scope?.[2],
-    action: actionOf(req.method ?? 'GET', url, req.headers, text),
+    accessKeyId: scope?.[1],
+    region: scope?.[2],
+    service: scope?.[3],
+    action: actionOf(req.method ?? 'GET', url, req.headers, params),
     pcxIds: [...pcxIds],
+    params,
   };
 }
 

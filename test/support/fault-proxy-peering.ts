@@ -61,6 +61,12 @@ export class PeeringBehaviour implements ProxyBehaviour {
     this.peerings.clear();
   }
 
+  presentStatus(pcx: string, region: string | undefined, code: string): string {
+    if (this.peerings.isHiddenFrom(pcx, region)) return '';
+    if (this.peerings.isFailed(pcx)) return 'failed';
+    return this.peerings.isProvisioning(pcx) && code === 'active' ? 'provisioning' : code;
+  }
+
   refuse(call: AwsCall): Answer | undefined {
     if (call.service !== 'ec2') return undefined;
     const hidden = call.pcxIds.find((id) => this.peerings.isHiddenFrom(id, call.region));

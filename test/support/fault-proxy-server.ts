@@ -1,17 +1,19 @@
 /**
  * The fault proxy's request pipeline: count the call, add latency, let each behaviour refuse it,
- * apply throttle / error / lose-response rules, forward to moto, let each behaviour rewrite the
- * answer, then send it (or drop the connection after moto did the work).
+ * apply throttle / error / lose-response rules, forward to moto (with the parameters the behaviours
+ * ask for), let each behaviour rewrite the answer, then send it (or drop the connection after moto
+ * did the work).
  */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
-import { type ProxyBehaviour } from './fault-proxy-behaviour';
-import { type AwsCall, describeCall } from './fault-proxy-call';
+import { type BehaviourContext, type ProxyBehaviour } from './fault-proxy-behaviour';
+import { type AwsCall, describeCall, isFormBody } from './fault-proxy-call';
 import { CONTROL_PREFIX, controlAnswer, type FaultControl } from './fault-proxy-control';
 import { type Answer, forward, readBody, send, sleep, xmlAnswer } from './fault-proxy-http';
 import { PeeringBehaviour } from './fault-proxy-peering';
 import { type FaultRule, RuleBook } from './fault-proxy-rules';
 import { FaultCounters } from './fault-proxy-stats';
 import { errorXml } from './fault-proxy-xml';
+import { faithfulBehaviours, type FaithfulOptions, MotoReader } from './faithful';
 import { seededRandom } from './seeded-random';
 
 const DEFAULT_LATENCY_MS = 1000;
@@ -20,15 +22,33 @@ export class FaultProxyServer {
   private readonly book: RuleBook;
   private readonly counters = new FaultCounters();
   private readonly behaviours: ProxyBehaviour[];
+  private readonly moto: MotoReader | undefined;
 
   constructor(
     private readonly target: URL,
     seed: number,
     private readonly controlEndpoint: boolean,
+    faithful?: FaithfulOptions,
   ) {
-    this.book = new RuleBook(seededRandom(seed));
-    const ctx = { book: this.book, inject: this.counters.inject.bind(this.counters) };
-    this.behaviours = [new PeeringBehaviour(ctx)];
+    const random = seededRandom(seed);
+    this.book = new RuleBook(random);
+    // The layer draws its lags from a stream of its own, so that fault rates stay as they were.
+    const layerRandom = seededRandom(seed + 1);
+    const ctx: BehaviourContext = {
+      book: this.book,
+      inject: (kind) => this.counters.inject(kind),
+      random: layerRandom,
+      presentedStatus: (pcx, region, code) =>
+        this.behaviours.reduce(
+          (shown, b) => (shown === '' ? '' : (b.presentStatus?.(pcx, region, shown) ?? shown)),
+          code,
+        ),
+    };
+    this.moto = faithful ? new MotoReader(target.toString().replace(/\/$/, '')) : undefined;
+    this.behaviours = [
+      new PeeringBehaviour(ctx),
+      ...(faithful && this.moto ? faithfulBehaviours({ ctx, moto: this.moto, options: faithful }) : []),
+    ];
   }
 
   readonly api: FaultControl = {
@@ -43,6 +63,10 @@ export class FaultProxyServer {
     resetStats: (): void => this.counters.reset(),
   };
 
+  close(): void {
+    this.moto?.close();
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (this.controlEndpoint && req.url?.startsWith(CONTROL_PREFIX)) {
@@ -53,7 +77,7 @@ export class FaultProxyServer {
     this.counters.request(call);
     await sleep(this.latencyFor(call));
 
-    const refusal = this.refusal(call);
+    const refusal = await this.refusal(call);
     if (refusal) {
       send(res, refusal);
       return;
@@ -64,8 +88,9 @@ export class FaultProxyServer {
       send(res, rule.kind === 'throttle' ? this.throttle(call) : this.error(call, rule));
       return;
     }
-    const upstream = await forward(this.target, req, body);
-    const answer = this.behaviours.reduce((a, b) => b.afterUpstream(call, a), upstream);
+    const upstream = await forward(this.target, req, this.upstreamBody(req, call, body));
+    let answer = upstream;
+    for (const behaviour of this.behaviours) answer = await behaviour.afterUpstream(call, answer);
     this.counters.forwarded();
     if (rule) {
       // moto did the work; the client never hears about it (the duplicate-creation trap).
@@ -76,10 +101,22 @@ export class FaultProxyServer {
     send(res, answer);
   }
 
-  private refusal(call: AwsCall): Answer | undefined {
+  /** The form body with the parameters the behaviours want moto to get instead. */
+  private upstreamBody(req: IncomingMessage, call: AwsCall, body: Buffer): Buffer {
+    if (!isFormBody(req.headers)) return body;
+    const params = this.behaviours.reduce((p, b) => b.upstreamParams?.(call, p) ?? p, call.params);
+    return params === call.params ? body : Buffer.from(params.toString(), 'utf8');
+  }
+
+  private async refusal(call: AwsCall): Promise<Answer | undefined> {
     for (const behaviour of this.behaviours) {
-      const answer = behaviour.refuse(call);
-      if (answer) return answer;
+      try {
+        const answer = await behaviour.refuse(call);
+        if (answer) return answer;
+      } catch (err) {
+        // A check that could not read moto lets the call through rather than invent an AWS answer.
+        console.error(`fault proxy: ${behaviour.constructor.name} could not check ${call.action}: ${String(err)}`);
+      }
     }
     return undefined;
   }

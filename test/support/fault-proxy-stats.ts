@@ -1,6 +1,5 @@
-/** What the fault proxy counts: every proxied request, what reached moto, and each fault injected. */
+/** What the fault proxy counts: every proxied request, what reached moto, each fault injected. */
 import { type AwsCall, isMutating } from './fault-proxy-call';
-import { type FaultKind } from './fault-proxy-rules';
 
 export interface FaultStats {
   /** Every proxied request (control calls excluded). */
@@ -30,7 +29,8 @@ export class FaultCounters {
     this.counters.forwarded++;
   }
 
-  inject(kind: FaultKind): void {
+  /** A fault rule's kind, or an AWS behaviour the faithful layer reproduced. */
+  inject(kind: string): void {
     this.counters.injected[kind] = (this.counters.injected[kind] ?? 0) + 1;
   }
 

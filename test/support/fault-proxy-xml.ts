@@ -3,7 +3,7 @@
 // than pulling in a parser that would reformat the body the SDK is about to read.
 import { randomUUID } from 'node:crypto';
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -18,10 +18,10 @@ export function errorXml(service: string | undefined, status: number, code: stri
   return `${head}<ErrorResponse><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
 }
 
-type Span = readonly [start: number, end: number];
+export type Span = readonly [start: number, end: number];
 
 /** Top-level `<item>` spans between `from` and `to` (items nest: tag sets are items too). */
-function topLevelItems(xml: string, from: number, to: number): Span[] {
+export function topLevelItems(xml: string, from: number, to: number): Span[] {
   const spans: Span[] = [];
   const tag = /<(\/?)item>/g;
   tag.lastIndex = from;

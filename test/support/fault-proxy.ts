@@ -9,10 +9,13 @@
 //
 // This file is the public face; the pieces live in fault-proxy-*.ts: the request pipeline
 // (server), rules, stats, peering state (one behaviour), HTTP plumbing, XML and control endpoint.
+// With `faithful`, it is also the AWS-faithful layer (faithful/): AWS's eventual consistency,
+// dependency checks, quotas, batches, DNS-option rules, peering lifecycle and pagination.
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type FaultControl } from './fault-proxy-control';
 import { FaultProxyServer } from './fault-proxy-server';
+import { type FaithfulOptions } from './faithful';
 
 export { parseRules, type FaultKind, type FaultRule } from './fault-proxy-rules';
 export { type FaultStats } from './fault-proxy-stats';
@@ -31,10 +34,17 @@ export interface FaultProxyOptions {
   seed?: number;
   /** Serve `/__faults/rules` and `/__faults/stats` for a harness in another process. */
   controlEndpoint?: boolean;
+  /** Run the AWS-faithful layer's behaviours (test/support/faithful) as well. @default off */
+  faithful?: FaithfulOptions;
 }
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
-  const proxy = new FaultProxyServer(new URL(opts.target), opts.seed ?? 1, opts.controlEndpoint ?? false);
+  const proxy = new FaultProxyServer(
+    new URL(opts.target),
+    opts.seed ?? 1,
+    opts.controlEndpoint ?? false,
+    opts.faithful,
+  );
   const server = http.createServer((req, res) => {
     proxy.handle(req, res).catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;
@@ -54,6 +64,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     ...proxy.api,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        proxy.close();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

@@ -1,7 +1,7 @@
 /**
- * For the fault proxy's own tests: a moto started for the test file alone (reset before every
- * test), the proxy in front of it, EC2 clients through the proxy or straight to moto, and the
- * small AWS steps the tests are made of.
+ * For the fault proxy's own tests (and the AWS-faithful layer's): a moto started for the test file
+ * alone (reset before every test), the proxy in front of it, EC2 clients through the proxy or
+ * straight to moto, and the small AWS steps the tests are made of.
  */
 import {
   AcceptVpcPeeringConnectionCommand,
@@ -12,6 +12,7 @@ import {
   EC2Client,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
+import { type FaithfulOptions } from './faithful';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { startMoto, type MotoServer } from './stack';
 
@@ -43,8 +44,11 @@ export function createTaggedVpc(client: EC2Client, name: string, cidr = '10.0.0.
   );
 }
 
-/** Starts moto and the proxy (seed 42) for this test file, and empties both before every test. */
-export function useProxiedMoto() {
+/**
+ * Starts moto and the proxy (seed 42) for this test file, and empties both before every test.
+ * With `faithful`, the proxy is also the AWS-faithful layer.
+ */
+export function useProxiedMoto(options: { faithful?: FaithfulOptions } = {}) {
   let moto: MotoServer | undefined;
   let motoUrl = '';
   let proxy: FaultProxy;
@@ -52,7 +56,7 @@ export function useProxiedMoto() {
   beforeAll(async () => {
     moto = await startMoto();
     motoUrl = moto.url;
-    proxy = await startFaultProxy({ target: motoUrl, seed: 42 });
+    proxy = await startFaultProxy({ target: motoUrl, seed: 42, ...options });
   }, 60_000);
 
   afterAll(async () => {
