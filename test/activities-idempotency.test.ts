@@ -22,7 +22,7 @@ const ALLOW: AllowRule[] = [
 const calls: string[] = [];
 const acts = createActivities({
   aws: createAwsClients({
-    clientConfig: { endpoint: testEnv().motoUrl, credentials: CREDENTIALS },
+    clientConfig: { endpoint: testEnv().awsUrl, credentials: CREDENTIALS },
     observers: [(c) => calls.push(c.operation)],
   }),
 });

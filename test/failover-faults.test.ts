@@ -8,7 +8,7 @@ describe('FailoverToRegion', () => {
     let proxy: FaultProxy;
 
     beforeAll(async () => {
-      proxy = await startFaultProxy({ target: testEnv().motoUrl, seed: 7 });
+      proxy = await startFaultProxy({ target: testEnv().awsUrl, seed: 7 });
     });
 
     // This file's only worker, behind the proxy: one SDK attempt per call, so every fault reaches

@@ -29,7 +29,7 @@ const denied = (action: string, region?: string, count?: number): FaultRule => (
 let proxy: FaultProxy;
 let w: TestWorker;
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: testEnv().motoUrl, seed: 7 });
+  proxy = await startFaultProxy({ target: testEnv().awsUrl, seed: 7 });
   w = await startTestWorker({ endpoint: proxy.url });
 });
 afterAll(async () => {

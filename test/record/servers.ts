@@ -28,6 +28,8 @@ export async function startRecordingServers(tmpPrefix: string): Promise<Recordin
     temporalAddress: temporal.address,
     temporalUiUrl: temporal.uiUrl,
     motoUrl: moto.url,
+    // Recordings run on raw moto: a history is a record of the code's commands, not of AWS's moods.
+    awsUrl: moto.url,
     temporalBin: temporal.bin,
     temporalPid: temporal.pid,
     motoPid: moto.pid,
@@ -38,6 +40,8 @@ export async function startRecordingServers(tmpPrefix: string): Promise<Recordin
     motoPort: moto.port,
     motoBin: null,
     motoLogFile: moto.logFile,
+    faithfulPid: null,
+    faithfulLogFile: null,
     tmpDir: tmp,
     extraProcesses: [],
   });

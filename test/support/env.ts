@@ -27,7 +27,13 @@ export interface TestEnv {
   ownerPid: number;
   temporalAddress: string;
   temporalUiUrl: string;
+  /** moto itself: for the tests' own GIVEN setup and THEN checks, never for the code under test. */
   motoUrl: string;
+  /**
+   * Where the code under test reaches AWS: the AWS-faithful layer in front of moto, or moto itself
+   * when the run was started with TEST_RAW_MOTO=1.
+   */
+  awsUrl: string;
   temporalBin: string;
   /** null when TEST_TEMPORAL_ADDRESS pointed at a server this run did not start. */
   temporalPid: number | null;
@@ -40,6 +46,9 @@ export interface TestEnv {
   motoPort: number | null;
   motoBin: string | null;
   motoLogFile: string | null;
+  /** The AWS-faithful layer's process; null for raw moto. */
+  faithfulPid: number | null;
+  faithfulLogFile: string | null;
   /** Removed by global teardown. */
   tmpDir: string | null;
   /** Anything else tests started; global teardown stops these too. */
@@ -79,6 +88,7 @@ export function testEnv(): TestEnv {
 export function recordedPids(env: TestEnv): number[] {
   return [
     ...env.extraProcesses.filter((p) => p.startTime && processStartTime(p.pid) === p.startTime).map((p) => p.pid),
+    env.faithfulPid && pidRuns(env.faithfulPid, 'fault-proxy-cli') ? env.faithfulPid : undefined,
     env.motoPid !== null && pidRuns(env.motoPid, 'moto_server') ? env.motoPid : undefined,
     env.temporalPid !== null && pidRuns(env.temporalPid, 'start-dev') ? env.temporalPid : undefined,
   ].filter((pid): pid is number => pid !== undefined);

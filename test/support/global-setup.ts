@@ -1,13 +1,17 @@
 /**
- * Starts this jest run's own Temporal dev server and moto on free ports and records them in
- * .data/test-runs/<jest pid>.json (TEST_ENV_FILE), copied to .data/test-env.json.
- * TEST_TEMPORAL_ADDRESS / TEST_MOTO_URL reuse servers that are already running instead.
+ * Starts this jest run's own Temporal dev server and moto on free ports, and the AWS-faithful
+ * layer in front of moto, and records them in .data/test-runs/<jest pid>.json (TEST_ENV_FILE),
+ * copied to .data/test-env.json. TEST_TEMPORAL_ADDRESS / TEST_MOTO_URL reuse servers that are
+ * already running instead; TEST_RAW_MOTO=1 leaves the layer out (the code then talks to moto
+ * itself) and TEST_FAITHFUL_LAG=min-max sets its lag in seconds.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LATEST_TEST_ENV_FILE, TEST_RUNS_DIR, readTestEnv, recordedPids, writeTestEnv, type TestEnv } from './env';
+import { suiteFaithfulOptions } from './faithful/options';
+import { startFaithfulLayer, type FaithfulLayer } from './faithful-layer';
 import {
   DEFAULT_TEMPORAL_BIN,
   ROOT,
@@ -88,9 +92,13 @@ export default async function globalSetup(): Promise<void> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vpc-peering-test-'));
   let temporal: TemporalDevServer | undefined;
   let moto: MotoServer | undefined;
+  let layer: FaithfulLayer | undefined;
+  const faithful = suiteFaithfulOptions();
   const disarm = installSafetyNet(() => {
     const recorded = readTestEnv(runFile);
-    return [...(recorded ? recordedPids(recorded) : []), temporal?.pid, moto?.pid].filter((p): p is number => !!p);
+    return [...(recorded ? recordedPids(recorded) : []), layer?.pid, temporal?.pid, moto?.pid].filter(
+      (p): p is number => !!p,
+    );
   });
   try {
     const started = Date.now();
@@ -100,9 +108,11 @@ export default async function globalSetup(): Promise<void> {
         : startTemporalDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), logFile: log('temporal') }),
       externalMoto ? undefined : startMoto({ logFile: log('moto') }),
     ]);
-    if (temporal || moto) console.log(`\n[global-setup] servers ready in ${Date.now() - started} ms`);
+    const motoUrl = moto?.url ?? (externalMoto as string).replace(/\/$/, '');
+    if (faithful) layer = await startFaithfulLayer({ motoUrl, options: faithful, logFile: log('faithful-layer') });
+    if (temporal || moto || layer) console.log(`\n[global-setup] servers ready in ${Date.now() - started} ms`);
   } catch (err) {
-    await Promise.all([temporal?.stop(), moto?.stop()]);
+    await Promise.all([layer?.stop(), temporal?.stop(), moto?.stop()]);
     disarm();
     fs.rmSync(tmpDir, { recursive: true, force: true });
     throw err;
@@ -113,6 +123,7 @@ export default async function globalSetup(): Promise<void> {
     temporalAddress: temporal?.address ?? (externalTemporal as string),
     temporalUiUrl: temporal?.uiUrl ?? process.env.TEST_TEMPORAL_UI_URL ?? defaultUiUrl(externalTemporal as string),
     motoUrl: moto?.url ?? (externalMoto as string).replace(/\/$/, ''),
+    awsUrl: layer?.url ?? moto?.url ?? (externalMoto as string).replace(/\/$/, ''),
     temporalBin: temporal?.bin ?? DEFAULT_TEMPORAL_BIN,
     temporalPid: temporal?.pid ?? null,
     motoPid: moto?.pid ?? null,
@@ -123,6 +134,8 @@ export default async function globalSetup(): Promise<void> {
     motoPort: moto?.port ?? null,
     motoBin: moto ? defaultMotoBin() : null,
     motoLogFile: moto?.logFile ?? null,
+    faithfulPid: layer?.pid ?? null,
+    faithfulLogFile: layer?.logFile ?? null,
     tmpDir,
     extraProcesses: [],
   };
@@ -132,6 +145,9 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __stackDisarm?: () => void }).__stackDisarm = disarm;
   console.log(
     `[global-setup] Temporal ${env.temporalAddress}${externalTemporal ? ' (external)' : ''}, UI ${env.temporalUiUrl}, ` +
-      `moto ${env.motoUrl}${externalMoto ? ' (external)' : ''}`,
+      `moto ${env.motoUrl}${externalMoto ? ' (external)' : ''}, ` +
+      (faithful
+        ? `AWS-faithful layer ${env.awsUrl} (lag ${faithful.lagSeconds.join('-')} s)`
+        : 'no AWS-faithful layer (TEST_RAW_MOTO)'),
   );
 }

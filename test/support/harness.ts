@@ -1,6 +1,7 @@
 /**
- * An in-process worker on the run's real Temporal dev server, with AWS clients pointed at moto
- * (directly, or through the fault proxy), plus direct EC2 clients for checking moto's state.
+ * An in-process worker on the run's real Temporal dev server, with AWS clients pointed at the
+ * run's AWS (the AWS-faithful layer in front of moto, or moto itself with TEST_RAW_MOTO=1; or a
+ * fault proxy a test puts in front of that), plus direct EC2 clients for checking moto's state.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Client, Connection } from '@temporalio/client';
@@ -22,7 +23,7 @@ export interface TestWorker {
 }
 
 export interface TestWorkerOptions {
-  /** Where the activities send AWS calls. @default moto itself */
+  /** Where the activities send AWS calls. @default the run's AWS (testEnv().awsUrl) */
   endpoint?: string;
   taskQueue?: string;
   observers?: CommandObserver[];
@@ -40,7 +41,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const client = new Client({ connection });
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-    clientConfig: { endpoint: options.endpoint ?? env.motoUrl, credentials: CREDENTIALS },
+    clientConfig: { endpoint: options.endpoint ?? env.awsUrl, credentials: CREDENTIALS },
     observers: [(c) => calls.push(c), ...(options.observers ?? [])],
   });
   const worker = await Worker.create({
@@ -65,7 +66,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   };
 }
 
-/** A direct EC2 client on moto, for GIVEN setup and THEN checks; never through the proxy. */
+/** A direct EC2 client on moto, for GIVEN setup and THEN checks; never through the layer or a proxy. */
 export function ec2(region: string): EC2Client {
   return new EC2Client({ region, endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
 }

@@ -1,6 +1,6 @@
 /**
  * The real worker (`src/worker.ts`) as a separate process, configured only through the environment
- * an operator would set, with AWS aimed at this run's moto through `AWS_ENDPOINT_URL`.
+ * an operator would set, with AWS aimed at this run's AWS (testEnv().awsUrl) through `AWS_ENDPOINT_URL`.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -41,7 +41,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: env.temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: options.taskQueue,
-      AWS_ENDPOINT_URL: env.motoUrl,
+      AWS_ENDPOINT_URL: env.awsUrl,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
