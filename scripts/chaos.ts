@@ -1,17 +1,20 @@
 // npm run chaos -- [--runs 20] [--kill-every 10] [--server-restarts 1] [--max-kills N] [--seed 1]
-//                  [--timeout 1800] [--out .data/chaos-report.json]
-// Runs N setups and teardowns through the fault proxy on its own servers while the worker is
-// SIGKILLed and the Temporal dev server restarted, audits moto, prints a table, writes JSON.
+//                  [--timeout 1800] [--lag 1-5] [--raw-moto] [--out .data/chaos-report.json]
+// Runs N setups and teardowns through the fault proxy and the AWS-faithful layer (lag in seconds;
+// --raw-moto leaves the layer out) on its own servers while the worker is SIGKILLed and the
+// Temporal dev server restarted, audits moto, prints a table, writes JSON.
 // Exits 1 on any duplicate, leak, wrong state, failed, lost or stuck run; 2 on bad flags.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type ChaosOptions } from '../test/support/chaos';
+import { CHAOS_PROFILE, parseRange } from '../test/support/faithful/options';
 import { formatChaosTable, formatFindings } from '../test/support/chaos-report';
 import { ROOT } from '../test/support/stack';
 
-function numberFlag(values: Record<string, string | undefined>, name: string): number | undefined {
+function numberFlag(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
   const text = values[name];
+  if (typeof text === 'boolean') throw new Error(`--${name} takes a number`);
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got "${text}"`);
@@ -30,6 +33,8 @@ async function run(): Promise<number> {
         'max-kills': { type: 'string' },
         seed: { type: 'string' },
         timeout: { type: 'string' },
+        lag: { type: 'string' },
+        'raw-moto': { type: 'boolean' },
         out: { type: 'string' },
       },
       strict: true,
@@ -46,6 +51,11 @@ async function run(): Promise<number> {
       ...(n('seed') !== undefined ? { seed: n('seed') } : {}),
       ...(n('timeout') !== undefined ? { timeoutSeconds: n('timeout') } : {}),
     };
+    if (values['raw-moto']) options.faithful = false;
+    else if (values.lag !== undefined) {
+      const lag = parseRange(values.lag, '--lag');
+      options.faithful = { ...CHAOS_PROFILE, lagSeconds: lag };
+    }
     out = path.resolve(values.out ?? path.join(ROOT, '.data', 'chaos-report.json'));
   } catch (err) {
     console.error((err as Error).message);

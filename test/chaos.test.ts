@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import { runChaos } from './support/chaos';
+import { CHAOS_PROFILE } from './support/faithful';
 import { formatChaosTable, formatFindings, type ChaosReport } from './support/chaos-report';
 
 // The reduced `npm run chaos`: its own dev server and moto (the run's shared server is never
-// restarted), the real worker as a separate process, every AWS call through the fault proxy.
+// restarted), the real worker as a separate process, every AWS call through the fault proxy and
+// the AWS-faithful layer, with lags of AWS's size (1-3 s) but fewer runs.
 describe('reduced chaos run', () => {
   let report: ChaosReport;
   const lines: string[] = [];
@@ -19,6 +21,7 @@ describe('reduced chaos run', () => {
       seed: 7,
       timeoutSeconds: 150,
       faults: { notFoundSeconds: 10, provisioningSeconds: 3 },
+      faithful: { ...CHAOS_PROFILE, lagSeconds: [1, 3], writeLagSeconds: [0.5, 1] },
       log: (line) => lines.push(`[+${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`),
     });
     console.log(`${formatChaosTable(report)}\n${formatFindings(report.findings)}`);
@@ -51,14 +54,16 @@ describe('reduced chaos run', () => {
     }).toEqual({ duplicates: 0, leaks: 0, wrongState: 0 });
   });
 
-  it('GIVEN the same run WHEN its chaos is counted THEN the worker was SIGKILLed once mid-activity, the server restarted once, and faults of every kind were injected', () => {
+  it('GIVEN the same run WHEN its chaos is counted THEN the worker was SIGKILLed once mid-activity, the server restarted once, and faults of every kind and the layer AWS behaviours were met', () => {
     expect({ workerKills: report.totals.workerKills, serverRestarts: report.totals.serverRestarts }).toEqual({
       workerKills: 1,
       serverRestarts: 1,
     });
     // The kill cost at least one in-flight activity its attempt: it timed out and was retried.
     expect(report.totals.retries.byCause['timeout (worker killed)'] ?? 0).toBeGreaterThan(0);
-    for (const kind of ['throttle', 'lose-response', 'peering-not-found', 'peering-provisioning']) {
+    // The fault rules, and the AWS behaviours of the faithful layer the run went through.
+    const layer = ['eventual-consistency', 'peering-initiating-request', 'peering-deleting', 'page'];
+    for (const kind of ['throttle', 'lose-response', 'peering-not-found', 'peering-provisioning', ...layer]) {
       expect({ kind, injected: (report.totals.faults[kind] ?? 0) > 0 }).toEqual({ kind, injected: true });
     }
   });

@@ -119,7 +119,9 @@ function list(counts: Record<string, number>): string {
 /** A Markdown table, so the README can quote it as printed. */
 export function formatChaosTable(report: ChaosReport): string {
   const t = report.totals;
+  const faithful = report.options.faithful as { lagSeconds?: number[] } | false | undefined;
   const rows: Array<[string, string]> = [
+    ['AWS', faithful ? `AWS-faithful layer, lag ${faithful.lagSeconds?.join('-')} s` : 'raw moto'],
     ['runs (setup + teardown)', String(t.runs)],
     ['completed', `${t.completed}${t.failed ? ` (${t.failed} failed)` : ''}`],
     [

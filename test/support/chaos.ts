@@ -1,7 +1,8 @@
 /**
  * Chaos run: N setups then their teardowns, all at once, on its own Temporal dev server and moto,
- * with every AWS call of the real worker going through the fault proxy. The worker is SIGKILLed
- * and restarted every few seconds and the dev server is killed and restarted mid-run on the same
+ * with every AWS call of the real worker going through the fault proxy, which is also the
+ * AWS-faithful layer (AWS-sized lags) unless told to run raw moto. The worker is SIGKILLed and
+ * restarted every few seconds and the dev server is killed and restarted mid-run on the same
  * SQLite file. Then moto is audited directly for duplicates, leaks and wrong state.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -23,6 +24,7 @@ import {
 } from './chaos-report';
 import { chaosWorker, type ChaosWorker } from './chaos-worker';
 import { WorkflowTracker } from './chaos-workflows';
+import { CHAOS_PROFILE, type FaithfulOptions } from './faithful';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './fault-proxy';
 import { seededRandom } from './seeded-random';
 import {
@@ -55,6 +57,8 @@ export interface ChaosOptions {
   /** Workflows still open after this are reported as stuck. @default 1800 */
   timeoutSeconds?: number;
   faults?: FaultLevels;
+  /** The AWS-faithful layer's settings, or false for raw moto behind the fault rules. @default CHAOS_PROFILE */
+  faithful?: FaithfulOptions | false;
   /** Progress lines. @default to stderr */
   log?: (line: string) => void;
 }
@@ -69,6 +73,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     seed: options.seed ?? 1,
     timeoutSeconds: options.timeoutSeconds ?? 1800,
   };
+  const faithful = options.faithful === undefined ? CHAOS_PROFILE : options.faithful;
   const startedAt = new Date();
   const runTag = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(2).toString('hex')}`;
   // Inside the checkout, so the snapshot of src/ below resolves node_modules like the original.
@@ -110,7 +115,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       startTemporalDevServer({ dbFile: path.join(workDir, 'temporal.db'), logFile: logs.temporal }),
     ]);
     const rules: FaultRule[] = chaosFaultRules(options.faults);
-    proxy = await startFaultProxy({ target: moto.url, seed: o.seed });
+    proxy = await startFaultProxy({ target: moto.url, seed: o.seed, ...(faithful ? { faithful } : {}) });
     proxy.setRules(rules);
     const taskQueue = `chaos-${runTag}`;
     worker = chaosWorker({
@@ -120,8 +125,10 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       awsEndpoint: proxy.url,
       logFile: logs.worker,
     });
+    const layer = faithful ? `AWS-faithful layer, lag ${faithful.lagSeconds.join('-')} s` : 'raw moto';
     log(
-      `Temporal ${temporal.address} (UI ${temporal.uiUrl}), moto ${moto.url}, fault proxy ${proxy.url}; starting the worker`,
+      `Temporal ${temporal.address} (UI ${temporal.uiUrl}), moto ${moto.url}, fault proxy ${proxy.url} (${layer}); ` +
+        'starting the worker',
     );
     await worker.start();
     log(`worker ready (pid ${worker.pid}); starting ${o.runs} setups`);
@@ -230,6 +237,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
         ...o,
         maxWorkerKills: Number.isFinite(o.maxWorkerKills) ? o.maxWorkerKills : null,
         faults: rules.map((r) => ({ ...r, action: r.action === undefined ? undefined : String(r.action) })),
+        faithful,
       },
       totals,
       findings,
