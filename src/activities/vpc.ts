@@ -1,9 +1,9 @@
 import {
   CreateSubnetCommand,
   CreateVpcCommand,
-  DescribeNetworkAclsCommand,
-  DescribeRouteTablesCommand,
   DescribeVpcsCommand,
+  paginateDescribeNetworkAcls,
+  paginateDescribeRouteTables,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
   waitUntilVpcAvailable,
@@ -59,17 +59,18 @@ async function tablesAndAcls(
   ec2: EC2Client,
   vpcId: string,
 ): Promise<{ routeTableIds: string[]; networkAclIds: string[] }> {
+  // Every page: AWS may answer a list in several, and a table or NACL missed here gets no rules.
   const filters = [{ Name: 'vpc-id', Values: [vpcId] }];
   const [tables, acls] = await Promise.all([
-    ec2.send(new DescribeRouteTablesCommand({ Filters: filters })),
-    ec2.send(new DescribeNetworkAclsCommand({ Filters: filters })),
+    collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: filters }), (p) => p.RouteTables),
+    collect(paginateDescribeNetworkAcls({ client: ec2 }, { Filters: filters }), (p) => p.NetworkAcls),
   ]);
   return {
-    routeTableIds: (tables.RouteTables ?? [])
+    routeTableIds: tables
       .filter((t) => t.VpcId === vpcId)
       .map((t) => t.RouteTableId!)
       .sort(),
-    networkAclIds: (acls.NetworkAcls ?? [])
+    networkAclIds: acls
       .filter((a) => a.VpcId === vpcId)
       .map((a) => a.NetworkAclId!)
       .sort(),
