@@ -1,11 +1,11 @@
 /**
  * Small pages on the Describe calls the code makes, so that a caller which does not follow
- * NextToken misses what is on the later pages. moto answers everything at once (and ignores
- * MaxResults on several of these calls), so the layer asks moto for the whole list and serves it
+ * NextToken misses what is on the later pages. moto 5.2.1 ignores MaxResults on all six of these
+ * calls and answers everything at once, so the layer asks moto for the whole list and serves it
  * page by page itself, with its own tokens.
- * - A page holds at most `pageSize` items, fewer than MaxResults: AWS may "return fewer results
- *   than the maximum even when there are more results available", and the caller must "check
- *   NextToken after every operation" (the wording of the AWS API references' MaxResults fields).
+ * - A page holds at most `pageSize` items, fewer than MaxResults: an AWS API "can return fewer
+ *   results than the maximum even when there are more results available. You should check
+ *   NextToken after every operation" (AWS's pagination note, e.g. Service Quotas ListServices).
  * - DescribeSecurityGroups is paged only when the caller asks (MaxResults or NextToken): its
  *   reference says "If this parameter is not specified, then all items are returned". The other
  *   calls make no such promise, so they are paged always.

@@ -80,12 +80,13 @@ export class PeeringLifecycle implements ProxyBehaviour {
       );
     }
     const pcx = call.params.get('VpcPeeringConnectionId') ?? '';
-    const state = this.lives.has(pcx) ? this.presentStatus(pcx, call.region, 'active') : '';
-    if (call.action === 'AcceptVpcPeeringConnection' && state === 'failed') {
-      this.ctx.inject('peering-overlap-failed');
+    // What this module makes of it, whatever moto says (moto has it pending-acceptance or later).
+    const state = this.lives.has(pcx) ? this.presentStatus(pcx, call.region, 'pending-acceptance') : '';
+    if (call.action === 'AcceptVpcPeeringConnection' && ['failed', 'initiating-request'].includes(state)) {
+      this.ctx.inject('peering-accept-refused');
       return ec2Error(
         'InvalidStateTransition',
-        `The VpcPeeringConnection ${pcx} is in state failed and cannot be accepted.`,
+        `The VpcPeeringConnection ${pcx} is in state ${state} and cannot be accepted.`,
       );
     }
     if (call.action === 'DeleteVpcPeeringConnection' && ['failed', 'deleting', 'deleted'].includes(state)) {
