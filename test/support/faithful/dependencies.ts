@@ -19,26 +19,15 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { type BehaviourContext, type ProxyBehaviour } from '../fault-proxy-behaviour';
+
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
 import { ec2Error } from './ec2-error';
-import { type MotoReader } from './moto-reader';
+import { Refusal } from './refusal';
 
 const LIVE = new Set(['initiating-request', 'pending-acceptance', 'provisioning', 'active', 'deleting']);
 
-export class Dependencies implements ProxyBehaviour {
-  constructor(
-    private readonly ctx: BehaviourContext,
-    private readonly moto: MotoReader,
-  ) {}
-
-  reset(): void {}
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
+export class Dependencies extends Refusal {
   async refuse(call: AwsCall): Promise<Answer | undefined> {
     if (call.service !== 'ec2') return undefined;
     if (call.action === 'DeleteVpc') {

@@ -17,11 +17,11 @@
  */
 import { DescribeVpcAttributeCommand, DescribeVpcPeeringConnectionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { type VpcPeeringConnection, type VpcPeeringConnectionVpcInfo } from '@aws-sdk/client-ec2';
-import { type BehaviourContext, type ProxyBehaviour } from '../fault-proxy-behaviour';
+
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
 import { ec2Error } from './ec2-error';
-import { type MotoReader } from './moto-reader';
+import { Refusal } from './refusal';
 
 const SIDES = ['Requester', 'Accepter'] as const;
 type Side = (typeof SIDES)[number];
@@ -30,18 +30,7 @@ function notPermitted(message: string): Answer {
   return ec2Error('OperationNotPermitted', message);
 }
 
-export class DnsOptions implements ProxyBehaviour {
-  constructor(
-    private readonly ctx: BehaviourContext,
-    private readonly moto: MotoReader,
-  ) {}
-
-  reset(): void {}
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
+export class DnsOptions extends Refusal {
   async refuse(call: AwsCall): Promise<Answer | undefined> {
     if (call.service !== 'ec2' || call.action !== 'ModifyVpcPeeringConnectionOptions') return undefined;
     const pcxId = call.params.get('VpcPeeringConnectionId') ?? '';

@@ -19,28 +19,14 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { type BehaviourContext, type ProxyBehaviour } from '../fault-proxy-behaviour';
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
 import { ec2Error } from './ec2-error';
-import { type MotoReader } from './moto-reader';
-import { type Quotas } from './options';
+import { Refusal } from './refusal';
 
 const DEFAULT_DENY = new Set([32767, 32768]);
 
-export class VpcQuotas implements ProxyBehaviour {
-  constructor(
-    private readonly ctx: BehaviourContext,
-    private readonly moto: MotoReader,
-    private readonly quotas: Quotas,
-  ) {}
-
-  reset(): void {}
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
+export class VpcQuotas extends Refusal {
   async refuse(call: AwsCall): Promise<Answer | undefined> {
     if (call.service !== 'ec2') return undefined;
     const check: Record<string, (ec2: EC2Client) => Promise<Answer | undefined>> = {

@@ -15,12 +15,10 @@
  * lists the three codes.
  */
 import { DescribeSecurityGroupsCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
-import { type BehaviourContext, type ProxyBehaviour } from '../fault-proxy-behaviour';
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
 import { ec2Error } from './ec2-error';
-import { type MotoReader } from './moto-reader';
-import { type Quotas } from './options';
+import { Refusal } from './refusal';
 import { groupRules, requestedRules, ruleKey, type RuleEntry } from './params';
 
 const AUTHORIZE = /^AuthorizeSecurityGroup(Ingress|Egress)$/;
@@ -30,19 +28,7 @@ function describeRule(rule: RuleEntry): string {
   return `peer: ${rule.source}, ${rule.protocol.toUpperCase()}, from port: ${rule.fromPort}, to port: ${rule.toPort}, ALLOW`;
 }
 
-export class SecurityGroupBatches implements ProxyBehaviour {
-  constructor(
-    private readonly ctx: BehaviourContext,
-    private readonly moto: MotoReader,
-    private readonly quotas: Quotas,
-  ) {}
-
-  reset(): void {}
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
+export class SecurityGroupBatches extends Refusal {
   async refuse(call: AwsCall): Promise<Answer | undefined> {
     const direction = AUTHORIZE.exec(call.action)?.[1];
     const groupId = call.params.get('GroupId');
