@@ -9,6 +9,7 @@ import {
   CreateVpcCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
+  ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../src/activities';
 import { testEnv } from './support/env';
@@ -34,6 +35,8 @@ describe('activities behind small pages', () => {
       aws: createAwsClients({ clientConfig: { endpoint: layer.url, credentials: CREDENTIALS } }),
     });
     const vpcId = (await ec2(REGION).send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' }))).Vpc!.VpcId!;
+    // Ready for a peering with DNS, as the contract asks of an existing VPC.
+    await ec2(REGION).send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
     for (let i = 0; i < 2; i++) {
       await ec2(REGION).send(new CreateRouteTableCommand({ VpcId: vpcId }));
       await ec2(REGION).send(new CreateNetworkAclCommand({ VpcId: vpcId }));
