@@ -24,9 +24,13 @@ export interface MeshContext {
 /** A plan past a quota: bad input, refused before any change, naming the quota, the VPC and the count. */
 export function quotaFailure(plan: MeshPlan): ApplicationFailure {
   const [first, ...more] = plan.violations;
+  const listed = more.slice(0, 5).map((v) => `vpcs.${v.vpc} ${v.scope} ${v.count}/${v.limit}`);
+  const others = more.length
+    ? ` (and ${more.length} more past a quota: ${listed.join(', ')}${more.length > 5 ? ', …' : ''})`
+    : '';
   return ApplicationFailure.create({
     type: 'InvalidMeshRequest',
-    message: `${first!.message}${more.length ? ` (and ${more.length} more past a quota: ${more.map((v) => `vpcs.${v.vpc} ${v.scope} ${v.count}/${v.limit}`).join(', ')})` : ''}`,
+    message: `${first!.message}${others}`,
     nonRetryable: true,
     details: [{ field: `vpcs.${first!.vpc}`, reason: first!.message, violations: plan.violations }],
   });
