@@ -3,10 +3,10 @@
  * cancelled midway: either way it is rolled back to nothing tagged. And a mesh longer than one
  * run's share of pairs, which continues as new and still completes with every pair.
  */
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { MeshProgress, MeshRequest, MeshResult } from '../src/domain/mesh-types';
 import { testEnv } from './support/env';
+import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { expectRoutedExactly, meshLeftovers, startMesh } from './support/mesh-state';
@@ -38,17 +38,6 @@ afterAll(async () => {
 });
 afterEach(() => proxy.clearRules());
 
-async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
-  const err: unknown = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
-
 async function waitFor(handle: WorkflowHandle, ok: (p: MeshProgress) => boolean): Promise<MeshProgress> {
   for (let i = 0; i < 300; i++) {
     const p = await handle.query<MeshProgress>('progress').catch(() => undefined);
@@ -64,7 +53,7 @@ test('GIVEN routes refused in ap-northeast-1 WHEN a mesh of 3 runs one pair at a
   ]);
   const meshId = uniqueId('mesh-fail');
 
-  const failure = await failureOf(await startMesh(w, { ...REQUEST, maxConcurrent: 1 }, meshId));
+  const failure = await applicationFailureOf((await startMesh(w, { ...REQUEST, maxConcurrent: 1 }, meshId)).result());
 
   expect(failure.type).toBe('MeshFailed');
   expect(failure.message).toContain('failed at step "pairs" (pair a ↔ c)');
@@ -91,7 +80,7 @@ test('GIVEN peerings held in provisioning WHEN the mesh is cancelled while its p
   await new Promise((r) => setTimeout(r, 2000));
 
   await handle.cancel();
-  const failure = await failureOf(handle);
+  const failure = await applicationFailureOf(handle.result());
 
   expect(failure.type).toBe('MeshFailed');
   expect(failure.message).toContain('cancelled during step "pairs"');

@@ -12,10 +12,10 @@ import {
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
 } from '@aws-sdk/client-ec2';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { MeshPlan, MeshRequest } from '../src/domain/mesh-types';
 import { vpcSnapshot } from './support/aws-state';
+import { applicationFailureOf } from './support/failures';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { meshLeftovers, startMesh } from './support/mesh-state';
 import { startServiceQuotasServer, type ServiceQuotasServer } from './support/service-quotas-server';
@@ -50,13 +50,7 @@ afterAll(async () => {
 async function refused(request: MeshRequest): Promise<{ failure: ApplicationFailure; mutating: string[]; id: string }> {
   const id = uniqueId('mesh-quota');
   const from = w.calls.length;
-  const err = await (await startMesh(w, request, id)).result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
-  expect(failure).toBeInstanceOf(ApplicationFailure);
+  const failure = await applicationFailureOf((await startMesh(w, request, id)).result());
   const mutating = w.calls.slice(from).filter((c) => MUTATING.test(c.operation));
   return { failure, mutating: mutating.map((c) => `${c.region} ${c.operation}`), id };
 }
