@@ -213,4 +213,29 @@ describe('quota figures', () => {
     const out = planMesh({ meshId: 'm', request, state: { vpcs: { v2 }, peerings: [] }, quotas: {} });
     expect(out).toMatchObject({ ok: false, error: { field: 'vpcs.v2.cidrBlock' } });
   });
+
+  test('GIVEN pairs of an earlier, larger request WHEN a VPC is dropped or the rules change THEN the plan refuses it', () => {
+    const first = plan(meshOf(3, [HTTPS]));
+    const peerings = first.pairs.map((p) => ({
+      setupWorkflowId: p.setupWorkflowId,
+      peeringConnectionId: `pcx-${p.between.join('')}`,
+      status: 'active',
+      naclRules: [p.naclRuleBase, p.naclRuleBase + first.naclRuleWidth - 1] as [number, number],
+    }));
+    const dropped = planMesh({ meshId: 'm', request: meshOf(2, [HTTPS]), state: { vpcs: {}, peerings }, quotas: {} });
+    expect(dropped).toMatchObject({
+      ok: false,
+      error: { field: 'vpcs', reason: expect.stringContaining('m--v0--v2') },
+    });
+    const wider = planMesh({
+      meshId: 'm',
+      request: meshOf(3, [HTTPS, SSH]),
+      state: { vpcs: {}, peerings },
+      quotas: {},
+    });
+    expect(wider).toMatchObject({
+      ok: false,
+      error: { field: 'allow', reason: expect.stringContaining('2 NACL rules, now 3') },
+    });
+  });
 });

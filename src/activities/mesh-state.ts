@@ -25,7 +25,10 @@ export interface MeshRegionInput {
   roleArn?: string;
   meshId: string;
   vpcs: Array<{ key: string; vpcId?: string; routeTableIds?: string[] }>;
-  /** The setup ids of the mesh's pairs whose requester is here; their peerings are looked up. */
+  /**
+   * The setup ids of the mesh's pairs whose requester is here; their peerings are looked up, and
+   * so are any others tagged with the mesh (pairs an earlier request had).
+   */
   pairIds: string[];
 }
 
@@ -162,8 +165,12 @@ export function createMeshStateActivities(clients: AwsClients) {
           .map((p) => p.VpcPeeringConnectionId!),
       };
     });
+    // Tags are read where the peering was requested (the accepter's region may not show them).
+    const ofMesh = (p: VpcPeeringConnection) =>
+      input.pairIds.includes(tagValue(p.Tags, SETUP_ID_TAG) ?? '') ||
+      (tagValue(p.Tags, MESH_ID_TAG) === input.meshId && p.RequesterVpcInfo?.Region === input.region);
     const meshPeerings = peerings
-      .filter((p) => input.pairIds.includes(tagValue(p.Tags, SETUP_ID_TAG) ?? '') && !isPeeringDead(p.Status?.Code))
+      .filter((p) => ofMesh(p) && !isPeeringDead(p.Status?.Code))
       .map((p): MeshPeeringState => {
         const range = ruleRange(p);
         return {

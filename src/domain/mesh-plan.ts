@@ -19,7 +19,7 @@ import { builtInQuotas, TIGHT_SHARE, VPC_QUOTAS, type QuotaName, type RegionQuot
 import { naclPlan, securityGroupPlan } from './rules-plan';
 import { crossVpcIssue } from './validate-mesh';
 import { naclRuleCount } from './validate-peering';
-import type { Validated } from './validation';
+import type { InvalidField, Validated } from './validation';
 
 export interface PlanInput {
   meshId: string;
@@ -114,6 +114,35 @@ function violation(key: string, f: MeshFigure): QuotaViolation {
 }
 
 /**
+ * A re-run may add VPCs to a mesh, never take any away or change its rules: a pair of an earlier
+ * request that this one lacks would be left behind (and outside every teardown), and pairs set up
+ * with other rules would silently keep them.
+ */
+function changedNetwork(
+  meshId: string,
+  between: Array<[string, string]>,
+  state: MeshState,
+  width: number,
+): InvalidField | undefined {
+  const ids = new Set(between.map((b) => pairSetupId(meshId, b)));
+  const stray = state.peerings.find((p) => !ids.has(p.setupWorkflowId));
+  if (stray) {
+    return {
+      field: 'vpcs',
+      reason: `the mesh already has pair ${stray.setupWorkflowId} (${stray.peeringConnectionId}), which this request lacks; a re-run may add VPCs, not drop them (tear the mesh down first)`,
+    };
+  }
+  const other = state.peerings.find((p) => p.naclRules && p.naclRules[1] - p.naclRules[0] + 1 !== width);
+  if (other) {
+    return {
+      field: 'allow',
+      reason: `differs from the rules the mesh's pair ${other.setupWorkflowId} was set up with (${other.naclRules![1] - other.naclRules![0] + 1} NACL rules, now ${width}); a re-run may add VPCs, not change the rules`,
+    };
+  }
+  return undefined;
+}
+
+/**
  * Plans the mesh. Resolved facts that make it impossible (an existing VPC's CIDR overlapping
  * another, a table already routing a peer CIDR elsewhere, no rule numbers left) are bad input;
  * figures past a quota are listed in `violations`, for the plan to show them all.
@@ -131,6 +160,8 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
   const width = naclRuleCount(request.allow);
   const found = new Map(state.peerings.map((p) => [p.setupWorkflowId, p]));
   const between = meshPairs(keys, request.topology);
+  const changed = changedNetwork(meshId, between, state, width);
+  if (changed) return { ok: false, error: changed };
   const occupied = Object.fromEntries(
     keys.map((k) => [k, vpcs[k]!.networkAcls.flatMap((a) => [...a.ingress, ...a.egress])]),
   );

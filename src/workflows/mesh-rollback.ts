@@ -49,7 +49,7 @@ export async function meshFailure(err: unknown, ctx: MeshContext, mutating: bool
   const cancelled = isCancellation(err) || CancellationScope.current().consideredCancelled;
   const what = cancelled
     ? `cancelled during step "${step}"`
-    : `failed at step "${step}"${ctx.failedPair ? ` (pair ${ctx.failedPair})` : ''}: ${explain(err)}`;
+    : `failed at step "${step}"${ctx.failedPair ? ` (pair ${ctx.failedPair})` : ''}: ${explain(err).replace(/\.+$/, '')}`;
   const causeError = cause instanceof Error ? cause : undefined;
   if (ctx.req.onFailure === 'keep' || !mutating) {
     const kept = [...ctx.created.map((r) => r.id), ...ctx.started.map((p) => p.setupWorkflowId)];
