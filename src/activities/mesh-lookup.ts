@@ -1,9 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { MeshRequest } from '../domain/mesh-types';
 import { FailureTypes, nonRetryable } from './errors';
-
-const GRPC_NOT_FOUND = 5;
+import { readWorkflowStart } from './workflow-start';
 
 export function createMeshLookupActivities(temporal: Client | undefined) {
   /**
@@ -14,29 +12,20 @@ export function createMeshLookupActivities(temporal: Client | undefined) {
   async function readMeshRequest(meshWorkflowId: string): Promise<MeshRequest> {
     if (!temporal)
       throw nonRetryable(FailureTypes.MeshNotFound, 'this worker has no Temporal client to look up meshes');
-    const handle = temporal.workflow.getHandle(meshWorkflowId);
-    let history;
-    let status;
-    try {
-      [status, history] = await Promise.all([handle.describe().then((d) => d.status.name), handle.fetchHistory()]);
-    } catch (err) {
-      if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === GRPC_NOT_FOUND) {
-        throw nonRetryable(FailureTypes.MeshNotFound, `no mesh workflow with id ${meshWorkflowId}`);
-      }
-      throw err;
-    }
-    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const payload = started?.input?.payloads?.[0];
-    if (started?.workflowType?.name !== 'SetupPeeringMesh' || !payload) {
+    const start = await readWorkflowStart<MeshRequest>(temporal, meshWorkflowId, 'SetupPeeringMesh');
+    if (start === 'missing')
+      throw nonRetryable(FailureTypes.MeshNotFound, `no mesh workflow with id ${meshWorkflowId}`);
+    if (start === 'other-type') {
       throw nonRetryable(FailureTypes.MeshNotFound, `${meshWorkflowId} is not a SetupPeeringMesh run`);
     }
-    if (status === 'RUNNING') {
+    const { status } = await temporal.workflow.getHandle(meshWorkflowId).describe();
+    if (status.name === 'RUNNING') {
       throw nonRetryable(
         FailureTypes.MeshStillRunning,
         `mesh ${meshWorkflowId} is still running; cancel it first (its rollback removes what it made)`,
       );
     }
-    return defaultPayloadConverter.fromPayload<MeshRequest>(payload);
+    return start.input;
   }
 
   return { readMeshRequest };
