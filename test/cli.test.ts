@@ -11,15 +11,9 @@ import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { PeeringResult, TeardownResult } from '../src/domain/types';
 import { SETUP_STEPS } from '../src/domain/setup-stages';
-import { testEnv } from './support/env';
+import { cliEnv as cliEnvFor, runCli, type CliRun } from './support/cli-process';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { ROOT } from './support/stack';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let w: TestWorker;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
@@ -33,26 +27,12 @@ afterAll(async () => {
 });
 
 function cliEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    TEMPORAL_ADDRESS: testEnv().temporalAddress,
-    TEMPORAL_TASK_QUEUE: w.taskQueue,
-    TEMPORAL_UI_URL: testEnv().temporalUiUrl,
-  };
+  return cliEnvFor(w.taskQueue);
 }
 
 /** `npm run client -- …` with stdout and stderr captured through pipes (not a terminal). */
 function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['ts-node', '--transpile-only', 'src/client.ts', ...args],
-      { cwd: ROOT, env: cliEnv() },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
+  return runCli(args, cliEnv());
 }
 
 /** The same inside a pseudo-terminal (util-linux `script`); stdout still goes to a file. */

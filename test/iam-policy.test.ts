@@ -2,8 +2,8 @@
  * policy/iam-policy.json grants exactly what the code calls. The operations come from two places:
  * statically, every SDK command, paginator, waiter and credential provider in src/activities
  * (paginators and waiters resolved by running them against a stub client); dynamically, every
- * operation a real setup and teardown made against moto. The policy must allow all of them and
- * nothing else, and its mutating statements must be scoped by the setup tag.
+ * operation a real setup, teardown and mesh plan made against moto. The policy must allow all of
+ * them and nothing else, and its mutating statements must be scoped by the setup tag.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,7 +26,13 @@ const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.
 };
 const ACTIVITIES = path.join(ROOT, 'src', 'activities');
 /** npm package suffix → IAM service prefix. */
-const PREFIX: Record<string, string> = { ec2: 'ec2', rds: 'rds', 'route-53': 'route53', sts: 'sts' };
+const PREFIX: Record<string, string> = {
+  ec2: 'ec2',
+  rds: 'rds',
+  'route-53': 'route53',
+  sts: 'sts',
+  'service-quotas': 'servicequotas',
+};
 /** Credential providers that call AWS themselves. */
 const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
 const SETUP_TAG = 'vpc-peering:setup-id';
@@ -119,6 +125,12 @@ describe('least-privilege IAM policy', () => {
       taskQueue: w.taskQueue,
       workflowId: uniqueId('iam-teardown'),
       args: [{ setupWorkflowId: setupId }],
+    });
+    // A mesh plan reads the account's quotas (Service Quotas) as well as EC2.
+    await w.client.workflow.execute('PlanPeeringMesh', {
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('iam-mesh-plan'),
+      args: [JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mesh.json'), 'utf8'))],
     });
   });
   afterAll(async () => {

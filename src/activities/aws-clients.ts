@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
@@ -16,7 +17,10 @@ export interface AwsClients {
   ec2(region: string, roleArn?: string): EC2Client;
   rds(region: string, roleArn?: string): RDSClient;
   route53(roleArn?: string): Route53Client;
+  serviceQuotas(region: string, roleArn?: string): ServiceQuotasClient;
 }
+
+export type AwsService = 'ec2' | 'rds' | 'route53' | 'servicequotas';
 
 export interface AwsClientOptions {
   /** @default 3, the SDK's own default; Temporal's retry policy adds more on top. */
@@ -24,6 +28,8 @@ export interface AwsClientOptions {
   observers?: CommandObserver[];
   /** Extra SDK client settings (an endpoint, a request handler); the default is the SDK's own chain. */
   clientConfig?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** One service's endpoint instead of `clientConfig.endpoint` (like `AWS_ENDPOINT_URL_<SERVICE>`). */
+  serviceEndpoints?: Partial<Record<AwsService, string>>;
 }
 
 interface SdkClient {
@@ -108,22 +114,26 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return client;
   };
 
-  const common = (region: string, roleArn?: string) => ({
+  const common = (service: AwsService, region: string, roleArn?: string) => ({
     region,
     maxAttempts: options.maxAttempts ?? 3,
     ...options.clientConfig,
+    ...(options.serviceEndpoints?.[service] ? { endpoint: options.serviceEndpoints[service] } : {}),
     ...(roleArn ? { credentials: credentialsFor(region, roleArn) } : {}),
   });
 
   return {
     ec2: (region, roleArn) =>
       get('ec2', region, roleArn, () => {
-        const client = new EC2Client(common(region, roleArn));
+        const client = new EC2Client(common('ec2', region, roleArn));
         noBlindRetriesOfWrites(client);
         return client;
       }),
-    rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(common(region, roleArn))),
+    rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(common('rds', region, roleArn))),
     // Route 53 is global; its API lives in us-east-1.
-    route53: (roleArn) => get('route53', 'us-east-1', roleArn, () => new Route53Client(common('us-east-1', roleArn))),
+    route53: (roleArn) =>
+      get('route53', 'us-east-1', roleArn, () => new Route53Client(common('route53', 'us-east-1', roleArn))),
+    serviceQuotas: (region, roleArn) =>
+      get('servicequotas', region, roleArn, () => new ServiceQuotasClient(common('servicequotas', region, roleArn))),
   };
 }

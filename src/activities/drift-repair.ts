@@ -69,7 +69,7 @@ export function createDriftRepairActivities(clients: AwsClients) {
         result.failed.push({ item, error: 'no automatic repair; needs a person' });
         continue;
       }
-      const side: Side = item.region === input.locator.requesterRegion ? 'requester' : 'accepter';
+      const side: Side = item.side ?? (item.region === input.locator.requesterRegion ? 'requester' : 'accepter');
       try {
         await repairOne(ec2ForSide(clients, input.locator, side), item.repair);
         result.repaired.push(item);

@@ -23,6 +23,9 @@ export const AwsErrors = {
 /** Stable `type`s of the failures this project raises itself. */
 export const FailureTypes = {
   InvalidPeeringRequest: 'InvalidPeeringRequest',
+  InvalidMeshRequest: 'InvalidMeshRequest',
+  MeshNotFound: 'MeshNotFound',
+  MeshStillRunning: 'MeshStillRunning',
   PeeringFailed: 'PeeringFailed',
   PeeringNotVisible: 'PeeringNotVisible',
   PeeringAlreadyExists: 'PeeringAlreadyExists',

@@ -3,6 +3,9 @@ import type { AwsClients } from './aws-clients';
 import { createCleanupActivities } from './cleanup';
 import { createDriftRepairActivities } from './drift-repair';
 import { createInventoryActivities } from './inventory';
+import { createMeshInventoryActivities } from './mesh-inventory';
+import { createMeshLookupActivities } from './mesh-lookup';
+import { createMeshStateActivities } from './mesh-state';
 import { toApplicationFailure } from './errors';
 import { createFailoverActivities } from './failover';
 import { createNetworkAclActivities } from './network-acls';
@@ -16,7 +19,7 @@ import { createVpcActivities } from './vpc';
 
 export interface ActivityDeps {
   aws: AwsClients;
-  /** Used only to read a setup's input back for teardown by setup id. */
+  /** Used only to read a setup's (or a mesh's) input back for teardown by its id. */
   temporal?: Client;
 }
 
@@ -52,6 +55,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createFailoverActivities(deps.aws),
     ...createPeeringInspectionActivities(deps.aws),
     ...createDriftRepairActivities(deps.aws),
+    ...createMeshStateActivities(deps.aws),
+    ...createMeshInventoryActivities(deps.aws),
+    ...createMeshLookupActivities(deps.temporal),
   });
 }
 

@@ -131,9 +131,12 @@ export function createInventoryActivities(clients: AwsClients) {
         `${locator.peeringConnectionId} has no ${SETUP_ID_TAG} tag; it was not created by a setup and is left alone`,
       );
     }
+    // Both sides in one region and account (an intra-region peering): one search finds both.
+    const oneSearch =
+      locator.requesterRegion === locator.accepterRegion && locator.requesterRoleArn === locator.accepterRoleArn;
     const [reqTagged, accTagged] = await Promise.all([
       taggedInRegion(req, locator.requesterRegion, setupId),
-      taggedInRegion(acc, locator.accepterRegion, setupId),
+      oneSearch ? { vpcs: [], subnets: [], groups: [] } : taggedInRegion(acc, locator.accepterRegion, setupId),
     ]);
     const dependents: ResourceRef[] = [];
     const pcxRefs: ResourceRef[] = [];

@@ -128,7 +128,7 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     const drift: DriftItem[] = [];
     for (const name of CHECK_ORDER.slice(1)) {
       const findings = perSide.map((s) => s[name]!);
-      drift.push(...findings.flatMap((f) => f.drift));
+      drift.push(...findings.flatMap((f, i) => f.drift.map((d) => ({ ...d, side: SIDES[i]! }))));
       checks.push({
         name,
         ok: findings.every((f) => !f.unknown && f.drift.length === 0),

@@ -173,7 +173,8 @@ export function createPeeringActivities(clients: AwsClients) {
       new CreateVpcPeeringConnectionCommand({
         VpcId: input.requester.vpcId,
         PeerVpcId: input.accepter.vpcId,
-        PeerRegion: input.accepter.region,
+        // Two VPCs in one region peer intra-region: the same call without PeerRegion.
+        ...(input.accepter.region !== input.requester.region ? { PeerRegion: input.accepter.region } : {}),
         ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId
           ? { PeerOwnerId: input.accepter.ownerId }
           : {}),

@@ -2,8 +2,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { PeeringRequest, PeeringResult, SetupLocator } from '../domain/types';
 import { FailureTypes, nonRetryable } from './errors';
-
-const GRPC_NOT_FOUND = 5;
+import { readWorkflowStart } from './workflow-start';
 
 /** A setup as Temporal recorded it: its input, and its result once it completed. */
 export interface SetupRecord {
@@ -20,22 +19,13 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
   async function readSetupRecord(setupWorkflowId: string): Promise<SetupRecord> {
     if (!temporal)
       throw nonRetryable(FailureTypes.SetupNotFound, 'this worker has no Temporal client to look up setups');
-    let history;
-    try {
-      history = await temporal.workflow.getHandle(setupWorkflowId).fetchHistory();
-    } catch (err) {
-      // fetchHistory passes the raw gRPC error through: NOT_FOUND rather than WorkflowNotFoundError.
-      if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === GRPC_NOT_FOUND) {
-        throw nonRetryable(FailureTypes.SetupNotFound, `no setup workflow with id ${setupWorkflowId}`);
-      }
-      throw err;
-    }
-    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const payload = started?.input?.payloads?.[0];
-    if (started?.workflowType?.name !== 'SetupInterRegionPeering' || !payload) {
+    const start = await readWorkflowStart<PeeringRequest>(temporal, setupWorkflowId, 'SetupInterRegionPeering');
+    if (start === 'missing')
+      throw nonRetryable(FailureTypes.SetupNotFound, `no setup workflow with id ${setupWorkflowId}`);
+    if (start === 'other-type') {
       throw nonRetryable(FailureTypes.SetupNotFound, `${setupWorkflowId} is not a SetupInterRegionPeering run`);
     }
-    const request = defaultPayloadConverter.fromPayload<PeeringRequest>(payload);
+    const { history, input: request } = start;
     const completed = history.events?.find(
       (e) => e.workflowExecutionCompletedEventAttributes,
     )?.workflowExecutionCompletedEventAttributes;

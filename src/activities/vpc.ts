@@ -40,7 +40,8 @@ export interface DescribeVpcInput {
 }
 
 export interface EnsureVpcInput {
-  side: SideRole;
+  /** A setup's side, or the VPC's key in a mesh: tagged as `vpc-peering:side`, and found by it. */
+  side: string;
   region: string;
   setupId: string;
   cidrBlock: string;

@@ -1,5 +1,6 @@
 import type { DrillProgress, DrillReport } from '../domain/drill-types';
 import type { FailoverProgress, FailoverReport } from '../domain/failover-types';
+import type { MeshResult } from '../domain/mesh-types';
 import type { PeeringResult, TeardownResult } from '../domain/types';
 import { SETUP_STEPS } from '../domain/setup-stages';
 import type { ProgressView } from './follow';
@@ -27,6 +28,33 @@ export const teardownView: ProgressView = {
     const r = result as TeardownResult;
     return `deleted ${r.deleted.length}, ${r.alreadyGone.length} already gone`;
   },
+};
+
+export const meshView: ProgressView = {
+  steps: ['plan', 'vpcs', 'pairs'],
+  read: (p) => ({
+    step: String(p.step),
+    resources: Number(p.pairsDone ?? 0),
+    detail:
+      p.step === 'rollback'
+        ? 'rolling back every pair and VPC the mesh made'
+        : `${Number(p.pairsDone ?? 0)}/${Number(p.pairsTotal ?? 0)} pairs done${count(p.running) ? `, ${count(p.running)} running` : ''}`,
+  }),
+  summarize: (result) => {
+    const r = result as MeshResult;
+    const fresh = r.peerings.filter((p) => !p.alreadyThere).length;
+    return `${r.peerings.length} peerings between ${Object.keys(r.vpcs).length} VPCs: ${fresh} set up now, ${r.peerings.length - fresh} already there; ${r.created.filter((c) => c.type === 'vpc').length} VPC(s) created`;
+  },
+};
+
+export const meshTeardownView: ProgressView = {
+  steps: ['locate', 'pairs', 'vpcs'],
+  read: (p) => ({
+    step: String(p.step),
+    resources: 0,
+    detail: `${Number(p.pairsDone ?? 0)}/${Number(p.pairsTotal ?? 0)} pairs torn down`,
+  }),
+  summarize: (result) => teardownView.summarize(result),
 };
 
 export const failoverView: ProgressView = {
@@ -76,4 +104,6 @@ export const PROGRESS_VIEWS: Record<string, ProgressView> = {
   TeardownInterRegionPeering: teardownView,
   FailoverToRegion: failoverView,
   DrDrill: drillView,
+  SetupPeeringMesh: meshView,
+  TeardownPeeringMesh: meshTeardownView,
 };

@@ -2,8 +2,10 @@
 export const SETUP_ID_TAG = 'vpc-peering:setup-id';
 /** On the peering connection: the NACL rule numbers the setup owns, as `first-last`. */
 export const NACL_RULES_TAG = 'vpc-peering:nacl-rules';
-/** On the peering connection: the requester and accepter VPC CIDRs, so teardown needs no other record. */
+/** On a VPC a setup created: its side (`requester` or `accepter`), or its key in a mesh. */
 export const SIDE_TAG = 'vpc-peering:side';
+/** On everything a mesh and its pairs create: the mesh's workflow id. */
+export const MESH_ID_TAG = 'vpc-peering:mesh-id';
 
 export function setupTags(setupId: string, userTags: Record<string, string> | undefined): Record<string, string> {
   return { ...userTags, [SETUP_ID_TAG]: setupId };

@@ -153,15 +153,6 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
   const req = parsed.data;
 
-  if (req.requester.region === req.accepter.region) {
-    return {
-      ok: false,
-      error: {
-        field: 'accepter.region',
-        reason: `is the same as requester.region (${req.requester.region}); this tool sets up inter-region peering`,
-      },
-    };
-  }
   if (req.requester.vpcId && req.requester.vpcId === req.accepter.vpcId) {
     return {
       ok: false,

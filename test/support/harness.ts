@@ -28,6 +28,8 @@ export interface TestWorkerOptions {
   observers?: CommandObserver[];
   /** SDK attempts per call. @default 3 */
   maxAttempts?: number;
+  /** Where Service Quotas calls go. @default `endpoint` (moto answers AWS's defaults) */
+  serviceQuotasEndpoint?: string;
 }
 
 /** Starts a worker polling its own task queue; `shutdown()` drains it and closes connections. */
@@ -41,6 +43,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     clientConfig: { endpoint: options.endpoint ?? env.motoUrl, credentials: CREDENTIALS },
+    ...(options.serviceQuotasEndpoint ? { serviceEndpoints: { servicequotas: options.serviceQuotasEndpoint } } : {}),
     observers: [(c) => calls.push(c), ...(options.observers ?? [])],
   });
   const worker = await Worker.create({

@@ -1,0 +1,32 @@
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+
+const GRPC_NOT_FOUND = 5;
+
+type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+
+/**
+ * A run's history and its first input, as Temporal recorded them (the latest run of the id), so
+ * nothing outside Temporal has to keep a record. `'missing'` when there is no such run (or its
+ * history is past retention), `'other-type'` when it is not a `workflowType` run.
+ */
+export async function readWorkflowStart<T>(
+  temporal: Client,
+  workflowId: string,
+  workflowType: string,
+): Promise<{ history: History; input: T } | 'missing' | 'other-type'> {
+  let history: History;
+  try {
+    history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  } catch (err) {
+    // fetchHistory passes the raw gRPC error through: NOT_FOUND rather than WorkflowNotFoundError.
+    if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === GRPC_NOT_FOUND) {
+      return 'missing';
+    }
+    throw err;
+  }
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  if (started?.workflowType?.name !== workflowType || !payload) return 'other-type';
+  return { history, input: defaultPayloadConverter.fromPayload<T>(payload) };
+}
