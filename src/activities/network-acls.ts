@@ -165,18 +165,18 @@ export async function createRecordedEntries(
   notFoundSeconds = 0,
 ): Promise<Record<'ingress' | 'egress', NaclRecord>> {
   const records = readNaclRecords(acl, pcx);
-  if (!missing.length) return records;
+  const touched = new Set<'ingress' | 'egress'>();
   for (const spec of missing) {
-    records[spec.egress ? 'egress' : 'ingress'].set(spec.ruleNumber, naclFingerprint(contentOfSpec(spec)));
+    const direction = spec.egress ? 'egress' : 'ingress';
+    const fingerprint = naclFingerprint(contentOfSpec(spec));
+    if (records[direction].get(spec.ruleNumber) === fingerprint) continue; // recorded by an earlier attempt
+    records[direction].set(spec.ruleNumber, fingerprint);
+    touched.add(direction);
   }
-  const touched = new Set(missing.map((s) => (s.egress ? 'egress' : 'ingress')));
-  await writeNaclRecords(
-    ec2,
-    acl.NetworkAclId!,
-    pcx,
-    Object.fromEntries([...touched].map((d) => [d, records[d]])),
-    notFoundSeconds,
-  );
+  if (touched.size) {
+    const changed = Object.fromEntries([...touched].map((d) => [d, records[d]]));
+    await writeNaclRecords(ec2, acl.NetworkAclId!, pcx, changed, notFoundSeconds);
+  }
   for (const spec of missing) await createNaclEntryOnce(ec2, acl.NetworkAclId!, spec, notFoundSeconds);
   return records;
 }
