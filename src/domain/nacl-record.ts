@@ -60,6 +60,11 @@ export function naclFingerprint(c: NaclEntryContent): string {
 /** Rule number → fingerprint of the entry the setup made there. */
 export type NaclRecord = Map<number, string>;
 
+/** The record of these entries (of one direction): what a setup writes after making exactly them. */
+export function naclRecordOf(specs: NaclEntrySpec[]): NaclRecord {
+  return new Map(specs.map((spec) => [spec.ruleNumber, naclFingerprint(contentOfSpec(spec))]));
+}
+
 /** `900:3f2a 901:b1c0`: 19 entries (the quota, less the default deny) fit a tag value's 256 characters. */
 export function formatNaclRecord(record: NaclRecord): string {
   return [...record.entries()]

@@ -118,7 +118,7 @@ test.each<[string, unknown, string, string]>([
     'allow[1]',
     'same effect as allow[0] on the accepter side',
   ],
-])('GIVEN %s WHEN validated THEN %s is refused', (_what, input, field, reason) => {
+])('GIVEN %s WHEN validated THEN it is refused, naming the field', (_what, input, field, reason) => {
   const error = refusal(input);
   expect(error?.field).toBe(field);
   expect(error?.reason).toContain(reason);
