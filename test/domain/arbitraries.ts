@@ -17,7 +17,7 @@ const ONE_SEVENTY_TWO = { base: (172 * 256 + 16) * 2 ** 16, prefix: 12 };
 /** Two VPC CIDRs (/16 to /28) that never overlap: one in 10/8, the other in 172.16/12, in either order. */
 export const vpcPair = fc
   .tuple(cidrInside(TEN, 16, 28), cidrInside(ONE_SEVENTY_TWO, 16, 28), fc.boolean())
-  .map(([a, b, swap]) => (swap ? [b, a] : [a, b]) as [Cidr, Cidr]);
+  .map(([a, b, swap]): [Cidr, Cidr] => (swap ? [b, a] : [a, b]));
 
 const portRange = fc
   .tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 }))
