@@ -47,7 +47,6 @@ function start(request: PeeringRequest = REQUEST): Promise<WorkflowHandle> {
   });
 }
 
-
 async function expectNothingLeft(setupId: string, peerings: string[]): Promise<void> {
   for (const region of ['us-east-1', 'eu-west-1']) {
     expect({ region, left: await taggedResources(region, setupId) }).toEqual({
