@@ -20,8 +20,13 @@ export const ROLES = ['requester', 'accepter'] as const;
 export const PATCHES = {
   /** A read-only check for another network under the same setup id, before any change. */
   oneNetwork: 'setup-one-network-check',
-  /** Both sides of a stage end before the stage fails, so rollback never races the other side. */
-  settleSides: 'setup-settle-sides-before-rollback',
+  /**
+   * Both sides of a stage end before the stage fails, so rollback never races the other side. One
+   * id per stage, each asked at one point only: a run already past the VPCs when this shipped gets
+   * the new behaviour for its side rules, and still replays.
+   */
+  settleVpcs: 'setup-settle-vpcs-before-rollback',
+  settleSideRules: 'setup-settle-side-rules-before-rollback',
 } as const;
 
 export interface SetupContext {
@@ -35,8 +40,8 @@ export interface SetupContext {
  * Runs a stage's work for both sides at once and waits until both have ended: when one fails, the
  * other may still be creating subnets, groups or entries, and rollback must find those too.
  */
-export async function bothSides<T>(fn: (role: Role) => Promise<T>): Promise<[T, T]> {
-  if (!patched(PATCHES.settleSides)) {
+export async function bothSides<T>(patchId: string, fn: (role: Role) => Promise<T>): Promise<[T, T]> {
+  if (!patched(patchId)) {
     const [a, b] = await Promise.all(ROLES.map(fn));
     return [a!, b!];
   }

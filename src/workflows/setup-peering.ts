@@ -77,7 +77,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       if (patched(PATCHES.oneNetwork)) await checkSetupConflict(ctx, existing);
 
       mutating = true;
-      const [requester, accepter] = await bothSides(async (role) => {
+      const [requester, accepter] = await bothSides(PATCHES.settleVpcs, async (role) => {
         const found = existing[ROLES.indexOf(role)];
         if (found) return found;
         const out = await ensureVpc(ctx, role);
@@ -101,7 +101,9 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       record(out.created);
       return out;
     };
-    const [requesterRules, accepterRules] = await step('side-rules', () => bothSides(sideRules));
+    const [requesterRules, accepterRules] = await step('side-rules', () =>
+      bothSides(PATCHES.settleSideRules, sideRules),
+    );
     const rules = { requester: requesterRules, accepter: accepterRules };
 
     progress.step = 'done';
