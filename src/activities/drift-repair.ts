@@ -2,6 +2,7 @@ import { DescribeNetworkAclsCommand, type EC2Client } from '@aws-sdk/client-ec2'
 import { ApplicationFailure } from '@temporalio/common';
 import type { DriftItem, RepairAction } from '../domain/drill-types';
 import type { SetupLocator } from '../domain/types';
+import { keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { errorName, toApplicationFailure } from './errors';
 import { createNaclEntryOnce, createRecordedEntries } from './network-acls';
@@ -69,6 +70,10 @@ export function createDriftRepairActivities(clients: AwsClients) {
    * repair, and refusals that retrying cannot fix, are reported instead of failing the rest.
    */
   async function repairPeeringDrift(input: RepairInput): Promise<RepairResult> {
+    return keepAlive(() => repair(input));
+  }
+
+  async function repair(input: RepairInput): Promise<RepairResult> {
     const result: RepairResult = { repaired: [], failed: [] };
     for (const item of input.items) {
       if (!item.repair) {
