@@ -133,9 +133,12 @@ export function createSetupConflictActivities(clients: AwsClients, temporal: Cli
         ...(await vpcConflicts(input, input.requester.region, req)),
         ...(await peeringConflicts(input, req)),
       ];
+      // Both sides in one region and account: one search sees both sides' VPCs.
+      const oneSearch =
+        input.requester.region === input.accepter.region && input.requester.roleArn === input.accepter.roleArn;
       const found = await Promise.all([
         inRequesterRegion(),
-        vpcConflicts(input, input.accepter.region, acc),
+        oneSearch ? [] : vpcConflicts(input, input.accepter.region, acc),
         ...(await earlierRegions(input)).map((r) => anythingIn(input, r.region, r.roleArn)),
       ]);
       const problems = found.flat();

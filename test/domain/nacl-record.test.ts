@@ -9,7 +9,7 @@ import {
   parseNaclRecordKey,
   type NaclRecord,
 } from '../../src/domain/nacl-record';
-import { QUOTAS } from '../../src/domain/quotas';
+import { VPC_QUOTAS } from '../../src/domain/quotas';
 import type { NaclEntrySpec } from '../../src/domain/rules-plan';
 
 const HTTPS: NaclEntrySpec = {
@@ -47,7 +47,7 @@ test('GIVEN the entry as DescribeNetworkAcls answers it (ICMP fields absent for 
 });
 
 const record: fc.Arbitrary<NaclRecord> = fc
-  .uniqueArray(fc.integer({ min: 1, max: 32766 }), { maxLength: QUOTAS.naclEntriesPerDirection - 1 })
+  .uniqueArray(fc.integer({ min: 1, max: 32766 }), { maxLength: VPC_QUOTAS.naclEntries.default - 1 })
   .chain((numbers) =>
     fc
       .array(fc.stringMatching(/^[0-9a-f]{4}$/), { minLength: numbers.length, maxLength: numbers.length })

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { contains, parseCidr, type Cidr } from '../../src/domain/cidr';
-import { QUOTAS } from '../../src/domain/quotas';
+import { VPC_QUOTAS } from '../../src/domain/quotas';
 import {
   EPHEMERAL,
   effectKey,
@@ -88,7 +88,7 @@ describe('for any valid request', () => {
           const plan = securityGroupPlan(own, peer, r.allow);
           for (const perms of [plan.ingress, plan.egress]) {
             expect(distinct(perms, effectKey)).toBe(true);
-            expect(perms.length).toBeLessThanOrEqual(QUOTAS.securityGroupRulesPerDirection);
+            expect(perms.length).toBeLessThanOrEqual(VPC_QUOTAS.groupRules.default);
             for (const p of perms) expect(cidr(p.cidrBlock).prefix).toBeGreaterThan(0);
           }
           for (const p of plan.ingress) expect(contains(cidr(peer), cidr(p.cidrBlock))).toBe(true);
@@ -129,7 +129,7 @@ describe('for any valid request', () => {
             const entries = plan.filter((e) => e.egress === egress);
             expect(distinct(entries, effectKey)).toBe(true);
             expect(entries.map((e) => e.ruleNumber)).toEqual(entries.map((_, i) => base + i));
-            expect(entries.length + 1).toBeLessThanOrEqual(QUOTAS.naclEntriesPerDirection);
+            expect(entries.length + 1).toBeLessThanOrEqual(VPC_QUOTAS.naclEntries.default);
             expect(entries.length).toBeLessThanOrEqual(naclRuleCount(r.allow));
             for (const e of entries) expect(cidr(e.cidrBlock).prefix).toBeGreaterThan(0);
           }
