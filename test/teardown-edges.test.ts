@@ -9,6 +9,7 @@ import { testEnv } from './support/env';
 import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { ec2, startTestWorker, type TestWorker } from './support/harness';
+import { waitFor } from './support/stack';
 import {
   existingVpc,
   mutatingCallsSince,
@@ -94,12 +95,18 @@ describe('GIVEN a setup into an existing eu-west-1 VPC, and a first teardown tha
 describe('GIVEN a setup still running (its peering held in provisioning)', () => {
   test('WHEN a teardown is started, by setup id or by peering id, THEN it refuses with SetupStillRunning and changes nothing', async () => {
     proxy.setRules([{ kind: 'peering-provisioning', seconds: 120 }]);
+    proxy.resetStats();
     const setup = await startSetup(w, {
       requester: { region: 'us-east-1', cidrBlock: '10.76.0.0/16' },
       accepter: { region: 'eu-west-1', cidrBlock: '10.77.0.0/16' },
       allow: [{ protocol: 'tcp', fromPort: 443, toPort: 443 }],
     });
     await waitForStep(setup, 'establish-peering');
+    // Accepted and now only polled: from here on the setup makes no change until it is active.
+    await waitFor(() => (proxy.stats().injected['peering-provisioning'] ?? 0) > 0, {
+      what: 'the setup to wait on a provisioning peering',
+      timeoutMs: 30_000,
+    });
     const pcx = (await setup.query<SetupProgress>('progress')).created.find((r) => r.type === 'peering-connection')!;
     const from = w.calls.length;
 
