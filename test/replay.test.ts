@@ -18,13 +18,20 @@ const FILES = fs
 test('GIVEN the recorded histories THEN every workflow and its main paths are covered', () => {
   expect(FILES).toEqual(
     expect.arrayContaining([
-      // setup: happy, rolled back after a failure, cancelled, rejected input
+      // setup: happy, rolled back after a failure, cancelled, rejected input, another network under its id
       'setup-happy.json',
       'setup-rollback.json',
       'setup-cancelled.json',
       'setup-invalid.json',
-      // teardown, before and after its patched() search-attribute upsert
+      'setup-conflict.json',
+      // setup before its patched() one-network check and settled sides
+      'setup-happy-before-one-network-check.json',
+      'setup-rollback-before-settled-sides.json',
+      'setup-cancelled-before-one-network-check.json',
+      // teardown, before and after its patched() search-attribute upsert and running-setup check
       'teardown-happy.json',
+      'teardown-refused-running.json',
+      'teardown-happy-before-running-check.json',
       'teardown-before-search-attributes.json',
       // failover: automatic, signal-approved, drill
       'failover-auto.json',

@@ -11,6 +11,7 @@ import { applicationFailureOf } from './support/failures';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { twoRegionRequest } from './support/requests';
+import { waitForStep } from './support/setup-runs';
 
 const REQUEST: PeeringRequest = twoRegionRequest('faults', 30, [
   { protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' },
@@ -44,15 +45,6 @@ function start(request: PeeringRequest = REQUEST): Promise<WorkflowHandle> {
     workflowId: uniqueId('faulty-setup'),
     args: [request],
   });
-}
-
-async function waitForStep(handle: WorkflowHandle, step: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const p = await handle.query<SetupProgress>('progress').catch(() => undefined);
-    if (p?.step === step) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run never reached step ${step}`);
 }
 
 async function expectNothingLeft(setupId: string, peerings: string[]): Promise<void> {

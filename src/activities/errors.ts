@@ -10,6 +10,7 @@ export const AwsErrors = {
   PermissionNotFound: 'InvalidPermission.NotFound',
   NaclEntryAlreadyExists: 'NetworkAclEntryAlreadyExists',
   GroupDuplicate: 'InvalidGroup.Duplicate',
+  SubnetConflict: 'InvalidSubnet.Conflict',
   DependencyViolation: 'DependencyViolation',
   RequestLimitExceeded: 'RequestLimitExceeded',
   PeeringNotFound: 'InvalidVpcPeeringConnectionID.NotFound',
@@ -37,7 +38,23 @@ export const FailureTypes = {
   InvalidFailoverRequest: 'InvalidFailoverRequest',
   ReplicaNotFound: 'ReplicaNotFound',
   DrillRecordInUse: 'DrillRecordInUse',
+  SetupConflict: 'SetupConflict',
+  SetupStillRunning: 'SetupStillRunning',
+  NaclQuotaExceeded: 'NaclQuotaExceeded',
+  WaitTimedOut: 'WaitTimedOut',
 } as const;
+
+/**
+ * NotFound for a resource by id, which AWS answers for a while after it was created (eventual
+ * consistency, worst in another region). A missing rule or route (`InvalidPermission.NotFound`,
+ * `InvalidRoute.NotFound`) is an answer about the rule, not lag, and is not in this list.
+ */
+const JUST_CREATED_NOT_FOUND =
+  /^Invalid(Group|VpcID|SubnetID|RouteTableID|NetworkAclID|VpcPeeringConnectionID|AllocationID)\.NotFound$/i;
+
+export function isResourceNotFound(err: unknown): boolean {
+  return JUST_CREATED_NOT_FOUND.test(errorName(err));
+}
 
 const RETRYABLE_NAMES = new Set<string>([
   AwsErrors.RequestLimitExceeded,

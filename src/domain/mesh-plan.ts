@@ -16,7 +16,7 @@ import type {
   QuotaViolation,
 } from './mesh-types';
 import { builtInQuotas, TIGHT_SHARE, VPC_QUOTAS, type QuotaName, type RegionQuotas } from './quotas';
-import { naclPlan, securityGroupPlan } from './rules-plan';
+import { naclPlan, naclRuleSpan, securityGroupPlan } from './rules-plan';
 import { crossVpcIssue } from './validate-mesh';
 import { naclRuleCount } from './validate-peering';
 import type { InvalidField, Validated } from './validation';
@@ -122,7 +122,7 @@ function changedNetwork(
   meshId: string,
   between: Array<[string, string]>,
   state: MeshState,
-  width: number,
+  widths: (setupWorkflowId: string) => number[],
 ): InvalidField | undefined {
   const ids = new Set(between.map((b) => pairSetupId(meshId, b)));
   const stray = state.peerings.find((p) => !ids.has(p.setupWorkflowId));
@@ -132,11 +132,13 @@ function changedNetwork(
       reason: `the mesh already has pair ${stray.setupWorkflowId} (${stray.peeringConnectionId}), which this request lacks; a re-run may add VPCs, not drop them (tear the mesh down first)`,
     };
   }
-  const other = state.peerings.find((p) => p.naclRules && p.naclRules[1] - p.naclRules[0] + 1 !== width);
+  const other = state.peerings.find(
+    (p) => p.naclRules && !widths(p.setupWorkflowId).includes(p.naclRules[1] - p.naclRules[0] + 1),
+  );
   if (other) {
     return {
       field: 'allow',
-      reason: `differs from the rules the mesh's pair ${other.setupWorkflowId} was set up with (${other.naclRules![1] - other.naclRules![0] + 1} NACL rules, now ${width}); a re-run may add VPCs, not change the rules`,
+      reason: `differs from the rules the mesh's pair ${other.setupWorkflowId} was set up with (${other.naclRules![1] - other.naclRules![0] + 1} NACL rules, now ${widths(other.setupWorkflowId)[0]}); a re-run may add VPCs, not change the rules`,
     };
   }
   return undefined;
@@ -160,7 +162,16 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
   const width = naclRuleCount(request.allow);
   const found = new Map(state.peerings.map((p) => [p.setupWorkflowId, p]));
   const between = meshPairs(keys, request.topology);
-  const changed = changedNetwork(meshId, between, state, width);
+  // A pair's peering records the span its entries use (rules already inside the return range take
+  // none); pairs set up before that record the whole range the planner gave them.
+  const spans = new Map(
+    between.map(([a, b]) => {
+      const [x, y] = [vpcs[a]!.cidrBlock, vpcs[b]!.cidrBlock];
+      const span = naclRuleSpan([naclPlan(x, y, request.allow, 0), naclPlan(y, x, request.allow, 0)], 0);
+      return [pairSetupId(meshId, [a, b]), span.last - span.first + 1] as const;
+    }),
+  );
+  const changed = changedNetwork(meshId, between, state, (id) => [spans.get(id) ?? width, width]);
   if (changed) return { ok: false, error: changed };
   const occupied = Object.fromEntries(
     keys.map((k) => [k, vpcs[k]!.networkAcls.flatMap((a) => [...a.ingress, ...a.egress])]),

@@ -1,7 +1,8 @@
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
-import { defaultDrillRecordName, normalizeRecordName } from './dns-names';
+import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
 import type { FailoverRequest } from './failover-types';
+import { isIpv6Address } from './ip-address';
 import { firstIssue, peeringIdSchema, regionSchema as region, type Validated } from './validation';
 
 export const DEFAULT_APPROVAL_TIMEOUT = '30m';
@@ -20,7 +21,6 @@ export function durationMs(text: string): number | undefined {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-f:]+$/i;
 const HOST = /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 const RECORD_NAME =
   /^(?=.{1,254}$)(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
@@ -65,8 +65,7 @@ const request = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
     for (const side of ['from', 'to'] as const) {
       const v = r[side].value;
-      const ok =
-        r.recordType === 'A' ? IPV4.test(v) : r.recordType === 'AAAA' ? IPV6.test(v) && v.includes(':') : HOST.test(v);
+      const ok = r.recordType === 'A' ? IPV4.test(v) : r.recordType === 'AAAA' ? isIpv6Address(v) : HOST.test(v);
       if (!ok) issue([side, 'value'], `"${v}" is not a valid ${r.recordType} value`);
     }
   });
@@ -87,7 +86,7 @@ export function validateFailoverRequest(input: unknown): Validated<FailoverReque
       `is the same as from.region (${req.from.region}); a failover moves traffic to another region`,
     );
   }
-  if (req.from.value.toLowerCase() === req.to.value.toLowerCase()) {
+  if (sameRecordValue(req.recordType, req.from.value, req.to.value)) {
     return fail('to.value', 'is the same as from.value; there would be nothing to switch');
   }
   // A drill never promotes, so its failback may carry the failover's replica unchanged.

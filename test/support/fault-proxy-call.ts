@@ -6,6 +6,8 @@ export interface AwsCall {
   region?: string;
   action: string;
   pcxIds: string[];
+  /** The call narrows a Describe with `Filter.N.Name` (a tag or attribute filter), not only by id. */
+  filtered: boolean;
 }
 
 const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -33,6 +35,7 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
     service: scope?.[2],
     action: actionOf(req.method ?? 'GET', url, req.headers, text),
     pcxIds: [...pcxIds],
+    filtered: /(^|[?&])Filter\.\d+\.Name=/.test(`${url.search.slice(1)}&${text}`),
   };
 }
 

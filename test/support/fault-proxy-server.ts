@@ -11,6 +11,7 @@ import { type Answer, forward, readBody, send, sleep, xmlAnswer } from './fault-
 import { PeeringBehaviour } from './fault-proxy-peering';
 import { type FaultRule, RuleBook } from './fault-proxy-rules';
 import { FaultCounters } from './fault-proxy-stats';
+import { TagLagBehaviour } from './fault-proxy-tag-lag';
 import { errorXml } from './fault-proxy-xml';
 import { seededRandom } from './seeded-random';
 
@@ -28,7 +29,7 @@ export class FaultProxyServer {
   ) {
     this.book = new RuleBook(seededRandom(seed));
     const ctx = { book: this.book, inject: this.counters.inject.bind(this.counters) };
-    this.behaviours = [new PeeringBehaviour(ctx)];
+    this.behaviours = [new PeeringBehaviour(ctx), new TagLagBehaviour(ctx)];
   }
 
   readonly api: FaultControl = {

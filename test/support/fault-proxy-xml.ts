@@ -38,6 +38,26 @@ function topLevelItems(xml: string, from: number, to: number): Span[] {
   return spans;
 }
 
+/** Replaces each top-level item of `<setTag>` whose `<idTag>` is `id` with `fn(block, id)`; `null` drops it. */
+export function mapSetItems(
+  xml: string,
+  setTag: string,
+  idTag: string,
+  fn: (block: string, id: string) => string | null,
+): string {
+  const start = xml.indexOf(`<${setTag}>`);
+  const end = xml.indexOf(`</${setTag}>`);
+  if (start < 0 || end < 0) return xml;
+  let out = xml;
+  for (const [s, e] of topLevelItems(xml, start + setTag.length + 2, end).reverse()) {
+    const block = out.slice(s, e);
+    const id = new RegExp(`<${idTag}>([^<]+)</${idTag}>`).exec(block)?.[1];
+    if (id === undefined) continue;
+    out = out.slice(0, s) + (fn(block, id) ?? '') + out.slice(e);
+  }
+  return out;
+}
+
 /** Each peering connection in a Describe (set of items) or Create/Accept (single element) response. */
 function peeringSpans(xml: string): Span[] {
   const single = /<vpcPeeringConnection>[\s\S]*?<\/vpcPeeringConnection>/.exec(xml);

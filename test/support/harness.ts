@@ -7,7 +7,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { createActivities, createAwsClients, type CommandObserver } from '../../src/activities';
+import {
+  createActivities,
+  createAwsClients,
+  type CommandObserver,
+  type ConsistencyWindows,
+} from '../../src/activities';
 import { testEnv } from './env';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -30,6 +35,8 @@ export interface TestWorkerOptions {
   maxAttempts?: number;
   /** Where Service Quotas calls go. @default `endpoint` (moto answers AWS's defaults) */
   serviceQuotasEndpoint?: string;
+  /** Eventual-consistency windows of the activities. @default the activities' own defaults */
+  consistency?: Partial<ConsistencyWindows>;
 }
 
 /** Starts a worker polling its own task queue; `shutdown()` drains it and closes connections. */
@@ -50,7 +57,11 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     connection: nativeConnection,
     taskQueue,
     workflowsPath: path.resolve(__dirname, '../../src/workflows'),
-    activities: createActivities({ aws, temporal: client }),
+    activities: createActivities({
+      aws,
+      temporal: client,
+      ...(options.consistency ? { consistency: options.consistency } : {}),
+    }),
     maxHeartbeatThrottleInterval: '5 seconds',
   });
   const running = worker.run();
