@@ -119,7 +119,12 @@ describe('readPreflight', () => {
 describe('planFailover', () => {
   test('GIVEN a failover WHEN planned THEN approval, promotion, switch and read-back follow each other', () => {
     expect(planFailover(REQUEST)).toEqual({
-      steps: [{ kind: 'approval' }, { kind: 'promote' }, { kind: 'switch' }, { kind: 'verify' }],
+      steps: [
+        { kind: 'approval' },
+        { kind: 'prepare', scale: [] },
+        { kind: 'switch', mode: 'upsert' },
+        { kind: 'verify', mode: 'upsert' },
+      ],
       drillCleanup: false,
     });
   });

@@ -84,3 +84,20 @@ export const DNS_SWITCH = {
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 } as const satisfies ActivityOptions;
+
+/**
+ * Scaling a group or service and waiting until the capacity is in service: instances boot and pass
+ * health checks in minutes. The wait heartbeats, so a lost worker is noticed.
+ */
+export const SCALE = {
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '1 minute',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+} as const satisfies ActivityOptions;
