@@ -2,7 +2,14 @@
 import { type AwsCall } from './fault-proxy-call';
 
 export type FaultKind =
-  'throttle' | 'error' | 'lose-response' | 'latency' | 'peering-not-found' | 'peering-provisioning' | 'peering-failed';
+  | 'throttle'
+  | 'error'
+  | 'lose-response'
+  | 'latency'
+  | 'unreachable'
+  | 'peering-not-found'
+  | 'peering-provisioning'
+  | 'peering-failed';
 
 export interface FaultRule {
   id?: string;
@@ -25,7 +32,7 @@ export interface FaultRule {
   status?: number;
   code?: string;
   message?: string;
-  /** For 'latency' (default 1000). */
+  /** For 'latency' (default 1000); for 'unreachable', drop the connection after this long (default: hold it). */
   ms?: number;
   /** For 'peering-not-found' / 'peering-provisioning' windows (default 5). */
   seconds?: number;
@@ -36,6 +43,7 @@ const KINDS: readonly FaultKind[] = [
   'error',
   'lose-response',
   'latency',
+  'unreachable',
   'peering-not-found',
   'peering-provisioning',
   'peering-failed',

@@ -30,6 +30,8 @@ export interface TestWorkerOptions {
   maxAttempts?: number;
   /** Where Service Quotas calls go. @default `endpoint` (moto answers AWS's defaults) */
   serviceQuotasEndpoint?: string;
+  /** How long a bounded check waits for an answer. @default the client factory's (3 s) */
+  probeTimeoutMs?: number;
 }
 
 /** Starts a worker polling its own task queue; `shutdown()` drains it and closes connections. */
@@ -42,6 +44,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const client = new Client({ connection });
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     clientConfig: { endpoint: options.endpoint ?? env.motoUrl, credentials: CREDENTIALS },
     ...(options.serviceQuotasEndpoint ? { serviceEndpoints: { servicequotas: options.serviceQuotasEndpoint } } : {}),
     observers: [(c) => calls.push(c), ...(options.observers ?? [])],
