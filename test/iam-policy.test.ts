@@ -115,7 +115,7 @@ async function staticOperations(): Promise<Map<string, string[]>> {
 
 const REQUEST: PeeringRequest = twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]);
 
-/** A failover that promotes and scales (a MaxSize raised, a service woken), then its failback by routing controls, scaling in. */
+/** A failover that promotes and scales (a MaxSize raised, a service woken), then its failback by routing controls. */
 async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
   const motoUrl = testEnv().motoUrl;
   const world = await new MotoFailoverFixture(motoUrl).world();
