@@ -87,7 +87,7 @@ export async function scaleStep(run: FailoverRun, action: ScaleAction): Promise<
       before.desired === desired ? `already at desired ${desired}` : `desired ${before.desired} → ${desired}`;
     done(
       'ok',
-      `${target}: ${change}, ${before.inService} → ${r.after.inService} ${serving}${moved ? `; ${moved}, only as far as ${desired} needs` : ''}; in service after ${r.waitedSeconds} s`,
+      `${target}: ${change}, ${before.inService} → ${r.after.inService} ${serving}${moved ? `; ${moved}, only as far as ${desired} needs` : ''}; ${desired < before.desired ? 'drained' : 'in service'} after ${r.waitedSeconds} s`,
     );
     return undefined;
   } catch (err) {
