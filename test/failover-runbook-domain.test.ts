@@ -4,11 +4,15 @@
  * capacity maths.
  */
 import fc from 'fast-check';
-import { boundsFor, capacityReached } from '../src/domain/capacity';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { boundsFor, capacityReached, desiredOf, scaleWhen } from '../src/domain/capacity';
 import { planFailover, planStepNames } from '../src/domain/failover-plan';
 import { readPreflight } from '../src/domain/failover-preflight';
 import type { FailoverRequest } from '../src/domain/failover-types';
+import { validateFailoverRequest } from '../src/domain/validate-failover';
 import { healthy, ok, REQUEST } from './support/preflight-facts';
+import { ROOT } from './support/stack';
 
 describe('the DR runbook additions', () => {
   const scale: NonNullable<FailoverRequest['scale']> = [
@@ -176,5 +180,37 @@ describe('capacity maths', () => {
     expect(capacityReached({ ...base, desired: 1 }, 3, 0)).toBe(false);
     expect(capacityReached({ ...base, desired: 0, inService: 1 }, 0, 3)).toBe(false);
     expect(capacityReached({ ...base, desired: 0, inService: 0 }, 0, 3)).toBe(true);
+  });
+});
+
+describe('the shipped examples', () => {
+  const example = (name: string) => {
+    const checked = validateFailoverRequest(
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', `${name}.json`), 'utf8')),
+    );
+    if (!checked.ok) throw new Error(`examples/${name}.json: ${checked.error.field}: ${checked.error.reason}`);
+    return checked.value;
+  };
+
+  test('GIVEN examples/failover.json and failback.json THEN the failover wakes the pilot light and the failback puts it back to sleep', () => {
+    const [failover, failback] = [example('failover'), example('failback')];
+    const drSide = (r: FailoverRequest) => (r.scale ?? []).filter((a) => a.region === 'eu-west-1');
+
+    expect(drSide(failover).map((a) => [scaleWhen(a), desiredOf(a) > 0])).toEqual([
+      ['before-switch', true],
+      ['before-switch', true],
+    ]);
+    expect(drSide(failback).map((a) => [scaleWhen(a), desiredOf(a)])).toEqual([
+      ['after-switch', 0],
+      ['after-switch', 0],
+    ]);
+    expect([failback.from, failback.to]).toEqual([failover.to, failover.from]);
+  });
+
+  test('GIVEN examples/failover-routing-control.json THEN it switches through five cluster endpoints', () => {
+    const rc = example('failover-routing-control').dnsSwitch;
+
+    expect(rc?.mode).toBe('routing-control');
+    expect(rc?.mode === 'routing-control' && rc.clusterEndpoints).toHaveLength(5);
   });
 });
