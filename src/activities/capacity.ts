@@ -11,7 +11,7 @@ import {
 import type { AwsClients } from './aws-clients';
 import { describeGroup, setGroupCapacity, waitGroupInService } from './autoscaling';
 import { describeService, setServiceCount, waitServiceStable } from './ecs';
-import { FailureTypes, nonRetryable, retryable } from './errors';
+import { FailureTypes, isNamed, nonRetryable, retryable } from './errors';
 import { probe } from './reachability';
 
 export interface CapacityInput {
@@ -94,7 +94,23 @@ export function createCapacityActivities(clients: AwsClients) {
     } else {
       const client = clients.ecs(action.region);
       if (changed) await setServiceCount(client, action.cluster, action.service, desired);
-      await waitServiceStable(client, action.cluster, action.service, maxWait);
+      try {
+        await waitServiceStable(client, action.cluster, action.service, maxWait);
+      } catch (err) {
+        // The waiter's own errors: a timeout, or FAILURE (the service missing, DRAINING or INACTIVE).
+        const timedOut = isNamed(err, 'TimeoutError');
+        const failed = isNamed(err, 'Error') && /"state":"FAILURE"/.test((err as Error).message);
+        if (!timedOut && !failed) throw err;
+        const now = await read(action, false);
+        if (failed || !now.exists || now.blocked) {
+          const why = now.blocked ?? (now.exists ? 'stopped answering as a stable service' : 'was deleted');
+          throw nonRetryable(FailureTypes.ScaleTargetNotFound, `${target} ${why} while scaling`);
+        }
+        throw retryable(
+          'CapacityTimeout',
+          `${target} is not at ${desired} running after ${maxWait} s: ${describeCapacity(now, 'tasks')}`,
+        );
+      }
     }
     after = after ?? (await read(action, false));
     if (after.desired !== desired) {
