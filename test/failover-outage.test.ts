@@ -140,6 +140,11 @@ describe('FailoverToRegion with us-east-1 down', () => {
     // AND the record itself was never written (Route 53 health checks follow the routing controls)
     expect(await f.moto.values(world.zoneId, world.request.recordName)).toEqual([world.primaryValue]);
     expect(await f.pilotLight.groupNow(TO, drGroup)).toMatchObject({ desired: 3, inService: 3 });
+    console.info(
+      `routing-control failover: RTO ${report.rtoSeconds} s; preflight ${seconds(report, 'preflight')} s ` +
+        `(unreachable checks ${report.unreachable!.map((u) => `${u.service} ${u.waitedMs} ms`).join(', ')}); ` +
+        `switch ${seconds(report, 'switch-routing-controls')} s; verify ${seconds(report, 'verify-routing-controls')} s`,
+    );
   });
 
   test('GIVEN Route 53 unreachable WHEN switching by UPSERT THEN preflight fails at once with a clear report naming the cause, and nothing changes', async () => {

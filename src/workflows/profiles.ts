@@ -90,14 +90,7 @@ export const DNS_SWITCH = {
  * health checks in minutes. The wait heartbeats, so a lost worker is noticed.
  */
 export const SCALE = {
+  ...PROMOTION,
   startToCloseTimeout: '20 minutes',
-  heartbeatTimeout: '1 minute',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
+  retry: { ...PROMOTION.retry, maximumAttempts: 3 },
 } as const satisfies ActivityOptions;
