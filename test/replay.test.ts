@@ -33,10 +33,14 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'teardown-refused-running.json',
       'teardown-happy-before-running-check.json',
       'teardown-before-search-attributes.json',
-      // failover: automatic, signal-approved, drill
+      // failover: automatic, signal-approved, drill (recorded before the DR runbook: old runs still replay)
       'failover-auto.json',
       'failover-signal.json',
       'failover-drill.json',
+      // the DR runbook: the source region down, the routing-control switch, a drill with scale actions
+      'failover-outage.json',
+      'failover-routing-control.json',
+      'failover-drill-scale.json',
       // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
       'drdrill-drift.json',
       'drdrill-repair.json',

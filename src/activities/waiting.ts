@@ -1,5 +1,6 @@
+import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { activitySignal, attempt, heartbeat, keepAlive, pause } from './activity-context';
-import { isResourceNotFound } from './errors';
+import { isResourceNotFound, retryable } from './errors';
 
 /**
  * How long the activities wait out AWS's eventual consistency. Both are bounds: past them the
@@ -75,4 +76,44 @@ export async function findEarlierWork<T>(
     if (again !== undefined) return again;
   }
   return undefined;
+}
+
+export interface PollOptions<C> {
+  client: C;
+  /** Seconds between polls, growing from minDelay to maxDelay. */
+  minDelay: number;
+  maxDelay: number;
+  maxWaitTime: number;
+}
+
+/** One poll's verdict and what it saw, which is heartbeated and handed back. */
+export interface Poll<T> {
+  state: WaiterState.SUCCESS | WaiterState.FAILURE | WaiterState.RETRY;
+  seen: T;
+}
+
+/**
+ * Polls with the SDK's waiter machinery until `check` says success or failure, for the waits that
+ * have no SDK waiter. Each poll heartbeats what it saw, so a lost worker is noticed, the Web UI
+ * shows the state, and a cancelled run stops polling. Answers the verdict and the last state seen;
+ * a timeout answers `TIMEOUT`.
+ */
+export async function pollWithHeartbeat<C, T>(
+  options: PollOptions<C>,
+  check: (client: C) => Promise<Poll<T>>,
+): Promise<{ state: WaiterState; seen: T | undefined }> {
+  const signal = activitySignal();
+  let seen: T | undefined;
+  const result = await createWaiter(
+    { ...options, ...(signal ? { abortSignal: signal } : {}) },
+    undefined,
+    async (c) => {
+      const poll = await check(c);
+      seen = poll.seen;
+      heartbeat(poll.seen);
+      return { state: poll.state, reason: poll.seen };
+    },
+  );
+  if (result.state === WaiterState.ABORTED) throw signal?.reason ?? retryable('Cancelled', 'stopped waiting');
+  return { state: result.state, seen };
 }

@@ -100,3 +100,13 @@ export const DNS_SWITCH = {
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 } as const satisfies ActivityOptions;
+
+/**
+ * Scaling a group or service and waiting until the capacity is in service: instances boot and pass
+ * health checks in minutes. The wait heartbeats, so a lost worker is noticed.
+ */
+export const SCALE = {
+  ...PROMOTION,
+  startToCloseTimeout: '20 minutes',
+  retry: { ...PROMOTION.retry, maximumAttempts: 3 },
+} as const satisfies ActivityOptions;

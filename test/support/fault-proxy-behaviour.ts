@@ -1,17 +1,19 @@
 /**
- * An AWS behaviour the fault proxy layers over moto, each in its own module (peering state, so
- * far). The server asks every behaviour before a call goes to moto, and lets each rewrite moto's
- * answer; a new behaviour is a new module plus one entry in the server's list.
+ * An AWS behaviour the fault proxy layers over moto, each in its own module (peering state; RDS
+ * promotion and Auto Scaling / ECS capacity in faithful/). The server asks every behaviour before a
+ * call goes to moto, and lets each rewrite moto's answer; a new behaviour is a new module plus one
+ * entry in the server's list.
  */
 import { type AwsCall } from './fault-proxy-call';
 import { type Answer } from './fault-proxy-http';
-import { type FaultKind, type RuleBook } from './fault-proxy-rules';
+import { type RuleBook } from './fault-proxy-rules';
+import { type Injected } from './fault-proxy-stats';
 
 export interface BehaviourContext {
   /** The rules in force; a behaviour reads the kinds it owns. */
   book: RuleBook;
-  /** Counts a fault as injected in the proxy's stats. */
-  inject(kind: FaultKind): void;
+  /** Counts a fault (or a behaviour that changed an answer) as injected in the proxy's stats. */
+  inject(kind: Injected): void;
 }
 
 export interface ProxyBehaviour {

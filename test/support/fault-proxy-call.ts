@@ -8,6 +8,8 @@ export interface AwsCall {
   pcxIds: string[];
   /** The call narrows a Describe with `Filter.N.Name` (a tag or attribute filter), not only by id. */
   filtered: boolean;
+  /** The query-protocol parameters (EC2, RDS, STS, Auto Scaling), from the form body or the query string. */
+  params: URLSearchParams;
 }
 
 const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -17,12 +19,16 @@ function header(headers: IncomingHttpHeaders, name: string): string {
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
-function actionOf(method: string, url: URL, headers: IncomingHttpHeaders, text: string): string {
+function paramsOf(url: URL, headers: IncomingHttpHeaders, text: string): URLSearchParams {
+  return header(headers, 'content-type').includes('x-www-form-urlencoded')
+    ? new URLSearchParams(text)
+    : url.searchParams;
+}
+
+function actionOf(method: string, url: URL, headers: IncomingHttpHeaders, params: URLSearchParams): string {
   const target = header(headers, 'x-amz-target');
   if (target) return target.split('.').pop() ?? target;
-  const form = header(headers, 'content-type').includes('x-www-form-urlencoded');
-  const query = form ? new URLSearchParams(text).get('Action') : url.searchParams.get('Action');
-  return query ?? `${method} ${url.pathname}`;
+  return params.get('Action') ?? `${method} ${url.pathname}`;
 }
 
 export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
@@ -30,12 +36,14 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
   const text = body.toString('utf8');
   const scope = SCOPE.exec(header(req.headers, 'authorization'));
   const pcxIds = new Set(`${url.search} ${text}`.match(/pcx-[0-9a-z]+/g) ?? []);
+  const params = paramsOf(url, req.headers, text);
   return {
     region: scope?.[1],
     service: scope?.[2],
-    action: actionOf(req.method ?? 'GET', url, req.headers, text),
+    action: actionOf(req.method ?? 'GET', url, req.headers, params),
     pcxIds: [...pcxIds],
     filtered: /(^|[?&])Filter\.\d+\.Name=/.test(`${url.search.slice(1)}&${text}`),
+    params,
   };
 }
 

@@ -6,6 +6,7 @@ export type FaultKind =
   | 'error'
   | 'lose-response'
   | 'latency'
+  | 'unreachable'
   | 'peering-not-found'
   | 'peering-provisioning'
   | 'peering-failed'
@@ -35,7 +36,7 @@ export interface FaultRule {
   status?: number;
   code?: string;
   message?: string;
-  /** For 'latency' (default 1000). */
+  /** For 'latency' (default 1000); for 'unreachable', drop the connection after this long (default: hold it). */
   ms?: number;
   /** For 'peering-not-found' / 'peering-provisioning' / 'tag-lag' windows (default 5). */
   seconds?: number;
@@ -46,6 +47,7 @@ const KINDS: readonly FaultKind[] = [
   'error',
   'lose-response',
   'latency',
+  'unreachable',
   'peering-not-found',
   'peering-provisioning',
   'peering-failed',

@@ -1,5 +1,6 @@
 /**
- * The fault proxy's request pipeline: count the call, add latency, let each behaviour refuse it,
+ * The fault proxy's request pipeline: count the call, leave it unanswered when its region is down,
+ * add latency, let each behaviour refuse it,
  * apply throttle / error / lose-response rules, forward to moto, let each behaviour rewrite the
  * answer, then send it (or drop the connection after moto did the work).
  */
@@ -8,10 +9,13 @@ import { type ProxyBehaviour } from './fault-proxy-behaviour';
 import { type AwsCall, describeCall } from './fault-proxy-call';
 import { CONTROL_PREFIX, controlAnswer, type FaultControl } from './fault-proxy-control';
 import { type Answer, forward, readBody, send, sleep, xmlAnswer } from './fault-proxy-http';
+import { CapacityBehaviour, DEFAULT_CAPACITY, type CapacityTiming } from './faithful/capacity';
+import { DEFAULT_PROMOTION, RdsPromotionBehaviour, type PromotionTiming } from './faithful/rds-promotion';
 import { PeeringBehaviour } from './fault-proxy-peering';
 import { type FaultRule, RuleBook } from './fault-proxy-rules';
 import { FaultCounters } from './fault-proxy-stats';
 import { TagLagBehaviour } from './fault-proxy-tag-lag';
+import { leaveUnanswered } from './fault-proxy-unreachable';
 import { errorXml } from './fault-proxy-xml';
 import { seededRandom } from './seeded-random';
 
@@ -22,14 +26,22 @@ export class FaultProxyServer {
   private readonly counters = new FaultCounters();
   private readonly behaviours: ProxyBehaviour[];
 
+  /** RDS promotion as AWS does it; its timing may be changed while the proxy runs. */
+  readonly promotion: RdsPromotionBehaviour;
+  /** Auto Scaling bounds and warm-up; the warm-up may be changed while the proxy runs. */
+  readonly capacity: CapacityBehaviour;
+
   constructor(
     private readonly target: URL,
     seed: number,
     private readonly controlEndpoint: boolean,
+    faithful: { promotion?: Partial<PromotionTiming>; capacity?: Partial<CapacityTiming> } = {},
   ) {
     this.book = new RuleBook(seededRandom(seed));
     const ctx = { book: this.book, inject: this.counters.inject.bind(this.counters) };
-    this.behaviours = [new PeeringBehaviour(ctx), new TagLagBehaviour(ctx)];
+    this.promotion = new RdsPromotionBehaviour(ctx, { ...DEFAULT_PROMOTION, ...faithful.promotion });
+    this.capacity = new CapacityBehaviour(ctx, { ...DEFAULT_CAPACITY, ...faithful.capacity });
+    this.behaviours = [new PeeringBehaviour(ctx), new TagLagBehaviour(ctx), this.promotion, this.capacity];
   }
 
   readonly api: FaultControl = {
@@ -52,6 +64,12 @@ export class FaultProxyServer {
     }
     const call = describeCall(req, body);
     this.counters.request(call);
+    const outage = this.book.first(call, ['unreachable']);
+    if (outage) {
+      this.counters.inject('unreachable');
+      leaveUnanswered(req, outage.ms);
+      return;
+    }
     await sleep(this.latencyFor(call));
 
     const refusal = this.refusal(call);

@@ -2,6 +2,9 @@
 import { type AwsCall, isMutating } from './fault-proxy-call';
 import { type FaultKind } from './fault-proxy-rules';
 
+/** What `injected` counts: the rule kinds, and the faithful behaviours that changed an answer. */
+export type Injected = FaultKind | 'rds-promotion' | 'capacity';
+
 export interface FaultStats {
   /** Every proxied request (control calls excluded). */
   requests: number;
@@ -30,7 +33,7 @@ export class FaultCounters {
     this.counters.forwarded++;
   }
 
-  inject(kind: FaultKind): void {
+  inject(kind: Injected): void {
     this.counters.injected[kind] = (this.counters.injected[kind] ?? 0) + 1;
   }
 

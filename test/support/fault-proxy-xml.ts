@@ -18,12 +18,17 @@ export function errorXml(service: string | undefined, status: number, code: stri
   return `${head}<ErrorResponse><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
 }
 
-type Span = readonly [start: number, end: number];
+export type Span = readonly [start: number, end: number];
 
 /** Top-level `<item>` spans between `from` and `to` (items nest: tag sets are items too). */
 function topLevelItems(xml: string, from: number, to: number): Span[] {
+  return topLevelElements(xml, 'item', from, to);
+}
+
+/** Top-level `<name>` spans between `from` and `to`, for list elements that nest (EC2 item, query API member). */
+export function topLevelElements(xml: string, name: string, from: number, to: number): Span[] {
   const spans: Span[] = [];
-  const tag = /<(\/?)item>/g;
+  const tag = new RegExp(`<(\\/?)${name}>`, 'g');
   tag.lastIndex = from;
   let depth = 0;
   let start = -1;

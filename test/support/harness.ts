@@ -37,6 +37,8 @@ export interface TestWorkerOptions {
   serviceQuotasEndpoint?: string;
   /** Eventual-consistency windows of the activities. @default the activities' own defaults */
   consistency?: Partial<ConsistencyWindows>;
+  /** How long a bounded check waits for an answer. @default the client factory's (3 s) */
+  probeTimeoutMs?: number;
 }
 
 /** Starts a worker polling its own task queue; `shutdown()` drains it and closes connections. */
@@ -49,6 +51,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const client = new Client({ connection });
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     clientConfig: { endpoint: options.endpoint ?? env.motoUrl, credentials: CREDENTIALS },
     ...(options.serviceQuotasEndpoint ? { serviceEndpoints: { servicequotas: options.serviceQuotasEndpoint } } : {}),
     observers: [(c) => calls.push(c), ...(options.observers ?? [])],
