@@ -23,6 +23,7 @@ ENV MALLOC_ARENA_MAX=2 \
     NODE_OPTIONS=--max-semi-space-size=4
 # Prometheus metrics when METRICS_BIND_ADDRESS is set (compose sets 0.0.0.0:9464).
 EXPOSE 9464
-# Worker.run() drains on SIGTERM: in-flight activities finish before the container stops.
+# Worker.run() drains on SIGTERM: in-flight activities get WORKER_SHUTDOWN_GRACE (default 60 s) to
+# finish before the container stops; give the orchestrator's stop timeout more than that.
 STOPSIGNAL SIGTERM
 CMD ["node", "node_modules/ts-node/dist/bin.js", "--transpile-only", "src/worker.ts"]

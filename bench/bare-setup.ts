@@ -24,22 +24,25 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
+  CreateTagsCommand,
+  ModifyVpcAttributeCommand,
   ModifyVpcPeeringConnectionOptionsCommand,
   RevokeSecurityGroupEgressCommand,
   waitUntilVpcAvailable,
   type EC2Client,
   type IpPermission,
-  type Tag,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import { WaiterState } from '@smithy/util-waiter';
 import * as fs from 'node:fs';
 import { createAwsClients, type AwsClients } from '../src/activities/aws-clients';
+import { toTags } from '../src/activities/ec2-helpers';
 import { createNaclEntry } from '../src/activities/network-acls';
-import { naclPlan, securityGroupPlan, type SgPermission } from '../src/domain/rules-plan';
-import { NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG, securityGroupName, setupTags } from '../src/domain/tags';
+import { waitForPeering } from '../src/activities/peering';
+import { formatNaclRecord, naclRecordKey, naclRecordOf } from '../src/domain/nacl-record';
+import { naclPlan, naclRuleSpan, securityGroupPlan, type SgPermission } from '../src/domain/rules-plan';
+import * as TAGS from '../src/domain/tags';
 import type { PeeringRequest } from '../src/domain/types';
-import { naclRuleCount } from '../src/domain/validate-peering';
 
 type Role = 'requester' | 'accepter';
 const ROLES: Role[] = ['requester', 'accepter'];
@@ -56,8 +59,6 @@ export interface BareResult {
   steps: Record<string, number>;
 }
 
-const toTags = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
 const toIpPermissions = (perms: SgPermission[]): IpPermission[] =>
   perms.map((p) => ({
     IpProtocol: p.protocol,
@@ -66,27 +67,10 @@ const toIpPermissions = (perms: SgPermission[]): IpPermission[] =>
     IpRanges: [{ CidrIp: p.cidrBlock, ...(p.description ? { Description: p.description } : {}) }],
   }));
 
-async function describePeering(ec2: EC2Client, id: string): Promise<VpcPeeringConnection | undefined> {
-  const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [id] }));
-  return out.VpcPeeringConnections?.find((p) => p.VpcPeeringConnectionId === id);
-}
-
-/** Same poll settings as the activities' peering waits. */
-async function pollPeering(
-  ec2: EC2Client,
-  id: string,
-  done: (p: VpcPeeringConnection | undefined) => boolean,
-): Promise<VpcPeeringConnection> {
-  let last: VpcPeeringConnection | undefined;
-  const result = await createWaiter(
-    { client: ec2, minDelay: 1, maxDelay: 10, maxWaitTime: 300 },
-    id,
-    async (client, pcxId) => {
-      last = await describePeering(client, pcxId);
-      return { state: done(last) ? WaiterState.SUCCESS : WaiterState.RETRY, reason: last };
-    },
-  );
-  if (result.state !== WaiterState.SUCCESS || !last) throw new Error(`peering ${id}: ${result.state}`);
+/** The activities' own peering wait (same poll settings); outside an activity it just polls. */
+async function pollPeering(ec2: EC2Client, id: string, done: (p: VpcPeeringConnection | undefined) => boolean) {
+  const last = await waitForPeering(ec2, id, 300, (p) => (done(p) ? WaiterState.SUCCESS : WaiterState.RETRY));
+  if (!last) throw new Error(`peering ${id}: not visible`);
   return last;
 }
 
@@ -96,7 +80,7 @@ export async function bareSetup(
   setupId: string,
   options: BareOptions = {},
 ): Promise<BareResult> {
-  const tags = setupTags(setupId, request.tags);
+  const tags = TAGS.setupTags(setupId, request.tags);
   const naclBase = request.naclRuleBase ?? 900;
   const side = (role: Role) => request[role];
   const client = (role: Role) => aws.ec2(side(role).region);
@@ -116,13 +100,19 @@ export async function bareSetup(
     return out;
   };
 
-  // Stage vpcs: find by tag, create (the tables and NACLs are read by the side-rules stage).
-  const [requesterVpc, accepterVpc] = await timed('vpcs', () =>
-    perSide(ROLES, async (role) => {
+  const bySetupTag = { Filters: [{ Name: `tag:${TAGS.SETUP_ID_TAG}`, Values: [setupId] }] };
+  // Stage vpcs: the one-network check (what the setup id holds already), then per side find by tag,
+  // create, and turn DNS hostnames on (the tables and NACLs are read by the side-rules stage).
+  const [requesterVpc, accepterVpc] = await timed('vpcs', async () => {
+    await perSide(ROLES, async (role) => {
+      await client(role).send(new DescribeVpcsCommand(bySetupTag));
+      if (role === 'requester') await client(role).send(new DescribeVpcPeeringConnectionsCommand(bySetupTag));
+    });
+    return perSide(ROLES, async (role) => {
       const ec2 = client(role);
       const s = side(role);
-      await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [setupId] }] }));
-      const vpcTags = { ...tags, [SIDE_TAG]: role, ...(s.name ? { Name: s.name } : {}) };
+      await ec2.send(new DescribeVpcsCommand(bySetupTag));
+      const vpcTags = { ...tags, [TAGS.SIDE_TAG]: role, ...(s.name ? { Name: s.name } : {}) };
       const created = await ec2.send(
         new CreateVpcCommand({
           CidrBlock: s.cidrBlock,
@@ -131,11 +121,18 @@ export async function bareSetup(
       );
       const vpcId = created.Vpc!.VpcId!;
       if (created.Vpc!.State !== 'available')
-        await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 25, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
+        await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 60, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
+      if (request.dnsResolution !== false)
+        await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
       return { vpcId, cidrBlock: s.cidrBlock! };
-    }),
-  );
+    });
+  });
   const vpcs = { requester: requesterVpc!, accepter: accepterVpc! };
+
+  const plans = ROLES.map((role) =>
+    naclPlan(vpcs[role].cidrBlock, vpcs[peer(role)].cidrBlock, request.allow, naclBase),
+  );
+  const span = naclRuleSpan(plans, naclBase);
 
   // Stage request-peering: look for an earlier request by the requester VPC, then create.
   const pcx = await timed('request-peering', async () => {
@@ -153,7 +150,11 @@ export async function bareSetup(
         TagSpecifications: [
           {
             ResourceType: 'vpc-peering-connection',
-            Tags: toTags({ ...tags, [NACL_RULES_TAG]: `${naclBase}-${naclBase + naclRuleCount(request.allow) - 1}` }),
+            Tags: toTags({
+              ...tags,
+              [TAGS.NACL_RULES_TAG]: `${span.first}-${span.last}`,
+              [TAGS.NACL_RECORD_TAG]: TAGS.NACL_RECORD_ON_ACLS,
+            }),
           },
         ],
       }),
@@ -218,7 +219,7 @@ export async function bareSetup(
       }
     });
     await timed('security-groups', async () => {
-      const name = securityGroupName(pcx);
+      const name = TAGS.securityGroupName(pcx);
       await ec2.send(
         new DescribeSecurityGroupsCommand({
           Filters: [
@@ -253,6 +254,12 @@ export async function bareSetup(
       );
       const entries = naclPlan(own.cidrBlock, cidr, request.allow, naclBase);
       for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === own.vpcId)) {
+        // The record of the entries made, written on the ACL before them (see src/domain/nacl-record.ts).
+        const Tags = [false, true].map((egress) => ({
+          Key: naclRecordKey(pcx, egress),
+          Value: formatNaclRecord(naclRecordOf(entries.filter((e) => e.egress === egress))),
+        }));
+        await ec2.send(new CreateTagsCommand({ Resources: [acl.NetworkAclId!], Tags }));
         for (const e of entries) {
           await createNaclEntry(ec2, acl.NetworkAclId!, e);
         }

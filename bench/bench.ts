@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: what durability costs over a plain script, measured in one run against one moto.
+ * `npm run bench`: what durability costs over a plain script, measured in one run against one moto,
+ * and a 45-peering mesh against the same pairs set up one at a time.
  * Starts its own Temporal dev server, moto and worker process on free ports, prints every figure
  * against its target, writes bench/results.json and ends with `targets met: K/N`. The timed runs
  * use raw moto; a correctness check then runs behind the AWS-faithful layer (exit 1 if it fails).
@@ -20,6 +21,7 @@ import { benchFigures } from './figures';
 import { runInMemory } from './in-memory';
 import { CREDENTIALS, startInProcessWorker } from './in-process-worker';
 import { benchKit } from './kit';
+import { printMeshBench, runMeshBench } from './mesh';
 import { type AwsCall } from './measure';
 import { printReport, writeResults } from './print';
 import { runSequential } from './sequential';
@@ -71,6 +73,14 @@ async function run() {
     workerQueue: workerProc.taskQueue,
   });
   const concurrent = await runConcurrent({ kit, request, bareAws, client, workerProc, temporal, motoPid: moto.pid });
+  const mesh = await runMeshBench({
+    kit,
+    client,
+    inProc,
+    motoUrl: moto.url,
+    allow: request.allow,
+    pids: { moto: moto.pid, temporal: temporal.pid, bench: process.pid },
+  });
   await inProc.shutdown();
   await workerProc.stop();
   const inMemory = await runInMemory(kit, moto);
@@ -84,7 +94,8 @@ async function run() {
 
   const figures = benchFigures(sequential, concurrent, inMemory);
   printReport(figures, concurrent, inMemory, request, loadBefore);
-  const met = writeResults(figures, sequential, concurrent, inMemory, {
+  printMeshBench(mesh);
+  const met = writeResults(figures, sequential, concurrent, inMemory, mesh, {
     loadBefore,
     loadAfter,
     workerReady: workerProc.readyLine,

@@ -7,6 +7,7 @@ import type { Concurrent } from './concurrent';
 import { CONCURRENCY, REQUEST_FILE, RESULTS_FILE, ROOT, RUNS } from './config';
 import type { Figures } from './figures';
 import type { InMemory } from './in-memory';
+import type { MeshBench } from './mesh';
 import { median, type HistorySummary } from './measure';
 import { formatTable, markdownTable } from './report';
 import type { Sequential } from './sequential';
@@ -82,7 +83,14 @@ export interface RunInfo {
 }
 
 /** Writes bench/results.json; returns `met/total` of the targets. */
-export function writeResults(f: Figures, s: Sequential, c: Concurrent, m: InMemory, run: RunInfo): string {
+export function writeResults(
+  f: Figures,
+  s: Sequential,
+  c: Concurrent,
+  m: InMemory,
+  mesh: MeshBench,
+  run: RunInfo,
+): string {
   const metCount = f.targets.filter((t) => t.met).length;
   const { loadBefore, loadAfter } = run;
   fs.writeFileSync(
@@ -117,6 +125,7 @@ export function writeResults(f: Figures, s: Sequential, c: Concurrent, m: InMemo
           historyEvents: { setup: f.historyEvents, rerun: f.rerunHistoryEvents },
           workerRss: c.rss,
           workerRssInMemoryServer: m.memoryRss,
+          mesh,
         },
         targets: f.targets,
         targetsMet: `${metCount}/${f.targets.length}`,

@@ -179,10 +179,13 @@ stop_service() {
   if pid_matches "$pid" "$(cmd_pattern "$name")" || group_alive "$pid"; then
     info "stopping $name (pid $pid)"
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 10))
+    # The worker lets activities in flight finish first (WORKER_SHUTDOWN_GRACE, 60 s by default).
+    local grace=10
+    [[ "$name" == worker ]] && grace=75
+    local deadline=$((SECONDS + grace))
     while { group_alive "$pid" || pid_alive "$pid"; } && ((SECONDS < deadline)); do sleep 0.2; done
     if group_alive "$pid" || pid_alive "$pid"; then
-      warn "$name did not exit within 10 s; sending KILL"
+      warn "$name did not exit within $grace s; sending KILL"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
   else

@@ -3,6 +3,7 @@ import { loadTemporalSettings } from './config';
 import { EXIT, UsageError } from './cli/output';
 import { abortCommand, approveCommand, failoverCommand } from './cli/failover-commands';
 import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
+import { meshCommand } from './cli/mesh-commands';
 import { drillCommand, drillsCommand, scheduleCommand } from './cli/schedule-commands';
 import { statusCommand } from './cli/status-command';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   drill: drillCommand,
   schedule: scheduleCommand,
   drills: drillsCommand,
+  mesh: meshCommand,
 };
 
 const USAGE = `usage: npm run client -- <command> [flags]
@@ -31,6 +33,9 @@ const USAGE = `usage: npm run client -- <command> [flags]
   schedule create --name N (--every 7d | --cron "0 3 * * 1") --file drill.json [--paused] [--note T]
   schedule list [--json] | describe N | trigger N | pause N | unpause N | delete N
   drills   [--last 10] [--outcome passed|failed|running] [--json]
+  mesh plan     --file mesh.json [--id MESH_ID] [--json]   (changes nothing; exit 2 past a quota)
+  mesh setup    --file mesh.json [--id ID] [--wait] [--json-out result.json]
+  mesh teardown --id MESH_ID [--wait]
 Exit codes: 0 success, 1 the run failed, 2 bad input.`;
 
 async function run(): Promise<number> {

@@ -3,7 +3,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createActivities, createAwsClients } from './activities';
-import { loadTemporalSettings } from './config';
+import { loadTemporalSettings, loadWorkerSettings } from './config';
 
 /**
  * The compiled worker (lib/src/worker.js) loads lib/workflow-bundle.js from `npm run build:workflows`
@@ -31,6 +31,7 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
 
 async function run() {
   const settings = loadTemporalSettings();
+  const own = loadWorkerSettings();
   const metrics = process.env.METRICS_BIND_ADDRESS;
   if (metrics) {
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } });
@@ -45,18 +46,24 @@ async function run() {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       ...workflows,
-      activities: createActivities({ aws: createAwsClients(), temporal }),
+      activities: createActivities({ aws: createAwsClients(), temporal, consistency: own.consistency }),
       // Cancellation reaches a polling activity only with a heartbeat; keep that prompt.
       maxHeartbeatThrottleInterval: '5 seconds',
+      // On SIGTERM, activities in flight get this long to finish before they are cancelled (and
+      // retried elsewhere); past it plus a margin, the worker stops for good.
+      shutdownGraceTime: own.shutdownGraceMs,
+      shutdownForceTime: own.shutdownGraceMs + 30_000,
     });
     console.log(
       `Worker ready: task queue ${settings.taskQueue}, namespace ${settings.namespace}, Temporal ${settings.connectionOptions.address}, identity ${worker.options.identity}, ` +
         ('workflowBundle' in workflows
           ? `workflow bundle ${workflows.workflowBundle.codePath}`
           : 'workflow code bundled at start') +
-        (metrics ? `, Prometheus metrics on http://${metrics}/metrics` : ''),
+        (metrics ? `, Prometheus metrics on http://${metrics}/metrics` : '') +
+        `, shutdown grace ${own.shutdownGraceMs / 1000} s`,
     );
-    // Worker.run() drains on SIGINT/SIGTERM: in-flight activities finish, then it resolves.
+    // Worker.run() drains on SIGINT/SIGTERM: it stops polling, lets in-flight activities finish
+    // (up to shutdownGraceTime), then resolves.
     await worker.run();
   } finally {
     await clientConnection.close();

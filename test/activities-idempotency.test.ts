@@ -126,7 +126,7 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
   test('ensureNaclEntries: each entry once; a second call creates none', async () => {
     const entries = naclPlan('10.40.0.0/16', '10.41.0.0/16', ALLOW, 900);
     const { second } = await twiceReadOnly(() =>
-      acts.ensureNaclEntries({ region: east, vpcId: eastVpc.vpcId, entries }),
+      acts.ensureNaclEntries({ region: east, vpcId: eastVpc.vpcId, peeringConnectionId: pcx, entries }),
     );
     expect(second.created).toHaveLength(entries.length * second.networkAclIds.length);
     const acls = await ec2(east).send(new DescribeNetworkAclsCommand({ NetworkAclIds: second.networkAclIds }));

@@ -6,7 +6,15 @@ import { testEnv } from './support/env';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
-const WORKFLOWS = ['SetupInterRegionPeering', 'TeardownInterRegionPeering', 'FailoverToRegion', 'DrDrill'] as const;
+const WORKFLOWS = [
+  'SetupInterRegionPeering',
+  'TeardownInterRegionPeering',
+  'FailoverToRegion',
+  'DrDrill',
+  'SetupPeeringMesh',
+  'PlanPeeringMesh',
+  'TeardownPeeringMesh',
+] as const;
 
 interface BadRequest {
   file: string;
@@ -120,6 +128,8 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       { command: 'setup', file: 'setup-allow-open-to-world.json' },
       { command: 'failover', file: 'failover-replica-not-in-target-region.json' },
       { command: 'drill', file: 'drill-negative-rto-target.json' },
+      { command: 'mesh setup', file: 'mesh-overlapping-cidrs.json' },
+      { command: 'mesh plan', file: 'mesh-hub-not-a-vpc.json' },
     ];
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-cli-'));
@@ -139,7 +149,14 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       };
       const child = spawn(
         process.execPath,
-        [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/client.ts', command, '--file', requestFile],
+        [
+          require.resolve('ts-node/dist/bin.js'),
+          '--transpile-only',
+          'src/client.ts',
+          ...command.split(' '),
+          '--file',
+          requestFile,
+        ],
         {
           cwd: path.join(__dirname, '..'),
           env,

@@ -4,76 +4,24 @@
  * 0 success / 1 failed run / 2 bad input.
  */
 import { CreateVpcCommand, CreateVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { PeeringResult, TeardownResult } from '../src/domain/types';
 import { SETUP_STEPS } from '../src/domain/setup-stages';
-import { testEnv } from './support/env';
+import { cliProcess } from './support/cli-process';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
-import { ROOT } from './support/stack';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let w: TestWorker;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+const { cli, cliOnTerminal, tmp, cleanUp } = cliProcess(() => w.taskQueue);
 
 beforeAll(async () => {
   w = await startTestWorker();
 });
 afterAll(async () => {
   await w?.shutdown();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  cleanUp();
 });
-
-function cliEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    TEMPORAL_ADDRESS: testEnv().temporalAddress,
-    TEMPORAL_TASK_QUEUE: w.taskQueue,
-    TEMPORAL_UI_URL: testEnv().temporalUiUrl,
-  };
-}
-
-/** `npm run client -- …` with stdout and stderr captured through pipes (not a terminal). */
-function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['ts-node', '--transpile-only', 'src/client.ts', ...args],
-      { cwd: ROOT, env: cliEnv() },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** The same inside a pseudo-terminal (util-linux `script`); stdout still goes to a file. */
-function cliOnTerminal(args: string[]): Promise<CliRun> {
-  const out = path.join(tmp, `${uniqueId('stdout')}.json`);
-  const command = `npx ts-node --transpile-only src/client.ts ${args.map((a) => `'${a}'`).join(' ')} > '${out}'`;
-  return new Promise((resolve) => {
-    execFile(
-      'script',
-      ['-qec', command, '/dev/null'],
-      { cwd: ROOT, env: { ...cliEnv(), TERM: 'xterm-256color', COLUMNS: '120' } },
-      (err, terminal) => {
-        resolve({
-          code: err ? Number((err as { code?: number }).code ?? 1) : 0,
-          stdout: fs.readFileSync(out, 'utf8'),
-          stderr: terminal,
-        });
-      },
-    );
-  });
-}
 
 const plain = (text: string) => stripVTControlCharacters(text);
 

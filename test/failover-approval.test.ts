@@ -25,8 +25,14 @@ describe('FailoverToRegion', () => {
       expect(report.outcome).toBe('completed');
       expect(stepOf(report, 'approval')!.detail).toMatch(/approved by test-operator after \d/);
       expect(report.decisionWaitSeconds).toBeGreaterThanOrEqual(2);
-      // AND the RTO counts from the approval, so it excludes the wait
-      expect(report.rtoSeconds!).toBeLessThan(report.decisionWaitSeconds);
+      // AND the RTO counts from the approval to the verified switch, so it excludes the wait
+      const at = (name: string, end: 'startedAt' | 'finishedAt') => Date.parse(stepOf(report, name)![end]) / 1000;
+      const approvalToVerified = at('verify-record', 'finishedAt') - at('approval', 'finishedAt');
+      expect(Math.abs(report.rtoSeconds! - approvalToVerified)).toBeLessThan(0.5);
+      expect(report.rtoSeconds! + report.decisionWaitSeconds).toBeCloseTo(
+        at('verify-record', 'finishedAt') - at('approval', 'startedAt'),
+        0,
+      );
       expect(await f.moto.values(world.zoneId, world.request.recordName)).toEqual([world.drValue]);
     });
 

@@ -3,40 +3,8 @@
  * steps. The workflow only schedules the reads and runs the plan.
  */
 import { planFailover } from '../src/domain/failover-plan';
-import { readPreflight, type PreflightFacts } from '../src/domain/failover-preflight';
-import type { FailoverRequest, RecordSnapshot } from '../src/domain/failover-types';
-
-const REQUEST: FailoverRequest = {
-  hostedZoneId: 'Z0123456789ABC',
-  recordName: 'app.abc.example.',
-  recordType: 'CNAME',
-  from: { region: 'us-east-1', value: 'primary-alb.us-east-1.elb.amazonaws.com' },
-  to: { region: 'eu-west-1', value: 'dr-alb.eu-west-1.elb.amazonaws.com' },
-  peeringConnectionId: 'pcx-0123456789abcdef0',
-  promoteReplica: { region: 'eu-west-1', dbInstanceIdentifier: 'abc-db-replica' },
-};
-
-const record = (name: string, value: string): RecordSnapshot => ({
-  name,
-  type: 'CNAME',
-  ttl: 60,
-  value,
-  values: [value],
-});
-const ok = <T>(value: T) => ({ ok: true as const, value });
-const healthy = (over: Partial<PreflightFacts> = {}): PreflightFacts => ({
-  peering: ok({ ok: true, status: 'active', detail: 'peering pcx-0123456789abcdef0 is active with routes', sides: [] }),
-  zone: ok({ id: 'Z0123456789ABC', name: 'abc.example.', privateZone: false }),
-  record: ok({ record: record('app.abc.example.', REQUEST.from.value) }),
-  replica: ok({
-    exists: true,
-    region: 'eu-west-1',
-    dbInstanceIdentifier: 'abc-db-replica',
-    status: 'available',
-    replicaSource: 'arn:aws:rds:us-east-1:123456789012:db:abc-db',
-  }),
-  ...over,
-});
+import { readPreflight } from '../src/domain/failover-preflight';
+import { healthy, ok, record, REQUEST } from './support/preflight-facts';
 
 describe('readPreflight', () => {
   test('GIVEN every check healthy WHEN read THEN nothing stops the run and the record before is kept', () => {
@@ -119,7 +87,12 @@ describe('readPreflight', () => {
 describe('planFailover', () => {
   test('GIVEN a failover WHEN planned THEN approval, promotion, switch and read-back follow each other', () => {
     expect(planFailover(REQUEST)).toEqual({
-      steps: [{ kind: 'approval' }, { kind: 'promote' }, { kind: 'switch' }, { kind: 'verify' }],
+      steps: [
+        { kind: 'approval' },
+        { kind: 'prepare', scale: [] },
+        { kind: 'switch', mode: 'upsert' },
+        { kind: 'verify', mode: 'upsert' },
+      ],
       drillCleanup: false,
     });
   });

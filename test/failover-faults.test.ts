@@ -1,33 +1,20 @@
 /** FailoverToRegion with Route 53 faults injected by the fault proxy during the switch. */
-import { testEnv } from './support/env';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { names, stepOf, useFailoverSuite } from './support/failover-suite';
 
 describe('FailoverToRegion', () => {
   describe('Route 53 faults during the switch', () => {
-    let proxy: FaultProxy;
-
-    beforeAll(async () => {
-      proxy = await startFaultProxy({ target: testEnv().awsUrl, seed: 7 });
-    });
-
-    // This file's only worker, behind the proxy: one SDK attempt per call, so every fault reaches
-    // Temporal's retry policy. Its afterAll stops it before the one below closes the proxy.
-    const f = useFailoverSuite(() => ({ endpoint: proxy.url, maxAttempts: 1 }));
+    // This file's only worker, behind the suite's proxy: one SDK attempt per call, so every fault
+    // reaches Temporal's retry policy.
+    const f = useFailoverSuite({ proxy: { seed: 7 }, worker: () => ({ maxAttempts: 1 }) });
     const { run } = f;
-
-    afterAll(async () => {
-      await proxy?.close();
-    });
-
-    afterEach(() => proxy.clearRules());
+    afterEach(() => f.proxy.clearRules());
 
     const rrsetChange = /^POST \/2013-04-01\/hostedzone\/[^/]+\/rrset/;
 
     test('transient errors are retried by the activity until the switch succeeds', async () => {
       // GIVEN Route 53 answers the first two changes with 500
       const world = await f.moto.world();
-      proxy.setRules([
+      f.proxy.setRules([
         { service: 'route53', action: rrsetChange, kind: 'error', status: 500, code: 'InternalError', count: 2 },
       ]);
 
@@ -43,7 +30,7 @@ describe('FailoverToRegion', () => {
     test('a switch that fails after the promotion says the promotion is not undone; the same request run again finishes it', async () => {
       // GIVEN Route 53 refuses changes outright (the worker's role lacks the permission)
       const world = await f.moto.world();
-      proxy.setRules([
+      f.proxy.setRules([
         {
           service: 'route53',
           action: rrsetChange,
@@ -68,7 +55,7 @@ describe('FailoverToRegion', () => {
       expect(await f.moto.values(world.zoneId, world.request.recordName)).toEqual([world.primaryValue]);
 
       // WHEN the permission is fixed and the same request runs again
-      proxy.clearRules();
+      f.proxy.clearRules();
       const resumed = await run(world.request);
 
       // THEN it completes the switch

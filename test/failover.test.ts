@@ -10,6 +10,7 @@ import type { FailoverRequest } from '../src/domain/failover-types';
 import { validateFailoverRequest } from '../src/domain/validate-failover';
 import { TO, type FailoverWorld } from './support/failover-fixture';
 import { MUTATIONS, names, stepOf, useFailoverSuite } from './support/failover-suite';
+import { REQUEST } from './support/preflight-facts';
 
 const f = useFailoverSuite();
 const { run, callsDuring, expectUnchanged } = f;
@@ -143,15 +144,7 @@ describe('FailoverToRegion', () => {
 });
 
 describe('validateFailoverRequest', () => {
-  const base: FailoverRequest = {
-    hostedZoneId: 'Z0123456789ABC',
-    recordName: 'app.abc.example.',
-    recordType: 'CNAME',
-    from: { region: 'us-east-1', value: 'primary-alb.us-east-1.elb.amazonaws.com' },
-    to: { region: 'eu-west-1', value: 'dr-alb.eu-west-1.elb.amazonaws.com' },
-    peeringConnectionId: 'pcx-0123456789abcdef0',
-    promoteReplica: { region: 'eu-west-1', dbInstanceIdentifier: 'abc-db-replica' },
-  };
+  const base = REQUEST;
 
   test('accepts the contract example', () => {
     expect(validateFailoverRequest(base)).toEqual({ ok: true, value: base });

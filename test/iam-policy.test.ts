@@ -2,13 +2,21 @@
  * policy/iam-policy.json grants exactly what the code calls. The operations come from two places:
  * statically, every SDK command, paginator, waiter and credential provider in src/activities
  * (paginators and waiters resolved by running them against a stub client); dynamically, every
- * operation a real setup and teardown made against moto. The policy must allow all of them and
+ * operation a real setup, teardown, mesh plan and DR failover (promotion, scale actions, routing
+ * controls) made against moto and the test ARC cluster. The policy must allow all of them and
  * nothing else, and its mutating statements must be scoped by the setup tag.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { FailoverRequest } from '../src/domain/failover-types';
 import type { PeeringRequest } from '../src/domain/types';
+import { startArcCluster, type ArcCluster } from './support/arc-cluster';
+import { testEnv } from './support/env';
+import { FROM, MotoFailoverFixture, TO } from './support/failover-fixture';
+import { type FaultProxy } from './support/fault-proxy';
+import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { PilotLightFixture } from './support/pilot-light-fixture';
 import { twoRegionRequest } from './support/requests';
 import { ROOT } from './support/stack';
 
@@ -26,7 +34,16 @@ const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.
 };
 const ACTIVITIES = path.join(ROOT, 'src', 'activities');
 /** npm package suffix → IAM service prefix. */
-const PREFIX: Record<string, string> = { ec2: 'ec2', rds: 'rds', 'route-53': 'route53', sts: 'sts' };
+const PREFIX: Record<string, string> = {
+  ec2: 'ec2',
+  rds: 'rds',
+  'route-53': 'route53',
+  sts: 'sts',
+  'service-quotas': 'servicequotas',
+  'auto-scaling': 'autoscaling',
+  ecs: 'ecs',
+  'route53-recovery-cluster': 'route53-recovery-cluster',
+};
 /** Credential providers that call AWS themselves. */
 const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
 const SETUP_TAG = 'vpc-peering:setup-id';
@@ -99,14 +116,51 @@ async function staticOperations(): Promise<Map<string, string[]>> {
 
 const REQUEST: PeeringRequest = twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]);
 
+/** A failover that promotes and scales (a MaxSize raised, a service woken), then its failback by routing controls. */
+async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
+  const motoUrl = testEnv().motoUrl;
+  const world = await new MotoFailoverFixture(motoUrl).world();
+  const pilot = new PilotLightFixture(motoUrl);
+  const [group, svc] = await Promise.all([pilot.group(TO, { min: 0, max: 1, desired: 0 }), pilot.service(TO, 0)]);
+  const scale: FailoverRequest['scale'] = [
+    { kind: 'autoscaling', region: TO, name: group, desiredCapacity: 2 },
+    { kind: 'ecs', region: TO, cluster: svc.cluster, service: svc.service, desiredCount: 1 },
+  ];
+  const routingControls = { from: arc.addRoutingControl('dr', 'On'), to: arc.addRoutingControl('primary', 'Off') };
+  const { promoteReplica: _promoted, ...rest } = world.request;
+  const runs: FailoverRequest[] = [
+    { ...world.request, scale },
+    {
+      ...rest,
+      from: world.request.to,
+      to: world.request.from,
+      scale: [{ kind: 'autoscaling', region: TO, name: group, desiredCapacity: 1, when: 'after-switch' }],
+      dnsSwitch: { mode: 'routing-control', clusterEndpoints: arc.endpoints, routingControls },
+    },
+  ];
+  for (const request of runs) {
+    const report = await w.client.workflow.execute('FailoverToRegion', {
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('iam-failover'),
+      args: [request],
+    });
+    expect((report as { outcome: string }).outcome).toBe('completed');
+  }
+}
+
 describe('least-privilege IAM policy', () => {
   let w: TestWorker;
+  let proxy: FaultProxy;
+  let arc: ArcCluster;
   let statics: Map<string, string[]>;
   const recorded = new Set<string>();
 
   beforeAll(async () => {
     statics = await staticOperations();
+    // Behind the proxy, which promotes replicas as AWS does (moto never clears the source).
+    [proxy, arc] = await Promise.all([startSuiteFaultProxy(), startArcCluster([FROM, TO])]);
     w = await startTestWorker({
+      endpoint: proxy.url,
       observers: [(c) => recorded.add(`${c.service === 'route53' ? 'route53' : c.service}:${c.operation}`)],
     });
     const setupId = uniqueId('iam-setup');
@@ -120,13 +174,29 @@ describe('least-privilege IAM policy', () => {
       workflowId: uniqueId('iam-teardown'),
       args: [{ setupWorkflowId: setupId }],
     });
+    // A mesh plan reads the account's quotas (Service Quotas) as well as EC2.
+    await w.client.workflow.execute('PlanPeeringMesh', {
+      taskQueue: w.taskQueue,
+      workflowId: uniqueId('iam-mesh-plan'),
+      args: [JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mesh.json'), 'utf8'))],
+    });
+    await failoverAndBack(w, arc);
   });
   afterAll(async () => {
     await w?.shutdown();
+    await Promise.all([proxy?.close(), arc?.close()]);
   });
 
-  it('GIVEN the source of the activities WHEN it is scanned THEN it finds the calls a setup and teardown really made, so the scan is trustworthy', () => {
-    expect(recorded.size).toBeGreaterThanOrEqual(20);
+  it('GIVEN the source of the activities WHEN it is scanned THEN it finds the calls a setup, teardown and failover really made, so the scan is trustworthy', () => {
+    expect(recorded.size).toBeGreaterThanOrEqual(30);
+    for (const op of [
+      'rds:PromoteReadReplica',
+      'autoscaling:UpdateAutoScalingGroup',
+      'autoscaling:SetDesiredCapacity',
+      'ecs:UpdateService',
+      'route53-recovery-cluster:UpdateRoutingControlState',
+    ])
+      expect(recorded).toContain(op);
     expect([...recorded].filter((op) => !statics.has(op)).sort()).toEqual([]);
   });
 
@@ -181,6 +251,15 @@ describe('least-privilege IAM policy', () => {
       expect(granting.some((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`))).toBe(true);
     }
     for (const s of statementsFor('ec2:CreateTags')) {
+      // The one exception: the record of a setup's NACL entries, on network ACLs, under its own keys only.
+      if (list(s.Resource).every((r) => r.endsWith(':network-acl/*'))) {
+        expect(s.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys']).toEqual([
+          'vpc-peering:nacl-egress:pcx-*',
+          'vpc-peering:nacl-ingress:pcx-*',
+        ]);
+        expect(s.Condition?.Null?.['aws:TagKeys']).toBe('false');
+        continue;
+      }
       expect(s.Condition?.StringEquals?.['ec2:CreateAction']).toEqual(
         expect.arrayContaining(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup', 'CreateVpcPeeringConnection']),
       );

@@ -1,7 +1,7 @@
 /**
  * Replays every history recorded from the real dev server (test/record/*.ts) against today's
  * workflow code. A change that would break runs already in flight, or scheduled ones, fails here
- * instead of in production.
+ * instead of in production. A file is named by its workflow id, or `<workflow id>@<label>.json`.
  */
 // A transitive dependency of @temporalio/client, pinned with it in package-lock.json.
 import { temporal } from '@temporalio/proto';
@@ -18,18 +18,29 @@ const FILES = fs
 test('GIVEN the recorded histories THEN every workflow and its main paths are covered', () => {
   expect(FILES).toEqual(
     expect.arrayContaining([
-      // setup: happy, rolled back after a failure, cancelled, rejected input
+      // setup: happy, rolled back after a failure, cancelled, rejected input, another network under its id
       'setup-happy.json',
       'setup-rollback.json',
       'setup-cancelled.json',
       'setup-invalid.json',
-      // teardown, before and after its patched() search-attribute upsert
+      'setup-conflict.json',
+      // setup before its patched() one-network check and settled sides
+      'setup-happy-before-one-network-check.json',
+      'setup-rollback-before-settled-sides.json',
+      'setup-cancelled-before-one-network-check.json',
+      // teardown, before and after its patched() search-attribute upsert and running-setup check
       'teardown-happy.json',
+      'teardown-refused-running.json',
+      'teardown-happy-before-running-check.json',
       'teardown-before-search-attributes.json',
-      // failover: automatic, signal-approved, drill
+      // failover: automatic, signal-approved, drill (recorded before the DR runbook: old runs still replay)
       'failover-auto.json',
       'failover-signal.json',
       'failover-drill.json',
+      // the DR runbook: the source region down, the routing-control switch, a drill with scale actions
+      'failover-outage.json',
+      'failover-routing-control.json',
+      'failover-drill-scale.json',
       // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
       'drdrill-drift.json',
       'drdrill-repair.json',
@@ -37,13 +48,25 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'drdrill-rto-missed.json',
       'drdrill-unknown-setup.json',
       'drdrill-deleted-peering.json',
+      // meshes: plan only, a run that continued as new and its last run, an intra-region pair,
+      // teardown, rolled back after a pair failed, cancelled, refused past a quota
+      'mesh-plan.json',
+      'mesh-happy@first-run.json',
+      'mesh-happy.json',
+      'mesh-happy--use1--shared@intra-region.json',
+      'mesh-teardown.json',
+      'mesh-rollback.json',
+      'mesh-cancelled.json',
+      'mesh-invalid.json',
     ]),
   );
 });
 
 test('WHEN each is replayed against the current workflow code THEN none is non-deterministic', async () => {
   const histories = FILES.map((file) => ({
-    workflowId: file.replace(/\.json$/, ''),
+    // `<workflow id>@<label>.json` when the id is not the name: a pair's own id, or a mesh's first
+    // run (the workflow id derives its children's ids, so replay must use the recorded one).
+    workflowId: file.replace(/\.json$/, '').replace(/@.*$/, ''),
     // fromObject, not historyFromJSON: npm nests several protobufjs copies and its instanceof check fails across them.
     history: temporal.api.history.v1.History.fromObject(
       JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Record<string, unknown>,

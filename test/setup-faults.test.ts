@@ -6,11 +6,13 @@ import { type WorkflowHandle } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { SETUP_EC2_WRITES } from './support/ec2-writes';
-import { testEnv } from './support/env';
+
 import { applicationFailureOf } from './support/failures';
-import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy';
+import { type FaultProxy, type FaultRule } from './support/fault-proxy';
+import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { twoRegionRequest } from './support/requests';
+import { waitForStep } from './support/setup-runs';
 
 const REQUEST: PeeringRequest = twoRegionRequest('faults', 30, [
   { protocol: 'tcp', fromPort: 5432, toPort: 5432, description: 'PostgreSQL replication' },
@@ -29,7 +31,7 @@ const denied = (action: string, region?: string, count?: number): FaultRule => (
 let proxy: FaultProxy;
 let w: TestWorker;
 beforeAll(async () => {
-  proxy = await startFaultProxy({ target: testEnv().awsUrl, seed: 7 });
+  proxy = await startSuiteFaultProxy({ seed: 7 });
   w = await startTestWorker({ endpoint: proxy.url });
 });
 afterAll(async () => {
@@ -44,15 +46,6 @@ function start(request: PeeringRequest = REQUEST): Promise<WorkflowHandle> {
     workflowId: uniqueId('faulty-setup'),
     args: [request],
   });
-}
-
-async function waitForStep(handle: WorkflowHandle, step: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const p = await handle.query<SetupProgress>('progress').catch(() => undefined);
-    if (p?.step === step) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run never reached step ${step}`);
 }
 
 async function expectNothingLeft(setupId: string, peerings: string[]): Promise<void> {

@@ -7,7 +7,6 @@ import {
   CreateInternetGatewayCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
-  CreateVpcCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
@@ -23,6 +22,7 @@ import { SETUP_ID_TAG } from '../src/domain/tags';
 import { countTagged, routesVia, taggedResources, vpcSnapshot } from './support/aws-state';
 import { testEnv } from './support/env';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { existingVpc } from './support/setup-runs';
 
 /** The shipped example itself, so the README's example is what the tests prove. */
 const ABC = JSON.parse(readFileSync(path.resolve(__dirname, '../examples/abc-corp.json'), 'utf8')) as PeeringRequest;
@@ -201,14 +201,14 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
   });
 });
 
-describe('GIVEN an existing eu-west-1 VPC with three route tables, one routing 0.0.0.0/0 to an internet gateway', () => {
+describe('GIVEN an existing eu-west-1 VPC (DNS hostnames on) with three route tables, one routing 0.0.0.0/0 to an internet gateway', () => {
   let vpcId: string;
   let tableIds: string[];
   let before: string[];
 
   beforeAll(async () => {
     const dr = ec2('eu-west-1');
-    vpcId = (await dr.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc!.VpcId!;
+    vpcId = await existingVpc('eu-west-1', '10.20.0.0/16');
     const igw = (await dr.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
     await dr.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     const publicTable = (await dr.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;

@@ -7,13 +7,13 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { testEnv } from './support/env';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { activitySummaries } from './support/history';
 import { ROOT } from './support/stack';
+import { frameWithText, openBrowser } from './support/ui-page';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const run = promisify(execFile);
 
@@ -23,12 +23,6 @@ let page: Page;
 const workflowId = uniqueId('ui-setup');
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing, so the Web UI cannot be checked in a browser. scripts/ensure-tools.sh installs Debian's ` +
-        `chromium when it runs as root with apt (npm test runs it); otherwise: sudo apt-get install -y chromium`,
-    );
-  }
   w = await startTestWorker();
   // Started through the CLI, as an operator would: the Web UI must show what the CLI set.
   await run(
@@ -49,11 +43,7 @@ beforeAll(async () => {
       env: { ...process.env, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: w.taskQueue },
     },
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  ({ browser, page } = await openBrowser());
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
 
@@ -61,33 +51,6 @@ afterAll(async () => {
   await browser?.close();
   await w?.shutdown();
 });
-
-/** The UI renders summaries and details as Markdown inside iframes; find the one showing `text`. */
-async function frameWithText(text: string, timeoutMs = 15_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      const body = await frame
-        .locator('body')
-        .innerText({ timeout: 1_000 })
-        .catch(() => '');
-      if (body.includes(text)) return frame;
-    }
-    if (Date.now() > deadline) {
-      const shown = await Promise.all(
-        page.frames().map((f) =>
-          f
-            .locator('body')
-            .innerText({ timeout: 1_000 })
-            .catch(() => ''),
-        ),
-      );
-      throw new Error(`no frame shows "${text}"; frames show: ${JSON.stringify(shown.slice(1))}`);
-    }
-    await page.waitForTimeout(250);
-  }
-}
 
 describe('Temporal Web UI for a finished setup', () => {
   it('GIVEN a setup started by the CLI WHEN its history is read THEN every activity it scheduled has a readable summary', async () => {
@@ -124,9 +87,9 @@ describe('Temporal Web UI for a finished setup', () => {
       .first()
       .click();
 
-    await frameWithText('Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)');
+    await frameWithText(page, 'Peer 10.0.0.0/16 (us-east-1) ↔ 10.1.0.0/16 (eu-west-1)');
     // Current details of a closed run come from a query to the worker: the last setCurrentDetails.
-    const details = await frameWithText('Done:');
+    const details = await frameWithText(page, 'Done:');
     expect(await details.locator('body').innerText()).toMatch(/Done: pcx-[0-9a-f]+ is active; \d+ resources created\./);
     await page.getByText('Events with Metadata').waitFor({ timeout: 10_000 });
     for (const { summary } of summaries) {

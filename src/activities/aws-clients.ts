@@ -1,6 +1,10 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
@@ -16,14 +20,41 @@ export interface AwsClients {
   ec2(region: string, roleArn?: string): EC2Client;
   rds(region: string, roleArn?: string): RDSClient;
   route53(roleArn?: string): Route53Client;
+  serviceQuotas(region: string, roleArn?: string): ServiceQuotasClient;
+  autoScaling(region: string): AutoScalingClient;
+  ecs(region: string): ECSClient;
+  /**
+   * One regional endpoint of a Route 53 ARC cluster: the data plane. Bounded like a probe, since
+   * the retry is the next endpoint.
+   */
+  routingControl(endpoint: { region: string; endpoint: string }): Route53RecoveryClusterClient;
+  /**
+   * The same clients for checks in a region that may be down: one attempt, and at most
+   * `probeTimeoutMs` to connect and answer, so a region that does not answer costs seconds.
+   */
+  probe: ProbeClients;
+  /** How long a probe waits for an answer, for the reports that say so. */
+  probeTimeoutMs: number;
 }
+
+export type ProbeClients = Pick<AwsClients, 'ec2' | 'rds' | 'route53' | 'autoScaling' | 'ecs'>;
+
+export type AwsService = 'ec2' | 'rds' | 'route53' | 'servicequotas' | 'autoscaling' | 'ecs';
 
 export interface AwsClientOptions {
   /** @default 3, the SDK's own default; Temporal's retry policy adds more on top. */
   maxAttempts?: number;
+  /**
+   * How long a probe (and a routing-control call) waits for an answer before it counts as
+   * unreachable. Connecting gets at most 2 s of it.
+   * @default 3000
+   */
+  probeTimeoutMs?: number;
   observers?: CommandObserver[];
   /** Extra SDK client settings (an endpoint, a request handler); the default is the SDK's own chain. */
   clientConfig?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** One service's endpoint instead of `clientConfig.endpoint` (like `AWS_ENDPOINT_URL_<SERVICE>`). */
+  serviceEndpoints?: Partial<Record<AwsService, string>>;
 }
 
 interface SdkClient {
@@ -34,6 +65,9 @@ type Middleware = (
   next: (args: unknown) => Promise<unknown>,
   ctx: { commandName?: string },
 ) => (args: unknown) => Promise<unknown>;
+
+const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
+const MAX_CONNECT_MS = 2_000;
 
 const THROTTLING = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException)$/;
 const READ_ONLY = /^(Describe|Get|List)/;
@@ -98,8 +132,14 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return client;
   };
 
-  const get = <C extends SdkClient>(service: string, region: string, roleArn: string | undefined, make: () => C): C => {
-    const key = `${service}|${region}|${roleArn ?? ''}`;
+  const get = <C extends SdkClient>(
+    service: string,
+    region: string,
+    roleArn: string | undefined,
+    make: () => C,
+    variant = '',
+  ): C => {
+    const key = `${variant}${service}|${region}|${roleArn ?? ''}`;
     let client = cache.get(key) as C | undefined;
     if (!client) {
       client = observe(make(), service, region);
@@ -108,22 +148,70 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return client;
   };
 
-  const common = (region: string, roleArn?: string) => ({
+  const common = (service: AwsService, region: string, roleArn?: string) => ({
     region,
     maxAttempts: options.maxAttempts ?? 3,
     ...options.clientConfig,
+    ...(options.serviceEndpoints?.[service] ? { endpoint: options.serviceEndpoints[service] } : {}),
     ...(roleArn ? { credentials: credentialsFor(region, roleArn) } : {}),
   });
 
-  return {
+  const probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  // throwOnRequestTimeout: without it the handler only logs a warning when requestTimeout passes.
+  const requestHandler = {
+    connectionTimeout: Math.min(MAX_CONNECT_MS, probeTimeoutMs),
+    requestTimeout: probeTimeoutMs,
+    throwOnRequestTimeout: true,
+  };
+  const bounded = (service: AwsService, region: string, roleArn?: string) => ({
+    ...common(service, region, roleArn),
+    maxAttempts: 1,
+    requestHandler,
+  });
+
+  const family = (config: typeof common, variant: string): ProbeClients => ({
     ec2: (region, roleArn) =>
-      get('ec2', region, roleArn, () => {
-        const client = new EC2Client(common(region, roleArn));
-        noBlindRetriesOfWrites(client);
-        return client;
-      }),
-    rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(common(region, roleArn))),
+      get(
+        'ec2',
+        region,
+        roleArn,
+        () => {
+          const client = new EC2Client(config('ec2', region, roleArn));
+          noBlindRetriesOfWrites(client);
+          return client;
+        },
+        variant,
+      ),
+    rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(config('rds', region, roleArn)), variant),
     // Route 53 is global; its API lives in us-east-1.
-    route53: (roleArn) => get('route53', 'us-east-1', roleArn, () => new Route53Client(common('us-east-1', roleArn))),
+    route53: (roleArn) =>
+      get('route53', 'us-east-1', roleArn, () => new Route53Client(config('route53', 'us-east-1', roleArn)), variant),
+    autoScaling: (region) =>
+      get('autoscaling', region, undefined, () => new AutoScalingClient(config('autoscaling', region)), variant),
+    ecs: (region) => get('ecs', region, undefined, () => new ECSClient(config('ecs', region)), variant),
+  });
+
+  return {
+    ...family(common, ''),
+    serviceQuotas: (region, roleArn) =>
+      get('servicequotas', region, roleArn, () => new ServiceQuotasClient(common('servicequotas', region, roleArn))),
+    routingControl: ({ region, endpoint }) =>
+      get(
+        'route53-recovery-cluster',
+        region,
+        undefined,
+        // The cluster's own endpoint, never the emulator's: it comes from the request.
+        () =>
+          new Route53RecoveryClusterClient({
+            region,
+            ...options.clientConfig,
+            maxAttempts: 1,
+            requestHandler,
+            endpoint,
+          }),
+        `${endpoint}|`,
+      ),
+    probe: family(bounded, 'probe|'),
+    probeTimeoutMs,
   };
 }

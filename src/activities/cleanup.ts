@@ -18,7 +18,7 @@ import { activityInfo, activitySignal, heartbeat } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { AwsErrors, errorName, isNamed, isNotFound, retryable, toApplicationFailure } from './errors';
-import { findEntry } from './network-acls';
+import { findEntry, forgetNaclEntries, isRecordedEntry } from './network-acls';
 import { describePeering } from './peering';
 
 export interface DeleteInput {
@@ -45,7 +45,10 @@ export function createCleanupActivities(clients: AwsClients) {
       case 'network-acl-entry': {
         // moto answers a missing entry with a bare 500, so look before deleting.
         const acl = await describeAcl(ec2, ref.id);
-        if (!acl || !findEntry(acl, { ruleNumber: ref.ruleNumber!, egress: ref.egress! })) return false;
+        const entry = acl && findEntry(acl, { ruleNumber: ref.ruleNumber!, egress: ref.egress! });
+        if (!entry) return false;
+        // Changed since the setup made it: someone else's entry now, left alone.
+        if (ref.target && !isRecordedEntry(acl, entry, ref.target)) return false;
         await ec2.send(
           new DeleteNetworkAclEntryCommand({ NetworkAclId: ref.id, RuleNumber: ref.ruleNumber, Egress: ref.egress }),
         );
@@ -131,6 +134,14 @@ export function createCleanupActivities(clients: AwsClients) {
         }
       }
       heartbeat({ deleted: result.deleted, alreadyGone: result.alreadyGone });
+    }
+    const gone = new Set([...result.deleted, ...result.alreadyGone].map(refKey));
+    const forget = input.refs.filter((r) => r.type === 'network-acl-entry' && gone.has(refKey(r)));
+    try {
+      await forgetNaclEntries(ec2, forget);
+    } catch (err) {
+      transient ??= err;
+      result.failed.push({ ref: forget[0]!, error: `record of NACL entries not updated: ${errorName(err)}` });
     }
     if (transient !== undefined && !isLastAttempt()) {
       throw retryable(

@@ -1,10 +1,11 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNetworkAclsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DriftItem, RepairAction } from '../domain/drill-types';
 import type { SetupLocator } from '../domain/types';
+import { keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { errorName, toApplicationFailure } from './errors';
-import { createNaclEntryOnce } from './network-acls';
+import { createNaclEntryOnce, createRecordedEntries } from './network-acls';
 import { enableRemoteDns } from './peering';
 import { ec2ForSide } from './peering-inspection';
 import { createPeeringRoute } from './routes';
@@ -22,7 +23,7 @@ export interface RepairResult {
 }
 
 export function createDriftRepairActivities(clients: AwsClients) {
-  async function repairOne(ec2: EC2Client, action: RepairAction): Promise<void> {
+  async function repairOne(ec2: EC2Client, action: RepairAction, pcx: string | undefined): Promise<void> {
     switch (action.kind) {
       case 'create-route':
         // Put back by a lost earlier attempt counts as done; taken by someone else meanwhile is a conflict.
@@ -48,9 +49,15 @@ export function createDriftRepairActivities(clients: AwsClients) {
         await applySecurityGroupPlan(ec2, action.groupId, only);
         return;
       }
-      case 'create-nacl-entry':
-        await createNaclEntryOnce(ec2, action.networkAclId, action.entry);
+      case 'create-nacl-entry': {
+        // Made by this repair, so recorded as the setup's like the ones the setup made.
+        const acl = pcx
+          ? (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [action.networkAclId] }))).NetworkAcls?.[0]
+          : undefined;
+        if (acl && pcx) await createRecordedEntries(ec2, acl, pcx, [action.entry]);
+        else await createNaclEntryOnce(ec2, action.networkAclId, action.entry);
         return;
+      }
       case 'enable-dns':
         await enableRemoteDns(ec2, action.peeringConnectionId, action.side);
         return;
@@ -63,15 +70,19 @@ export function createDriftRepairActivities(clients: AwsClients) {
    * repair, and refusals that retrying cannot fix, are reported instead of failing the rest.
    */
   async function repairPeeringDrift(input: RepairInput): Promise<RepairResult> {
+    return keepAlive(() => repair(input));
+  }
+
+  async function repair(input: RepairInput): Promise<RepairResult> {
     const result: RepairResult = { repaired: [], failed: [] };
     for (const item of input.items) {
       if (!item.repair) {
         result.failed.push({ item, error: 'no automatic repair; needs a person' });
         continue;
       }
-      const side: Side = item.region === input.locator.requesterRegion ? 'requester' : 'accepter';
+      const side: Side = item.side ?? (item.region === input.locator.requesterRegion ? 'requester' : 'accepter');
       try {
-        await repairOne(ec2ForSide(clients, input.locator, side), item.repair);
+        await repairOne(ec2ForSide(clients, input.locator, side), item.repair, input.locator.peeringConnectionId);
         result.repaired.push(item);
       } catch (err) {
         const failure = toApplicationFailure(err);

@@ -10,6 +10,7 @@ export const AwsErrors = {
   PermissionNotFound: 'InvalidPermission.NotFound',
   NaclEntryAlreadyExists: 'NetworkAclEntryAlreadyExists',
   GroupDuplicate: 'InvalidGroup.Duplicate',
+  SubnetConflict: 'InvalidSubnet.Conflict',
   DependencyViolation: 'DependencyViolation',
   RequestLimitExceeded: 'RequestLimitExceeded',
   PeeringNotFound: 'InvalidVpcPeeringConnectionID.NotFound',
@@ -18,11 +19,20 @@ export const AwsErrors = {
   InvalidChangeBatch: 'InvalidChangeBatch',
   DBInstanceNotFound: 'DBInstanceNotFoundFault',
   InvalidDBInstanceState: 'InvalidDBInstanceStateFault',
+  EcsServiceNotFound: 'ServiceNotFoundException',
+  EcsClusterNotFound: 'ClusterNotFoundException',
+  ScalingActivityInProgress: 'ScalingActivityInProgressFault',
+  ArcEndpointUnavailable: 'EndpointTemporarilyUnavailableException',
+  ArcInternal: 'InternalServerException',
+  ArcThrottling: 'ThrottlingException',
 } as const;
 
 /** Stable `type`s of the failures this project raises itself. */
 export const FailureTypes = {
   InvalidPeeringRequest: 'InvalidPeeringRequest',
+  InvalidMeshRequest: 'InvalidMeshRequest',
+  MeshNotFound: 'MeshNotFound',
+  MeshStillRunning: 'MeshStillRunning',
   PeeringFailed: 'PeeringFailed',
   PeeringNotVisible: 'PeeringNotVisible',
   PeeringAlreadyExists: 'PeeringAlreadyExists',
@@ -33,8 +43,31 @@ export const FailureTypes = {
   DeleteIncomplete: 'DeleteIncomplete',
   InvalidFailoverRequest: 'InvalidFailoverRequest',
   ReplicaNotFound: 'ReplicaNotFound',
+  /** The replica reached a state from which no promotion follows (failed, stopped, storage-full …). */
+  PromotionFailed: 'PromotionFailed',
   DrillRecordInUse: 'DrillRecordInUse',
+  SetupConflict: 'SetupConflict',
+  SetupStillRunning: 'SetupStillRunning',
+  NaclQuotaExceeded: 'NaclQuotaExceeded',
+  WaitTimedOut: 'WaitTimedOut',
+  /** A bounded check got no answer at all: the region (or service) looks down. */
+  Unreachable: 'Unreachable',
+  ScaleTargetNotFound: 'ScaleTargetNotFound',
+  /** No endpoint of the ARC cluster answered; the next attempt tries them all again. */
+  ClusterUnreachable: 'ClusterUnreachable',
 } as const;
+
+/**
+ * NotFound for a resource by id, which AWS answers for a while after it was created (eventual
+ * consistency, worst in another region). A missing rule or route (`InvalidPermission.NotFound`,
+ * `InvalidRoute.NotFound`) is an answer about the rule, not lag, and is not in this list.
+ */
+const JUST_CREATED_NOT_FOUND =
+  /^Invalid(Group|VpcID|SubnetID|RouteTableID|NetworkAclID|VpcPeeringConnectionID|AllocationID)\.NotFound$/i;
+
+export function isResourceNotFound(err: unknown): boolean {
+  return JUST_CREATED_NOT_FOUND.test(errorName(err));
+}
 
 const RETRYABLE_NAMES = new Set<string>([
   AwsErrors.RequestLimitExceeded,
@@ -51,6 +84,22 @@ const RETRYABLE_NAMES = new Set<string>([
   AwsErrors.DependencyViolation,
   'IncorrectState',
   'InvalidChangeBatch.Throttled',
+  AwsErrors.ScalingActivityInProgress,
+  'ResourceContentionFault',
+  AwsErrors.ArcEndpointUnavailable,
+  AwsErrors.ArcInternal,
+]);
+
+/** What Node and the SDK's HTTP handler call a request that got no answer at all. */
+const NO_ANSWER_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
 
 interface AwsLikeError {
@@ -71,6 +120,28 @@ export function isNamed(err: unknown, name: string): boolean {
 
 export function isNotFound(err: unknown): boolean {
   return /\.NotFound$|^NoSuch|NotFound(Fault)?$/i.test(errorName(err));
+}
+
+/**
+ * True when the request got no answer at all: refused, reset, timed out, or the name did not
+ * resolve. Any HTTP answer, an error one included, means the service is up.
+ */
+export function isNoAnswer(err: unknown): boolean {
+  const e = err as (AwsLikeError & { code?: string }) | undefined;
+  if (!e || e.$metadata?.httpStatusCode !== undefined) return false;
+  return e.name === 'TimeoutError' || NO_ANSWER_CODES.has(e.code ?? '') || /socket hang up/i.test(e.message ?? '');
+}
+
+/**
+ * An ARC cluster endpoint that should be skipped for the next one, as AWS advises: no answer,
+ * "try another cluster endpoint", throttling or a server fault. A client fault (access denied, an
+ * unknown routing control, a safety rule) would be the same answer everywhere.
+ */
+export function isEndpointDown(err: unknown): boolean {
+  if (isNoAnswer(err)) return true;
+  const e = err as AwsLikeError;
+  const named = [AwsErrors.ArcEndpointUnavailable, AwsErrors.ArcInternal, AwsErrors.ArcThrottling] as string[];
+  return named.includes(e.name ?? '') || (e.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 function isRetryable(err: AwsLikeError): boolean {

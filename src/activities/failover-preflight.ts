@@ -1,8 +1,14 @@
 import { paginateDescribeRouteTables, type EC2Client, type VpcPeeringConnectionVpcInfo } from '@aws-sdk/client-ec2';
-import type { PeeringPathCheck, PeeringPathSide } from '../domain/failover-reads';
+import {
+  describeUnreachable,
+  type PeeringPathCheck,
+  type PeeringPathSide,
+  type Unreachable,
+} from '../domain/failover-reads';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { describePeering } from './peering';
+import { tryProbe } from './reachability';
 
 export interface PeeringPathInput {
   peeringConnectionId: string;
@@ -24,30 +30,43 @@ async function routedTables(ec2: EC2Client, vpcId: string, pcx: string): Promise
 export function createFailoverPreflightActivities(clients: AwsClients) {
   /**
    * Read-only: is the replication path usable? The peering must be active between the two
-   * regions, and each side must route to the other through it.
+   * regions, and the target side must route to the other through it. In a real disaster the
+   * source region may not answer, so the peering is read from the target region, and the source
+   * side is checked through a bounded probe: no answer there is reported, not a problem.
    */
   async function checkPeeringPath(input: PeeringPathInput): Promise<PeeringPathCheck> {
     const pcxId = input.peeringConnectionId;
     const [fromRegion, toRegion] = input.regions;
-    // The target region first: in a real disaster the source region may not answer.
+    const unreachable: Unreachable[] = [];
     let pcx = await describePeering(clients.ec2(toRegion), pcxId);
-    pcx ??= await describePeering(clients.ec2(fromRegion), pcxId);
-    if (!pcx)
-      return {
-        ok: false,
-        status: 'not-found',
-        detail: `peering ${pcxId} was not found in ${toRegion} or ${fromRegion}`,
-        sides: [],
-      };
+    if (!pcx) {
+      const check = `peering ${pcxId}`;
+      const fromSource = await tryProbe({ region: fromRegion, service: 'ec2', check }, () =>
+        describePeering(clients.probe.ec2(fromRegion), pcxId),
+      );
+      if ('unreachable' in fromSource) unreachable.push(fromSource.unreachable);
+      else pcx = fromSource.value;
+    }
+    const fail = (status: string, detail: string): PeeringPathCheck => ({
+      ok: false,
+      status,
+      detail,
+      sides: [],
+      unreachable,
+    });
+    if (!pcx) {
+      const where = unreachable.length
+        ? `${toRegion}, and ${fromRegion} did not answer`
+        : `${toRegion} or ${fromRegion}`;
+      return fail('not-found', `peering ${pcxId} was not found in ${where}`);
+    }
 
     const status = pcx.Status?.Code ?? 'unknown';
     if (status !== 'active') {
-      return {
-        ok: false,
+      return fail(
         status,
-        detail: `peering ${pcxId} is ${status}${pcx.Status?.Message ? ` (${pcx.Status.Message})` : ''}, not active`,
-        sides: [],
-      };
+        `peering ${pcxId} is ${status}${pcx.Status?.Message ? ` (${pcx.Status.Message})` : ''}, not active`,
+      );
     }
     const infos: Array<[VpcPeeringConnectionVpcInfo | undefined, string]> = [
       [pcx.RequesterVpcInfo, fromRegion],
@@ -55,35 +74,46 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
     ];
     const regions = infos.map(([info, fallback]) => info?.Region ?? fallback);
     if (!regions.includes(fromRegion) || !regions.includes(toRegion)) {
-      return {
-        ok: false,
-        status,
-        detail: `peering ${pcxId} joins ${regions.join(' and ')}, not ${fromRegion} and ${toRegion}`,
-        sides: [],
-      };
+      return fail(status, `peering ${pcxId} joins ${regions.join(' and ')}, not ${fromRegion} and ${toRegion}`);
     }
     const sides = await Promise.all(
       infos.map(async ([info], i): Promise<PeeringPathSide> => {
         const region = regions[i]!;
         const vpcId = info?.VpcId ?? '';
-        return {
-          region,
-          vpcId,
-          routeTablesWithRoute: vpcId ? await routedTables(clients.ec2(region), vpcId, pcxId) : 0,
-        };
+        if (!vpcId) return { region, vpcId, routeTablesWithRoute: 0 };
+        if (region === toRegion) {
+          return { region, vpcId, routeTablesWithRoute: await routedTables(clients.ec2(region), vpcId, pcxId) };
+        }
+        const out = await tryProbe({ region, service: 'ec2', check: `route tables of ${vpcId}` }, () =>
+          routedTables(clients.probe.ec2(region), vpcId, pcxId),
+        );
+        if ('value' in out) return { region, vpcId, routeTablesWithRoute: out.value };
+        unreachable.push(out.unreachable);
+        return { region, vpcId, routeTablesWithRoute: null };
       }),
     );
     const unrouted = sides.filter((s) => s.routeTablesWithRoute === 0);
-    const routes = sides.map((s) => `${s.routeTablesWithRoute} route table(s) in ${s.vpcId} (${s.region})`).join(', ');
+    const routes = sides
+      .filter((s) => s.routeTablesWithRoute !== null)
+      .map((s) => `${s.routeTablesWithRoute} route table(s) in ${s.vpcId} (${s.region})`)
+      .join(', ');
+    const notChecked = unreachable.map((u) => `; not checked: ${describeUnreachable(u)}`).join('');
     if (unrouted.length) {
       return {
         ok: false,
         status,
-        detail: `peering ${pcxId} is active, but no route table of ${unrouted.map((s) => `${s.vpcId} (${s.region})`).join(' or ')} routes through it`,
+        detail: `peering ${pcxId} is active, but no route table of ${unrouted.map((s) => `${s.vpcId} (${s.region})`).join(' or ')} routes through it${notChecked}`,
         sides,
+        unreachable,
       };
     }
-    return { ok: true, status, detail: `peering ${pcxId} is active with routes: ${routes}`, sides };
+    return {
+      ok: true,
+      status,
+      detail: `peering ${pcxId} is active with routes: ${routes}${notChecked}`,
+      sides,
+      unreachable,
+    };
   }
 
   return { checkPeeringPath };

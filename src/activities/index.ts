@@ -3,6 +3,9 @@ import type { AwsClients } from './aws-clients';
 import { createCleanupActivities } from './cleanup';
 import { createDriftRepairActivities } from './drift-repair';
 import { createInventoryActivities } from './inventory';
+import { createMeshInventoryActivities } from './mesh-inventory';
+import { createMeshLookupActivities } from './mesh-lookup';
+import { createMeshStateActivities } from './mesh-state';
 import { toApplicationFailure } from './errors';
 import { createFailoverActivities } from './failover';
 import { createNetworkAclActivities } from './network-acls';
@@ -10,14 +13,18 @@ import { createPeeringActivities } from './peering';
 import { createPeeringInspectionActivities } from './peering-inspection';
 import { createRouteActivities } from './routes';
 import { createSecurityGroupActivities } from './security-groups';
+import { createSetupConflictActivities } from './setup-conflict';
 import { createSetupLookupActivities } from './setup-lookup';
 import { createSideRulesActivities } from './side-rules';
 import { createVpcActivities } from './vpc';
+import { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './waiting';
 
 export interface ActivityDeps {
   aws: AwsClients;
-  /** Used only to read a setup's input back for teardown by setup id. */
+  /** Reads setups (and meshes) back from their histories: for teardown by id, drills, and the one-network check. */
   temporal?: Client;
+  /** How long to wait out AWS's eventual consistency. @default DEFAULT_CONSISTENCY */
+  consistency?: Partial<ConsistencyWindows>;
 }
 
 /** Every activity converts AWS SDK errors at its boundary, once, into a typed ApplicationFailure. */
@@ -36,14 +43,16 @@ function withFailureConversion<T extends Record<string, (...args: never[]) => Pr
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const windows: ConsistencyWindows = { ...DEFAULT_CONSISTENCY, ...deps.consistency };
   const sideParts = {
-    ...createRouteActivities(deps.aws),
-    ...createSecurityGroupActivities(deps.aws),
-    ...createNetworkAclActivities(deps.aws),
+    ...createRouteActivities(deps.aws, windows),
+    ...createSecurityGroupActivities(deps.aws, windows),
+    ...createNetworkAclActivities(deps.aws, windows),
   };
   return withFailureConversion({
-    ...createVpcActivities(deps.aws),
-    ...createPeeringActivities(deps.aws),
+    ...createVpcActivities(deps.aws, windows),
+    ...createPeeringActivities(deps.aws, windows),
+    ...createSetupConflictActivities(deps.aws, deps.temporal),
     ...sideParts,
     ...createSideRulesActivities(sideParts),
     ...createInventoryActivities(deps.aws),
@@ -52,8 +61,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createFailoverActivities(deps.aws),
     ...createPeeringInspectionActivities(deps.aws),
     ...createDriftRepairActivities(deps.aws),
+    ...createMeshStateActivities(deps.aws),
+    ...createMeshInventoryActivities(deps.aws),
+    ...createMeshLookupActivities(deps.temporal),
   });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export { createAwsClients, type AwsClients, type CommandObserver } from './aws-clients';
+export { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './waiting';

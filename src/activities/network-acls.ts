@@ -1,22 +1,37 @@
 import {
   CreateNetworkAclEntryCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
   DescribeNetworkAclsCommand,
   paginateDescribeNetworkAcls,
   type EC2Client,
   type NetworkAcl,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
+import {
+  contentOfSpec,
+  formatNaclRecord,
+  naclFingerprint,
+  naclRecordKey,
+  parseNaclRecord,
+  type NaclEntryContent,
+  type NaclRecord,
+} from '../domain/nacl-record';
 import { PROTOCOL_NUMBER } from '../domain/protocols';
+import { VPC_QUOTAS } from '../domain/quotas';
 import type { NaclEntrySpec } from '../domain/rules-plan';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
-import { collect } from './ec2-helpers';
+import { collect, tagValue } from './ec2-helpers';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
+import { retryNotFound, type ConsistencyWindows } from './waiting';
 
 export interface EnsureNaclInput {
   region: string;
   roleArn?: string;
   vpcId: string;
+  /** The peering the entries serve: each ACL records the entries made for it under this peering's tags. */
+  peeringConnectionId: string;
   entries: NaclEntrySpec[];
 }
 
@@ -47,6 +62,16 @@ export function entryMatches(entry: NetworkAclEntry, spec: NaclEntrySpec): boole
     entry.CidrBlock === spec.cidrBlock &&
     sameTraffic
   );
+}
+
+export function contentOfEntry(entry: NetworkAclEntry): NaclEntryContent {
+  return {
+    protocol: entry.Protocol ?? '',
+    ruleAction: entry.RuleAction ?? '',
+    cidrBlock: entry.CidrBlock ?? entry.Ipv6CidrBlock ?? '',
+    ...(entry.PortRange ? { fromPort: entry.PortRange.From, toPort: entry.PortRange.To } : {}),
+    ...(entry.IcmpTypeCode ? { icmpType: entry.IcmpTypeCode.Type, icmpCode: entry.IcmpTypeCode.Code } : {}),
+  };
 }
 
 export function describeSpec(spec: NaclEntrySpec): string {
@@ -80,9 +105,15 @@ function naclConflict(aclId: string, spec: NaclEntrySpec): Error {
  * Creates the entry. When one is already at that number (a lost earlier attempt, or a race), it is
  * done if it has the same content, and a conflict otherwise: never overwritten.
  */
-export async function createNaclEntryOnce(ec2: EC2Client, aclId: string, spec: NaclEntrySpec): Promise<void> {
+export async function createNaclEntryOnce(
+  ec2: EC2Client,
+  aclId: string,
+  spec: NaclEntrySpec,
+  notFoundSeconds = 0,
+): Promise<void> {
   try {
-    await createNaclEntry(ec2, aclId, spec);
+    // A new VPC's ACL may be NotFound for a while after the VPC's create.
+    await retryNotFound(notFoundSeconds, () => createNaclEntry(ec2, aclId, spec));
   } catch (err) {
     if (!isNamed(err, AwsErrors.NaclEntryAlreadyExists)) throw err;
     const acl = (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [aclId] }))).NetworkAcls?.[0];
@@ -91,32 +122,117 @@ export async function createNaclEntryOnce(ec2: EC2Client, aclId: string, spec: N
   }
 }
 
-export function createNetworkAclActivities(clients: AwsClients) {
+/** Both directions' records of `pcx` on one ACL, as its tags hold them. */
+export function readNaclRecords(acl: NetworkAcl, pcx: string): Record<'ingress' | 'egress', NaclRecord> {
+  return {
+    ingress: parseNaclRecord(tagValue(acl.Tags, naclRecordKey(pcx, false))),
+    egress: parseNaclRecord(tagValue(acl.Tags, naclRecordKey(pcx, true))),
+  };
+}
+
+/** Writes the records back: a non-empty one as its tag, an empty one by removing its tag. */
+export async function writeNaclRecords(
+  ec2: EC2Client,
+  aclId: string,
+  pcx: string,
+  records: Partial<Record<'ingress' | 'egress', NaclRecord>>,
+  notFoundSeconds = 0,
+): Promise<void> {
+  const entries = Object.entries(records).map(([dir, record]) => ({
+    Key: naclRecordKey(pcx, dir === 'egress'),
+    record: record,
+  }));
+  const keep = entries.filter((e) => e.record.size > 0);
+  const drop = entries.filter((e) => e.record.size === 0);
+  if (keep.length) {
+    const Tags = keep.map((e) => ({ Key: e.Key, Value: formatNaclRecord(e.record) }));
+    await retryNotFound(notFoundSeconds, () => ec2.send(new CreateTagsCommand({ Resources: [aclId], Tags })));
+  }
+  if (drop.length) {
+    await ec2.send(new DeleteTagsCommand({ Resources: [aclId], Tags: drop.map((e) => ({ Key: e.Key })) }));
+  }
+}
+
+/**
+ * Creates the missing entries in one ACL and records them there first: an entry made just before a
+ * crash is then still known to be this setup's, and an entry that was already there never is.
+ */
+export async function createRecordedEntries(
+  ec2: EC2Client,
+  acl: NetworkAcl,
+  pcx: string,
+  missing: NaclEntrySpec[],
+  notFoundSeconds = 0,
+): Promise<Record<'ingress' | 'egress', NaclRecord>> {
+  const records = readNaclRecords(acl, pcx);
+  const touched = new Set<'ingress' | 'egress'>();
+  for (const spec of missing) {
+    const direction = spec.egress ? 'egress' : 'ingress';
+    const fingerprint = naclFingerprint(contentOfSpec(spec));
+    if (records[direction].get(spec.ruleNumber) === fingerprint) continue; // recorded by an earlier attempt
+    records[direction].set(spec.ruleNumber, fingerprint);
+    touched.add(direction);
+  }
+  if (touched.size) {
+    const changed = Object.fromEntries([...touched].map((d) => [d, records[d]]));
+    await writeNaclRecords(ec2, acl.NetworkAclId!, pcx, changed, notFoundSeconds);
+  }
+  for (const spec of missing) await createNaclEntryOnce(ec2, acl.NetworkAclId!, spec, notFoundSeconds);
+  return records;
+}
+
+function checkQuota(acl: NetworkAcl, missing: NaclEntrySpec[]): void {
+  for (const egress of [false, true]) {
+    const have = (acl.Entries ?? []).filter((e) => Boolean(e.Egress) === egress).length;
+    const adding = missing.filter((s) => s.egress === egress).length;
+    if (adding && have + adding > VPC_QUOTAS.naclEntries.default) {
+      throw nonRetryable(
+        FailureTypes.NaclQuotaExceeded,
+        `${acl.NetworkAclId} has ${have} ${egress ? 'egress' : 'ingress'} entries (its default deny included); adding ${adding} would make ${have + adding}, above AWS's ${VPC_QUOTAS.naclEntries.default} per direction`,
+      );
+    }
+  }
+}
+
+export function createNetworkAclActivities(clients: AwsClients, windows: ConsistencyWindows) {
   /**
-   * Adds the planned entries to every NACL of the VPC. An entry already at that number with other
-   * content belongs to someone else: it is reported, never overwritten.
+   * Adds the planned entries to every NACL of the VPC, and answers exactly the entries this setup
+   * made (recorded on each ACL): an identical entry that was already there is used but not
+   * claimed. An entry already at that number with other content belongs to someone else: it is
+   * reported, never overwritten. The quota is checked in every ACL before any entry is made.
    */
   async function ensureNaclEntries(
     input: EnsureNaclInput,
   ): Promise<{ networkAclIds: string[]; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.region, input.roleArn);
+    const pcx = input.peeringConnectionId;
     const acls = await describeVpcAcls(ec2, input.vpcId);
+    const missing = new Map<string, NaclEntrySpec[]>();
     for (const acl of acls) {
       for (const spec of input.entries) {
         const existing = findEntry(acl, spec);
         if (existing && !entryMatches(existing, spec)) throw naclConflict(acl.NetworkAclId!, spec);
       }
+      missing.set(
+        acl.NetworkAclId!,
+        input.entries.filter((spec) => !findEntry(acl, spec)),
+      );
+      checkQuota(acl, missing.get(acl.NetworkAclId!)!);
     }
     const created: ResourceRef[] = [];
     for (const acl of acls) {
+      const aclId = acl.NetworkAclId!;
+      const records = await createRecordedEntries(ec2, acl, pcx, missing.get(aclId)!, windows.notFoundSeconds);
       for (const spec of input.entries) {
-        if (!findEntry(acl, spec)) await createNaclEntryOnce(ec2, acl.NetworkAclId!, spec);
+        const recorded = records[spec.egress ? 'egress' : 'ingress'].get(spec.ruleNumber);
+        if (recorded !== naclFingerprint(contentOfSpec(spec))) continue;
         created.push({
           type: 'network-acl-entry',
           region: input.region,
-          id: acl.NetworkAclId!,
+          id: aclId,
           ruleNumber: spec.ruleNumber,
           egress: spec.egress,
+          target: pcx,
         });
       }
     }
@@ -124,4 +240,41 @@ export function createNetworkAclActivities(clients: AwsClients) {
   }
 
   return { ensureNaclEntries };
+}
+
+/** Whether the entry at `ref` is still the one the record says the setup made. */
+export function isRecordedEntry(acl: NetworkAcl, entry: NetworkAclEntry, pcx: string): boolean {
+  const recorded = readNaclRecords(acl, pcx)[entry.Egress ? 'egress' : 'ingress'].get(entry.RuleNumber!);
+  return recorded !== undefined && recorded === naclFingerprint(contentOfEntry(entry));
+}
+
+/** Drops deleted (or vanished) entries from their ACLs' records, removing a record once it is empty. */
+export async function forgetNaclEntries(
+  ec2: EC2Client,
+  refs: Array<{ id: string; ruleNumber?: number; egress?: boolean; target?: string }>,
+): Promise<void> {
+  const byAcl = new Map<string, typeof refs>();
+  for (const ref of refs) {
+    if (!ref.target || ref.ruleNumber === undefined) continue;
+    const key = `${ref.id}|${ref.target}`;
+    byAcl.set(key, [...(byAcl.get(key) ?? []), ref]);
+  }
+  for (const group of byAcl.values()) {
+    const { id: aclId, target: pcx } = group[0]!;
+    let acl: NetworkAcl | undefined;
+    try {
+      acl = (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [aclId] }))).NetworkAcls?.[0];
+    } catch (err) {
+      if (isNamed(err, 'InvalidNetworkAclID.NotFound')) continue; // gone with its VPC, record and all
+      throw err;
+    }
+    if (!acl) continue;
+    const records = readNaclRecords(acl, pcx!);
+    const changed: Partial<Record<'ingress' | 'egress', NaclRecord>> = {};
+    for (const ref of group) {
+      const direction = ref.egress ? 'egress' : 'ingress';
+      if (records[direction].delete(ref.ruleNumber!)) changed[direction] = records[direction];
+    }
+    if (Object.keys(changed).length) await writeNaclRecords(ec2, aclId, pcx!, changed);
+  }
 }

@@ -2,6 +2,7 @@ import type { EC2Client, VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import { DRILL_CHECKS, type DrillCheck, type DriftItem } from '../domain/drill-types';
 import { NACL_RULES_TAG } from '../domain/tags';
 import type { AllowRule, SetupLocator } from '../domain/types';
+import { keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { checkDns, checkNacls, checkRoutes, checkSecurityGroup, type Finding } from './drift-checks';
 import { tagValue } from './ec2-helpers';
@@ -67,6 +68,10 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
    * with what the setup made, and lists every difference with what would put it back.
    */
   async function inspectPeering(input: InspectPeeringInput): Promise<PeeringInspection> {
+    return keepAlive(() => inspect(input));
+  }
+
+  async function inspect(input: InspectPeeringInput): Promise<PeeringInspection> {
     const { locator } = input;
     const pcxId = locator.peeringConnectionId;
     const pcx = await describePeering(ec2For(locator, 'requester'), pcxId);
@@ -128,7 +133,7 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
     const drift: DriftItem[] = [];
     for (const name of CHECK_ORDER.slice(1)) {
       const findings = perSide.map((s) => s[name]!);
-      drift.push(...findings.flatMap((f) => f.drift));
+      drift.push(...findings.flatMap((f, i) => f.drift.map((d) => ({ ...d, side: SIDES[i]! }))));
       checks.push({
         name,
         ok: findings.every((f) => !f.unknown && f.drift.length === 0),

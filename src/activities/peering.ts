@@ -9,12 +9,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { isPeeringDead, isPeeringGone } from '../domain/peering-states';
-import { NACL_RULES_TAG } from '../domain/tags';
+import { NACL_RECORD_ON_ACLS, NACL_RECORD_TAG, NACL_RULES_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
-import { activitySignal, heartbeat } from './activity-context';
+import { activitySignal, heartbeat, keepAlive } from './activity-context';
 import { collect, hasSetupTag, tagSpec } from './ec2-helpers';
 import { AwsErrors, FailureTypes, inStep, isNamed, nonRetryable, retryable } from './errors';
+import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 import type { SideRole } from './vpc';
 
 export interface PeeringEnd {
@@ -29,7 +30,7 @@ export interface RequestPeeringInput {
   requester: PeeringEnd;
   accepter: PeeringEnd;
   tags: Record<string, string>;
-  /** The NACL rule numbers the setup will own, recorded on the peering for teardown. */
+  /** The span of NACL rule numbers the setup's entries use, `first-last`, recorded on the peering. */
   naclRules: string;
 }
 
@@ -80,10 +81,11 @@ export async function describePeering(ec2: EC2Client, id: string): Promise<VpcPe
 }
 
 /**
- * Polls with the SDK's waiter machinery until `decide` says success or failure. Each poll
- * heartbeats, so a lost worker is noticed and a cancelled run stops polling.
+ * Polls with the SDK's waiter machinery until `decide` says success or failure, and answers the
+ * last peering seen. Each poll heartbeats, so a lost worker is noticed and a cancelled run stops
+ * polling. A wait that runs out of time fails the attempt: it never passes for success.
  */
-async function waitForPeering(
+export async function waitForPeering(
   ec2: EC2Client,
   id: string,
   maxWaitTime: number,
@@ -102,6 +104,12 @@ async function waitForPeering(
   // Rethrowing the signal's reason (a CancelledFailure) reports the activity as cancelled, not failed.
   if (result.state === WaiterState.ABORTED)
     throw activitySignal()?.reason ?? retryable('Cancelled', `stopped waiting for ${id}`);
+  if (result.state === WaiterState.TIMEOUT) {
+    throw retryable(
+      FailureTypes.WaitTimedOut,
+      `${id} was still ${last?.Status?.Code ?? 'not visible'} after ${maxWaitTime} s of waiting`,
+    );
+  }
   return last;
 }
 
@@ -127,7 +135,7 @@ export async function enableRemoteDns(ec2: EC2Client, peeringConnectionId: strin
   );
 }
 
-export function createPeeringActivities(clients: AwsClients) {
+export function createPeeringActivities(clients: AwsClients, windows: ConsistencyWindows) {
   /**
    * Requests the peering from the requester region. CreateVpcPeeringConnection has no ClientToken,
    * so a peering an earlier attempt made is found by its tag first.
@@ -136,19 +144,24 @@ export function createPeeringActivities(clients: AwsClients) {
     input: RequestPeeringInput,
   ): Promise<{ peeringConnectionId: string; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.requester.region, input.requester.roleArn);
-    const ofRequesterVpc = (
-      await collect(
-        paginateDescribeVpcPeeringConnections(
-          { client: ec2 },
-          { Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [input.requester.vpcId] }] },
-        ),
-        (p) => p.VpcPeeringConnections,
-      )
-    ).filter((p) => p.RequesterVpcInfo?.VpcId === input.requester.vpcId);
+    const ofRequesterVpc = async () =>
+      (
+        await collect(
+          paginateDescribeVpcPeeringConnections(
+            { client: ec2 },
+            { Filters: [{ Name: 'requester-vpc-info.vpc-id', Values: [input.requester.vpcId] }] },
+          ),
+          (p) => p.VpcPeeringConnections,
+        )
+      ).filter((p) => p.RequesterVpcInfo?.VpcId === input.requester.vpcId);
+    const isOurs = (p: VpcPeeringConnection) =>
+      hasSetupTag(p.Tags, input.setupId) && !isPeeringGone(p.Status?.Code) && p.Status?.Code !== 'deleting';
 
-    const ours = ofRequesterVpc.find(
-      (p) => hasSetupTag(p.Tags, input.setupId) && !isPeeringGone(p.Status?.Code) && p.Status?.Code !== 'deleting',
-    );
+    let listed: VpcPeeringConnection[] = [];
+    const ours = await findEarlierWork(windows.tagLagSeconds, async () => {
+      listed = await ofRequesterVpc();
+      return listed.find(isOurs);
+    });
     const ref = (id: string): ResourceRef => ({
       type: 'peering-connection',
       region: input.requester.region,
@@ -160,7 +173,7 @@ export function createPeeringActivities(clients: AwsClients) {
       return { peeringConnectionId: ours.VpcPeeringConnectionId!, created: [ref(ours.VpcPeeringConnectionId!)] };
     }
     // AWS refuses a second live peering between the same VPCs; moto does not, so check here.
-    const duplicate = ofRequesterVpc.find(
+    const duplicate = listed.find(
       (p) => p.AccepterVpcInfo?.VpcId === input.accepter.vpcId && !isPeeringDead(p.Status?.Code),
     );
     if (duplicate) {
@@ -169,16 +182,24 @@ export function createPeeringActivities(clients: AwsClients) {
         `${input.requester.vpcId} and ${input.accepter.vpcId} are already peered by ${duplicate.VpcPeeringConnectionId} (${duplicate.Status?.Code})`,
       );
     }
-    const out = await ec2.send(
-      new CreateVpcPeeringConnectionCommand({
-        VpcId: input.requester.vpcId,
-        PeerVpcId: input.accepter.vpcId,
-        PeerRegion: input.accepter.region,
-        ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId
-          ? { PeerOwnerId: input.accepter.ownerId }
-          : {}),
-        TagSpecifications: tagSpec('vpc-peering-connection', { ...input.tags, [NACL_RULES_TAG]: input.naclRules }),
-      }),
+    // The accepter VPC, just created (in the other region, perhaps), may be NotFound for a while.
+    const out = await retryNotFound(windows.notFoundSeconds, () =>
+      ec2.send(
+        new CreateVpcPeeringConnectionCommand({
+          VpcId: input.requester.vpcId,
+          PeerVpcId: input.accepter.vpcId,
+          // Two VPCs in one region peer intra-region: the same call without PeerRegion.
+          ...(input.accepter.region !== input.requester.region ? { PeerRegion: input.accepter.region } : {}),
+          ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId
+            ? { PeerOwnerId: input.accepter.ownerId }
+            : {}),
+          TagSpecifications: tagSpec('vpc-peering-connection', {
+            ...input.tags,
+            [NACL_RULES_TAG]: input.naclRules,
+            [NACL_RECORD_TAG]: NACL_RECORD_ON_ACLS,
+          }),
+        }),
+      ),
     );
     const id = out.VpcPeeringConnection!.VpcPeeringConnectionId!;
     return { peeringConnectionId: id, created: [ref(id)] };
@@ -237,7 +258,8 @@ export function createPeeringActivities(clients: AwsClients) {
 
   /** DNS options can only be set on an active peering, and each side's only in its own region. */
   async function enablePeeringDns(input: DnsInput): Promise<void> {
-    await enableRemoteDns(clients.ec2(input.region, input.roleArn), input.peeringConnectionId, input.side);
+    const ec2 = clients.ec2(input.region, input.roleArn);
+    await retryNotFound(windows.notFoundSeconds, () => enableRemoteDns(ec2, input.peeringConnectionId, input.side));
   }
 
   /**
@@ -246,18 +268,20 @@ export function createPeeringActivities(clients: AwsClients) {
    * idempotent on its own, so a retry redoes only what is missing.
    */
   async function establishPeering(input: EstablishPeeringInput): Promise<PeeringState> {
-    const on = (side: SideRole) => ({ peeringConnectionId: input.peeringConnectionId, ...input[side] });
-    const accepted = await inStep('accept-peering', () => acceptPeering(on('accepter')), heartbeat);
-    const active =
-      accepted.status === 'active'
-        ? accepted
-        : await inStep('wait-active', () => waitPeeringActive(on('requester')), heartbeat);
-    if (!input.dnsResolution) return active;
-    const missing = (['requester', 'accepter'] as const).filter(
-      (side) => !(side === 'requester' ? active.requesterDnsResolution : active.accepterDnsResolution),
-    );
-    await inStep('dns', () => Promise.all(missing.map((side) => enablePeeringDns({ ...on(side), side }))), heartbeat);
-    return { ...active, requesterDnsResolution: true, accepterDnsResolution: true };
+    return keepAlive(async (beat) => {
+      const on = (side: SideRole) => ({ peeringConnectionId: input.peeringConnectionId, ...input[side] });
+      const accepted = await inStep('accept-peering', () => acceptPeering(on('accepter')), beat);
+      const active =
+        accepted.status === 'active'
+          ? accepted
+          : await inStep('wait-active', () => waitPeeringActive(on('requester')), beat);
+      if (!input.dnsResolution) return active;
+      const missing = (['requester', 'accepter'] as const).filter(
+        (side) => !(side === 'requester' ? active.requesterDnsResolution : active.accepterDnsResolution),
+      );
+      await inStep('dns', () => Promise.all(missing.map((side) => enablePeeringDns({ ...on(side), side }))), beat);
+      return { ...active, requesterDnsResolution: true, accepterDnsResolution: true };
+    });
   }
 
   return { requestPeering, acceptPeering, waitPeeringActive, enablePeeringDns, establishPeering };

@@ -12,6 +12,7 @@ import type { RecordSnapshot } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
 import { activityInfo } from './activity-context';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
+import { probe } from './reachability';
 import { waitWithHeartbeat } from './waiting';
 
 export interface UpsertRecordInput extends RecordKey {
@@ -108,12 +109,25 @@ async function waitInSync(r53: Route53Client, changeId: string): Promise<void> {
   );
 }
 
+/**
+ * `bounded`: read through a probe client, as the preflight does. Route 53's control plane lives in
+ * us-east-1, the region a failover may be leaving; no answer then fails at once with `Unreachable`.
+ */
+export interface BoundedRead {
+  bounded?: boolean;
+}
+
 export function createRoute53Activities(clients: AwsClients) {
   const r53 = () => clients.route53();
+  const read = <T>(input: BoundedRead, check: string, fn: (client: Route53Client) => Promise<T>): Promise<T> =>
+    input.bounded
+      ? probe({ region: 'us-east-1', service: 'route53', check }, () => fn(clients.probe.route53()))
+      : fn(r53());
 
-  async function getHostedZone(input: { hostedZoneId: string }): Promise<HostedZoneInfo | null> {
+  async function getHostedZone(input: { hostedZoneId: string } & BoundedRead): Promise<HostedZoneInfo | null> {
     try {
-      const out = await r53().send(new GetHostedZoneCommand({ Id: bareZoneId(input.hostedZoneId) }));
+      const id = bareZoneId(input.hostedZoneId);
+      const out = await read(input, `hosted zone ${id}`, (client) => client.send(new GetHostedZoneCommand({ Id: id })));
       const zone = out.HostedZone!;
       return {
         id: bareZoneId(zone.Id ?? input.hostedZoneId),
@@ -126,8 +140,9 @@ export function createRoute53Activities(clients: AwsClients) {
     }
   }
 
-  async function readRecord(key: RecordKey): Promise<RecordRead> {
-    return interpret(await readRecordSets(r53(), key), key);
+  async function readRecord(key: RecordKey & BoundedRead): Promise<RecordRead> {
+    const check = `record ${normalizeRecordName(key.recordName)} ${key.recordType}`;
+    return interpret(await read(key, check, (client) => readRecordSets(client, key)), key);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
+import { retryNotFound, type ConsistencyWindows } from './waiting';
 
 export interface EnsureRoutesInput {
   region: string;
@@ -50,14 +51,23 @@ function conflict(table: RouteTable, cidr: string, pcx: string): Error {
  * Adds `cidr` → `pcx` to the table. A lost earlier attempt may have added it already (ours, done);
  * anyone else's route to that CIDR is a conflict, never replaced.
  */
-export async function createPeeringRoute(ec2: EC2Client, table: RouteTable, cidr: string, pcx: string): Promise<void> {
+export async function createPeeringRoute(
+  ec2: EC2Client,
+  table: RouteTable,
+  cidr: string,
+  pcx: string,
+  notFoundSeconds = 0,
+): Promise<void> {
   try {
-    await ec2.send(
-      new CreateRouteCommand({
-        RouteTableId: table.RouteTableId,
-        DestinationCidrBlock: cidr,
-        VpcPeeringConnectionId: pcx,
-      }),
+    // The peering (or a new VPC's table) may be NotFound for a while after its create.
+    await retryNotFound(notFoundSeconds, () =>
+      ec2.send(
+        new CreateRouteCommand({
+          RouteTableId: table.RouteTableId,
+          DestinationCidrBlock: cidr,
+          VpcPeeringConnectionId: pcx,
+        }),
+      ),
     );
   } catch (err) {
     if (!isNamed(err, AwsErrors.RouteAlreadyExists)) throw err;
@@ -66,7 +76,7 @@ export async function createPeeringRoute(ec2: EC2Client, table: RouteTable, cidr
   }
 }
 
-export function createRouteActivities(clients: AwsClients) {
+export function createRouteActivities(clients: AwsClients, windows: ConsistencyWindows) {
   /** Adds a route to the peer CIDR through the peering in each table; never replaces another route. */
   async function ensureRoutes(input: EnsureRoutesInput): Promise<{ routeTableIds: string[]; created: ResourceRef[] }> {
     const ec2 = clients.ec2(input.region, input.roleArn);
@@ -79,7 +89,7 @@ export function createRouteActivities(clients: AwsClients) {
       const existing = routeTo(table, cidr);
       if (existing && existing.VpcPeeringConnectionId !== pcx) throw conflict(table, cidr, pcx);
       if (!existing) {
-        await createPeeringRoute(ec2, table, cidr, pcx);
+        await createPeeringRoute(ec2, table, cidr, pcx, windows.notFoundSeconds);
       }
       created.push({
         type: 'route',

@@ -15,6 +15,7 @@ import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { tagSpec } from './ec2-helpers';
 import { AwsErrors, isNamed } from './errors';
+import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 
 export interface EnsureSecurityGroupInput {
   region: string;
@@ -92,42 +93,88 @@ export async function findPeeringSecurityGroup(
   return out.SecurityGroups?.find((g) => g.VpcId === vpcId && g.GroupName === securityGroupName(pcx));
 }
 
-/** Brings the group's rules to exactly the plan. Duplicates and already-revoked rules count as done. */
+type Change = 'authorize' | 'revoke';
+type Direction = 'ingress' | 'egress';
+
+function sendChange(
+  ec2: EC2Client,
+  change: Change,
+  direction: Direction,
+  GroupId: string,
+  perms: SgPermission[],
+): Promise<unknown> {
+  const input = { GroupId, IpPermissions: toIpPermissions(perms) };
+  if (change === 'authorize') {
+    return direction === 'ingress'
+      ? ec2.send(new AuthorizeSecurityGroupIngressCommand(input))
+      : ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+  }
+  return direction === 'ingress'
+    ? ec2.send(new RevokeSecurityGroupIngressCommand(input))
+    : ec2.send(new RevokeSecurityGroupEgressCommand(input));
+}
+
+async function describeGroup(ec2: EC2Client, groupId: string): Promise<SecurityGroup | undefined> {
+  return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
+}
+
+/**
+ * Authorizes or revokes `perms` in one call. AWS refuses such a batch whole when one permission in
+ * it is already there (InvalidPermission.Duplicate) or already gone (InvalidPermission.NotFound),
+ * and then applies none of the others: so that answer is never taken as done. The group is read
+ * again and what is still missing (or still there) is changed one permission at a time, where the
+ * same answer does speak for that one permission alone.
+ */
+async function changeRules(
+  ec2: EC2Client,
+  groupId: string,
+  change: Change,
+  direction: Direction,
+  perms: SgPermission[],
+  notFoundSeconds: number,
+): Promise<void> {
+  if (!perms.length) return;
+  const answered = change === 'authorize' ? AwsErrors.PermissionDuplicate : AwsErrors.PermissionNotFound;
+  // A group created moments ago may be NotFound for a while (InvalidGroup.NotFound).
+  const send = (batch: SgPermission[]) =>
+    retryNotFound(notFoundSeconds, () => sendChange(ec2, change, direction, groupId, batch));
+  try {
+    await send(perms);
+    return;
+  } catch (err) {
+    if (!isNamed(err, answered)) throw err;
+    if (perms.length === 1) return;
+  }
+  const group = await describeGroup(ec2, groupId);
+  const present = new Set(
+    flatten(direction === 'ingress' ? group?.IpPermissions : group?.IpPermissionsEgress).map(key),
+  );
+  const left = perms.filter((p) => (change === 'authorize' ? !present.has(key(p)) : present.has(key(p))));
+  for (const p of left) {
+    await send([p]).catch((err: unknown) => {
+      if (!isNamed(err, answered)) throw err;
+    });
+  }
+}
+
+/** Brings the group's rules to exactly the plan: revokes what is extra, then authorizes what is missing. */
 export async function applySecurityGroupPlan(
   ec2: EC2Client,
   groupId: string,
   drift: SecurityGroupDrift,
+  notFoundSeconds = 0,
 ): Promise<void> {
-  const tolerate = (name: string) => (err: unknown) => {
-    if (!isNamed(err, name)) throw err;
-  };
-  const GroupId = groupId;
-  if (drift.extraEgress.length) {
-    await ec2
-      .send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: toIpPermissions(drift.extraEgress) }))
-      .catch(tolerate(AwsErrors.PermissionNotFound));
-  }
-  if (drift.extraIngress.length) {
-    await ec2
-      .send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: toIpPermissions(drift.extraIngress) }))
-      .catch(tolerate(AwsErrors.PermissionNotFound));
-  }
-  if (drift.missingIngress.length) {
-    await ec2
-      .send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: toIpPermissions(drift.missingIngress) }))
-      .catch(tolerate(AwsErrors.PermissionDuplicate));
-  }
-  if (drift.missingEgress.length) {
-    await ec2
-      .send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: toIpPermissions(drift.missingEgress) }))
-      .catch(tolerate(AwsErrors.PermissionDuplicate));
-  }
+  await changeRules(ec2, groupId, 'revoke', 'egress', drift.extraEgress, notFoundSeconds);
+  await changeRules(ec2, groupId, 'revoke', 'ingress', drift.extraIngress, notFoundSeconds);
+  await changeRules(ec2, groupId, 'authorize', 'ingress', drift.missingIngress, notFoundSeconds);
+  await changeRules(ec2, groupId, 'authorize', 'egress', drift.missingEgress, notFoundSeconds);
 }
 
-export function createSecurityGroupActivities(clients: AwsClients) {
+export function createSecurityGroupActivities(clients: AwsClients, windows: ConsistencyWindows) {
   /**
-   * Creates `peering-<pcx>` in the side's VPC, or finds the one an earlier attempt made, and gives
-   * it exactly the planned rules. The default allow-all egress rule is removed.
+   * Creates `peering-<pcx>` in the side's VPC, or finds the one an earlier attempt made (a group
+   * name is unique in a VPC, so a lost create answers InvalidGroup.Duplicate on the retry), and
+   * gives it exactly the planned rules. The default allow-all egress rule is removed.
    */
   async function ensurePeeringSecurityGroup(
     input: EnsureSecurityGroupInput,
@@ -136,16 +183,18 @@ export function createSecurityGroupActivities(clients: AwsClients) {
     let group = await findPeeringSecurityGroup(ec2, input.vpcId, input.peeringConnectionId);
     if (!group) {
       try {
-        const out = await ec2.send(
-          new CreateSecurityGroupCommand({
-            GroupName: securityGroupName(input.peeringConnectionId),
-            Description: `Traffic over VPC peering ${input.peeringConnectionId}`,
-            VpcId: input.vpcId,
-            TagSpecifications: tagSpec('security-group', {
-              ...input.tags,
-              Name: securityGroupName(input.peeringConnectionId),
+        const out = await retryNotFound(windows.notFoundSeconds, () =>
+          ec2.send(
+            new CreateSecurityGroupCommand({
+              GroupName: securityGroupName(input.peeringConnectionId),
+              Description: `Traffic over VPC peering ${input.peeringConnectionId}`,
+              VpcId: input.vpcId,
+              TagSpecifications: tagSpec('security-group', {
+                ...input.tags,
+                Name: securityGroupName(input.peeringConnectionId),
+              }),
             }),
-          }),
+          ),
         );
         // A new group has only the default egress rule; no need to read it back.
         group = {
@@ -155,12 +204,14 @@ export function createSecurityGroupActivities(clients: AwsClients) {
         };
       } catch (err) {
         if (!isNamed(err, AwsErrors.GroupDuplicate)) throw err;
-        group = await findPeeringSecurityGroup(ec2, input.vpcId, input.peeringConnectionId);
+        group = await findEarlierWork(windows.tagLagSeconds, () =>
+          findPeeringSecurityGroup(ec2, input.vpcId, input.peeringConnectionId),
+        );
         if (!group) throw err;
       }
     }
     const drift = securityGroupDrift(group, input.plan);
-    if (hasDrift(drift)) await applySecurityGroupPlan(ec2, group.GroupId!, drift);
+    if (hasDrift(drift)) await applySecurityGroupPlan(ec2, group.GroupId!, drift, windows.notFoundSeconds);
     return {
       securityGroupId: group.GroupId!,
       created: [{ type: 'security-group', region: input.region, id: group.GroupId! }],

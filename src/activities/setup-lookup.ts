@@ -2,8 +2,11 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { PeeringRequest, PeeringResult, SetupLocator } from '../domain/types';
 import { FailureTypes, nonRetryable } from './errors';
+import { otherRuns, readWorkflowStart, type History } from './workflow-start';
 
-const GRPC_NOT_FOUND = 5;
+const SETUP = 'SetupInterRegionPeering';
+/** A run that failed with one of these changed nothing, so it says nothing about what a setup id holds. */
+const FAILED_BEFORE_ANY_CHANGE = new Set<string>([FailureTypes.InvalidPeeringRequest, FailureTypes.SetupConflict]);
 
 /** A setup as Temporal recorded it: its input, and its result once it completed. */
 export interface SetupRecord {
@@ -12,34 +15,68 @@ export interface SetupRecord {
   result?: PeeringResult;
 }
 
+export interface SetupRunStatus {
+  running: boolean;
+  runId?: string;
+  status?: string;
+}
+
+function failedBeforeAnyChange(history: History): boolean {
+  const failed = history.events?.find(
+    (e) => e.workflowExecutionFailedEventAttributes,
+  )?.workflowExecutionFailedEventAttributes;
+  return FAILED_BEFORE_ANY_CHANGE.has(failed?.failure?.applicationFailureInfo?.type ?? '');
+}
+
+/** The requests of a setup id's other runs (not `exceptRunId`), newest first. */
+export async function earlierRequests(
+  temporal: Client,
+  setupWorkflowId: string,
+  exceptRunId?: string,
+): Promise<PeeringRequest[]> {
+  const out: PeeringRequest[] = [];
+  for (const runId of await otherRuns(temporal, setupWorkflowId, exceptRunId)) {
+    const start = await readWorkflowStart<PeeringRequest>(temporal, setupWorkflowId, SETUP, runId);
+    if (typeof start !== 'string') out.push(start.input);
+  }
+  return out;
+}
+
 export function createSetupLookupActivities(temporal: Client | undefined) {
+  const noClient = () =>
+    nonRetryable(FailureTypes.SetupNotFound, 'this worker has no Temporal client to look up setups');
+
+  /**
+   * The run that speaks for a setup id: the newest one, skipping runs that failed before changing
+   * anything (a refused re-run under the same id says nothing about the network it holds).
+   */
+  async function startOfSetup(client: Client, setupWorkflowId: string) {
+    const latest = await readWorkflowStart<PeeringRequest>(client, setupWorkflowId, SETUP);
+    if (latest === 'missing')
+      throw nonRetryable(FailureTypes.SetupNotFound, `no setup workflow with id ${setupWorkflowId}`);
+    if (latest === 'other-type') {
+      throw nonRetryable(FailureTypes.SetupNotFound, `${setupWorkflowId} is not a SetupInterRegionPeering run`);
+    }
+    if (!failedBeforeAnyChange(latest.history)) return latest;
+    for (const runId of await otherRuns(client, setupWorkflowId)) {
+      const earlier = await readWorkflowStart<PeeringRequest>(client, setupWorkflowId, SETUP, runId);
+      if (typeof earlier !== 'string' && !failedBeforeAnyChange(earlier.history)) return earlier;
+    }
+    return latest;
+  }
+
   /**
    * Reads a setup's own start event (and completion, if any), so nothing outside Temporal has to
    * keep a record. Once the namespace's retention has removed the history, the setup is not found.
    */
   async function readSetupRecord(setupWorkflowId: string): Promise<SetupRecord> {
-    if (!temporal)
-      throw nonRetryable(FailureTypes.SetupNotFound, 'this worker has no Temporal client to look up setups');
-    let history;
-    try {
-      history = await temporal.workflow.getHandle(setupWorkflowId).fetchHistory();
-    } catch (err) {
-      // fetchHistory passes the raw gRPC error through: NOT_FOUND rather than WorkflowNotFoundError.
-      if ((err as Error).name === 'WorkflowNotFoundError' || (err as { code?: number }).code === GRPC_NOT_FOUND) {
-        throw nonRetryable(FailureTypes.SetupNotFound, `no setup workflow with id ${setupWorkflowId}`);
-      }
-      throw err;
-    }
-    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const payload = started?.input?.payloads?.[0];
-    if (started?.workflowType?.name !== 'SetupInterRegionPeering' || !payload) {
-      throw nonRetryable(FailureTypes.SetupNotFound, `${setupWorkflowId} is not a SetupInterRegionPeering run`);
-    }
-    const request = defaultPayloadConverter.fromPayload<PeeringRequest>(payload);
+    if (!temporal) throw noClient();
+    const { history, input: request } = await startOfSetup(temporal, setupWorkflowId);
     const completed = history.events?.find(
       (e) => e.workflowExecutionCompletedEventAttributes,
     )?.workflowExecutionCompletedEventAttributes;
     const resultPayload = completed?.result?.payloads?.[0];
+    const result = resultPayload ? defaultPayloadConverter.fromPayload<PeeringResult>(resultPayload) : undefined;
     return {
       locator: {
         setupId: setupWorkflowId,
@@ -47,9 +84,10 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
         accepterRegion: request.accepter.region,
         ...(request.requester.roleArn ? { requesterRoleArn: request.requester.roleArn } : {}),
         ...(request.accepter.roleArn ? { accepterRoleArn: request.accepter.roleArn } : {}),
+        ...(result ? { knownPeeringIds: [result.peeringConnectionId] } : {}),
       },
       request,
-      ...(resultPayload ? { result: defaultPayloadConverter.fromPayload<PeeringResult>(resultPayload) } : {}),
+      ...(result ? { result } : {}),
     };
   }
 
@@ -57,5 +95,18 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
   async function locateSetup(setupWorkflowId: string): Promise<SetupLocator> {
     return (await readSetupRecord(setupWorkflowId)).locator;
   }
-  return { locateSetup, readSetupRecord };
+
+  /** Whether the setup's newest run still runs: a teardown then would race it. */
+  async function describeSetupRun(setupWorkflowId: string): Promise<SetupRunStatus> {
+    if (!temporal) throw noClient();
+    try {
+      const described = await temporal.workflow.getHandle(setupWorkflowId).describe();
+      return { running: described.status.name === 'RUNNING', runId: described.runId, status: described.status.name };
+    } catch (err) {
+      if ((err as Error).name === 'WorkflowNotFoundError') return { running: false };
+      throw err;
+    }
+  }
+
+  return { locateSetup, readSetupRecord, describeSetupRun };
 }

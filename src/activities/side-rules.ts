@@ -1,6 +1,6 @@
 import type { NaclEntrySpec, SgPlan } from '../domain/rules-plan';
 import type { ResourceRef } from '../domain/types';
-import { heartbeat } from './activity-context';
+import { keepAlive } from './activity-context';
 import { inStep } from './errors';
 import type { createNetworkAclActivities } from './network-acls';
 import type { createRouteActivities } from './routes';
@@ -36,41 +36,43 @@ export function createSideRulesActivities(parts: Parts) {
    * activity: each part finds what an earlier attempt made, so a retry only adds what is missing.
    */
   async function ensureSideRules(input: SideRulesInput): Promise<SideRulesOutput> {
-    const { region, peeringConnectionId } = input;
-    const common = { region, peeringConnectionId, ...(input.roleArn ? { roleArn: input.roleArn } : {}) };
-    const routes = await inStep(
-      'routes',
-      () =>
-        parts.ensureRoutes({
-          ...common,
-          vpcId: input.vpcId,
-          ...(input.routeTableIds ? { routeTableIds: input.routeTableIds } : {}),
-          destinationCidrBlock: input.peerCidrBlock,
-        }),
-      heartbeat,
-    );
-    const group = await inStep(
-      'security-groups',
-      () =>
-        parts.ensurePeeringSecurityGroup({
-          ...common,
-          vpcId: input.vpcId,
-          plan: input.securityGroup,
-          tags: input.tags,
-        }),
-      heartbeat,
-    );
-    const acls = await inStep(
-      'network-acls',
-      () => parts.ensureNaclEntries({ ...common, vpcId: input.vpcId, entries: input.naclEntries }),
-      heartbeat,
-    );
-    return {
-      routeTableIds: routes.routeTableIds,
-      securityGroupId: group.securityGroupId,
-      networkAclIds: acls.networkAclIds,
-      created: [...routes.created, ...group.created, ...acls.created],
-    };
+    return keepAlive(async (beat) => {
+      const { region, peeringConnectionId } = input;
+      const common = { region, peeringConnectionId, ...(input.roleArn ? { roleArn: input.roleArn } : {}) };
+      const routes = await inStep(
+        'routes',
+        () =>
+          parts.ensureRoutes({
+            ...common,
+            vpcId: input.vpcId,
+            ...(input.routeTableIds ? { routeTableIds: input.routeTableIds } : {}),
+            destinationCidrBlock: input.peerCidrBlock,
+          }),
+        beat,
+      );
+      const group = await inStep(
+        'security-groups',
+        () =>
+          parts.ensurePeeringSecurityGroup({
+            ...common,
+            vpcId: input.vpcId,
+            plan: input.securityGroup,
+            tags: input.tags,
+          }),
+        beat,
+      );
+      const acls = await inStep(
+        'network-acls',
+        () => parts.ensureNaclEntries({ ...common, vpcId: input.vpcId, entries: input.naclEntries }),
+        beat,
+      );
+      return {
+        routeTableIds: routes.routeTableIds,
+        securityGroupId: group.securityGroupId,
+        networkAclIds: acls.networkAclIds,
+        created: [...routes.created, ...group.created, ...acls.created],
+      };
+    });
   }
   return { ensureSideRules };
 }

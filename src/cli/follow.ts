@@ -15,26 +15,10 @@ import {
   type ListrTaskWrapper,
 } from 'listr2';
 import { EXIT, printJson, webUiLink } from './output';
+import { plannedTasks } from './plan-tasks';
+import { formatElapsed, POLL_MS, RunTracker, sleep, type ProgressView } from './run-tracker';
 
-/** Where a run is, read from its `progress` query. */
-export interface RunProgress {
-  step: string;
-  /** Resources made (or found, for a teardown) so far. */
-  resources: number;
-  /** One more line for the current step, e.g. what a rollback is doing. */
-  detail?: string;
-}
-
-/** How the CLI shows one workflow type while it runs and once it ends. */
-export interface ProgressView {
-  /** The workflow's steps in order, as its `progress` query names them. */
-  steps: readonly string[];
-  read(progress: Record<string, unknown>): RunProgress;
-  /** The result in a line or two, printed before the JSON. */
-  summarize(result: unknown): string;
-  /** Resources the finished run reports, for the final header when the last poll came too late. */
-  resultResources?(result: unknown): number;
-}
+export { formatElapsed, type PlannedStepState, type ProgressView, type RunProgress } from './run-tracker';
 
 export interface StartSpec {
   client: Client;
@@ -57,14 +41,6 @@ export interface FollowOptions {
   workflowType?: string;
   jsonOut?: string;
   view?: ProgressView;
-}
-
-const POLL_MS = 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function formatElapsed(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
 /** Why a run failed, from the failure chain, in one line per cause. */
@@ -94,60 +70,6 @@ export function failureType(err: unknown): string {
 function isBadInput(err: unknown): boolean {
   const top = err instanceof WorkflowFailedError ? err.cause : err;
   return top instanceof ApplicationFailure && /^Invalid\w*Request$/.test(top.type ?? '');
-}
-
-/** Polls the run's progress query and waits for its result; the step tasks read this. */
-class RunTracker {
-  readonly started = Date.now();
-  progress?: RunProgress;
-  /** Index of the step the run is in; steps.length once done. Never moves back (rollback keeps it). */
-  at = -1;
-  outcome?: { ok: true; result: unknown } | { ok: false; error: unknown };
-  /** Called as soon as the outcome is known, before the step tasks notice it. */
-  readonly onEnd: Array<() => void> = [];
-
-  constructor(
-    private readonly handle: WorkflowHandle,
-    private readonly view: ProgressView,
-  ) {}
-
-  async run(): Promise<void> {
-    const result = this.handle.result().then(
-      (value): NonNullable<RunTracker['outcome']> => ({ ok: true, result: value }),
-      (error: unknown): NonNullable<RunTracker['outcome']> => ({ ok: false, error }),
-    );
-    while (!this.outcome) {
-      await this.poll();
-      const ended = await Promise.race([sleep(POLL_MS).then(() => undefined), result]);
-      if (ended) {
-        // The final count of resources; a query right as the run closes can miss, so try again.
-        for (let i = 0; i < 5 && !(await this.poll()); i++) await sleep(200);
-        if (ended.ok) this.at = this.view.steps.length;
-        this.outcome = ended;
-        for (const listener of this.onEnd) listener();
-      }
-    }
-  }
-
-  private async poll(): Promise<boolean> {
-    try {
-      this.update(this.view.read(await this.handle.query<Record<string, unknown>>('progress')));
-      return true;
-    } catch {
-      // No worker has answered yet, or none is left to answer for a closed run: carry on.
-      return false;
-    }
-  }
-
-  private update(progress: RunProgress): void {
-    this.progress = progress;
-    const i = progress.step === 'done' ? this.view.steps.length : this.view.steps.indexOf(progress.step);
-    if (i > this.at) this.at = i;
-  }
-
-  elapsed(): string {
-    return formatElapsed(Date.now() - this.started);
-  }
 }
 
 /** stdout carries the JSON result, so progress is drawn on stderr whenever stderr is a terminal. */
@@ -207,9 +129,15 @@ async function followRun(handle: WorkflowHandle, workflowType: string, view: Pro
       ? `${workflowType} ${handle.workflowId} · ${tracker.elapsed()}${made ? ` · ${made} resource(s)` : ''}`
       : `${workflowType} ${handle.workflowId}`;
   };
-  const steps = view.steps.length
-    ? view.steps.map((_, i) => stepTask(tracker, view, i, tty))
-    : [stepTask(tracker, view, 0, tty)];
+  const tracking = tracker.run();
+  // A run that plans its own steps (FailoverToRegion) shows those; older runs, the view's list.
+  await tracker.firstAnswer();
+  const plan = tracker.raw && view.plan?.(tracker.raw);
+  const steps = plan
+    ? plannedTasks(tracker, view, plan)
+    : view.steps.length
+      ? view.steps.map((_, i) => stepTask(tracker, view, i, tty))
+      : [stepTask(tracker, view, 0, tty)];
   const list = new Listr(
     [
       {
@@ -239,7 +167,7 @@ async function followRun(handle: WorkflowHandle, workflowType: string, view: Pro
       exitOnError: true,
     },
   );
-  await Promise.all([tracker.run(), list.run().catch(() => undefined)]);
+  await Promise.all([tracking, list.run().catch(() => undefined)]);
   return tracker;
 }
 

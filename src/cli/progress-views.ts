@@ -1,5 +1,6 @@
 import type { DrillProgress, DrillReport } from '../domain/drill-types';
-import type { FailoverProgress, FailoverReport } from '../domain/failover-types';
+import type { FailoverProgress, FailoverReport, FailoverStepName } from '../domain/failover-types';
+import type { MeshResult } from '../domain/mesh-types';
 import type { PeeringResult, TeardownResult } from '../domain/types';
 import { SETUP_STEPS } from '../domain/setup-stages';
 import type { ProgressView } from './follow';
@@ -29,8 +30,39 @@ export const teardownView: ProgressView = {
   },
 };
 
+export const meshView: ProgressView = {
+  steps: ['plan', 'vpcs', 'pairs'],
+  read: (p) => ({
+    step: String(p.step),
+    resources: Number(p.pairsDone ?? 0),
+    detail:
+      p.step === 'rollback'
+        ? 'rolling back every pair and VPC the mesh made'
+        : `${Number(p.pairsDone ?? 0)}/${Number(p.pairsTotal ?? 0)} pairs done${count(p.running) ? `, ${count(p.running)} running` : ''}`,
+  }),
+  summarize: (result) => {
+    const r = result as MeshResult;
+    const fresh = r.peerings.filter((p) => !p.alreadyThere).length;
+    return `${r.peerings.length} peerings between ${Object.keys(r.vpcs).length} VPCs: ${fresh} set up now, ${r.peerings.length - fresh} already there; ${r.created.filter((c) => c.type === 'vpc').length} VPC(s) created`;
+  },
+};
+
+export const meshTeardownView: ProgressView = {
+  steps: ['locate', 'pairs', 'vpcs'],
+  read: (p) => ({
+    step: String(p.step),
+    resources: 0,
+    detail: `${Number(p.pairsDone ?? 0)}/${Number(p.pairsTotal ?? 0)} pairs torn down`,
+  }),
+  summarize: (result) => teardownView.summarize(result),
+};
+
+/** Shortened for a terminal line; the full detail is in the report. */
+const oneLine = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}…` : text);
+
 export const failoverView: ProgressView = {
-  // A plain failover skips the drill-record steps; the tracker just moves past them.
+  // For runs from before the runbook reported its plan: a plain failover skips the drill-record
+  // steps, and the tracker just moves past them.
   steps: [
     'preflight',
     'create-drill-record',
@@ -48,9 +80,31 @@ export const failoverView: ProgressView = {
       ...(f.awaitingDecision ? { detail: 'waiting for approve or abort' } : {}),
     };
   },
+  // Each step the run plans, the scale steps and those that run at once included.
+  plan: (p) => (p as unknown as FailoverProgress).plan,
+  stepState: (p, name) => {
+    const f = p as unknown as FailoverProgress;
+    const done = [...f.steps].reverse().find((s) => s.name === name);
+    if (done) {
+      const state = done.outcome === 'ok' ? 'ok' : done.outcome === 'skipped' ? 'skipped' : 'failed';
+      return { state, detail: oneLine(done.detail) };
+    }
+    if (f.running?.includes(name as FailoverStepName)) {
+      return {
+        state: 'running',
+        ...(name === 'approval' && f.awaitingDecision ? { detail: 'waiting for approve or abort' } : {}),
+      };
+    }
+    return { state: 'pending' };
+  },
   summarize: (result) => {
     const r = result as FailoverReport;
-    return `outcome ${r.outcome}, RTO ${r.rtoSeconds ?? '-'} s; ${r.recordAfter?.name ?? ''} → ${r.recordAfter?.value ?? '-'}`;
+    const rc = r.routingControls?.after;
+    const where = rc
+      ? `routing controls: to ${rc.to}, from ${rc.from}`
+      : `${r.recordAfter?.name ?? ''} → ${r.recordAfter?.value ?? '-'}`;
+    const scaled = r.capacity?.filter((c) => c.outcome === 'ok').length ?? 0;
+    return `outcome ${r.outcome}, RTO ${r.rtoSeconds ?? '-'} s; ${where}${scaled ? `; ${scaled} scale action(s) in service` : ''}`;
   },
 };
 
@@ -76,4 +130,6 @@ export const PROGRESS_VIEWS: Record<string, ProgressView> = {
   TeardownInterRegionPeering: teardownView,
   FailoverToRegion: failoverView,
   DrDrill: drillView,
+  SetupPeeringMesh: meshView,
+  TeardownPeeringMesh: meshTeardownView,
 };

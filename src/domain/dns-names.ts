@@ -1,3 +1,5 @@
+import { canonicalIpv6 } from './ip-address';
+
 /**
  * Route 53 compares names case-insensitively, always answers with a trailing dot, and escapes
  * some characters as `\ddd` (octal): `*.example.` comes back as `\052.example.`.
@@ -8,9 +10,11 @@ export function normalizeRecordName(name: string): string {
   return lower.endsWith('.') ? lower : `${lower}.`;
 }
 
-/** CNAME targets compare like names; addresses compare as written. */
+/** CNAME targets compare like names; IPv6 addresses in RFC 5952 form; IPv4 addresses as written. */
 export function normalizeRecordValue(type: string, value: string): string {
-  return type === 'CNAME' ? normalizeRecordName(value.trim()) : value.trim().toLowerCase();
+  if (type === 'CNAME') return normalizeRecordName(value.trim());
+  const text = value.trim().toLowerCase();
+  return type === 'AAAA' ? (canonicalIpv6(text) ?? text) : text;
 }
 
 export function sameRecordValue(type: string, a: string, b: string): boolean {

@@ -66,6 +66,8 @@ export interface DriftItem {
   /** The AWS id of the table, group, ACL or peering that differs. */
   resource: string;
   region: string;
+  /** The side it is on; both sides of an intra-region peering share the region. */
+  side?: 'requester' | 'accepter';
   what: string;
   expected: string;
   actual: string;

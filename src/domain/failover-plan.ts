@@ -1,15 +1,24 @@
 /**
  * The runbook a failover request asks for: the steps after preflight, in order. The workflow runs
- * them one by one and stops at the first that ends the run.
+ * them one by one and stops at the first that ends the run. Like AWS ARC Region switch's plans:
+ * an approval gate, then the promotion and the pilot light's capacity in parallel, then the switch
+ * (a Route 53 UPSERT, or ARC routing controls), its read-back, and the capacity changes that wait
+ * for a verified switch.
  */
-import type { FailoverRequest } from './failover-types';
+import { scaleStepName, scaleWhen } from './capacity';
+import type { FailoverRequest, FailoverStepName, ScaleAction } from './failover-types';
+
+export type SwitchMode = 'upsert' | 'routing-control';
 
 export type PlannedStep =
   | { kind: 'create-drill-record' }
   | { kind: 'approval' }
-  | { kind: 'promote' }
-  | { kind: 'switch' }
-  | { kind: 'verify' };
+  /** The promotion, and the scale actions before the switch, all at once. */
+  | { kind: 'prepare'; scale: ScaleAction[] }
+  | { kind: 'switch'; mode: SwitchMode }
+  | { kind: 'verify'; mode: SwitchMode }
+  /** Once the switch is verified; their failure does not undo it. */
+  | { kind: 'scale-after'; scale: ScaleAction[] };
 
 export interface FailoverPlan {
   steps: PlannedStep[];
@@ -17,16 +26,45 @@ export interface FailoverPlan {
   drillCleanup: boolean;
 }
 
+/** A drill switches its own record by UPSERT whatever the mode: it never touches the routing controls. */
+export function switchMode(req: FailoverRequest): SwitchMode {
+  return req.drill !== true && req.dnsSwitch?.mode === 'routing-control' ? 'routing-control' : 'upsert';
+}
+
 export function planFailover(req: FailoverRequest): FailoverPlan {
   const drill = req.drill === true;
+  const mode = switchMode(req);
+  const scale = req.scale ?? [];
+  const after = scale.filter((a) => scaleWhen(a) === 'after-switch');
   return {
     steps: [
       ...(drill ? [{ kind: 'create-drill-record' } as const] : []),
       { kind: 'approval' },
-      { kind: 'promote' },
-      { kind: 'switch' },
-      { kind: 'verify' },
+      { kind: 'prepare', scale: scale.filter((a) => scaleWhen(a) === 'before-switch') },
+      { kind: 'switch', mode },
+      { kind: 'verify', mode },
+      ...(after.length ? [{ kind: 'scale-after', scale: after } as const] : []),
     ],
     drillCleanup: drill,
   };
+}
+
+/** The step names each planned step reports, in order; the names of one group run at the same time. */
+export function planStepNames(req: FailoverRequest): FailoverStepName[][] {
+  const plan = planFailover(req);
+  const names = plan.steps.map((step): FailoverStepName[] => {
+    switch (step.kind) {
+      case 'prepare':
+        return ['promote-replica', ...step.scale.map(scaleStepName)];
+      case 'scale-after':
+        return step.scale.map(scaleStepName);
+      case 'switch':
+        return [step.mode === 'upsert' ? 'switch-record' : 'switch-routing-controls'];
+      case 'verify':
+        return [step.mode === 'upsert' ? 'verify-record' : 'verify-routing-controls'];
+      default:
+        return [step.kind];
+    }
+  });
+  return plan.drillCleanup ? [...names, ['delete-drill-record'], ['production-untouched']] : names;
 }

@@ -4,6 +4,9 @@
  * can run it as a child workflow and read the report.
  */
 
+import type { CapacityReport } from './capacity';
+import type { RoutingControlState, Unreachable } from './failover-reads';
+
 export type FailoverRecordType = 'CNAME' | 'A' | 'AAAA';
 
 /** One end of the redirect: where traffic goes, and the region it lives in. */
@@ -18,6 +21,51 @@ export interface ReplicaRef {
   region: string;
   dbInstanceIdentifier: string;
 }
+
+/** When a scale action runs: with the promotion before the switch, or once the switch is verified. */
+export type ScaleWhen = 'before-switch' | 'after-switch';
+
+/** An EC2 Auto Scaling group's desired capacity, e.g. the pilot light's web tier. */
+export interface AutoScalingAction {
+  kind: 'autoscaling';
+  region: string;
+  /** The Auto Scaling group's name. */
+  name: string;
+  desiredCapacity: number;
+  /** @default "before-switch" */
+  when?: ScaleWhen;
+}
+
+/** An ECS service's desired count. */
+export interface EcsServiceAction {
+  kind: 'ecs';
+  region: string;
+  /** The cluster's name or ARN. */
+  cluster: string;
+  /** The service's name or ARN. */
+  service: string;
+  desiredCount: number;
+  /** @default "before-switch" */
+  when?: ScaleWhen;
+}
+
+export type ScaleAction = AutoScalingAction | EcsServiceAction;
+
+/** A regional endpoint of a Route 53 ARC cluster (`DescribeCluster` lists five). */
+export interface ClusterEndpoint {
+  region: string;
+  /** As ARC gives it, e.g. https://abcd1234.route53-recovery-cluster.us-east-1.amazonaws.com/v1 */
+  endpoint: string;
+}
+
+/**
+ * How DNS moves. `upsert` writes the record through the Route 53 API, whose control plane is in
+ * us-east-1. `routing-control` flips Route 53 ARC routing controls through the cluster's data
+ * plane, trying each endpoint in turn: `to` On, then `from` Off.
+ */
+export type DnsSwitch =
+  | { mode: 'upsert' }
+  | { mode: 'routing-control'; clusterEndpoints: ClusterEndpoint[]; routingControls: { from: string; to: string } };
 
 export interface FailoverRequest {
   hostedZoneId: string;
@@ -39,6 +87,10 @@ export interface FailoverRequest {
   drill?: boolean;
   /** The record a drill creates, switches and deletes. Only with `drill: true`. @default "drill-<recordName>" */
   drillRecordName?: string;
+  /** Capacity to wake (or put to sleep): the pilot light. Drills check each target and change nothing. */
+  scale?: ScaleAction[];
+  /** @default { "mode": "upsert" } */
+  dnsSwitch?: DnsSwitch;
 }
 
 export type FailoverOutcome = 'completed' | 'aborted' | 'failed';
@@ -52,8 +104,12 @@ export type FailoverStepName =
   | 'promote-replica'
   | 'switch-record'
   | 'verify-record'
+  | 'switch-routing-controls'
+  | 'verify-routing-controls'
   | 'delete-drill-record'
-  | 'production-untouched';
+  | 'production-untouched'
+  /** `scale:<region>:<group or service name>` */
+  | `scale:${string}`;
 
 /** One step of the run, timed with workflow time (ISO 8601). */
 export interface FailoverStep {
@@ -98,13 +154,33 @@ export interface FailoverReport {
   reason?: string;
   /** In a drill: the production record as read in preflight (it is never written). */
   productionRecord?: RecordSnapshot | null;
+  /** How DNS moved (or would have). */
+  dnsSwitch?: DnsSwitch['mode'];
+  /** With `routing-control`: the states of `from` and `to` as read before the switch and after it. */
+  routingControls?: { before: RoutingControlPair | null; after: RoutingControlPair | null };
+  /** One entry per scale action, in request order. */
+  capacity?: CapacityReport[];
+  /** Checks that got no answer within the probe's bound (the source region being down), and how long each waited. */
+  unreachable?: Unreachable[];
+  /** What went wrong after the switch without undoing it (an after-switch scale action that failed). */
+  warnings?: string[];
+}
+
+export interface RoutingControlPair {
+  from: RoutingControlState;
+  to: RoutingControlState;
 }
 
 /** What the `progress` query answers. */
 export interface FailoverProgress {
+  /** The step begun last; with steps in parallel, `running` has them all. */
   step: FailoverStepName | 'done';
   completed: FailoverStepName[];
   steps: FailoverStep[];
+  /** The steps running now. */
+  running?: FailoverStepName[];
+  /** Every step the run plans, in order; the steps of one group run at the same time. */
+  plan?: FailoverStepName[][];
   /** True while the run waits for `approve` or `abort`. */
   awaitingDecision: boolean;
   outcome?: FailoverOutcome;

@@ -65,7 +65,10 @@ export interface ResourceRef {
   egress?: boolean;
   /** For a peering connection: the accepter region. */
   peerRegion?: string;
-  /** For a route: the peering it points at; a route pointing elsewhere is never deleted. */
+  /**
+   * For a route: the peering it points at; a route pointing elsewhere is never deleted. For a NACL
+   * entry: the peering whose record on the ACL lists it (absent for entries of older setups).
+   */
   target?: string;
 }
 
@@ -108,4 +111,9 @@ export interface SetupLocator {
   accepterRegion: string;
   requesterRoleArn?: string;
   accepterRoleArn?: string;
+  /**
+   * Peerings the setup is known to have made (from its recorded result), so that its routes and
+   * NACL entries are found through them even once AWS no longer lists the peering.
+   */
+  knownPeeringIds?: string[];
 }

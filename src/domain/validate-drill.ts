@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseCidr } from './cidr';
 import type { DrillRequest } from './drill-types';
 import { validateFailoverRequest } from './validate-failover';
+import { allowRuleSchema } from './validate-peering';
 import { firstIssue, peeringIdSchema, regionSchema as region, type Validated } from './validation';
 
 /** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
@@ -29,22 +29,9 @@ const failover = z.looseObject({});
 
 const PEERING_PLACEHOLDER = 'pcx-00000000';
 
-const port = z.number().int().min(-1).max(65535);
+/** The same rule checks as a setup's own `allow`: a drill must not expect what a setup would refuse. */
 const expectation = z.strictObject({
-  allow: z
-    .array(
-      z.strictObject({
-        protocol: z.enum(['tcp', 'udp', 'icmp']),
-        fromPort: port,
-        toPort: port,
-        description: z.string().max(255).optional(),
-        cidrBlock: z
-          .string()
-          .refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block')
-          .optional(),
-      }),
-    )
-    .min(1, 'must list at least one rule'),
+  allow: z.array(allowRuleSchema).min(1, 'must list at least one rule'),
   dnsResolution: z.boolean().optional(),
   naclRuleBase: z.number().int().min(1).max(32766).optional(),
 });

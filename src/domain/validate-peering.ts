@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { VPC_QUOTAS } from './quotas';
+import { effectKey, naclPlan, securityGroupPlan } from './rules-plan';
 import type { AllowRule, PeeringRequest } from './types';
 import { SETUP_ID_TAG } from './tags';
 import { firstIssue, regionSchema as region, type InvalidField, type Validated } from './validation';
@@ -7,19 +9,31 @@ import { firstIssue, regionSchema as region, type InvalidField, type Validated }
 const VPC_PREFIX_MIN = 16;
 const VPC_PREFIX_MAX = 28;
 const NACL_RULE_MAX = 32766;
+const ICMP_MAX = 255;
 
-const vpcCidr = z.string().superRefine((text, ctx) => {
-  const parsed = parseCidr(text);
-  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-  else if (parsed.prefix < VPC_PREFIX_MIN || parsed.prefix > VPC_PREFIX_MAX) {
-    ctx.addIssue({ code: 'custom', message: `prefix /${parsed.prefix} is outside the /16 to /28 that a VPC allows` });
-  }
-});
+/** A CIDR for a VPC or a subnet: canonical, and /16 to /28 as AWS allows for both. */
+const blockCidr = (what: string) =>
+  z.string().superRefine((text, ctx) => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    else if (parsed.prefix < VPC_PREFIX_MIN || parsed.prefix > VPC_PREFIX_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `prefix /${parsed.prefix} is outside the /16 to /28 that ${what} allows`,
+      });
+    }
+  });
+
+/** `us-east-1a`, a Local Zone such as `us-west-2-lax-1a`, or a Wavelength Zone such as `us-east-1-wl1-bos-wlz-1`. */
+export function isZoneOfRegion(zone: string, region: string): boolean {
+  if (!zone.startsWith(region)) return false;
+  return /^([a-z]|-[a-z]{3}-\d+[a-z]|-wl\d+-[a-z]+-wlz-\d+)$/.test(zone.slice(region.length));
+}
 
 const side = z
   .strictObject({
     region,
-    cidrBlock: vpcCidr.optional(),
+    cidrBlock: blockCidr('a VPC').optional(),
     vpcId: z
       .string()
       .regex(/^vpc-[0-9a-f]{8,17}$/, 'must look like vpc-0123456789abcdef0')
@@ -30,12 +44,7 @@ const side = z
       .min(1)
       .optional(),
     subnets: z
-      .array(
-        z.strictObject({
-          cidrBlock: z.string().refine((t) => typeof parseCidr(t) !== 'string', 'is not an IPv4 CIDR block'),
-          availabilityZone: z.string().min(1),
-        }),
-      )
+      .array(z.strictObject({ cidrBlock: blockCidr('a subnet'), availabilityZone: z.string().min(1) }))
       .optional(),
     roleArn: z
       .string()
@@ -43,43 +52,45 @@ const side = z
       .optional(),
   })
   .superRefine((s, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
     if ((s.cidrBlock === undefined) === (s.vpcId === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give exactly one of cidrBlock (create a VPC) or vpcId (use an existing one)',
-        path: ['cidrBlock'],
-      });
+      issue(['cidrBlock'], 'give exactly one of cidrBlock (create a VPC) or vpcId (use an existing one)');
     }
-    if (s.subnets && s.vpcId) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'subnets can only be created with a new VPC (cidrBlock)',
-        path: ['subnets'],
-      });
+    if (s.subnets && s.vpcId) issue(['subnets'], 'subnets can only be created with a new VPC (cidrBlock)');
+    if (s.routeTableIds && s.cidrBlock) {
+      issue(
+        ['routeTableIds'],
+        'only chooses among the tables of an existing VPC (vpcId); a VPC the setup creates gets the route in every table',
+      );
     }
-    const vpc = s.cidrBlock ? parseCidr(s.cidrBlock) : undefined;
+    const vpc = s.cidrBlock ? (parseCidr(s.cidrBlock) as Cidr) : undefined;
+    const earlier: Array<{ cidr: Cidr; text: string }> = [];
     s.subnets?.forEach((sub, i) => {
-      const c = parseCidr(sub.cidrBlock);
-      if (vpc && typeof vpc !== 'string' && typeof c !== 'string' && !contains(vpc, c)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${sub.cidrBlock} is not inside the VPC's ${s.cidrBlock}`,
-          path: ['subnets', i, 'cidrBlock'],
-        });
+      const c = parseCidr(sub.cidrBlock) as Cidr;
+      if (vpc && !contains(vpc, c)) {
+        issue(['subnets', i, 'cidrBlock'], `${sub.cidrBlock} is not inside the VPC's ${s.cidrBlock}`);
       }
-      if (!sub.availabilityZone.startsWith(s.region)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${sub.availabilityZone} is not in ${s.region}`,
-          path: ['subnets', i, 'availabilityZone'],
-        });
+      const clash = earlier.findIndex((e) => overlaps(e.cidr, c));
+      if (clash >= 0) {
+        issue(
+          ['subnets', i, 'cidrBlock'],
+          `${sub.cidrBlock} overlaps subnets[${clash}] (${earlier[clash]!.text}); AWS refuses overlapping subnets`,
+        );
+      }
+      earlier.push({ cidr: c, text: sub.cidrBlock });
+      if (!isZoneOfRegion(sub.availabilityZone, s.region)) {
+        issue(
+          ['subnets', i, 'availabilityZone'],
+          `${sub.availabilityZone} is not an availability zone of ${s.region} (like ${s.region}a)`,
+        );
       }
     });
   });
 
 const port = z.number().int().min(-1).max(65535);
 
-const allowRule = z
+/** One allowed rule, checked on its own: protocol, ports or ICMP type and code, source. */
+export const allowRuleSchema = z
   .strictObject({
     protocol: z.enum(['tcp', 'udp', 'icmp'], {
       message: 'must be tcp, udp or icmp (all-protocol rules are not least-privilege)',
@@ -94,25 +105,25 @@ const allowRule = z
     cidrBlock: z.string().optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.protocol !== 'icmp') {
-      if (r.fromPort < 0 || r.toPort < 0)
-        ctx.addIssue({ code: 'custom', message: 'ports run from 0 to 65535', path: ['fromPort'] });
-      else if (r.fromPort > r.toPort)
-        ctx.addIssue({
-          code: 'custom',
-          message: `fromPort ${r.fromPort} is above toPort ${r.toPort}`,
-          path: ['fromPort'],
-        });
-    }
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', message, path: [path] });
+    if (r.protocol === 'icmp') {
+      if (r.fromPort > ICMP_MAX)
+        issue('fromPort', `ICMP type ${r.fromPort} is above ${ICMP_MAX} (-1 means every type)`);
+      else if (r.toPort > ICMP_MAX) issue('toPort', `ICMP code ${r.toPort} is above ${ICMP_MAX} (-1 means every code)`);
+      else if (r.fromPort === -1 && r.toPort !== -1)
+        issue('toPort', 'must be -1 when fromPort is -1: every ICMP type means every code too');
+    } else if (r.fromPort < 0 || r.toPort < 0) issue('fromPort', 'ports run from 0 to 65535');
+    else if (r.fromPort > r.toPort) issue('fromPort', `fromPort ${r.fromPort} is above toPort ${r.toPort}`);
+    else if (r.fromPort <= 1 && r.toPort === 65535)
+      issue(
+        'fromPort',
+        `${r.fromPort}-65535 is every ${r.protocol} port, the all-traffic rule in another form; list the ports the application uses`,
+      );
     if (r.cidrBlock !== undefined) {
       const c = parseCidr(r.cidrBlock);
-      if (typeof c === 'string') ctx.addIssue({ code: 'custom', message: c, path: ['cidrBlock'] });
+      if (typeof c === 'string') issue('cidrBlock', c);
       else if (c.prefix === 0)
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must not be open to 0.0.0.0/0; use the peer CIDR or a range inside it',
-          path: ['cidrBlock'],
-        });
+        issue('cidrBlock', 'must not be open to 0.0.0.0/0; use the peer CIDR or a range inside it');
     }
   });
 
@@ -127,7 +138,7 @@ const request = z.strictObject({
   requester: side,
   accepter: side,
   allow: z
-    .array(allowRule)
+    .array(allowRuleSchema)
     .min(1, 'must list at least one rule; an empty allow list would open nothing and is almost certainly a mistake'),
   dnsResolution: z.boolean().optional(),
   tags: z
@@ -138,7 +149,10 @@ const request = z.strictObject({
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
 });
 
-/** Rules that AWS needs per side: NACL entries each take a rule number from the base upward. */
+/**
+ * At most this many rule numbers per direction, whatever the CIDRs: NACL entries each take a rule
+ * number from the base upward. The exact count, once both CIDRs are known, comes from the plans.
+ */
 export function naclRuleCount(allow: AllowRule[]): number {
   const returnProtocols = new Set(allow.filter((r) => r.protocol !== 'icmp').map((r) => r.protocol));
   return allow.length + returnProtocols.size;
@@ -152,50 +166,40 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
   const parsed = request.safeParse(input);
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
   const req = parsed.data;
+  const fail = (field: string, reason: string): Validated<PeeringRequest> => ({ ok: false, error: { field, reason } });
 
-  if (req.requester.region === req.accepter.region) {
-    return {
-      ok: false,
-      error: {
-        field: 'accepter.region',
-        reason: `is the same as requester.region (${req.requester.region}); this tool sets up inter-region peering`,
-      },
-    };
-  }
   if (req.requester.vpcId && req.requester.vpcId === req.accepter.vpcId) {
-    return {
-      ok: false,
-      error: { field: 'accepter.vpcId', reason: 'is the same VPC as requester.vpcId; a VPC cannot peer with itself' },
-    };
+    return fail('accepter.vpcId', 'is the same VPC as requester.vpcId; a VPC cannot peer with itself');
   }
   const base = req.naclRuleBase ?? 900;
   if (base + naclRuleCount(req.allow) - 1 > NACL_RULE_MAX) {
-    return {
-      ok: false,
-      error: {
-        field: 'naclRuleBase',
-        reason: `${base} leaves no room for ${naclRuleCount(req.allow)} rules below ${NACL_RULE_MAX}`,
-      },
-    };
+    return fail('naclRuleBase', `${base} leaves no room for ${naclRuleCount(req.allow)} rules below ${NACL_RULE_MAX}`);
   }
   const seen = new Set<string>();
   for (const [i, r] of req.allow.entries()) {
     const key = `${r.protocol}:${r.fromPort}:${r.toPort}:${r.cidrBlock ?? ''}`;
-    if (seen.has(key)) return { ok: false, error: { field: `allow[${i}]`, reason: 'repeats an earlier rule' } };
+    if (seen.has(key)) return fail(`allow[${i}]`, 'repeats an earlier rule');
     seen.add(key);
   }
   if (req.requester.cidrBlock && req.accepter.cidrBlock) {
-    const cidrError = validateResolvedCidrs(req.requester.cidrBlock, req.accepter.cidrBlock, req.allow);
+    const cidrError = validateResolvedCidrs(req.requester.cidrBlock, req.accepter.cidrBlock, req.allow, base);
     if (cidrError) return { ok: false, error: cidrError };
   }
   return { ok: true, value: req };
 }
 
-/** The checks that need both CIDRs, run once existing VPCs have been described. */
+const describeRule = (r: { protocol: string; fromPort: number; toPort: number }, cidr: string) =>
+  `${r.protocol} ${r.fromPort}-${r.toPort} from ${cidr}`;
+
+/**
+ * The checks that need both CIDRs, run once existing VPCs have been described: overlap, each
+ * narrowed source, rules with the same effect, and the group and NACL quotas.
+ */
 export function validateResolvedCidrs(
   requesterCidr: string,
   accepterCidr: string,
   allow: AllowRule[],
+  naclBase = 900,
 ): InvalidField | undefined {
   const a = parseCidr(requesterCidr);
   const b = parseCidr(accepterCidr);
@@ -217,16 +221,43 @@ export function validateResolvedCidrs(
       };
     }
   }
+  const sides = [
+    { role: 'requester', own: requesterCidr, peer: accepterCidr },
+    { role: 'accepter', own: accepterCidr, peer: requesterCidr },
+  ];
+  for (const { role, peer } of sides) {
+    const first = new Map<string, number>();
+    for (const [i, r] of allow.entries()) {
+      const source = r.cidrBlock ?? peer;
+      if (!contains(parseCidr(peer) as Cidr, parseCidr(source) as Cidr)) continue;
+      const key = effectKey({ ...r, cidrBlock: source });
+      const earlier = first.get(key);
+      if (earlier !== undefined) {
+        return {
+          field: `allow[${i}]`,
+          reason: `has the same effect as allow[${earlier}] on the ${role} side (${describeRule(r, source)}); AWS holds a rule once, so one of the two would be lost`,
+        };
+      }
+      first.set(key, i);
+    }
+  }
+  for (const { role, own, peer } of sides) {
+    const group = securityGroupPlan(own, peer, allow);
+    const groupRules = Math.max(group.ingress.length, group.egress.length);
+    if (groupRules > VPC_QUOTAS.groupRules.default) {
+      return {
+        field: 'allow',
+        reason: `needs ${groupRules} security-group rules per direction in the ${role}'s group; AWS allows ${VPC_QUOTAS.groupRules.default} per group and direction`,
+      };
+    }
+    const entries = naclPlan(own, peer, allow, naclBase);
+    const perDirection = Math.max(...[false, true].map((egress) => entries.filter((e) => e.egress === egress).length));
+    if (perDirection + 1 > VPC_QUOTAS.naclEntries.default) {
+      return {
+        field: 'allow',
+        reason: `needs ${perDirection} NACL entries per direction in the ${role}'s network ACLs, ${perDirection + 1} with the default deny rule; AWS allows ${VPC_QUOTAS.naclEntries.default} per direction`,
+      };
+    }
+  }
   return undefined;
-}
-
-/**
- * The rules a side admits: those whose source lies in the peer's CIDR. A rule without its own
- * `cidrBlock` admits the whole peer CIDR.
- */
-export function rulesForSide(peerCidr: string, allow: AllowRule[]): Array<AllowRule & { cidrBlock: string }> {
-  const peer = parseCidr(peerCidr) as Cidr;
-  return allow
-    .map((r) => ({ ...r, cidrBlock: r.cidrBlock ?? peerCidr }))
-    .filter((r) => contains(peer, parseCidr(r.cidrBlock) as Cidr));
 }

@@ -16,10 +16,10 @@ import { validateDrillRequest } from '../domain/validate-drill';
 import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './drill-checks';
 import { resolveTarget, type Target } from './drill-target';
 import { explain, invalidInput } from './failures';
-import { EC2_CALL } from './profiles';
+import { COMPOSITE } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
-const driftRepair = proxyActivities<Activities>(EC2_CALL);
+const driftRepair = proxyActivities<Activities>(COMPOSITE);
 
 export const drillProgressQuery = defineQuery<DrillProgress>('progress');
 

@@ -4,10 +4,10 @@ import type { InspectPeeringInput, PeeringInspection } from '../activities/peeri
 import { DRILL_CHECKS, type DrillCheck } from '../domain/drill-types';
 import type { FailoverReport, FailoverRequest } from '../domain/failover-types';
 import { explain } from './failures';
-import { EC2_CALL } from './profiles';
+import { COMPOSITE } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
-const inspection = proxyActivities<Activities>(EC2_CALL);
+const inspection = proxyActivities<Activities>(COMPOSITE);
 
 /** FailoverToRegion, called by its registered name so the two workflows stay independent modules. */
 type FailoverWorkflow = (request: FailoverRequest) => Promise<FailoverReport>;

@@ -5,10 +5,10 @@ import type { SetupRecord } from '../activities/setup-lookup';
 import type { DrillRequest } from '../domain/drill-types';
 import type { SetupLocator } from '../domain/types';
 import { explain, failureType } from './failures';
-import { EC2_CALL } from './profiles';
+import { COMPOSITE, EC2_CALL } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
-const inspection = proxyActivities<Activities>(EC2_CALL);
+const inspection = proxyActivities<Activities>(COMPOSITE);
 const setupRecords = proxyActivities<Activities>(EC2_CALL);
 
 /** What the drill is about to check, or why it cannot check anything. */

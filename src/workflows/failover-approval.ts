@@ -1,13 +1,12 @@
 import { condition, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { FailoverReport } from '../domain/failover-types';
 import { DEFAULT_APPROVAL_TIMEOUT, durationMs } from '../domain/validate-failover';
-import { by, seconds, type FailoverRun } from './failover-run';
+import { by, end, seconds, type FailoverRun, type StepEnd } from './failover-run';
 
 /**
  * The approval gate. With `approval: "signal"` it waits for `approve` or `abort` up to the timeout;
  * an abort or a timeout ends the run before anything is changed. Sets where the RTO counts from.
  */
-export async function approval(run: FailoverRun): Promise<FailoverReport | undefined> {
+export async function approval(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, report } = run;
   const timeout = req.approvalTimeout ?? DEFAULT_APPROVAL_TIMEOUT;
   const a = run.begin('approval', req.approval === 'signal' ? `waiting up to ${timeout} for approve or abort` : 'auto');
@@ -22,7 +21,7 @@ export async function approval(run: FailoverRun): Promise<FailoverReport | undef
     const decision = run.decision;
     if (!decided || !decision) {
       run.record('approval', a, 'aborted', `no approve or abort within ${timeout}; nothing was changed`);
-      return run.finish('aborted', `no decision within ${timeout}`);
+      return end('aborted', `no decision within ${timeout}`);
     }
     if (decision.kind === 'abort') {
       run.record(
@@ -31,7 +30,7 @@ export async function approval(run: FailoverRun): Promise<FailoverReport | undef
         'aborted',
         `aborted${by(decision)} after ${report.decisionWaitSeconds} s; nothing was changed`,
       );
-      return run.finish('aborted', `aborted${by(decision)}`);
+      return end('aborted', `aborted${by(decision)}`);
     }
     run.record('approval', a, 'ok', `approved${by(decision)} after ${report.decisionWaitSeconds} s`);
     run.rtoStart = decision.at;
@@ -45,7 +44,7 @@ export async function approval(run: FailoverRun): Promise<FailoverReport | undef
       'aborted',
       `abort signal${by(early)} arrived before anything was changed; nothing was changed`,
     );
-    return run.finish('aborted', `aborted${by(early)}`);
+    return end('aborted', `aborted${by(early)}`);
   }
   run.record(
     'approval',

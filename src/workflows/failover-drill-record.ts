@@ -2,7 +2,7 @@ import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/
 import type { createActivities } from '../activities';
 import type { FailoverReport } from '../domain/failover-types';
 import { explain } from './failures';
-import type { FailoverRun } from './failover-run';
+import { end, type FailoverRun, type StepEnd } from './failover-run';
 import { CLEANUP, DNS_SWITCH, EC2_CALL } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -11,7 +11,7 @@ const reads = proxyActivities<Activities>(EC2_CALL);
 const cleanup = proxyActivities<Activities>(CLEANUP);
 
 /** A drill's own record, created with `from.value`; the drill then switches it like production. */
-export async function createDrillRecord(run: FailoverRun): Promise<FailoverReport | undefined> {
+export async function createDrillRecord(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, key, recordName, ttl } = run;
   const s = run.begin('create-drill-record', `create ${recordName} with from.value`);
   run.drillRecordTouched = true;
@@ -23,7 +23,7 @@ export async function createDrillRecord(run: FailoverRun): Promise<FailoverRepor
   } catch (err) {
     if (isCancellation(err)) throw err;
     run.record('create-drill-record', s, 'failed', explain(err));
-    return run.finish('failed', `could not create the drill record: ${explain(err)}`);
+    return end('failed', `could not create the drill record: ${explain(err)}`);
   }
   run.report.recordBefore = {
     name: recordName,

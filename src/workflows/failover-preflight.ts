@@ -1,9 +1,11 @@
-import { isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { scaleTarget } from '../domain/capacity';
+import type { Unreachable } from '../domain/failover-reads';
 import { readPreflight, type Settled } from '../domain/failover-preflight';
-import type { FailoverReport } from '../domain/failover-types';
-import { explain } from './failures';
-import { settleTtl, type FailoverRun } from './failover-run';
+import { explain, rootCause } from './failures';
+import { settleTtl, type FailoverRun, type StepEnd } from './failover-run';
+import { capacityEntries } from './failover-scale';
 import { EC2_CALL } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -14,20 +16,26 @@ async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
     return { ok: true, value: await call };
   } catch (err) {
     if (isCancellation(err)) throw err;
-    return { ok: false, error: explain(err) };
+    const cause = rootCause(err);
+    const unreachable =
+      cause instanceof ApplicationFailure && cause.type === 'Unreachable'
+        ? (cause.details?.[0] as Unreachable)
+        : undefined;
+    return { ok: false, error: explain(err), ...(unreachable ? { unreachable } : {}) };
   }
 }
 
 /**
  * Preflight: read-only, so a failure here changes nothing. Every check runs at once and every
- * problem is reported together. Answers the finished report when the run ends here (a problem, or
- * traffic already on the target), else undefined.
+ * problem is reported together. Checks that may hit the region being left (or Route 53's control
+ * plane in us-east-1) are bounded: no answer is reported as unreachable and costs seconds.
  */
-export async function preflight(run: FailoverRun): Promise<FailoverReport | undefined> {
+export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, key, productionKey, recordName } = run;
   const replica = req.promoteReplica;
   const started = run.begin('preflight', 'peering, zone, record, replica');
-  // Scheduled in this order, in one workflow task: the recorded histories expect it.
+  // Scheduled in this order, in one workflow task: the recorded histories expect it. New kinds of
+  // checks come after, and only for requests that ask for them.
   const peering = settle(
     reads.checkPeeringPath.executeWithOptions(
       { summary: `Check ${req.peeringConnectionId} is active with routes (${run.route})` },
@@ -36,17 +44,19 @@ export async function preflight(run: FailoverRun): Promise<FailoverReport | unde
   );
   const zone = settle(
     reads.getHostedZone.executeWithOptions({ summary: `Find hosted zone ${req.hostedZoneId}` }, [
-      { hostedZoneId: req.hostedZoneId },
+      { hostedZoneId: req.hostedZoneId, bounded: true },
     ]),
   );
   const record = settle(
-    reads.readRecord.executeWithOptions({ summary: `Read ${recordName} ${req.recordType}` }, [key]),
+    reads.readRecord.executeWithOptions({ summary: `Read ${recordName} ${req.recordType}` }, [
+      { ...key, bounded: true },
+    ]),
   );
   const production = run.drill
     ? settle(
         reads.readRecord.executeWithOptions(
           { summary: `Read production ${productionKey.recordName} (never written in a drill)` },
-          [productionKey],
+          [{ ...productionKey, bounded: true }],
         ),
       )
     : undefined;
@@ -58,16 +68,54 @@ export async function preflight(run: FailoverRun): Promise<FailoverReport | unde
         ),
       )
     : undefined;
+  const capacity = (req.scale ?? []).map((action) =>
+    settle(
+      reads.checkCapacity.executeWithOptions(
+        {
+          summary: `Check ${scaleTarget(action)}${action.region === req.from.region ? ' (bounded: may be down)' : ''}`,
+        },
+        [{ action, bounded: action.region === req.from.region }],
+      ),
+    ),
+  );
+  const dns = req.dnsSwitch;
+  const controls =
+    dns?.mode === 'routing-control'
+      ? settle(
+          reads.readRoutingControls.executeWithOptions(
+            {
+              summary: `Read routing controls from the ARC cluster (${dns.clusterEndpoints.length} endpoints in turn)`,
+            },
+            [
+              {
+                clusterEndpoints: dns.clusterEndpoints,
+                routingControlArns: [dns.routingControls.from, dns.routingControls.to],
+              },
+            ],
+          ),
+        )
+      : undefined;
   const reading = readPreflight(req, {
     peering: await peering,
     zone: await zone,
     record: await record,
     ...(production ? { production: await production } : {}),
     ...(replicaState ? { replica: await replicaState } : {}),
+    capacity: await Promise.all(capacity),
+    ...(controls ? { routingControls: await controls } : {}),
   });
   const { found, problems } = reading;
-  run.report.recordBefore = reading.recordBefore;
-  if (run.drill) run.report.productionRecord = reading.productionRecord ?? null;
+  const report = run.report;
+  report.recordBefore = reading.recordBefore;
+  if (run.drill) report.productionRecord = reading.productionRecord ?? null;
+  report.unreachable = reading.unreachable;
+  run.capacity = reading.capacity;
+  if (reading.replicaSource) run.replicaSource = reading.replicaSource;
+  report.capacity = capacityEntries(run);
+  if (reading.routingControls) {
+    report.routingControls = { before: reading.routingControls.pair, after: null };
+    run.clusterEndpoint = reading.routingControls.endpoint;
+  }
 
   if (reading.alreadyOnTarget) {
     run.record(
@@ -77,14 +125,18 @@ export async function preflight(run: FailoverRun): Promise<FailoverReport | unde
       [...found, ...problems.map((p) => `not needed for a no-op: ${p}`)].join('; '),
     );
     const s = run.begin('already-on-target', 'nothing to do');
-    if (replica) run.report.promotion = 'not-needed';
+    if (replica) report.promotion = 'not-needed';
+    const where =
+      dns?.mode === 'routing-control'
+        ? 'the routing controls already send traffic to'
+        : `${recordName} already points to`;
     run.record(
       'already-on-target',
       s,
       'ok',
-      `${recordName} already points to ${req.to.value} (${req.to.region}); nothing was changed, the replica was not touched`,
+      `${where} ${req.to.value} (${req.to.region}); nothing was changed, the replica was not touched${req.scale?.length ? ', no capacity was changed' : ''}`,
     );
-    return run.finish('completed');
+    return { outcome: 'completed' };
   }
   if (problems.length) {
     run.record(
@@ -93,7 +145,7 @@ export async function preflight(run: FailoverRun): Promise<FailoverReport | unde
       'failed',
       `${problems.join('; ')}. Nothing was changed.${found.length ? ` Found: ${found.join('; ')}` : ''}`,
     );
-    return run.finish('failed', `preflight: ${problems.join('; ')}`);
+    return { outcome: 'failed', reason: `preflight: ${problems.join('; ')}` };
   }
   run.record('preflight', started, 'ok', found.join('; '));
   settleTtl(run);

@@ -1,15 +1,14 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { FailoverReport } from '../domain/failover-types';
 import { explain } from './failures';
-import type { FailoverRun } from './failover-run';
+import { end, type FailoverRun, type StepEnd } from './failover-run';
 import { PROMOTION } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
 const promotion = proxyActivities<Activities>(PROMOTION);
 
 /** Promotes the standby database before traffic moves. A drill never promotes: the replica is the real standby. */
-export async function promote(run: FailoverRun): Promise<FailoverReport | undefined> {
+export async function promote(run: FailoverRun): Promise<StepEnd | undefined> {
   const { report, recordName } = run;
   const replica = run.req.promoteReplica;
   const p = run.begin('promote-replica', replica ? `promote ${replica.dbInstanceIdentifier}` : 'nothing to promote');
@@ -33,18 +32,20 @@ export async function promote(run: FailoverRun): Promise<FailoverReport | undefi
   }
   try {
     const r = await promotion.promoteReplica.executeWithOptions(
-      { summary: `Promote ${replica.dbInstanceIdentifier} in ${replica.region}, wait until available` },
+      {
+        summary: `Promote ${replica.dbInstanceIdentifier} in ${replica.region}; wait until available with no replication source`,
+      },
       [replica],
     );
-    report.promotion = r.action;
-    const source = r.replicaSourceAfter
-      ? `; RDS still lists ${r.replicaSourceAfter} as its source`
-      : '; now a standalone instance';
+    // Preflight saw it replicating: found promoted now means this run's earlier attempt promoted it.
+    const ours = r.action === 'promoted' || run.replicaSource !== undefined;
+    report.promotion = ours ? 'promoted' : 'already-promoted';
+    const source = run.replicaSource ?? r.sourceBefore;
     run.record(
       'promote-replica',
       p,
       'ok',
-      `${replica.dbInstanceIdentifier} ${r.action === 'promoted' ? 'promoted' : 'was already promoted'} in ${replica.region}, status ${r.status}${source}`,
+      `${replica.dbInstanceIdentifier} ${ours ? 'promoted' : 'was already promoted'} in ${replica.region}: ${r.status}, no replication source${source ? ` (was a read replica of ${source})` : ''}; writable, so traffic may move to it`,
     );
     return undefined;
   } catch (err) {
@@ -56,6 +57,6 @@ export async function promote(run: FailoverRun): Promise<FailoverReport | undefi
       'failed',
       `${explain(err)}. A promotion RDS accepted keeps running and is not undone; ${recordName} was not changed. Run the same request again to resume.`,
     );
-    return run.finish('failed', `promotion of ${replica.dbInstanceIdentifier} failed: ${explain(err)}`);
+    return end('failed', `promotion of ${replica.dbInstanceIdentifier} failed: ${explain(err)}`);
   }
 }

@@ -12,6 +12,8 @@ import {
   type FailoverStepName,
   type StepOutcome,
 } from '../domain/failover-types';
+import type { CapacityState } from '../domain/capacity';
+import { planStepNames } from '../domain/failover-plan';
 import { targetRecordName } from '../domain/validate-failover';
 
 export const failoverProgressQuery = defineQuery<FailoverProgress>(FAILOVER_PROGRESS_QUERY);
@@ -19,6 +21,14 @@ export const approveFailoverSignal = defineSignal<[DecisionInput?]>(FAILOVER_SIG
 export const abortFailoverSignal = defineSignal<[DecisionInput?]>(FAILOVER_SIGNALS.abort);
 
 const DEFAULT_TTL = 60;
+
+/** How a step ends the run, when it does: the runner finishes the report with it. */
+export interface StepEnd {
+  outcome: FailoverOutcome;
+  reason?: string;
+}
+
+export const end = (outcome: FailoverOutcome, reason?: string): StepEnd => ({ outcome, ...(reason ? { reason } : {}) });
 
 export interface Decision extends DecisionInput {
   kind: 'approve' | 'abort';
@@ -50,6 +60,13 @@ export interface FailoverRun {
   drillRecordTouched: boolean;
   /** Where the RTO counts from: the approval, or the start of the run. */
   rtoStart?: Date;
+  /** Per scale action, as preflight read it (null when its region did not answer). */
+  capacity: Array<CapacityState | null>;
+  /** What preflight saw the replica replicate from, if it still did. */
+  replicaSource?: string;
+  /** The ARC cluster endpoint that answered last: tried first next time. */
+  clusterEndpoint?: string;
+  /** Starts a step: shown in the progress query and the Web UI's current details until recorded. */
   begin(name: FailoverStepName, what: string): Date;
   record(name: FailoverStepName, startedAt: Date, outcome: StepOutcome, detail: string): void;
   finish(outcome: FailoverOutcome, reason?: string): FailoverReport;
@@ -61,8 +78,22 @@ export function startRun(req: FailoverRequest): FailoverRun {
   const recordName = normalizeRecordName(targetRecordName(req));
   const key: RecordKey = { hostedZoneId: req.hostedZoneId, recordName, recordType: req.recordType };
   const replica = req.promoteReplica;
-  const progress: FailoverProgress = { step: 'preflight', completed: [], steps: [], awaitingDecision: false };
+  const progress: FailoverProgress = {
+    step: 'preflight',
+    completed: [],
+    steps: [],
+    running: [],
+    plan: [['preflight'], ...planStepNames(req)],
+    awaitingDecision: false,
+  };
   const route = `${req.from.region} → ${req.to.region}`;
+  const doing = new Map<string, string>();
+  const running = progress.running!;
+  const showRunning = () =>
+    setCurrentDetails(
+      `**${drill ? 'Drill' : 'Failover'} ${route}**, ${recordName}\n\n` +
+        running.map((name) => `**Step:** ${name}: ${doing.get(name) ?? ''}`).join('\n\n'),
+    );
   const run: FailoverRun = {
     req,
     drill,
@@ -82,17 +113,26 @@ export function startRun(req: FailoverRequest): FailoverRun {
       recordName,
       drill,
       promotion: drill && replica ? 'skipped-in-drill' : replica ? 'not-reached' : 'not-requested',
+      dnsSwitch: req.dnsSwitch?.mode ?? 'upsert',
+      capacity: [],
+      unreachable: [],
+      warnings: [],
     },
     ttl: req.ttl ?? DEFAULT_TTL,
     comment: `${workflowInfo().workflowId}: ${drill ? 'drill ' : ''}failover ${route}`.slice(0, 256),
     drillSetupMs: 0,
     drillRecordTouched: false,
+    capacity: [],
     begin(name, what) {
       progress.step = name;
-      setCurrentDetails(`**${drill ? 'Drill' : 'Failover'} ${route}**, ${recordName}\n\n**Step:** ${name}: ${what}`);
+      if (!running.includes(name)) running.push(name);
+      doing.set(name, what);
+      showRunning();
       return new Date();
     },
     record(name, startedAt, outcome, detail) {
+      const at = running.indexOf(name);
+      if (at >= 0) running.splice(at, 1);
       progress.steps.push({
         name,
         startedAt: startedAt.toISOString(),
@@ -108,6 +148,7 @@ export function startRun(req: FailoverRequest): FailoverRun {
       run.report.recordAfter ??= run.report.recordBefore;
       progress.step = 'done';
       progress.outcome = outcome;
+      running.length = 0;
       setCurrentDetails(`**${outcome}**${reason ? `: ${reason}` : ''}`);
       return run.report;
     },

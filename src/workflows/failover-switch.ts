@@ -1,15 +1,14 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { FailoverReport } from '../domain/failover-types';
 import { explain } from './failures';
-import type { FailoverRun } from './failover-run';
+import { end, type FailoverRun, type StepEnd } from './failover-run';
 import { DNS_SWITCH } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
 const dns = proxyActivities<Activities>(DNS_SWITCH);
 
 /** The switch: UPSERT the record to `to.value`. From here on a promoted replica stays promoted. */
-export async function switchRecord(run: FailoverRun): Promise<FailoverReport | undefined> {
+export async function switchRecord(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, key, recordName, report, ttl } = run;
   const sw = run.begin('switch-record', `UPSERT ${recordName} → ${req.to.value}`);
   try {
@@ -31,7 +30,7 @@ export async function switchRecord(run: FailoverRun): Promise<FailoverReport | u
       ? ` The promotion of ${req.promoteReplica!.dbInstanceIdentifier} is NOT undone: it is a standalone instance in ${req.to.region} now, while ${recordName} still points to ${req.from.value}. Fix the cause and run the same request again: the promotion is found done and the switch is retried.`
       : ` ${recordName} was not changed.`;
     run.record('switch-record', sw, 'failed', `${explain(err)}.${consequence}`);
-    return run.finish(
+    return end(
       'failed',
       `DNS switch failed after retries: ${explain(err)}${promoted ? '; the promotion is not undone' : ''}`,
     );

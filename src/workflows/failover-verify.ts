@@ -3,16 +3,15 @@ import type { createActivities } from '../activities';
 import { sameRecordValue } from '../domain/dns-names';
 import type { RecordRead } from '../domain/failover-reads';
 import { describeRecord } from '../domain/failover-preflight';
-import type { FailoverReport } from '../domain/failover-types';
 import { explain } from './failures';
-import { seconds, type FailoverRun } from './failover-run';
+import { end, seconds, type FailoverRun, type StepEnd } from './failover-run';
 import { EC2_CALL } from './profiles';
 
 type Activities = ReturnType<typeof createActivities>;
 const reads = proxyActivities<Activities>(EC2_CALL);
 
 /** Reads the record back: the switch counts only once Route 53 answers with `to.value`. Measures the RTO. */
-export async function verifyRecord(run: FailoverRun): Promise<FailoverReport | undefined> {
+export async function verifyRecord(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, key, recordName, report } = run;
   const v = run.begin('verify-record', `read ${recordName} back`);
   let after: RecordRead;
@@ -23,7 +22,7 @@ export async function verifyRecord(run: FailoverRun): Promise<FailoverReport | u
   } catch (err) {
     if (isCancellation(err)) throw err;
     run.record('verify-record', v, 'failed', explain(err));
-    return run.finish('failed', `could not read ${recordName} back: ${explain(err)}`);
+    return end('failed', `could not read ${recordName} back: ${explain(err)}`);
   }
   const verifiedAt = new Date();
   report.recordAfter = after.record;
@@ -35,7 +34,7 @@ export async function verifyRecord(run: FailoverRun): Promise<FailoverReport | u
       'failed',
       `read back ${got}, expected ${req.to.value}${after.unsupported ? ` (${after.unsupported})` : ''}`,
     );
-    return run.finish('failed', `${recordName} reads ${got} after the switch, not ${req.to.value}`);
+    return end('failed', `${recordName} reads ${got} after the switch, not ${req.to.value}`);
   }
   report.rtoSeconds = seconds(run.rtoStart!, verifiedAt);
   run.record(

@@ -8,6 +8,9 @@ const NON_RETRYABLE = [
   'NaclRuleConflict',
   'NotCreatedBySetup',
   'SetupNotFound',
+  'SetupConflict',
+  'SetupStillRunning',
+  'NaclQuotaExceeded',
 ];
 
 /**
@@ -25,6 +28,19 @@ export const EC2_CALL = {
     maximumAttempts: 10,
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
+} as const satisfies ActivityOptions;
+
+/**
+ * Several EC2 calls in one activity (a VPC with its subnets, a side's routes, group and NACL
+ * entries, an inventory): on AWS, with throttling and eventual consistency, that can take minutes.
+ * The activity heartbeats every few seconds while it runs, so a lost worker is noticed within the
+ * heartbeat timeout rather than at the end of the long start-to-close.
+ */
+export const COMPOSITE = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: EC2_CALL.retry,
 } as const satisfies ActivityOptions;
 
 /** Polling AWS for a state change; heartbeats every poll so a lost worker is noticed quickly. */
@@ -83,4 +99,14 @@ export const DNS_SWITCH = {
     maximumAttempts: 20,
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
+} as const satisfies ActivityOptions;
+
+/**
+ * Scaling a group or service and waiting until the capacity is in service: instances boot and pass
+ * health checks in minutes. The wait heartbeats, so a lost worker is noticed.
+ */
+export const SCALE = {
+  ...PROMOTION,
+  startToCloseTimeout: '20 minutes',
+  retry: { ...PROMOTION.retry, maximumAttempts: 3 },
 } as const satisfies ActivityOptions;

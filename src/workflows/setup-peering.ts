@@ -1,4 +1,11 @@
-import { defineQuery, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  defineQuery,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { refKey } from '../domain/resource-ref';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import { SETUP_STAGES, SETUP_STEPS, type SetupStage } from '../domain/setup-stages';
@@ -7,11 +14,14 @@ import type { PeeringRequest, PeeringResult, ResourceRef, SetupProgress, SideRes
 import { validatePeeringRequest, validateResolvedCidrs } from '../domain/validate-peering';
 import { invalidInput } from './failures';
 import {
+  bothSides,
+  checkSetupConflict,
   describeExistingVpc,
   ensureSideRules,
   ensureVpc,
   establishPeering,
   requestPeering,
+  PATCHES,
   ROLES,
   type Role,
   type SetupContext,
@@ -61,20 +71,20 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
         existing[0]?.cidrBlock ?? req.requester.cidrBlock!,
         existing[1]?.cidrBlock ?? req.accepter.cidrBlock!,
         req.allow,
+        ctx.naclBase,
       );
       if (cidrError) throw invalidInput('InvalidPeeringRequest', cidrError);
+      if (patched(PATCHES.oneNetwork)) await checkSetupConflict(ctx, existing);
 
       mutating = true;
-      const [requester, accepter] = await Promise.all(
-        ROLES.map(async (role, i) => {
-          const found = existing[i];
-          if (found) return found;
-          const out = await ensureVpc(ctx, role);
-          record(out.created);
-          return out.vpc;
-        }),
-      );
-      return { requester: requester!, accepter: accepter! };
+      const [requester, accepter] = await bothSides(PATCHES.settleVpcs, async (role) => {
+        const found = existing[ROLES.indexOf(role)];
+        if (found) return found;
+        const out = await ensureVpc(ctx, role);
+        record(out.created);
+        return out.vpc;
+      });
+      return { requester, accepter };
     });
 
     const peering = await step('request-peering', async () => {
@@ -91,8 +101,10 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       record(out.created);
       return out;
     };
-    const [requesterRules, accepterRules] = await step('side-rules', () => Promise.all(ROLES.map(sideRules)));
-    const rules = { requester: requesterRules!, accepter: accepterRules! };
+    const [requesterRules, accepterRules] = await step('side-rules', () =>
+      bothSides(PATCHES.settleSideRules, sideRules),
+    );
+    const rules = { requester: requesterRules, accepter: accepterRules };
 
     progress.step = 'done';
     setCurrentDetails(`**Done:** ${peering} is active; ${progress.created.length} resources created.`);

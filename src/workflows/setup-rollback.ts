@@ -5,6 +5,8 @@ import { explain, rootCause } from './failures';
 import { removeResources, summarizeRemoval, type RemovalReport } from './removal';
 import { findSetupResources, type SetupContext } from './setup-calls';
 
+const REFUSED_BEFORE_CHANGE = new Set(['InvalidPeeringRequest', 'SetupConflict']);
+
 /** The finer step a composite activity names in its failure's details, if any. */
 function stepOf(cause: unknown): string | undefined {
   if (!(cause instanceof ApplicationFailure)) return undefined;
@@ -24,7 +26,8 @@ export async function setupFailure(
   mutating: boolean,
 ): Promise<ApplicationFailure> {
   const cause = rootCause(err);
-  if (!mutating && cause instanceof ApplicationFailure && cause.type === 'InvalidPeeringRequest') return cause;
+  // Bad input, or another network under this setup id: refused before any change, and thrown as it is.
+  if (!mutating && cause instanceof ApplicationFailure && REFUSED_BEFORE_CHANGE.has(cause.type ?? '')) return cause;
   const failedStep = stepOf(cause) ?? progress.step;
   const what = isCancellation(err)
     ? `cancelled during step "${failedStep}"`

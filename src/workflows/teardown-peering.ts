@@ -12,10 +12,29 @@ import { isKnownRegion } from '../domain/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import type { ResourceRef, SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
 import { PEERING_ID_RE } from '../domain/validation';
-import { EC2_CALL } from './profiles';
+import { COMPOSITE, EC2_CALL } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
 
-const { locateSetup, findSetupResources } = proxyActivities<ReturnType<typeof createActivities>>(EC2_CALL);
+type Activities = ReturnType<typeof createActivities>;
+const { locateSetup, describeSetupRun } = proxyActivities<Activities>(EC2_CALL);
+const { findSetupResources } = proxyActivities<Activities>(COMPOSITE);
+
+/** Patched: teardowns recorded before this check went straight on to the inventory. */
+const REFUSE_RUNNING_SETUP = 'teardown-refuses-running-setup';
+
+/** A teardown while its setup still runs would delete what the setup is still creating, or retrying. */
+async function refuseWhileSetupRuns(setupId: string): Promise<void> {
+  const run = await describeSetupRun.executeWithOptions({ summary: `Check that setup ${setupId} has ended` }, [
+    setupId,
+  ]);
+  if (!run.running) return;
+  throw ApplicationFailure.create({
+    type: 'SetupStillRunning',
+    message: `setup ${setupId} is still running (run ${run.runId}); a teardown now would race it and delete what it is still creating. Wait until it ends, or cancel it (it then rolls back by itself), and run the teardown again.`,
+    nonRetryable: true,
+    details: [{ setupId, runId: run.runId }],
+  });
+}
 
 export interface TeardownProgress {
   step: 'locate' | 'inventory' | 'delete' | 'done';
@@ -73,6 +92,9 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
           accepterRegion: request.accepterRegion,
         };
 
+  const refuseRunning = patched(REFUSE_RUNNING_SETUP);
+  if (refuseRunning && locator.setupId) await refuseWhileSetupRuns(locator.setupId);
+
   progress.step = 'inventory';
   setCurrentDetails(
     `**Finding** what ${locator.setupId ?? locator.peeringConnectionId} created in ${locator.requesterRegion} and ${locator.accepterRegion}`,
@@ -82,6 +104,8 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
     [locator],
   );
   progress.found = inventory.refs;
+  if (refuseRunning && !locator.setupId && inventory.setupId && inventory.refs.length)
+    await refuseWhileSetupRuns(inventory.setupId);
   // The same attributes as the setup's, so `PeeringConnectionId="pcx-…"` finds both runs. Patched:
   // teardowns recorded before this have no such event.
   if (patched('teardown-search-attributes'))

@@ -1,84 +1,148 @@
 /**
  * Records FailoverToRegion histories from the real dev server into test/histories/failover-*.json,
- * for test/replay.test.ts. Not part of `npm test`: run it by hand after a deliberate
- * change to the workflow, and commit the JSON with the change.
+ * for test/replay.test.ts. Not part of `npm test`: run it by hand after a deliberate change to the
+ * workflow, and commit the JSON with the change. Name the histories to record:
  *
- *   npx ts-node --transpile-only test/record/failover.ts
+ *   npx ts-node --transpile-only test/record/failover.ts outage routing-control drill-scale
  *
- * It starts its own Temporal dev server and moto on free ports, and stops them again. Each run's
- * report is printed, so this also shows what a report looks like.
+ * `auto`, `signal` and `drill` were recorded with the workflow before the DR runbook (scale
+ * actions, routing controls); they stay as they are, so that replay keeps proving runs started
+ * then still replay. Record them again only when that is no longer wanted.
+ *
+ * It starts its own Temporal dev server and moto on free ports, with the fault proxy (RDS promotion
+ * as AWS does it) and a test ARC cluster in front, and stops them again. Each report is printed.
  */
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type WorkflowHandle } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createActivities, createAwsClients } from '../../src/activities';
 import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover-types';
-import { MotoFailoverFixture } from '../support/failover-fixture';
-import { ROOT, startMoto, startTemporalDevServer } from '../support/stack';
+import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
+import { FROM, MotoFailoverFixture, TO } from '../support/failover-fixture';
+import { regionOutage, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { PilotLightFixture } from '../support/pilot-light-fixture';
+import { ROOT } from '../support/stack';
+import { startRecordingServers } from './servers';
 
 const OUT_DIR = path.join(ROOT, 'test', 'histories');
-const TASK_QUEUE = 'record-failover';
 
 /** The replay test passes the same id, derived from the file name. */
 export const historyWorkflowId = (name: string) => `failover-${name}`;
 
-async function main(): Promise<void> {
-  const [temporal, moto] = await Promise.all([startTemporalDevServer(), startMoto()]);
-  try {
-    const fixture = new MotoFailoverFixture(moto.url);
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-    const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection });
-    const worker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowsPath: path.join(ROOT, 'src', 'workflows'),
-      activities: createActivities({
-        aws: createAwsClients({
-          clientConfig: { endpoint: moto.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
-        }),
-        temporal: client,
-      }),
-    });
+interface Kit {
+  w: TestWorker;
+  proxy: FaultProxy;
+  arc: ArcCluster;
+  fixture: MotoFailoverFixture;
+  pilot: PilotLightFixture;
+}
 
-    const record = async (name: string, request: FailoverRequest, drive?: (h: WorkflowHandle) => Promise<void>) => {
-      const handle = await client.workflow.start('FailoverToRegion', {
-        taskQueue: TASK_QUEUE,
+async function approveWhenWaiting(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const p = await handle.query<FailoverProgress>('progress').catch(() => undefined);
+    if (p?.awaitingDecision) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 1_000));
+  await handle.signal('approve', { by: 'recording-script' });
+}
+
+/** A world with a pilot light: the DR web group (MaxSize 1, so it is raised) and service, the primary's group. */
+async function pilotLight(k: Kit, name: string): Promise<FailoverRequest> {
+  const world = await k.fixture.world(name);
+  const [drGroup, svc, primary] = await Promise.all([
+    k.pilot.group(TO, { min: 0, max: 1, desired: 0 }, `${name}-web-dr`),
+    k.pilot.service(TO, 0),
+    k.pilot.group(FROM, { min: 1, max: 4, desired: 2 }, `${name}-web`),
+  ]);
+  return {
+    ...world.request,
+    scale: [
+      { kind: 'autoscaling', region: TO, name: drGroup, desiredCapacity: 2 },
+      { kind: 'ecs', region: TO, cluster: svc.cluster, service: svc.service, desiredCount: 2 },
+      { kind: 'autoscaling', region: FROM, name: primary, desiredCapacity: 0, when: 'after-switch' },
+    ],
+  };
+}
+
+/** What each history is: the request, and what the world looks like while it runs. */
+const HISTORIES: Record<
+  string,
+  (k: Kit) => Promise<{ request: FailoverRequest; drive?: (h: WorkflowHandle) => Promise<void> }>
+> = {
+  auto: async (k) => ({ request: (await k.fixture.world('abc-auto')).request }),
+  signal: async (k) => ({
+    request: { ...(await k.fixture.world('abc-signal')).request, approval: 'signal', approvalTimeout: '5m' },
+    drive: approveWhenWaiting,
+  }),
+  drill: async (k) => ({ request: { ...(await k.fixture.world('abc-drill')).request, drill: true } }),
+  // us-east-1 silent: the probes there report unreachable, its after-switch scale-down is skipped.
+  outage: async (k) => {
+    const request = await pilotLight(k, 'abc-outage');
+    k.proxy.setRules(regionOutage(FROM));
+    return { request };
+  },
+  // Routing controls through the data plane, approved by signal, with the us-east-1 endpoint silent.
+  'routing-control': async (k) => {
+    const request = await pilotLight(k, 'abc-rc');
+    const routingControls = {
+      from: k.arc.addRoutingControl('primary', 'On'),
+      to: k.arc.addRoutingControl('dr', 'Off'),
+    };
+    k.arc.setDown(FROM, 'unreachable');
+    return {
+      request: {
+        ...request,
+        approval: 'signal',
+        approvalTimeout: '5m',
+        dnsSwitch: { mode: 'routing-control', clusterEndpoints: k.arc.endpoints, routingControls },
+      },
+      drive: approveWhenWaiting,
+    };
+  },
+  'drill-scale': async (k) => ({ request: { ...(await pilotLight(k, 'abc-drill-scale')), drill: true } }),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !HISTORIES[n]);
+  if (!names.length || unknown.length) {
+    throw new Error(
+      `name the histories to record, of: ${Object.keys(HISTORIES).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+    );
+  }
+  const servers = await startRecordingServers('record-failover-');
+  const [proxy, arc] = await Promise.all([startFaultProxy({ target: servers.moto.url }), startArcCluster([FROM, TO])]);
+  const w = await startTestWorker({ endpoint: proxy.url });
+  const kit: Kit = {
+    w,
+    proxy,
+    arc,
+    fixture: new MotoFailoverFixture(servers.moto.url),
+    pilot: new PilotLightFixture(servers.moto.url),
+  };
+  try {
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    for (const name of names) {
+      const { request, drive } = await HISTORIES[name]!(kit);
+      const handle = await w.client.workflow.start('FailoverToRegion', {
+        taskQueue: w.taskQueue,
         workflowId: historyWorkflowId(name),
         args: [request],
       });
       await drive?.(handle);
       const report: unknown = await handle.result();
+      proxy.clearRules();
+      arc.setDown(FROM, false);
       const file = path.join(OUT_DIR, `failover-${name}.json`);
-      // The proto's own toJSON: int64 as strings, enums by name, as replay's historyFromJSON reads them.
+      // The proto's own toJSON: int64 as strings, enums by name, as the replay test reads them.
       fs.writeFileSync(file, `${JSON.stringify(await handle.fetchHistory())}\n`);
       console.log(`--- ${name}: ${path.relative(ROOT, file)}\n${JSON.stringify(report, null, 2)}`);
-    };
-    const approveWhenWaiting = async (handle: WorkflowHandle) => {
-      for (let i = 0; i < 100; i++) {
-        const p = await handle.query<FailoverProgress>('progress').catch(() => undefined);
-        if (p?.awaitingDecision) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      await new Promise((r) => setTimeout(r, 1_000));
-      await handle.signal('approve', { by: 'recording-script' });
-    };
-
-    fs.mkdirSync(OUT_DIR, { recursive: true });
-    await worker.runUntil(async () => {
-      await record('auto', (await fixture.world('abc-auto')).request);
-      await record(
-        'signal',
-        { ...(await fixture.world('abc-signal')).request, approval: 'signal', approvalTimeout: '5m' },
-        approveWhenWaiting,
-      );
-      await record('drill', { ...(await fixture.world('abc-drill')).request, drill: true });
-    });
-    await connection.close();
-    await nativeConnection.close();
+    }
   } finally {
-    await Promise.all([temporal.stop(), moto.stop()]);
+    await w.shutdown();
+    await Promise.all([proxy.close(), arc.close()]);
+    await servers.stop();
   }
 }
 

@@ -33,8 +33,26 @@ async function main() {
   try {
     await run('SetupInterRegionPeering', 'setup-happy', REQUEST);
     await save('setup-happy', 'setup-happy');
+    // The same id asked for another network: refused with SetupConflict before any change.
+    const other = { ...REQUEST, accepter: { ...REQUEST.accepter, cidrBlock: '10.2.0.0/16' } };
+    await run('SetupInterRegionPeering', 'setup-happy', other);
+    await save('setup-conflict', 'setup-happy');
     await run('TeardownInterRegionPeering', 'teardown-happy', { setupWorkflowId: 'setup-happy' });
     await save('teardown-happy', 'teardown-happy');
+
+    // A teardown while its setup still runs (held in provisioning) is refused.
+    proxy.setRules([{ kind: 'peering-provisioning', seconds: 60 }]);
+    const running = await w.client.workflow.start('SetupInterRegionPeering', {
+      taskQueue: w.taskQueue,
+      workflowId: 'setup-running',
+      args: [{ ...REQUEST, requester: { ...REQUEST.requester, cidrBlock: '10.3.0.0/16' } }],
+    });
+    await new Promise((r) => setTimeout(r, 4000));
+    await run('TeardownInterRegionPeering', 'teardown-refused-running', { setupWorkflowId: 'setup-running' });
+    await save('teardown-refused-running', 'teardown-refused-running');
+    await running.cancel();
+    await running.result().catch(() => undefined);
+    proxy.clearRules();
 
     proxy.setRules([
       { action: 'CreateRoute', region: 'eu-west-1', kind: 'error', status: 403, code: 'UnauthorizedOperation' },

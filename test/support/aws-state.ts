@@ -56,7 +56,7 @@ export async function routesVia(region: string, peeringIds: string[]): Promise<s
 }
 
 /**
- * A VPC's route tables and routes, NACL entries, and security groups with their rules, as sorted
+ * A VPC's route tables and routes, NACL entries and tags, and security groups with their rules, as sorted
  * lines: equal snapshots prove a VPC was "left as before" (an empty group still shows by its id).
  */
 export async function vpcSnapshot(region: string, vpcId: string): Promise<string[]> {
@@ -77,6 +77,9 @@ export async function vpcSnapshot(region: string, vpcId: string): Promise<string
             `route ${t.RouteTableId} ${r.DestinationCidrBlock} ${r.VpcPeeringConnectionId ?? r.GatewayId ?? r.NatGatewayId ?? ''} ${r.State ?? ''}`,
         ),
       ]),
+    ...(acls.NetworkAcls ?? [])
+      .filter((a) => a.VpcId === vpcId)
+      .flatMap((a) => (a.Tags ?? []).map((t) => `nacl ${a.NetworkAclId} tag ${t.Key}=${t.Value}`)),
     ...(acls.NetworkAcls ?? [])
       .filter((a) => a.VpcId === vpcId)
       .flatMap((a) =>

@@ -2,6 +2,7 @@
 
 export const SETUP_EC2_WRITES = [
   'CreateVpc',
+  'ModifyVpcAttribute',
   'CreateSubnet',
   'CreateVpcPeeringConnection',
   'AcceptVpcPeeringConnection',
@@ -11,11 +12,13 @@ export const SETUP_EC2_WRITES = [
   'AuthorizeSecurityGroupIngress',
   'AuthorizeSecurityGroupEgress',
   'RevokeSecurityGroupEgress',
+  'CreateTags',
   'CreateNetworkAclEntry',
 ] as const;
 
 export const TEARDOWN_EC2_WRITES = [
   'DeleteNetworkAclEntry',
+  'DeleteTags',
   'DeleteRoute',
   'DeleteSecurityGroup',
   'DeleteVpcPeeringConnection',

@@ -1,35 +1,60 @@
 /**
- * What the FailoverToRegion test files share: a worker on the run's dev server (started in
- * beforeAll), the moto fixture that makes each test's world, and the steps of starting a run and
- * reading its report.
+ * What the FailoverToRegion test files share: a fault proxy in front of moto that promotes RDS
+ * replicas as AWS does (moto never clears the source, so a promotion would never be done), a
+ * worker behind it on the run's dev server (both started in beforeAll), the moto fixtures that
+ * make each test's world, and the steps of starting a run and reading its report.
  */
 import { type WorkflowHandle } from '@temporalio/client';
 import type { FailoverProgress, FailoverReport, FailoverRequest } from '../../src/domain/failover-types';
 import { testEnv } from './env';
 import { MotoFailoverFixture, type FailoverWorld } from './failover-fixture';
+import { startSuiteFaultProxy } from './faithful-layer';
+import { type FaultProxy, type FaultProxyOptions } from './fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker, type TestWorkerOptions } from './harness';
+import { PilotLightFixture } from './pilot-light-fixture';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const MUTATIONS = ['ChangeResourceRecordSets', 'PromoteReadReplica'];
+/** Every AWS call of a failover that changes something. */
+export const MUTATIONS = [
+  'ChangeResourceRecordSets',
+  'PromoteReadReplica',
+  'SetDesiredCapacity',
+  'UpdateAutoScalingGroup',
+  'UpdateService',
+  'UpdateRoutingControlState',
+];
 export const names = (r: FailoverReport) => r.steps.map((s) => s.name);
 export const stepOf = (r: FailoverReport, name: string) => r.steps.find((s) => s.name === name);
 
-/**
- * Registers this file's worker, started with `workerOptions()` (read in beforeAll, so it may use
- * what an earlier beforeAll made); the functions returned run on it unless given another.
- */
-export function useFailoverSuite(workerOptions: () => TestWorkerOptions = () => ({})) {
+export interface FailoverSuiteOptions {
+  /** The suite's fault proxy, in front of the run's moto (and the AWS-faithful layer, unless TEST_RAW_MOTO). */
+  proxy?: Omit<FaultProxyOptions, 'target'>;
+  /**
+   * The worker's options, read in beforeAll (so they may use what an earlier beforeAll made);
+   * the endpoint is the suite's proxy unless given.
+   */
+  worker?: () => TestWorkerOptions;
+}
+
+/** Registers this file's proxy and worker; the functions returned run on that worker unless given another. */
+export function useFailoverSuite(options: FailoverSuiteOptions = {}) {
   let worker: TestWorker;
+  let proxy: FaultProxy;
   let moto: MotoFailoverFixture;
+  let pilotLight: PilotLightFixture;
 
   beforeAll(async () => {
-    moto = new MotoFailoverFixture(testEnv().motoUrl);
-    worker = await startTestWorker(workerOptions());
+    const motoUrl = testEnv().motoUrl;
+    moto = new MotoFailoverFixture(motoUrl);
+    pilotLight = new PilotLightFixture(motoUrl);
+    proxy = await startSuiteFaultProxy(options.proxy);
+    worker = await startTestWorker({ endpoint: proxy.url, ...options.worker?.() });
   });
 
   afterAll(async () => {
     await worker?.shutdown();
+    await proxy?.close();
   });
 
   function start(request: FailoverRequest, on: TestWorker = worker): Promise<WorkflowHandle> {
@@ -72,6 +97,16 @@ export function useFailoverSuite(workerOptions: () => TestWorkerOptions = () => 
     /** The fixture, once beforeAll has made it. */
     get moto(): MotoFailoverFixture {
       return moto;
+    },
+    get pilotLight(): PilotLightFixture {
+      return pilotLight;
+    },
+    /** The proxy the worker's AWS calls go through. */
+    get proxy(): FaultProxy {
+      return proxy;
+    },
+    get worker(): TestWorker {
+      return worker;
     },
     start,
     run,

@@ -1,10 +1,13 @@
 /**
  * The AWS-faithful layer as a server of its own (the fault proxy's CLI with `--faithful`), in its
  * own process group like moto, so that a busy test process never stalls what the code under test
- * takes for AWS. Jest's global setup starts it in front of the run's moto.
+ * takes for AWS. Jest's global setup starts it in front of the run's moto. A test that wants faults
+ * of its own starts its own proxy on moto with the same layer (startSuiteFaultProxy).
  */
 import * as path from 'node:path';
-import { type FaithfulOptions } from './faithful/options';
+import { testEnv } from './env';
+import { suiteFaithfulOptions, type FaithfulOptions } from './faithful/options';
+import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './fault-proxy';
 import { ManagedServer, startAndWait, type ManagedProcess } from './managed-server';
 import { ROOT } from './root';
 import { freePort, httpOk } from './wait';
@@ -65,4 +68,16 @@ export async function startFaithfulLayer(o: FaithfulLayerOptions): Promise<Faith
   const layer = faithfulLayerHandle(0, { ...o, port: o.port ?? (await freePort()) });
   await layer.restart(); // no live process yet, so this just starts it
   return layer;
+}
+
+/**
+ * A fault proxy of a test's own in front of the run's moto, which is also the AWS-faithful layer
+ * with the suite's settings (unless the run asks for raw moto): one hop, so that the code under
+ * test meets the test's faults and AWS's behaviours once each.
+ */
+export function startSuiteFaultProxy(
+  options: Omit<FaultProxyOptions, 'target' | 'faithful'> = {},
+): Promise<FaultProxy> {
+  const faithful = suiteFaithfulOptions();
+  return startFaultProxy({ ...options, target: testEnv().motoUrl, ...(faithful ? { faithful } : {}) });
 }

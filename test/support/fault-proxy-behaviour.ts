@@ -1,18 +1,21 @@
 /**
- * An AWS behaviour the fault proxy layers over moto, each in its own module: the peering state its
- * fault rules arm (fault-proxy-peering.ts), and the AWS-faithful layer's behaviours (faithful/). The
- * server asks every behaviour before a call goes to moto, lets each change the parameters moto
- * gets, and lets each rewrite moto's answer; a new behaviour is a new module plus one list entry.
+ * An AWS behaviour the fault proxy layers over moto, each in its own module: the peering state and
+ * tag lag its fault rules arm (fault-proxy-peering.ts, fault-proxy-tag-lag.ts), RDS promotion and
+ * Auto Scaling / ECS capacity (faithful/, in every proxy), and the AWS-faithful layer's behaviours
+ * (faithful/, with `faithful`). The server asks every behaviour before a call goes to moto, lets
+ * each change the parameters moto gets, and lets each rewrite moto's answer; a new behaviour is a
+ * new module plus one list entry.
  */
 import { type AwsCall } from './fault-proxy-call';
 import { type Answer } from './fault-proxy-http';
 import { type RuleBook } from './fault-proxy-rules';
+import { type Injected } from './fault-proxy-stats';
 
 export interface BehaviourContext {
   /** The rules in force; a behaviour reads the kinds it owns. */
   book: RuleBook;
-  /** Counts a fault (or an AWS behaviour the layer reproduced) in the proxy's stats. */
-  inject(kind: string): void;
+  /** Counts a fault, or an AWS behaviour a faithful module reproduced, in the proxy's stats. */
+  inject(kind: Injected): void;
   /** The proxy's seeded random, so that a run with the same seed draws the same lags. */
   random(): number;
   /**

@@ -6,7 +6,9 @@ export interface AwsCall {
   region?: string;
   action: string;
   pcxIds: string[];
-  /** The query-protocol parameters (EC2, RDS, STS): the form body, else the URL's query. */
+  /** The call narrows a Describe with `Filter.N.Name` (a tag or attribute filter), not only by id. */
+  filtered: boolean;
+  /** The query-protocol parameters (EC2, RDS, STS, Auto Scaling), from the form body or the query string. */
   params: URLSearchParams;
   /** From the SigV4 credential; moto derives the caller's account from it. */
   accessKeyId?: string;
@@ -19,14 +21,18 @@ function header(headers: IncomingHttpHeaders, name: string): string {
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
+export function isFormBody(headers: IncomingHttpHeaders): boolean {
+  return header(headers, 'content-type').includes('x-www-form-urlencoded');
+}
+
+function paramsOf(url: URL, headers: IncomingHttpHeaders, text: string): URLSearchParams {
+  return isFormBody(headers) ? new URLSearchParams(text) : url.searchParams;
+}
+
 function actionOf(method: string, url: URL, headers: IncomingHttpHeaders, params: URLSearchParams): string {
   const target = header(headers, 'x-amz-target');
   if (target) return target.split('.').pop() ?? target;
   return params.get('Action') ?? `${method} ${url.pathname}`;
-}
-
-export function isFormBody(headers: IncomingHttpHeaders): boolean {
-  return header(headers, 'content-type').includes('x-www-form-urlencoded');
 }
 
 export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
@@ -34,13 +40,14 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
   const text = body.toString('utf8');
   const scope = SCOPE.exec(header(req.headers, 'authorization'));
   const pcxIds = new Set(`${url.search} ${text}`.match(/pcx-[0-9a-z]+/g) ?? []);
-  const params = isFormBody(req.headers) ? new URLSearchParams(text) : url.searchParams;
+  const params = paramsOf(url, req.headers, text);
   return {
     accessKeyId: scope?.[1],
     region: scope?.[2],
     service: scope?.[3],
     action: actionOf(req.method ?? 'GET', url, req.headers, params),
     pcxIds: [...pcxIds],
+    filtered: [...params.keys()].some((key) => /^Filter\.\d+\.Name$/.test(key)),
     params,
   };
 }

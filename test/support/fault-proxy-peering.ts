@@ -1,6 +1,7 @@
 /**
  * VPC peering state the proxy adds on top of moto: a new peering unknown outside the region that
- * created it for a while, an accepted one still `provisioning`, and one that goes to `failed`.
+ * created it for a while, an accepted one still `provisioning`, one that goes to `failed`, and a
+ * deleted one that AWS no longer lists at all (moto keeps listing it as `deleted` for good).
  */
 import { type BehaviourContext, type ProxyBehaviour } from './fault-proxy-behaviour';
 import { type AwsCall } from './fault-proxy-call';
@@ -110,7 +111,12 @@ export class PeeringBehaviour implements ProxyBehaviour {
   }
 
   private rewritePeerings(call: AwsCall, xml: string): string {
+    const purged = call.action === DESCRIBE_PCX && this.ctx.book.first(call, ['peering-purged'], DESCRIBE_PCX);
     return mapPeerings(xml, (block, pcx) => {
+      if (purged && peeringStatusOf(block) === 'deleted') {
+        this.ctx.inject('peering-purged');
+        return null;
+      }
       if (this.peerings.isHiddenFrom(pcx, call.region)) {
         this.ctx.inject('peering-not-found');
         return null;

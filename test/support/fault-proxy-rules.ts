@@ -2,7 +2,16 @@
 import { type AwsCall } from './fault-proxy-call';
 
 export type FaultKind =
-  'throttle' | 'error' | 'lose-response' | 'latency' | 'peering-not-found' | 'peering-provisioning' | 'peering-failed';
+  | 'throttle'
+  | 'error'
+  | 'lose-response'
+  | 'latency'
+  | 'unreachable'
+  | 'peering-not-found'
+  | 'peering-provisioning'
+  | 'peering-failed'
+  | 'peering-purged'
+  | 'tag-lag';
 
 export interface FaultRule {
   id?: string;
@@ -12,6 +21,8 @@ export interface FaultRule {
    * Query `Action` (EC2, RDS, STS); for REST services such as Route 53, `"<METHOD> <path>"`.
    * Peering kinds match the call that arms them: CreateVpcPeeringConnection by default,
    * AcceptVpcPeeringConnection for 'peering-provisioning' (or 'peering-failed' set to fail on accept).
+   * 'tag-lag' matches the create that arms it (CreateVpc or CreateVpcPeeringConnection, default both);
+   * 'peering-purged' the Describe it rewrites.
    */
   action?: string | RegExp;
   /** For peering kinds, the region of the create / accept call. */
@@ -25,9 +36,9 @@ export interface FaultRule {
   status?: number;
   code?: string;
   message?: string;
-  /** For 'latency' (default 1000). */
+  /** For 'latency' (default 1000); for 'unreachable', drop the connection after this long (default: hold it). */
   ms?: number;
-  /** For 'peering-not-found' / 'peering-provisioning' windows (default 5). */
+  /** For 'peering-not-found' / 'peering-provisioning' / 'tag-lag' windows (default 5). */
   seconds?: number;
 }
 
@@ -36,9 +47,12 @@ const KINDS: readonly FaultKind[] = [
   'error',
   'lose-response',
   'latency',
+  'unreachable',
   'peering-not-found',
   'peering-provisioning',
   'peering-failed',
+  'peering-purged',
+  'tag-lag',
 ];
 
 function actionMatches(pattern: string | RegExp, action: string): boolean {

@@ -1,22 +1,33 @@
 /**
- * The fault proxy's request pipeline: count the call, add latency, let each behaviour refuse it,
- * apply throttle / error / lose-response rules, forward to moto (with the parameters the behaviours
- * ask for), let each behaviour rewrite the answer, then send it (or drop the connection after moto
- * did the work).
+ * The fault proxy's request pipeline: count the call, leave it unanswered when its region is down,
+ * add latency, let each behaviour refuse it, apply throttle / error / lose-response rules, forward
+ * to moto (with the parameters the behaviours ask for), let each behaviour rewrite the answer, then
+ * send it (or drop the connection after moto did the work).
  */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type BehaviourContext, type ProxyBehaviour } from './fault-proxy-behaviour';
 import { type AwsCall, describeCall, isFormBody } from './fault-proxy-call';
 import { CONTROL_PREFIX, controlAnswer, type FaultControl } from './fault-proxy-control';
 import { type Answer, forward, readBody, send, sleep, xmlAnswer } from './fault-proxy-http';
+import { CapacityBehaviour, DEFAULT_CAPACITY, type CapacityTiming } from './faithful/capacity';
+import { DEFAULT_PROMOTION, RdsPromotionBehaviour, type PromotionTiming } from './faithful/rds-promotion';
 import { PeeringBehaviour } from './fault-proxy-peering';
 import { type FaultRule, RuleBook } from './fault-proxy-rules';
 import { FaultCounters } from './fault-proxy-stats';
+import { TagLagBehaviour } from './fault-proxy-tag-lag';
+import { leaveUnanswered } from './fault-proxy-unreachable';
 import { errorXml } from './fault-proxy-xml';
 import { faithfulBehaviours, type FaithfulOptions, MotoReader } from './faithful';
 import { seededRandom } from './seeded-random';
 
 const DEFAULT_LATENCY_MS = 1000;
+
+export interface ServerOptions {
+  promotion?: Partial<PromotionTiming>;
+  capacity?: Partial<CapacityTiming>;
+  /** The AWS-faithful layer's behaviours too (test/support/faithful), with these settings. */
+  faithful?: FaithfulOptions;
+}
 
 export class FaultProxyServer {
   private readonly book: RuleBook;
@@ -24,11 +35,16 @@ export class FaultProxyServer {
   private readonly behaviours: ProxyBehaviour[];
   private readonly moto: MotoReader | undefined;
 
+  /** RDS promotion as AWS does it; its timing may be changed while the proxy runs. */
+  readonly promotion: RdsPromotionBehaviour;
+  /** Auto Scaling bounds and warm-up; the warm-up may be changed while the proxy runs. */
+  readonly capacity: CapacityBehaviour;
+
   constructor(
     private readonly target: URL,
     seed: number,
     private readonly controlEndpoint: boolean,
-    faithful?: FaithfulOptions,
+    options: ServerOptions = {},
   ) {
     const random = seededRandom(seed);
     this.book = new RuleBook(random);
@@ -44,9 +60,15 @@ export class FaultProxyServer {
           code,
         ),
     };
+    this.promotion = new RdsPromotionBehaviour(ctx, { ...DEFAULT_PROMOTION, ...options.promotion });
+    this.capacity = new CapacityBehaviour(ctx, { ...DEFAULT_CAPACITY, ...options.capacity });
+    const { faithful } = options;
     this.moto = faithful ? new MotoReader(target.toString().replace(/\/$/, '')) : undefined;
     this.behaviours = [
       new PeeringBehaviour(ctx),
+      new TagLagBehaviour(ctx),
+      this.promotion,
+      this.capacity,
       ...(faithful && this.moto ? faithfulBehaviours({ ctx, moto: this.moto, options: faithful }) : []),
     ];
   }
@@ -75,6 +97,12 @@ export class FaultProxyServer {
     }
     const call = describeCall(req, body);
     this.counters.request(call);
+    const outage = this.book.first(call, ['unreachable']);
+    if (outage) {
+      this.counters.inject('unreachable');
+      leaveUnanswered(req, outage.ms);
+      return;
+    }
     await sleep(this.latencyFor(call));
 
     const refusal = await this.refusal(call);

@@ -1,5 +1,10 @@
 /** What the fault proxy counts: every proxied request, what reached moto, each fault injected. */
+import { type FaithfulKind } from './faithful/kinds';
 import { type AwsCall, isMutating } from './fault-proxy-call';
+import { type FaultKind } from './fault-proxy-rules';
+
+/** What `injected` counts: the rule kinds, and the faithful behaviours that changed an answer. */
+export type Injected = FaultKind | 'rds-promotion' | 'capacity' | FaithfulKind;
 
 export interface FaultStats {
   /** Every proxied request (control calls excluded). */
@@ -29,8 +34,7 @@ export class FaultCounters {
     this.counters.forwarded++;
   }
 
-  /** A fault rule's kind, or an AWS behaviour the faithful layer reproduced. */
-  inject(kind: string): void {
+  inject(kind: Injected): void {
     this.counters.injected[kind] = (this.counters.injected[kind] ?? 0) + 1;
   }
 

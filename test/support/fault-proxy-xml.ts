@@ -22,8 +22,13 @@ export type Span = readonly [start: number, end: number];
 
 /** Top-level `<item>` spans between `from` and `to` (items nest: tag sets are items too). */
 export function topLevelItems(xml: string, from: number, to: number): Span[] {
+  return topLevelElements(xml, 'item', from, to);
+}
+
+/** Top-level `<name>` spans between `from` and `to`, for list elements that nest (EC2 item, query API member). */
+export function topLevelElements(xml: string, name: string, from: number, to: number): Span[] {
   const spans: Span[] = [];
-  const tag = /<(\/?)item>/g;
+  const tag = new RegExp(`<(\\/?)${name}>`, 'g');
   tag.lastIndex = from;
   let depth = 0;
   let start = -1;
@@ -36,6 +41,26 @@ export function topLevelItems(xml: string, from: number, to: number): Span[] {
     }
   }
   return spans;
+}
+
+/** Replaces each top-level item of `<setTag>` whose `<idTag>` is `id` with `fn(block, id)`; `null` drops it. */
+export function mapSetItems(
+  xml: string,
+  setTag: string,
+  idTag: string,
+  fn: (block: string, id: string) => string | null,
+): string {
+  const start = xml.indexOf(`<${setTag}>`);
+  const end = xml.indexOf(`</${setTag}>`);
+  if (start < 0 || end < 0) return xml;
+  let out = xml;
+  for (const [s, e] of topLevelItems(xml, start + setTag.length + 2, end).reverse()) {
+    const block = out.slice(s, e);
+    const id = new RegExp(`<${idTag}>([^<]+)</${idTag}>`).exec(block)?.[1];
+    if (id === undefined) continue;
+    out = out.slice(0, s) + (fn(block, id) ?? '') + out.slice(e);
+  }
+  return out;
 }
 
 /** Each peering connection in a Describe (set of items) or Create/Accept (single element) response. */

@@ -8,21 +8,31 @@
 // 2020; http-proxy-3 2.x needs Node >= 22 and these machines run Node 20.)
 //
 // This file is the public face; the pieces live in fault-proxy-*.ts: the request pipeline
-// (server), rules, stats, peering state (one behaviour), HTTP plumbing, XML and control endpoint.
+// (server), rules, stats, peering state (one behaviour), HTTP plumbing, XML and control endpoint;
+// no answer at all in fault-proxy-unreachable.ts; AWS's RDS promotion and capacity in faithful/.
 // With `faithful`, it is also the AWS-faithful layer (faithful/): AWS's eventual consistency,
 // dependency checks, quotas, batches, DNS-option rules, peering lifecycle and pagination.
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type FaultControl } from './fault-proxy-control';
+import { type CapacityTiming } from './faithful/capacity';
+import { type PromotionTiming } from './faithful/rds-promotion';
 import { FaultProxyServer } from './fault-proxy-server';
 import { type FaithfulOptions } from './faithful';
 
 export { parseRules, type FaultKind, type FaultRule } from './fault-proxy-rules';
 export { type FaultStats } from './fault-proxy-stats';
+export { regionOutage, REGIONAL_APIS } from './fault-proxy-unreachable';
+export { type CapacityTiming } from './faithful/capacity';
+export { type PromotionTiming } from './faithful/rds-promotion';
 
 export interface FaultProxy extends FaultControl {
   url: string;
   port: number;
+  /** How RDS promotion is timed (faithful/rds-promotion.ts); change it to hold a promotion longer. */
+  promotionTiming: PromotionTiming;
+  /** How long new capacity takes to be in service (faithful/capacity.ts). */
+  capacityTiming: CapacityTiming;
   close(): Promise<void>;
 }
 
@@ -34,17 +44,20 @@ export interface FaultProxyOptions {
   seed?: number;
   /** Serve `/__faults/rules` and `/__faults/stats` for a harness in another process. */
   controlEndpoint?: boolean;
+  /** @default DEFAULT_PROMOTION: `modifying` for 3 s, then a standalone instance */
+  promotion?: Partial<PromotionTiming>;
+  /** @default DEFAULT_CAPACITY: no warm-up, as moto (bounds are enforced either way) */
+  capacity?: Partial<CapacityTiming>;
   /** Run the AWS-faithful layer's behaviours (test/support/faithful) as well. @default off */
   faithful?: FaithfulOptions;
 }
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
-  const proxy = new FaultProxyServer(
-    new URL(opts.target),
-    opts.seed ?? 1,
-    opts.controlEndpoint ?? false,
-    opts.faithful,
-  );
+  const proxy = new FaultProxyServer(new URL(opts.target), opts.seed ?? 1, opts.controlEndpoint ?? false, {
+    ...(opts.promotion ? { promotion: opts.promotion } : {}),
+    ...(opts.capacity ? { capacity: opts.capacity } : {}),
+    ...(opts.faithful ? { faithful: opts.faithful } : {}),
+  });
   const server = http.createServer((req, res) => {
     proxy.handle(req, res).catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;
@@ -62,6 +75,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     url: `http://${host}:${port}`,
     port,
     ...proxy.api,
+    promotionTiming: proxy.promotion.timing,
+    capacityTiming: proxy.capacity.timing,
     close: () =>
       new Promise<void>((resolve, reject) => {
         proxy.close();

@@ -8,7 +8,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { createActivities, createAwsClients, type CommandObserver } from '../../src/activities';
+import {
+  createActivities,
+  createAwsClients,
+  type CommandObserver,
+  type ConsistencyWindows,
+} from '../../src/activities';
 import { testEnv } from './env';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -29,6 +34,12 @@ export interface TestWorkerOptions {
   observers?: CommandObserver[];
   /** SDK attempts per call. @default 3 */
   maxAttempts?: number;
+  /** Where Service Quotas calls go. @default `endpoint` (moto answers AWS's defaults) */
+  serviceQuotasEndpoint?: string;
+  /** Eventual-consistency windows of the activities. @default the activities' own defaults */
+  consistency?: Partial<ConsistencyWindows>;
+  /** How long a bounded check waits for an answer. @default the client factory's (3 s) */
+  probeTimeoutMs?: number;
 }
 
 /** Starts a worker polling its own task queue; `shutdown()` drains it and closes connections. */
@@ -41,14 +52,20 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const client = new Client({ connection });
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
     clientConfig: { endpoint: options.endpoint ?? env.awsUrl, credentials: CREDENTIALS },
+    ...(options.serviceQuotasEndpoint ? { serviceEndpoints: { servicequotas: options.serviceQuotasEndpoint } } : {}),
     observers: [(c) => calls.push(c), ...(options.observers ?? [])],
   });
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
     workflowsPath: path.resolve(__dirname, '../../src/workflows'),
-    activities: createActivities({ aws, temporal: client }),
+    activities: createActivities({
+      aws,
+      temporal: client,
+      ...(options.consistency ? { consistency: options.consistency } : {}),
+    }),
     maxHeartbeatThrottleInterval: '5 seconds',
   });
   const running = worker.run();

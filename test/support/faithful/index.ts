@@ -4,8 +4,12 @@
  * fault-proxy-behaviour.ts). The whole suite, the chaos run and the bench's correctness check run
  * behind it; `TEST_RAW_MOTO=1` runs the suite against raw moto instead.
  *
- * A new behaviour (an API moto lacks, served in AWS's wire protocol; a latency profile; RDS
- * promotion as it really happens) is a module exporting a ProxyBehaviour plus one entry below.
+ * RDS promotion and Auto Scaling / ECS capacity as AWS gives them (rds-promotion.ts, capacity.ts)
+ * belong to the layer too; the server runs those two in every proxy, faithful or not, since the
+ * failover tests tune their timing on a proxy of their own.
+ *
+ * A new behaviour (an API moto lacks, served in AWS's wire protocol; a latency profile) is a module
+ * exporting a ProxyBehaviour plus one entry below.
  * Order matters: refusals are asked in this order, and each module rewrites the answer of the one
  * before it (consistency drops what is not visible yet, the lifecycle shows each peering's state,
  * filters apply to what is left, and pagination comes last).

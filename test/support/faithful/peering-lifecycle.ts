@@ -21,6 +21,7 @@ import { type Answer } from '../fault-proxy-http';
 import { mapPeerings, peeringIdsIn, withPeeringStatus } from '../fault-proxy-xml';
 import { bodyText, ec2Error, withBody } from './ec2-error';
 import { cidrsOverlap } from './cidr';
+import { type FaithfulKind } from './kinds';
 import { type MotoReader } from './moto-reader';
 import { type FaithfulOptions, sampleSeconds } from './options';
 import { listParam } from './params';
@@ -34,6 +35,14 @@ const PEERING_ANSWERS = new Set([
   'AcceptVpcPeeringConnection',
   'DescribeVpcPeeringConnections',
 ]);
+
+/** What the stats count when a peering is shown in a state moto does not have. */
+const SHOWN_KIND: Record<string, FaithfulKind> = {
+  'initiating-request': 'peering-initiating-request',
+  failed: 'peering-failed',
+  deleting: 'peering-deleting',
+  deleted: 'peering-deleted',
+};
 
 interface Life {
   initiatingUntil: number;
@@ -112,7 +121,7 @@ export class PeeringLifecycle implements ProxyBehaviour {
       const code = /<status>\s*<code>([^<]*)<\/code>/.exec(block)?.[1] ?? '';
       const shown = this.presentStatus(pcx, call.region, code);
       if (shown === code) return block;
-      this.ctx.inject(`peering-${shown || 'purged'}`);
+      this.ctx.inject(SHOWN_KIND[shown] ?? 'peering-purged');
       return shown === '' ? null : withPeeringStatus(block, shown, this.message(shown, life));
     });
     return rewritten === xml ? answer : withBody(answer, rewritten);

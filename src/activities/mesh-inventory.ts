@@ -1,0 +1,40 @@
+import { paginateDescribeSubnets, paginateDescribeVpcs, type Tag } from '@aws-sdk/client-ec2';
+import { MESH_ID_TAG, SIDE_TAG } from '../domain/tags';
+import type { ResourceRef } from '../domain/types';
+import type { AwsClients } from './aws-clients';
+import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
+
+export interface FindMeshVpcsInput {
+  meshId: string;
+  region: string;
+  roleArn?: string;
+  /** Only the VPCs of these keys (those one run made); every key when absent. */
+  keys?: string[];
+}
+
+export function createMeshInventoryActivities(clients: AwsClients) {
+  /**
+   * The subnets and VPCs the mesh itself made in one region, found by its tags (its pairs' own
+   * resources are found by theirs). An existing VPC never carries them, so it is never listed.
+   */
+  async function findMeshVpcs(input: FindMeshVpcsInput): Promise<ResourceRef[]> {
+    const ec2 = clients.ec2(input.region, input.roleArn);
+    const filters = { Filters: [setupFilter(input.meshId)] };
+    const ours = (tags: Tag[] | undefined) =>
+      hasSetupTag(tags, input.meshId) &&
+      tagValue(tags, MESH_ID_TAG) === input.meshId &&
+      (!input.keys || input.keys.includes(tagValue(tags, SIDE_TAG) ?? ''));
+    const [vpcs, subnets] = await Promise.all([
+      collect(paginateDescribeVpcs({ client: ec2 }, filters), (p) => p.Vpcs),
+      collect(paginateDescribeSubnets({ client: ec2 }, filters), (p) => p.Subnets),
+    ]);
+    return [
+      ...subnets
+        .filter((s) => ours(s.Tags))
+        .map((s) => ({ type: 'subnet' as const, region: input.region, id: s.SubnetId! })),
+      ...vpcs.filter((v) => ours(v.Tags)).map((v) => ({ type: 'vpc' as const, region: input.region, id: v.VpcId! })),
+    ];
+  }
+
+  return { findMeshVpcs };
+}
