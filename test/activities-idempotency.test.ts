@@ -28,9 +28,17 @@ const acts = createActivities({
 });
 const mutations = () => calls.filter((op) => !/^(Describe|Get|List)/.test(op));
 
-/** Runs `fn` twice; returns both results and the mutating calls of the second run. */
+/**
+ * Temporal retries an activity no sooner than its retry policy's initial interval, 1 s at the
+ * least (src/workflows/profiles.ts); AWS's lists may lag a create by less than that (the suite's
+ * AWS-faithful layer lags them 0.1-0.5 s), and a retry sooner than Temporal's is not one to model.
+ */
+const RETRY_INTERVAL_MS = 1_000;
+
+/** Runs `fn` twice, a retry interval apart; returns both results and the mutating calls of the second run. */
 async function twice<T>(fn: () => Promise<T>): Promise<{ first: T; second: T; secondMutations: string[] }> {
   const first = await fn();
+  await new Promise((resolve) => setTimeout(resolve, RETRY_INTERVAL_MS));
   calls.length = 0;
   const second = await fn();
   return { first, second, secondMutations: mutations() };
