@@ -50,10 +50,17 @@ describe('worker Prometheus metrics', () => {
       args: [REQUEST],
     });
 
-    const res = await fetch(`http://${bind}/metrics`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    const scraped = samples(await res.text());
+    // Core counts a completed workflow once the server has acknowledged the completion, which may be
+    // a moment after the client has the result: scrape until it shows, within a bound.
+    let scraped: ReturnType<typeof samples> = [];
+    for (const deadline = Date.now() + 15_000; ;) {
+      const res = await fetch(`http://${bind}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      scraped = samples(await res.text());
+      if (scraped.some((s) => s.name === 'temporal_workflow_completed') || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     const names = new Set(scraped.map((s) => s.name));
     const ours = (name: string) =>
       scraped.filter((s) => s.name === name && s.labels.includes(`task_queue="${taskQueue}"`));

@@ -56,8 +56,8 @@ describe('Temporal Web UI for a finished setup', () => {
   it('GIVEN a setup started by the CLI WHEN its history is read THEN every activity it scheduled has a readable summary', async () => {
     const summaries = activitySummaries(await w.client.workflow.getHandle(workflowId).fetchHistory());
 
-    // Two VPCs, the request, establishPeering, and one ensureSideRules per side.
-    expect(summaries.length).toBe(6);
+    // The one-network check, two VPCs, the request, establishPeering, and one ensureSideRules per side.
+    expect(summaries.length).toBe(7);
     expect(summaries.filter((s) => !s.summary || s.summary.length < 10)).toEqual([]);
   });
 
