@@ -62,7 +62,7 @@ describe('reduced chaos run', () => {
     // The kill cost at least one in-flight activity its attempt: it timed out and was retried.
     expect(report.totals.retries.byCause['timeout (worker killed)'] ?? 0).toBeGreaterThan(0);
     // The fault rules, and the AWS behaviours of the faithful layer the run went through.
-    const layer = ['eventual-consistency', 'peering-initiating-request', 'peering-deleting'];
+    const layer = ['eventual-consistency', 'not-found-after-create', 'peering-deleting'];
     for (const kind of ['throttle', 'lose-response', 'peering-not-found', 'peering-provisioning', ...layer]) {
       expect({ kind, injected: (report.totals.faults[kind] ?? 0) > 0 }).toEqual({ kind, injected: true });
     }
