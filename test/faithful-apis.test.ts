@@ -16,6 +16,12 @@ import { credentials, failureOf, useProxiedMoto } from './support/proxied-moto';
 const stack = useProxiedMoto();
 const ce = () => new CostExplorerClient({ region: US, endpoint: stack.proxy.url, credentials, maxAttempts: 1 });
 const pricing = () => new PricingClient({ region: US, endpoint: stack.proxy.url, credentials, maxAttempts: 1 });
+/** A Pricing API `aws_v1` document, as far as these tests read it. */
+interface PriceDocument {
+  product: { attributes: Record<string, string> };
+  terms: { OnDemand: Record<string, { priceDimensions: Record<string, unknown> }> };
+}
+const documents = (list: unknown) => ((list ?? []) as unknown[]).map((d) => JSON.parse(String(d)) as PriceDocument);
 const ec2 = (region = US) => new EC2Client({ region, endpoint: stack.proxy.url, credentials, maxAttempts: 1 });
 
 beforeEach(() => stack.proxy.faithful.clear());
@@ -69,11 +75,11 @@ describe('Pricing GetProducts (JSON 1.1)', () => {
         ],
       }),
     );
-    const docs = (out.PriceList ?? []).map((d) => JSON.parse(String(d)) as Record<string, any>);
+    const docs = documents(out.PriceList);
 
     expect(out.FormatVersion).toBe('aws_v1');
     expect(docs.map((d) => d.product.attributes.usagetype)).toEqual(['USE1-EU-AWS-Out-Bytes']);
-    const offer = Object.values(docs[0]!.terms.OnDemand)[0] as { priceDimensions: Record<string, unknown> };
+    const offer = Object.values(docs[0]!.terms.OnDemand)[0]!;
     expect(Object.values(offer.priceDimensions)[0]).toMatchObject({
       unit: 'GB',
       beginRange: '0',
@@ -89,7 +95,7 @@ describe('Pricing GetProducts (JSON 1.1)', () => {
       { client: pricing(), pageSize: 1 },
       { ServiceCode: 'AWSDataTransfer', Filters: [{ Type: 'TERM_MATCH', Field: 'fromRegionCode', Value: US }] },
     ))
-      seen.push(...(page.PriceList ?? []).map((d) => (JSON.parse(String(d)) as any).product.attributes.toRegionCode));
+      seen.push(...documents(page.PriceList).map((d) => d.product.attributes.toRegionCode!));
 
     expect(seen).toEqual([EU, 'ap-northeast-1']);
   });
