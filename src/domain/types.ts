@@ -51,14 +51,25 @@ export interface PeeringRequest {
   onFailure?: 'rollback' | 'keep';
   /** @default 900 */
   naclRuleBase?: number;
+  /**
+   * VPC flow logs (format v5, with traffic-path) for each side, into a CloudWatch Logs group per
+   * side, so the cost report can say which ports the peering's bytes went to. @default false
+   */
+  flowLogs?: boolean;
+  /**
+   * The role VPC Flow Logs assumes to write to CloudWatch Logs; needed with `flowLogs`. It trusts
+   * `vpc-flow-logs.amazonaws.com` and may create log streams and put log events.
+   */
+  flowLogsRoleArn?: string;
 }
 
-export type ResourceType = 'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry';
+export type ResourceType =
+  'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry' | 'flow-log' | 'log-group';
 
 export interface ResourceRef {
   type: ResourceType;
   region: string;
-  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id. */
+  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group its name. */
   id: string;
   destinationCidrBlock?: string;
   ruleNumber?: number;
