@@ -44,6 +44,17 @@ const request = z.strictObject({
   rtoTargetSeconds: z.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more seconds'),
   repairDrift: z.boolean().optional(),
   expect: expectation.optional(),
+  costBudgetUsd: z
+    .number({ message: 'must be a number of US dollars' })
+    .finite()
+    .min(0, 'must be 0 or more')
+    .optional(),
+  latencyBudgetMs: z
+    .number({ message: 'must be a number of milliseconds' })
+    .finite()
+    .positive('must be more than 0 ms')
+    .optional(),
+  enableLatencySubscription: z.boolean().optional(),
 });
 
 /** A peering named by id must join two different regions. */
@@ -61,6 +72,8 @@ export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
   const req = parsed.data;
   const regions = peeringRegionsError(req.peering);
   if (regions) return { ok: false, error: regions };
+  if (req.enableLatencySubscription !== undefined && req.latencyBudgetMs === undefined)
+    return { ok: false, error: { field: 'enableLatencySubscription', reason: 'is only used with latencyBudgetMs' } };
   // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
   const rehearsal = validateFailoverRequest({
     peeringConnectionId: PEERING_PLACEHOLDER,
