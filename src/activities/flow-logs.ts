@@ -132,7 +132,8 @@ export function createFlowLogActivities(clients: AwsClients) {
       });
     }
     created.push({ type: 'log-group', region: input.region, id: logGroupName });
-    await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: FLOW_LOG_RETENTION_DAYS }));
+    if (group?.retentionInDays !== FLOW_LOG_RETENTION_DAYS)
+      await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: FLOW_LOG_RETENTION_DAYS }));
 
     let flowLog = (await setupFlowLogs(ec2, input.setupId, input.vpcId))[0];
     if (!flowLog) {
