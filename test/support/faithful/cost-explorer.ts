@@ -3,9 +3,9 @@
  * queued at /moto-api/static/ce/cost-and-usage-results). JSON 1.1, target AWSInsightsIndexService.
  * Until a test seeds a forecast it answers as AWS does for an account with too little history.
  */
-import { type ProxyBehaviour } from '../fault-proxy-behaviour';
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
+import { FaithfulApi } from './faithful-api';
 import { jsonBody, jsonError, jsonOk } from './json-protocol';
 
 const METRICS = [
@@ -26,7 +26,7 @@ export interface ForecastSeed {
   upperUsd?: number;
 }
 
-export class CostExplorerForecasts implements ProxyBehaviour {
+export class CostExplorerForecasts extends FaithfulApi {
   private seed: ForecastSeed | undefined;
   /** Every GetCostForecast body received, for tests that check what was asked. */
   readonly requests: Array<Record<string, unknown>> = [];
@@ -40,17 +40,6 @@ export class CostExplorerForecasts implements ProxyBehaviour {
     this.seed = undefined;
     this.requests.length = 0;
   }
-
-  refuse(): Answer | undefined {
-    return undefined;
-  }
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
-  /** Seeds are the test's, not the fault rules': replacing the rules keeps them. */
-  reset(): void {}
 
   serve(call: AwsCall): Answer | undefined {
     if (call.service !== 'ce' || call.action !== 'GetCostForecast') return undefined;

@@ -4,9 +4,9 @@
  * in EC2's query protocol with the XML element names of the SDK's schema. Subscriptions are kept
  * per region of the call; tests seed the latency points AWS would have measured.
  */
-import { type ProxyBehaviour } from '../fault-proxy-behaviour';
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
+import { FaithfulApi } from './faithful-api';
 import { ec2Error, ec2Ok, queryList, queryParams, xmlFields } from './ec2-query';
 
 const METRIC = 'aggregate-latency';
@@ -35,7 +35,7 @@ interface Subscription {
   period: string;
 }
 
-export class NetworkPerformanceApi implements ProxyBehaviour {
+export class NetworkPerformanceApi extends FaithfulApi {
   private readonly subscriptions = new Map<string, Subscription[]>();
   private readonly points = new Map<string, LatencyPoint[]>();
   /** Actions received, in order, as `region:Action`. */
@@ -68,16 +68,6 @@ export class NetworkPerformanceApi implements ProxyBehaviour {
     this.points.clear();
     this.requests.length = 0;
   }
-
-  refuse(): Answer | undefined {
-    return undefined;
-  }
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
-  reset(): void {}
 
   serve(call: AwsCall): Answer | undefined {
     if (call.service !== 'ec2' || !ACTIONS.includes(call.action)) return undefined;

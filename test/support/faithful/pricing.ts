@@ -3,9 +3,9 @@
  * `PriceList` as the `aws_v1` JSON documents AWS returns (one string per product), with
  * TERM_MATCH filters on the product attributes and NextToken pages. Tests seed the products.
  */
-import { type ProxyBehaviour } from '../fault-proxy-behaviour';
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
+import { FaithfulApi } from './faithful-api';
 import { jsonBody, jsonError, jsonOk } from './json-protocol';
 
 /** An inter-region transfer product of the AWSDataTransfer service. */
@@ -94,7 +94,7 @@ function matches(attributes: Record<string, string>, f: Filter): boolean {
   }
 }
 
-export class PricingApi implements ProxyBehaviour {
+export class PricingApi extends FaithfulApi {
   private products: TransferProduct[] = [];
   /** Every GetProducts body received. */
   readonly requests: Array<Record<string, unknown>> = [];
@@ -107,16 +107,6 @@ export class PricingApi implements ProxyBehaviour {
     this.products = [];
     this.requests.length = 0;
   }
-
-  refuse(): Answer | undefined {
-    return undefined;
-  }
-
-  afterUpstream(_call: AwsCall, answer: Answer): Answer {
-    return answer;
-  }
-
-  reset(): void {}
 
   serve(call: AwsCall): Answer | undefined {
     if (call.service !== 'pricing' || call.action !== 'GetProducts') return undefined;
