@@ -35,6 +35,11 @@ export async function PeeringCostReport(request: CostReportRequest): Promise<Cos
   status('finding the peering');
   const target = await resolveCostTarget(req.peering);
   const [requester, accepter] = target.regions;
+  if (requester === accepter)
+    throw invalidInput('InvalidCostReportRequest', {
+      field: 'peering',
+      reason: `peers two VPCs in ${requester}; this report covers inter-region transfer, which that peering has none of`,
+    });
   const roles = pairUsageTypes(requester, accepter);
   const usageTypes = [...new Set(roles.map((r) => r.usageType))];
   const window = forecastWindow(period, today);
