@@ -71,6 +71,7 @@ export async function latencyCheck(
   const fail = (detail: string) => ({ check: { name: DRILL_CHECKS.latency, ok: false, detail } });
   if (!regions) return fail('not measured: the peering could not be found');
   const { source, destination } = regions;
+  if (source === destination) return fail(`not measured: both sides are in ${source}; AWS measures between regions`);
   let measured;
   try {
     measured = await performance.measureLatency.executeWithOptions(
