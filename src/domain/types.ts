@@ -38,6 +38,11 @@ export interface PeeringSide {
   subnets?: SubnetSpec[];
   /** Role to assume for a side in another account. */
   roleArn?: string;
+  /**
+   * With `flowLogs`, the delivery role for this side's flow log, when it is not the request's
+   * `flowLogsRoleArn` (a side in another account needs a role of that account).
+   */
+  flowLogsRoleArn?: string;
 }
 
 export interface PeeringRequest {
