@@ -139,9 +139,9 @@ describe('a setup with flowLogs: true', () => {
     ]);
     expect(report.flowLogs?.records).toBe(4);
     expect(report.flowLogs?.ports).toEqual([
-      { from: EU, to: US, protocol: 'tcp', port: 5432, bytes: gib / 4, gb: 0.25, estimatedUsd: 0.005 },
       { from: US, to: EU, protocol: 'tcp', port: 5432, bytes: 3 * gib, gb: 3, estimatedUsd: 0.06 },
       { from: US, to: EU, protocol: 'tcp', port: 443, bytes: gib / 2, gb: 0.5, estimatedUsd: 0.01 },
+      { from: EU, to: US, protocol: 'tcp', port: 5432, bytes: gib / 4, gb: 0.25, estimatedUsd: 0.005 },
     ]);
     expect(report.calls['logs:FilterLogEvents']).toBe(2);
   });

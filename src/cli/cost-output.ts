@@ -72,10 +72,12 @@ export function renderCostReport(r: CostReport): string {
       : `Forecast for the rest of the month: ${usd(r.forecastUsd)}`,
   );
   lines.push('Price per GB:', ...r.rates.map(rateLine));
-  if (r.flowLogs) {
+  if (r.flowLogs && !r.flowLogs.ports.length) {
+    lines.push('', `Over the peering, from flow logs: no records in ${r.flowLogs.logGroups.join(', ')} for the period`);
+  } else if (r.flowLogs) {
     lines.push(
       '',
-      `Over the peering, from flow logs (${r.flowLogs.records} records in ${r.flowLogs.logGroups.join(', ') || 'no log group'}):`,
+      `Over the peering, from flow logs (${r.flowLogs.records} records in ${r.flowLogs.logGroups.join(', ')}):`,
       ...table(
         [
           ['Direction', 'Port', 'GB', '≈ USD'],

@@ -127,6 +127,12 @@ export function withEstimates(
   });
 }
 
+/** The requester's sends first, then the accepter's; the most bytes first within each. */
+export function requesterFirst(ports: PortTraffic[], requesterRegion: string): PortTraffic[] {
+  const side = (p: PortTraffic) => (p.from === requesterRegion ? 0 : 1);
+  return [...ports].sort((a, b) => side(a) - side(b) || b.bytes - a.bytes || a.port - b.port);
+}
+
 /** Where a setup's flow logs go: one log group per side, named by the setup id. */
 export const FLOW_LOG_GROUP_PREFIX = '/vpc-peering/flow-logs/';
 /** Flow logs cost money to ingest and to keep; the groups a setup makes keep a month. */

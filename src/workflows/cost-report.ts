@@ -6,7 +6,7 @@ import { pairUsageTypes } from '../domain/billing-codes';
 import { dayStartMs, forecastWindow, isoDay, resolvePeriod } from '../domain/cost-period';
 import { COST_SCOPE, isOverBudget, roundUsd, summarizePeriods, totals } from '../domain/cost-report';
 import type { CostReport, CostReportRequest } from '../domain/cost-types';
-import { withEstimates } from '../domain/flow-log-records';
+import { requesterFirst, withEstimates } from '../domain/flow-log-records';
 import { opt } from '../domain/objects';
 import { validateCostReportRequest } from '../domain/validate-cost-report';
 import { resolveCostTarget } from './cost-target';
@@ -108,7 +108,9 @@ export async function PeeringCostReport(request: CostReportRequest): Promise<Cos
     ...(req.budgetUsd === undefined ? {} : { budgetUsd: req.budgetUsd }),
     overBudget: isOverBudget(sum.totalCostUsd, req.budgetUsd),
     rates,
-    ...(flow.traffic ? { flowLogs: { ...flow.traffic, ports: withEstimates(flow.traffic.ports, rateOf) } } : {}),
+    ...(flow.traffic
+      ? { flowLogs: { ...flow.traffic, ports: requesterFirst(withEstimates(flow.traffic.ports, rateOf), requester) } }
+      : {}),
     scope: COST_SCOPE,
     calls: {
       'ce:GetCostAndUsage': usage.pages,
