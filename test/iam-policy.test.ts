@@ -116,7 +116,12 @@ async function staticOperations(): Promise<Map<string, string[]>> {
   return found;
 }
 
-const REQUEST: PeeringRequest = twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]);
+// With flow logs, so the recorded run also makes the flow-log and CloudWatch Logs calls.
+const REQUEST: PeeringRequest = {
+  ...twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]),
+  flowLogs: true,
+  flowLogsRoleArn: 'arn:aws:iam::123456789012:role/vpc-peering-flow-logs',
+};
 
 /** A failover that promotes and scales (a MaxSize raised, a service woken), then its failback by routing controls. */
 async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
