@@ -65,6 +65,24 @@ async function writeRecords(region: string, group: string, messages: string[]): 
   );
 }
 
+/** The flow logs and log groups of `id` still in moto, per region. */
+async function flowLogsLeft(id: string): Promise<Record<string, string[]>> {
+  const left: Record<string, string[]> = {};
+  for (const region of [US, EU]) {
+    const flowLogs = await stack
+      .ec2(region)
+      .send(new DescribeFlowLogsCommand({ Filter: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [id] }] }));
+    const groups = await stack
+      .logs(region)
+      .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `${FLOW_LOG_GROUP_PREFIX}${id}` }));
+    left[region] = [
+      ...(flowLogs.FlowLogs ?? []).map((f) => f.FlowLogId!),
+      ...(groups.logGroups ?? []).map((g) => g.logGroupName!),
+    ];
+  }
+  return left;
+}
+
 beforeAll(async () => {
   setup = await run<PeeringResult>('SetupInterRegionPeering', REQUEST, setupId);
 }, 180_000);
@@ -147,7 +165,10 @@ describe('a setup with flowLogs: true', () => {
   });
 
   it('GIVEN the setup WHEN it is torn down THEN its flow logs and log groups are deleted, and nothing of them is left', async () => {
+    const before = await flowLogsLeft(setupId);
     const result = await run<TeardownResult>('TeardownInterRegionPeering', { setupWorkflowId: setupId });
+
+    expect([before[US]?.length, before[EU]?.length]).toEqual([2, 2]);
 
     const removed = result.deleted.filter((r) => r.type === 'flow-log' || r.type === 'log-group');
     expect(removed.map((r) => `${r.region} ${r.type}`).sort()).toEqual([
@@ -156,19 +177,7 @@ describe('a setup with flowLogs: true', () => {
       `${US} flow-log`,
       `${US} log-group`,
     ]);
-    for (const region of [US, EU]) {
-      const flowLogs = await stack
-        .ec2(region)
-        .send(new DescribeFlowLogsCommand({ Filter: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [setupId] }] }));
-      const groups = await stack
-        .logs(region)
-        .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `${FLOW_LOG_GROUP_PREFIX}${setupId}` }));
-      expect({ region, flowLogs: flowLogs.FlowLogs ?? [], groups: groups.logGroups ?? [] }).toEqual({
-        region,
-        flowLogs: [],
-        groups: [],
-      });
-    }
+    expect(await flowLogsLeft(setupId)).toEqual({ [US]: [], [EU]: [] });
   });
 
   it("GIVEN eu-west-1 refuses CreateFlowLogs WHEN a flow-log setup runs THEN it fails and the rollback removes the other side's flow log and both log groups too", async () => {
@@ -192,18 +201,6 @@ describe('a setup with flowLogs: true', () => {
       stack.proxy.clearRules();
     }
 
-    for (const region of [US, EU]) {
-      const flowLogs = await stack
-        .ec2(region)
-        .send(new DescribeFlowLogsCommand({ Filter: [{ Name: `tag:${SETUP_ID_TAG}`, Values: [failing] }] }));
-      const groups = await stack
-        .logs(region)
-        .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `${FLOW_LOG_GROUP_PREFIX}${failing}` }));
-      expect({ region, flowLogs: flowLogs.FlowLogs ?? [], groups: groups.logGroups ?? [] }).toEqual({
-        region,
-        flowLogs: [],
-        groups: [],
-      });
-    }
+    expect(await flowLogsLeft(failing)).toEqual({ [US]: [], [EU]: [] });
   });
 });

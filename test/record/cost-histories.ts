@@ -126,7 +126,9 @@ async function main(): Promise<void> {
           'npx',
           ['ts-node', '--transpile-only', 'src/client.ts', 'cost', ...args],
           { cwd: ROOT, env },
-          (e, out) => (e && (e as { code?: number }).code !== 1 ? reject(e) : resolve(out.trimEnd())),
+          // Exit 1 is "over budget", still a report to show.
+          (e, out) =>
+            e && e.code !== 1 ? reject(new Error(`cost ${args.join(' ')}: ${e.message}`)) : resolve(out.trimEnd()),
         ),
       );
     const sample = await cli(['--setup-id', SETUP_ID, '--budget', '50']);
