@@ -171,6 +171,16 @@ describe('the price per GB', () => {
     ]);
     expect(r.rates[0]?.note).toMatch(/could not be reached \(.*(socket hang up|ECONNRESET)/);
   });
+  it('GIVEN the Pricing API takes connections but never answers WHEN the report runs THEN it gives up at its own deadline (not the activity timeout, retried) and uses the fallback', async () => {
+    stack.proxy.setRules([{ service: 'pricing', kind: 'unreachable' }]);
+
+    const r = await report(month);
+
+    expect(r.rates.map((x) => [x.source, x.note])).toEqual([
+      ['fallback-table', expect.stringMatching(/could not be reached \((TimeoutError|AbortError)/)],
+      ['fallback-table', expect.stringMatching(/could not be reached \((TimeoutError|AbortError)/)],
+    ]);
+  });
 });
 
 describe('what one report costs', () => {

@@ -237,14 +237,12 @@ describe('least-privilege IAM policy', () => {
       'ec2:CreateSubnet',
       'ec2:CreateSecurityGroup',
       'ec2:CreateVpcPeeringConnection',
-      'ec2:CreateFlowLogs',
     ]) {
       const resource = {
         'ec2:CreateVpc': 'vpc',
         'ec2:CreateSubnet': 'subnet',
         'ec2:CreateSecurityGroup': 'security-group',
         'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection',
-        'ec2:CreateFlowLogs': 'vpc-flow-log',
       }[create]!;
       // The new resource itself may only be created carrying the setup tag.
       const granting = statementsFor(create).filter((s) =>
@@ -271,13 +269,7 @@ describe('least-privilege IAM policy', () => {
         continue;
       }
       expect(s.Condition?.StringEquals?.['ec2:CreateAction']).toEqual(
-        expect.arrayContaining([
-          'CreateVpc',
-          'CreateSubnet',
-          'CreateSecurityGroup',
-          'CreateVpcPeeringConnection',
-          'CreateFlowLogs',
-        ]),
+        expect.arrayContaining(['CreateVpc', 'CreateSubnet', 'CreateSecurityGroup', 'CreateVpcPeeringConnection']),
       );
     }
     for (const action of [
@@ -285,7 +277,6 @@ describe('least-privilege IAM policy', () => {
       'ec2:DeleteSubnet',
       'ec2:DeleteSecurityGroup',
       'ec2:DeleteVpcPeeringConnection',
-      'ec2:DeleteFlowLogs',
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:RevokeSecurityGroupIngress',
     ]) {
@@ -304,27 +295,5 @@ describe('least-privilege IAM policy', () => {
           onPeering.every((s) => s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc']),
       }).toEqual({ action, scoped: true });
     }
-  });
-
-  it("GIVEN the policy WHEN the flow-log and cost statements are read THEN log groups are only the setups' own, the delivery role is only passed to VPC Flow Logs, and costs are read-only", () => {
-    const statementsFor = (action: string) => POLICY.Statement.filter((s) => list(s.Action).includes(action));
-
-    for (const action of [
-      'logs:CreateLogGroup',
-      'logs:DeleteLogGroup',
-      'logs:PutRetentionPolicy',
-      'logs:TagResource',
-    ]) {
-      expect({ action, resources: statementsFor(action).flatMap((s) => list(s.Resource)) }).toEqual({
-        action,
-        resources: ['arn:aws:logs:*:*:log-group:/vpc-peering/flow-logs/*'],
-      });
-    }
-    const passRole = statementsFor('iam:PassRole');
-    expect(passRole.map((s) => [list(s.Resource), s.Condition?.StringEquals?.['iam:PassedToService']])).toEqual([
-      [['arn:aws:iam::*:role/vpc-peering-flow-logs*'], 'vpc-flow-logs.amazonaws.com'],
-    ]);
-    const ce = [...policyActions()].filter((a) => a.startsWith('ce:') || a.startsWith('pricing:'));
-    expect(ce.sort()).toEqual(['ce:GetCostAndUsage', 'ce:GetCostForecast', 'pricing:GetProducts']);
   });
 });

@@ -4,6 +4,9 @@ import { fallbackRate, firstTierUsdPerGb } from '../domain/transfer-rates';
 import type { AwsClients } from './aws-clients';
 import { errorName } from './errors';
 
+/** However Pricing fails to answer (no connection, no reply, retries), a report waits this long at most. */
+export const PRICING_DEADLINE_MS = 12_000;
+
 export interface TransferRatesInput {
   directions: Array<{ from: string; to: string }>;
 }
@@ -22,6 +25,7 @@ export function createPricingActivities(clients: AwsClients) {
           { Type: 'TERM_MATCH', Field: 'transferType', Value: 'InterRegion Outbound' },
         ],
       }),
+      { abortSignal: AbortSignal.timeout(PRICING_DEADLINE_MS) },
     );
     const found = firstTierUsdPerGb((out.PriceList ?? []).map(String));
     if (!found)

@@ -3,13 +3,8 @@
  * lists flattened as `Name.1.Field`, and XML answers in the 2016-11-15 namespace.
  */
 import { randomUUID } from 'node:crypto';
-import { type AwsCall } from '../fault-proxy-call';
 import { type Answer, xmlAnswer } from '../fault-proxy-http';
 import { errorXml } from '../fault-proxy-xml';
-
-export function queryParams(call: AwsCall): URLSearchParams {
-  return new URLSearchParams(call.body ?? '');
-}
 
 /** `Prefix.1.Field`, `Prefix.2.Field`, … as objects, in index order. */
 export function queryList(params: URLSearchParams, prefix: string): Array<Record<string, string>> {

@@ -1,7 +1,9 @@
 /**
- * The AWS-faithful answers for APIs moto lacks, served by the fault proxy in AWS's own wire
- * protocol so that the product's unchanged SDK clients can call them. Each is a ProxyBehaviour
- * with seeds a test sets (and `clear()`s); they survive `setRules`, which only drops fault state.
+ * The APIs moto lacks that tests seed: Cost Explorer's forecast, Pricing and EC2's network
+ * performance, served by the fault proxy in AWS's own wire protocols so that the product's
+ * unchanged SDK clients can call them. Each is a ProxyBehaviour with seeds a test sets (and
+ * `clear()`s); they survive `setRules`, which only drops fault state. (RDS promotion and capacity,
+ * also here, are timed rather than seeded; the server builds those itself.)
  */
 import { type ProxyBehaviour } from '../fault-proxy-behaviour';
 import { CostExplorerForecasts } from './cost-explorer';

@@ -7,7 +7,7 @@
 import { type AwsCall } from '../fault-proxy-call';
 import { type Answer } from '../fault-proxy-http';
 import { FaithfulApi } from './faithful-api';
-import { ec2Error, ec2Ok, queryList, queryParams, xmlFields } from './ec2-query';
+import { ec2Error, ec2Ok, queryList, xmlFields } from './ec2-query';
 
 const METRIC = 'aggregate-latency';
 const STATISTIC = 'p50';
@@ -73,7 +73,7 @@ export class NetworkPerformanceApi extends FaithfulApi {
     if (call.service !== 'ec2' || !ACTIONS.includes(call.action)) return undefined;
     const region = call.region ?? 'us-east-1';
     this.requests.push(`${region}:${call.action}`);
-    const params = queryParams(call);
+    const params = call.params;
     if (call.action === 'EnableAwsNetworkPerformanceMetricSubscription') return this.enable(region, params);
     if (call.action === 'DescribeAwsNetworkPerformanceMetricSubscriptions') return this.describe(region, params);
     return this.data(params);
