@@ -1,7 +1,8 @@
 /**
- * Inter-region data transfer list prices, for when the Pricing API cannot be reached. They are
- * the first-tier "data transfer out to another AWS Region" prices of the EC2 pricing page, taken
- * on FALLBACK_RATES_AS_OF; AWS changes them rarely, but the report labels them as this table.
+ * Inter-region data transfer list prices, for when the Pricing API cannot be reached: the
+ * first-tier "data transfer out to another AWS Region" prices of EC2's pricing page as this table
+ * was written (FALLBACK_RATES_AS_OF), from AWS's published figures, not read live. AWS changes them
+ * rarely; the report labels them as this table, with its date, whenever they are used.
  */
 import type { TransferRate } from './cost-types';
 
