@@ -10,6 +10,8 @@ export interface AwsCall {
   filtered: boolean;
   /** The query-protocol parameters (EC2, RDS, STS, Auto Scaling), from the form body or the query string. */
   params: URLSearchParams;
+  /** The request body as text, for behaviours that answer the call themselves. */
+  body?: string;
 }
 
 const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -44,6 +46,7 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
     pcxIds: [...pcxIds],
     filtered: /(^|[?&])Filter\.\d+\.Name=/.test(`${url.search.slice(1)}&${text}`),
     params,
+    body: text,
   };
 }
 

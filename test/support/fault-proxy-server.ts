@@ -13,6 +13,7 @@ import { CapacityBehaviour, DEFAULT_CAPACITY, type CapacityTiming } from './fait
 import { DEFAULT_PROMOTION, RdsPromotionBehaviour, type PromotionTiming } from './faithful/rds-promotion';
 import { PeeringBehaviour } from './fault-proxy-peering';
 import { type FaultRule, RuleBook } from './fault-proxy-rules';
+import { createFaithfulApis, type FaithfulApis } from './faithful';
 import { FaultCounters } from './fault-proxy-stats';
 import { TagLagBehaviour } from './fault-proxy-tag-lag';
 import { leaveUnanswered } from './fault-proxy-unreachable';
@@ -25,6 +26,8 @@ export class FaultProxyServer {
   private readonly book: RuleBook;
   private readonly counters = new FaultCounters();
   private readonly behaviours: ProxyBehaviour[];
+  /** The APIs moto lacks, answered here; tests seed what they return. */
+  readonly faithfulApis: FaithfulApis = createFaithfulApis();
 
   /** RDS promotion as AWS does it; its timing may be changed while the proxy runs. */
   readonly promotion: RdsPromotionBehaviour;
@@ -41,7 +44,13 @@ export class FaultProxyServer {
     const ctx = { book: this.book, inject: this.counters.inject.bind(this.counters) };
     this.promotion = new RdsPromotionBehaviour(ctx, { ...DEFAULT_PROMOTION, ...faithful.promotion });
     this.capacity = new CapacityBehaviour(ctx, { ...DEFAULT_CAPACITY, ...faithful.capacity });
-    this.behaviours = [new PeeringBehaviour(ctx), new TagLagBehaviour(ctx), this.promotion, this.capacity];
+    this.behaviours = [
+      new PeeringBehaviour(ctx),
+      new TagLagBehaviour(ctx),
+      this.promotion,
+      this.capacity,
+      ...this.faithfulApis.behaviours,
+    ];
   }
 
   readonly api: FaultControl = {
@@ -83,7 +92,7 @@ export class FaultProxyServer {
       send(res, rule.kind === 'throttle' ? this.throttle(call) : this.error(call, rule));
       return;
     }
-    const upstream = await forward(this.target, req, body);
+    const upstream = this.served(call) ?? (await forward(this.target, req, body));
     const answer = this.behaviours.reduce((a, b) => b.afterUpstream(call, a), upstream);
     this.counters.forwarded();
     if (rule) {
@@ -98,6 +107,14 @@ export class FaultProxyServer {
   private refusal(call: AwsCall): Answer | undefined {
     for (const behaviour of this.behaviours) {
       const answer = behaviour.refuse(call);
+      if (answer) return answer;
+    }
+    return undefined;
+  }
+
+  private served(call: AwsCall): Answer | undefined {
+    for (const behaviour of this.behaviours) {
+      const answer = behaviour.serve?.(call);
       if (answer) return answer;
     }
     return undefined;
