@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadTemporalSettings } from './config';
 import { EXIT, UsageError } from './cli/output';
+import { costCommand } from './cli/cost-command';
 import { abortCommand, approveCommand, failoverCommand } from './cli/failover-commands';
 import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
 import { meshCommand } from './cli/mesh-commands';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   schedule: scheduleCommand,
   drills: drillsCommand,
   mesh: meshCommand,
+  cost: costCommand,
 };
 
 const USAGE = `usage: npm run client -- <command> [flags]
@@ -36,6 +38,8 @@ const USAGE = `usage: npm run client -- <command> [flags]
   mesh plan     --file mesh.json [--id MESH_ID] [--json]   (changes nothing; exit 2 past a quota)
   mesh setup    --file mesh.json [--id ID] [--wait] [--json-out result.json]
   mesh teardown --id MESH_ID [--wait]
+  cost     --setup-id ID | --peering pcx-… --requester-region R --accepter-region R | --file report.json
+           [--start YYYY-MM-DD --end YYYY-MM-DD] [--granularity MONTHLY|DAILY] [--budget USD] [--json]   (exit 1 when over budget)
 Exit codes: 0 success, 1 the run failed, 2 bad input.`;
 
 async function run(): Promise<number> {

@@ -3,11 +3,13 @@
  * on the wire: the second run finds the first one's work and creates nothing more.
  */
 import {
+  DescribeFlowLogsCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../src/activities';
+import { FLOW_LOG_FORMAT } from '../src/domain/flow-log-records';
 import { naclPlan, securityGroupPlan } from '../src/domain/rules-plan';
 import { setupTags } from '../src/domain/tags';
 import type { AllowRule } from '../src/domain/types';
@@ -171,6 +173,26 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
     expect(second.created).toEqual(first.created);
   });
 
+  test('ensureFlowLogs: one tagged log group and one tagged v5 flow log per side', async () => {
+    const input = {
+      side: 'requester' as const,
+      region: east,
+      vpcId: eastVpc.vpcId,
+      setupId,
+      deliverLogsRoleArn: 'arn:aws:iam::123456789012:role/vpc-peering-flow-logs',
+      tags,
+    };
+    const { first, second } = await twiceReadOnly(() => acts.ensureFlowLogs(input));
+    expect(second).toEqual(first);
+    const flowLogs = await ec2(east).send(
+      new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [eastVpc.vpcId] }] }),
+    );
+    expect(flowLogs.FlowLogs?.map((f) => [f.FlowLogId, f.LogGroupName, f.LogFormat])).toEqual([
+      [first.flowLogId, first.logGroupName, FLOW_LOG_FORMAT],
+    ]);
+    expect(first.created.map((r) => r.type)).toEqual(['log-group', 'flow-log']);
+  });
+
   test('deleteResources: the second run deletes nothing and reports everything already gone', async () => {
     const inventory = await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west });
     expect(inventory.refs.length).toBeGreaterThan(0);
@@ -187,7 +209,9 @@ describe('GIVEN each mutating activity called twice with identical input', () =>
     expect(second.west.deleted).toEqual([]);
     // Deletes of groups, subnets and VPCs are tried and answer NotFound (cheaper than a look first).
     expect(second.east.alreadyGone.length + second.west.alreadyGone.length).toBe(inventory.refs.length);
-    expect(new Set(secondMutations)).toEqual(new Set(['DeleteSecurityGroup', 'DeleteSubnet', 'DeleteVpc']));
+    expect(new Set(secondMutations)).toEqual(
+      new Set(['DeleteSecurityGroup', 'DeleteSubnet', 'DeleteVpc', 'DeleteFlowLogs', 'DeleteLogGroup']),
+    );
     expect(await acts.findSetupResources({ setupId, requesterRegion: east, accepterRegion: west })).toMatchObject({
       refs: [],
     });

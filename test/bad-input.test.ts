@@ -14,6 +14,7 @@ const WORKFLOWS = [
   'SetupPeeringMesh',
   'PlanPeeringMesh',
   'TeardownPeeringMesh',
+  'PeeringCostReport',
 ] as const;
 
 interface BadRequest {
@@ -130,6 +131,7 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       { command: 'drill', file: 'drill-negative-rto-target.json' },
       { command: 'mesh setup', file: 'mesh-overlapping-cidrs.json' },
       { command: 'mesh plan', file: 'mesh-hub-not-a-vpc.json' },
+      { command: 'cost', file: 'cost-end-before-start.json' },
     ];
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-cli-'));

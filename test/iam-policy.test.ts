@@ -43,6 +43,9 @@ const PREFIX: Record<string, string> = {
   'auto-scaling': 'autoscaling',
   ecs: 'ecs',
   'route53-recovery-cluster': 'route53-recovery-cluster',
+  'cost-explorer': 'ce',
+  pricing: 'pricing',
+  'cloudwatch-logs': 'logs',
 };
 /** Credential providers that call AWS themselves. */
 const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
@@ -114,7 +117,12 @@ async function staticOperations(): Promise<Map<string, string[]>> {
   return found;
 }
 
-const REQUEST: PeeringRequest = twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]);
+// With flow logs, so the recorded run also makes the flow-log and CloudWatch Logs calls.
+const REQUEST: PeeringRequest = {
+  ...twoRegionRequest('iam', 90, [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }]),
+  flowLogs: true,
+  flowLogsRoleArn: 'arn:aws:iam::123456789012:role/vpc-peering-flow-logs',
+};
 
 /** A failover that promotes and scales (a MaxSize raised, a service woken), then its failback by routing controls. */
 async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
@@ -212,8 +220,9 @@ describe('least-privilege IAM policy', () => {
 
   it('GIVEN the policy WHEN its actions are compared with the code THEN it grants nothing the code does not call', () => {
     const used = new Set([...statics.keys(), ...recorded]);
-    // CreateTags is never called directly: EC2 authorizes tag-on-create (TagSpecifications) as CreateTags.
-    const implied = new Set(['ec2:CreateTags']);
+    // Never called directly: EC2 authorizes tag-on-create (TagSpecifications) as CreateTags, CloudWatch
+    // Logs a CreateLogGroup with tags as TagResource too, and CreateFlowLogs passes its delivery role.
+    const implied = new Set(['ec2:CreateTags', 'logs:TagResource', 'iam:PassRole']);
 
     expect([...policyActions()].filter((a) => !used.has(a) && !implied.has(a)).sort()).toEqual([]);
   });

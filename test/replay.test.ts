@@ -48,6 +48,12 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'drdrill-rto-missed.json',
       'drdrill-unknown-setup.json',
       'drdrill-deleted-peering.json',
+      // drills with cost and latency budgets (a PeeringCostReport child), a setup with flow logs
+      // (patched 'setup-flow-logs'), cost reports of a past month and of the current one
+      'drdrill-budgets.json',
+      'setup-flow-logs.json',
+      'cost-report-month.json',
+      'cost-report-current.json',
       // meshes: plan only, a run that continued as new and its last run, an intra-region pair,
       // teardown, rolled back after a pair failed, cancelled, refused past a quota
       'mesh-plan.json',

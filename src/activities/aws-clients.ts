@@ -1,6 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -21,6 +24,11 @@ export interface AwsClients {
   rds(region: string, roleArn?: string): RDSClient;
   route53(roleArn?: string): Route53Client;
   serviceQuotas(region: string, roleArn?: string): ServiceQuotasClient;
+  /** Cost Explorer is global, served from us-east-1; every request is billed. */
+  costExplorer(): CostExplorerClient;
+  /** The Pricing API, through its us-east-1 endpoint. */
+  pricing(): PricingClient;
+  logs(region: string, roleArn?: string): CloudWatchLogsClient;
   autoScaling(region: string): AutoScalingClient;
   ecs(region: string): ECSClient;
   /**
@@ -39,7 +47,14 @@ export interface AwsClients {
 
 export type ProbeClients = Pick<AwsClients, 'ec2' | 'rds' | 'route53' | 'autoScaling' | 'ecs'>;
 
-export type AwsService = 'ec2' | 'rds' | 'route53' | 'servicequotas' | 'autoscaling' | 'ecs';
+export type AwsService =
+  'ec2' | 'rds' | 'route53' | 'servicequotas' | 'autoscaling' | 'ecs' | 'ce' | 'pricing' | 'logs';
+
+/**
+ * A report falls back to its own table when Pricing is unreachable, so it should not wait long for
+ * it (throwOnRequestTimeout: without it the handler only logs a warning when requestTimeout passes).
+ */
+const PRICING_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 8_000, throwOnRequestTimeout: true };
 
 export interface AwsClientOptions {
   /** @default 3, the SDK's own default; Temporal's retry policy adds more on top. */
@@ -213,5 +228,15 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       ),
     probe: family(bounded, 'probe|'),
     probeTimeoutMs,
+    costExplorer: () => get('ce', 'us-east-1', undefined, () => new CostExplorerClient(common('ce', 'us-east-1'))),
+    pricing: () =>
+      get(
+        'pricing',
+        'us-east-1',
+        undefined,
+        () => new PricingClient({ ...common('pricing', 'us-east-1'), requestHandler: PRICING_TIMEOUTS }),
+      ),
+    logs: (region, roleArn) =>
+      get('logs', region, roleArn, () => new CloudWatchLogsClient(common('logs', region, roleArn))),
   };
 }

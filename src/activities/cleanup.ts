@@ -18,6 +18,7 @@ import { activityInfo, activitySignal, heartbeat } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { AwsErrors, errorName, isNamed, isNotFound, retryable, toApplicationFailure } from './errors';
+import { deleteFlowLogResource } from './flow-logs';
 import { findEntry, forgetNaclEntries, isRecordedEntry } from './network-acls';
 import { describePeering } from './peering';
 
@@ -40,8 +41,11 @@ export interface DeleteResult {
 
 export function createCleanupActivities(clients: AwsClients) {
   /** Deletes one resource; false when it was already gone. Throws when AWS refuses. */
-  async function deleteOne(ec2: EC2Client, ref: ResourceRef): Promise<boolean> {
+  async function deleteOne(ec2: EC2Client, ref: ResourceRef, input: DeleteInput): Promise<boolean> {
     switch (ref.type) {
+      case 'flow-log':
+      case 'log-group':
+        return deleteFlowLogResource(ec2, clients.logs(input.region, input.roleArn), ref);
       case 'network-acl-entry': {
         // moto answers a missing entry with a bare 500, so look before deleting.
         const acl = await describeAcl(ec2, ref.id);
@@ -122,7 +126,7 @@ export function createCleanupActivities(clients: AwsClients) {
     for (const ref of input.refs) {
       if (done.has(refKey(ref))) continue;
       try {
-        if (await deleteOne(ec2, ref)) result.deleted.push(ref);
+        if (await deleteOne(ec2, ref, input)) result.deleted.push(ref);
         else result.alreadyGone.push(ref);
       } catch (err) {
         if (isNotFound(err)) {

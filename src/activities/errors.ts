@@ -74,6 +74,8 @@ const RETRYABLE_NAMES = new Set<string>([
   'Throttling',
   'ThrottlingException',
   'TooManyRequestsException',
+  // Cost Explorer's throttling.
+  'LimitExceededException',
   'PriorRequestNotComplete',
   'InternalError',
   'InternalFailure',

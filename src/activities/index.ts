@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from './aws-clients';
 import { createCleanupActivities } from './cleanup';
+import { createCostExplorerActivities } from './cost-explorer';
 import { createDriftRepairActivities } from './drift-repair';
 import { createInventoryActivities } from './inventory';
 import { createMeshInventoryActivities } from './mesh-inventory';
@@ -8,9 +9,13 @@ import { createMeshLookupActivities } from './mesh-lookup';
 import { createMeshStateActivities } from './mesh-state';
 import { toApplicationFailure } from './errors';
 import { createFailoverActivities } from './failover';
+import { createFlowLogTrafficActivities } from './flow-log-traffic';
+import { createFlowLogActivities } from './flow-logs';
 import { createNetworkAclActivities } from './network-acls';
+import { createNetworkPerformanceActivities } from './network-performance';
 import { createPeeringActivities } from './peering';
 import { createPeeringInspectionActivities } from './peering-inspection';
+import { createPricingActivities } from './pricing';
 import { createRouteActivities } from './routes';
 import { createSecurityGroupActivities } from './security-groups';
 import { createSetupConflictActivities } from './setup-conflict';
@@ -64,6 +69,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createMeshStateActivities(deps.aws),
     ...createMeshInventoryActivities(deps.aws),
     ...createMeshLookupActivities(deps.temporal),
+    ...createFlowLogActivities(deps.aws),
+    ...createFlowLogTrafficActivities(deps.aws),
+    ...createCostExplorerActivities(deps.aws),
+    ...createPricingActivities(deps.aws),
+    ...createNetworkPerformanceActivities(deps.aws),
   });
 }
 

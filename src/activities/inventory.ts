@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   paginateDescribeNetworkAcls,
   paginateDescribeRouteTables,
@@ -18,13 +19,14 @@ import type { AwsClients } from './aws-clients';
 import { keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { FailureTypes, nonRetryable } from './errors';
+import { findFlowLogResources } from './flow-logs';
 import { describeVpcAcls, readNaclRecords } from './network-acls';
 import { describePeering } from './peering';
 
 export interface Inventory {
   setupId?: string;
   peeringConnectionId?: string;
-  /** In deletion order: NACL entries, routes, security groups, the peering, subnets, VPCs. */
+  /** In deletion order: NACL entries, routes, flow logs, security groups, the peering, subnets, VPCs, log groups. */
   refs: ResourceRef[];
 }
 
@@ -113,15 +115,18 @@ async function spanNaclEntries(
   );
 }
 
-async function taggedInRegion(ec2: EC2Client, region: string, setupId: string) {
+async function taggedInRegion(ec2: EC2Client, logs: CloudWatchLogsClient, region: string, setupId: string) {
   const filters = { Filters: [setupFilter(setupId)] };
-  const [vpcs, subnets, groups] = await Promise.all([
+  const [vpcs, subnets, groups, flowLogResources] = await Promise.all([
     collect(paginateDescribeVpcs({ client: ec2 }, filters), (p) => p.Vpcs),
     collect(paginateDescribeSubnets({ client: ec2 }, filters), (p) => p.Subnets),
     collect(paginateDescribeSecurityGroups({ client: ec2 }, filters), (p) => p.SecurityGroups),
+    findFlowLogResources(ec2, logs, region, setupId),
   ]);
   const ownGroups = groups.filter((g) => hasSetupTag(g.Tags, setupId));
   return {
+    flowLogs: flowLogResources.filter((f) => f.type === 'flow-log'),
+    logGroups: flowLogResources.filter((f) => f.type === 'log-group'),
     vpcs: vpcs.filter((v) => hasSetupTag(v.Tags, setupId)).map((v) => ({ type: 'vpc' as const, region, id: v.VpcId! })),
     subnets: subnets
       .filter((s) => hasSetupTag(s.Tags, setupId))
@@ -175,8 +180,8 @@ export function createInventoryActivities(clients: AwsClients) {
       const oneSearch =
         locator.requesterRegion === locator.accepterRegion && locator.requesterRoleArn === locator.accepterRoleArn;
       const regions = [
-        { ec2: req, region: locator.requesterRegion },
-        ...(oneSearch ? [] : [{ ec2: acc, region: locator.accepterRegion }]),
+        { ec2: req, region: locator.requesterRegion, roleArn: locator.requesterRoleArn },
+        ...(oneSearch ? [] : [{ ec2: acc, region: locator.accepterRegion, roleArn: locator.accepterRoleArn }]),
       ];
       const pcx = await findPeering(req, locator);
       let setupId = locator.setupId ?? tagValue(pcx?.Tags, SETUP_ID_TAG);
@@ -188,7 +193,10 @@ export function createInventoryActivities(clients: AwsClients) {
       }
       const named = pcx?.VpcPeeringConnectionId ?? locator.peeringConnectionId;
       if (!setupId && named) setupId = await setupOfPeeringGroups([req, acc], named);
-      const tagged = setupId ? await Promise.all(regions.map((r) => taggedInRegion(r.ec2, r.region, setupId))) : [];
+      const logsOf = (r: (typeof regions)[number]) => clients.logs(r.region, r.roleArn);
+      const tagged = setupId
+        ? await Promise.all(regions.map((r) => taggedInRegion(r.ec2, logsOf(r), r.region, setupId)))
+        : [];
       const pcxIds = [
         ...new Set([named, ...(locator.knownPeeringIds ?? []), ...tagged.flatMap((t) => t.peeringIds)]),
       ].filter((id): id is string => id !== undefined);
@@ -233,6 +241,8 @@ export function createInventoryActivities(clients: AwsClients) {
         ...(shownId ? { peeringConnectionId: shownId } : {}),
         refs: [
           ...dependents,
+          ...(r?.flowLogs ?? []),
+          ...(a?.flowLogs ?? []),
           ...(r?.groups ?? []),
           ...(a?.groups ?? []),
           ...pcxRefs,
@@ -240,6 +250,8 @@ export function createInventoryActivities(clients: AwsClients) {
           ...(a?.subnets ?? []),
           ...(r?.vpcs ?? []),
           ...(a?.vpcs ?? []),
+          ...(r?.logGroups ?? []),
+          ...(a?.logGroups ?? []),
         ],
       };
     });

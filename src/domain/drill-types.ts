@@ -42,6 +42,38 @@ export interface DrillRequest {
   /** Put drifted routes, rules and entries back before the rehearsal. @default false */
   repairDrift?: boolean;
   expect?: DrillExpectation;
+  /**
+   * Adds a `cost` check: it fails when the link's spend this month, or that spend plus Cost
+   * Explorer's forecast for the rest of the month, is above this many US dollars.
+   */
+  costBudgetUsd?: number;
+  /** Adds a `latency` check: it fails when AWS's p50 latency between the two regions is above this. */
+  latencyBudgetMs?: number;
+  /**
+   * Lets the `latency` check subscribe the region pair to AWS's aggregate-latency p50 when nobody
+   * has; without it, an unsubscribed pair fails the check as "not subscribed". @default false
+   */
+  enableLatencySubscription?: boolean;
+}
+
+/** The month's spend against `costBudgetUsd`, from a PeeringCostReport child. */
+export interface DrillCost {
+  budgetUsd: number;
+  monthToDateUsd: number;
+  forecastUsd?: number;
+  /** Spend plus forecast: what the month is on course for. */
+  projectedUsd: number;
+  /** The report's workflow id, for the details. */
+  reportWorkflowId: string;
+}
+
+export interface DrillLatency {
+  budgetMs: number;
+  /** `null` when it could not be measured. */
+  p50Ms: number | null;
+  source: string;
+  destination: string;
+  subscribed: boolean;
 }
 
 export interface DrillCheck {
@@ -79,7 +111,10 @@ export interface DrillReport {
   name: string;
   peeringConnectionId: string | null;
   outcome: 'passed' | 'failed';
-  /** The five peering checks (after repair, when `repairDrift`), then the rehearsal and the RTO. */
+  /**
+   * The five peering checks (after repair, when `repairDrift`), then the rehearsal and the RTO, then
+   * `cost` and `latency` when their budgets are set.
+   */
   checks: DrillCheck[];
   /** Drift found by the first inspection. */
   drift: DriftItem[];
@@ -93,10 +128,24 @@ export interface DrillReport {
   /** The failover rehearsal's measured RTO; `null` when it did not run to the end. */
   rtoSeconds: number | null;
   rtoTargetSeconds: number;
+  /** With `costBudgetUsd`. */
+  cost?: DrillCost;
+  /** With `latencyBudgetMs`. */
+  latency?: DrillLatency;
 }
 
 export interface DrillProgress {
-  step: 'validate' | 'resolve' | 'inspect' | 'repair' | 're-inspect' | 'failover' | 'failback' | 'done';
+  step:
+    | 'validate'
+    | 'resolve'
+    | 'inspect'
+    | 'repair'
+    | 're-inspect'
+    | 'failover'
+    | 'failback'
+    | 'cost'
+    | 'latency'
+    | 'done';
   checks: DrillCheck[];
   drift: DriftItem[];
   repaired: DriftItem[];
@@ -111,4 +160,6 @@ export const DRILL_CHECKS = {
   failover: 'failover-rehearsal',
   failback: 'failback-rehearsal',
   rto: 'rto',
+  cost: 'cost',
+  latency: 'latency',
 } as const;

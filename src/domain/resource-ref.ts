@@ -2,17 +2,20 @@ import type { ResourceRef, ResourceType } from './types';
 
 /** Dependents before what they depend on: rules and routes, then the peering, then the VPCs. */
 export const PHASES: ResourceType[][] = [
-  ['network-acl-entry', 'route', 'security-group'],
+  ['network-acl-entry', 'route', 'security-group', 'flow-log'],
   ['peering-connection'],
-  ['subnet', 'vpc'],
+  ['subnet', 'vpc', 'log-group'],
 ];
 const RANK: Record<ResourceType, number> = {
   'network-acl-entry': 0,
   route: 1,
   'security-group': 2,
-  'peering-connection': 3,
-  subnet: 4,
-  vpc: 5,
+  'flow-log': 3,
+  'peering-connection': 4,
+  subnet: 5,
+  vpc: 6,
+  // A flow log's group goes last, once nothing writes to it any more.
+  'log-group': 7,
 };
 
 export const refKey = (r: ResourceRef): string =>

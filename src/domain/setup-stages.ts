@@ -8,6 +8,8 @@ export const SETUP_STAGES = {
   'request-peering': ['request-peering'],
   'establish-peering': ['accept-peering', 'wait-active', 'dns'],
   'side-rules': ['routes', 'security-groups', 'network-acls'],
+  /** Only with `flowLogs: true`; a setup without them goes from side-rules to done. */
+  'flow-logs': ['flow-logs'],
 } as const;
 
 export type SetupStage = keyof typeof SETUP_STAGES;

@@ -38,6 +38,11 @@ export interface PeeringSide {
   subnets?: SubnetSpec[];
   /** Role to assume for a side in another account. */
   roleArn?: string;
+  /**
+   * With `flowLogs`, the delivery role for this side's flow log, when it is not the request's
+   * `flowLogsRoleArn` (a side in another account needs a role of that account).
+   */
+  flowLogsRoleArn?: string;
 }
 
 export interface PeeringRequest {
@@ -51,14 +56,25 @@ export interface PeeringRequest {
   onFailure?: 'rollback' | 'keep';
   /** @default 900 */
   naclRuleBase?: number;
+  /**
+   * VPC flow logs (format v5, with traffic-path) for each side, into a CloudWatch Logs group per
+   * side, so the cost report can say which ports the peering's bytes went to. @default false
+   */
+  flowLogs?: boolean;
+  /**
+   * The role VPC Flow Logs assumes to write to CloudWatch Logs; needed with `flowLogs`. It trusts
+   * `vpc-flow-logs.amazonaws.com` and may create log streams and put log events.
+   */
+  flowLogsRoleArn?: string;
 }
 
-export type ResourceType = 'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry';
+export type ResourceType =
+  'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry' | 'flow-log' | 'log-group';
 
 export interface ResourceRef {
   type: ResourceType;
   region: string;
-  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id. */
+  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group its name. */
   id: string;
   destinationCidrBlock?: string;
   ruleNumber?: number;

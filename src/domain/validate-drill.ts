@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { DrillRequest } from './drill-types';
 import { validateFailoverRequest } from './validate-failover';
 import { allowRuleSchema } from './validate-peering';
-import { firstIssue, peeringIdSchema, regionSchema as region, type Validated } from './validation';
+import { firstIssue, peeringIdSchema, regionSchema as region, type InvalidField, type Validated } from './validation';
 
 /** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
 const name = z
@@ -12,7 +12,8 @@ const name = z
     'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
 
-const peering = z.union(
+/** The peering a drill or a cost report is about; shared by both requests. */
+export const drillPeeringSchema = z.union(
   [
     z.strictObject({ setupWorkflowId: z.string().min(1, 'must be the setup workflow id') }),
     z.strictObject({
@@ -38,26 +39,41 @@ const expectation = z.strictObject({
 
 const request = z.strictObject({
   name,
-  peering,
+  peering: drillPeeringSchema,
   failover,
   rtoTargetSeconds: z.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more seconds'),
   repairDrift: z.boolean().optional(),
   expect: expectation.optional(),
+  costBudgetUsd: z
+    .number({ message: 'must be a number of US dollars' })
+    .finite()
+    .min(0, 'must be 0 or more')
+    .optional(),
+  latencyBudgetMs: z
+    .number({ message: 'must be a number of milliseconds' })
+    .finite()
+    .positive('must be more than 0 ms')
+    .optional(),
+  enableLatencySubscription: z.boolean().optional(),
 });
+
+/** A peering named by id must join two different regions. */
+export function peeringRegionsError(peering: z.infer<typeof drillPeeringSchema>): InvalidField | undefined {
+  if (!('requesterRegion' in peering) || peering.requesterRegion !== peering.accepterRegion) return undefined;
+  return {
+    field: 'peering.accepterRegion',
+    reason: `is the same as peering.requesterRegion (${peering.requesterRegion})`,
+  };
+}
 
 export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
   const parsed = request.safeParse(input);
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
   const req = parsed.data;
-  if ('requesterRegion' in req.peering && req.peering.requesterRegion === req.peering.accepterRegion) {
-    return {
-      ok: false,
-      error: {
-        field: 'peering.accepterRegion',
-        reason: `is the same as peering.requesterRegion (${req.peering.requesterRegion})`,
-      },
-    };
-  }
+  const regions = peeringRegionsError(req.peering);
+  if (regions) return { ok: false, error: regions };
+  if (req.enableLatencySubscription !== undefined && req.latencyBudgetMs === undefined)
+    return { ok: false, error: { field: 'enableLatencySubscription', reason: 'is only used with latencyBudgetMs' } };
   // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
   const rehearsal = validateFailoverRequest({
     peeringConnectionId: PEERING_PLACEHOLDER,

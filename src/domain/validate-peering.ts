@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flowLogsError, iamRoleArnSchema } from './validate-flow-logs';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import { VPC_QUOTAS } from './quotas';
 import { effectKey, naclPlan, securityGroupPlan } from './rules-plan';
@@ -46,10 +47,8 @@ const side = z
     subnets: z
       .array(z.strictObject({ cidrBlock: blockCidr('a subnet'), availabilityZone: z.string().min(1) }))
       .optional(),
-    roleArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN')
-      .optional(),
+    roleArn: iamRoleArnSchema.optional(),
+    flowLogsRoleArn: iamRoleArnSchema.optional(),
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
@@ -147,6 +146,8 @@ const request = z.strictObject({
     .optional(),
   onFailure: z.enum(['rollback', 'keep']).optional(),
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
+  flowLogs: z.boolean().optional(),
+  flowLogsRoleArn: iamRoleArnSchema.optional(),
 });
 
 /**
@@ -181,6 +182,8 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
     if (seen.has(key)) return fail(`allow[${i}]`, 'repeats an earlier rule');
     seen.add(key);
   }
+  const flowLogs = flowLogsError(req);
+  if (flowLogs) return { ok: false, error: flowLogs };
   if (req.requester.cidrBlock && req.accepter.cidrBlock) {
     const cidrError = validateResolvedCidrs(req.requester.cidrBlock, req.accepter.cidrBlock, req.allow, base);
     if (cidrError) return { ok: false, error: cidrError };

@@ -13,6 +13,7 @@ import { DRILL_CHECKS, type DrillProgress, type DrillReport, type DrillRequest }
 import type { FailoverRequest } from '../domain/failover-types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attributes';
 import { validateDrillRequest } from '../domain/validate-drill';
+import { budgetChecks } from './drill-budgets';
 import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './drill-checks';
 import { resolveTarget, type Target } from './drill-target';
 import { explain, invalidInput } from './failures';
@@ -143,6 +144,10 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     );
   }
   report.checks.push(rtoCheck(report.rtoSeconds, req.rtoTargetSeconds));
+  const budgets = await budgetChecks(drillId, req, target.locator, at);
+  report.checks.push(...budgets.checks);
+  if (budgets.cost) report.cost = budgets.cost;
+  if (budgets.latency) report.latency = budgets.latency;
 
   report.outcome = report.checks.every((c) => c.ok) ? 'passed' : 'failed';
   upsertSearchAttributes([{ key: DRILL_OUTCOME, value: report.outcome }]);

@@ -5,3 +5,4 @@ export { FailoverToRegion, failoverProgressQuery, approveFailoverSignal, abortFa
 export { SetupPeeringMesh, meshProgressQuery } from './setup-mesh';
 export { PlanPeeringMesh } from './plan-mesh';
 export { TeardownPeeringMesh } from './teardown-mesh';
+export { PeeringCostReport } from './cost-report';

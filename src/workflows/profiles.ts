@@ -110,3 +110,18 @@ export const SCALE = {
   startToCloseTimeout: '20 minutes',
   retry: { ...PROMOTION.retry, maximumAttempts: 3 },
 } as const satisfies ActivityOptions;
+
+/**
+ * Cost Explorer: every request is billed ($0.01), so a failed one is retried only a few times, and
+ * a throttled one (LimitExceededException) after a longer pause.
+ */
+export const COST_EXPLORER = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: [...NON_RETRYABLE, 'CostReportTooLarge'],
+  },
+} as const satisfies ActivityOptions;

@@ -27,6 +27,7 @@ import {
   type SetupContext,
   type SideVpcs,
 } from './setup-calls';
+import { ensureSideFlowLogs, FLOW_LOGS_PATCH, wantsFlowLogs } from './setup-flow-logs';
 import { setupFailure } from './setup-rollback';
 
 export const progressQuery = defineQuery<SetupProgress>('progress');
@@ -105,6 +106,11 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       bothSides(PATCHES.settleSideRules, sideRules),
     );
     const rules = { requester: requesterRules, accepter: accepterRules };
+    if (wantsFlowLogs(req)) {
+      await step('flow-logs', () =>
+        bothSides(FLOW_LOGS_PATCH, async (role) => record((await ensureSideFlowLogs(ctx, vpcs, role)).created)),
+      );
+    }
 
     progress.step = 'done';
     setCurrentDetails(`**Done:** ${peering} is active; ${progress.created.length} resources created.`);

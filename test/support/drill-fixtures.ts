@@ -41,17 +41,22 @@ export const ABC: PeeringRequest = {
 export const PRIMARY = 'primary-alb.us-east-1.elb.amazonaws.com';
 export const DR = 'dr-alb.eu-west-1.elb.amazonaws.com';
 
-const route53 = () => new Route53Client({ region: 'us-east-1', endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
-const rds = (region: string) => new RDSClient({ region, endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
+const route53 = (endpoint = testEnv().motoUrl) =>
+  new Route53Client({ region: 'us-east-1', endpoint, credentials: CREDENTIALS });
+const rds = (region: string, endpoint = testEnv().motoUrl) =>
+  new RDSClient({ region, endpoint, credentials: CREDENTIALS });
 
-/** A zone with `app.<zone>` → the primary, and a replica of a us-east-1 database in eu-west-1. */
-export async function createFailoverTargets(): Promise<DrillFailover> {
+/**
+ * A zone with `app.<zone>` → the primary, and a replica of a us-east-1 database in eu-west-1, in
+ * the run's moto or in the one at `endpoint`.
+ */
+export async function createFailoverTargets(endpoint?: string): Promise<DrillFailover> {
   const suffix = uniqueId('abc').toLowerCase();
   const zoneName = `${suffix}.example.`;
-  const zone = await route53().send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: suffix }));
+  const zone = await route53(endpoint).send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: suffix }));
   const hostedZoneId = zone.HostedZone!.Id!.replace('/hostedzone/', '');
   const recordName = `app.${zoneName}`;
-  await route53().send(
+  await route53(endpoint).send(
     new ChangeResourceRecordSetsCommand({
       HostedZoneId: hostedZoneId,
       ChangeBatch: {
@@ -64,7 +69,7 @@ export async function createFailoverTargets(): Promise<DrillFailover> {
       },
     }),
   );
-  const source = await rds('us-east-1').send(
+  const source = await rds('us-east-1', endpoint).send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: `${suffix}-db`,
       Engine: 'postgres',
@@ -75,7 +80,7 @@ export async function createFailoverTargets(): Promise<DrillFailover> {
     }),
   );
   const replica = `${suffix}-db-replica`;
-  await rds('eu-west-1').send(
+  await rds('eu-west-1', endpoint).send(
     new CreateDBInstanceReadReplicaCommand({
       DBInstanceIdentifier: replica,
       SourceDBInstanceIdentifier: source.DBInstance!.DBInstanceArn!,
@@ -97,6 +102,8 @@ export async function createFailoverTargets(): Promise<DrillFailover> {
 export async function abcDrillWorld(
   w: TestWorker,
   setupId: string,
+  /** The moto `w` works on, when it is not the run's. */
+  motoUrl?: string,
 ): Promise<{ setup: PeeringResult; failover: DrillFailover }> {
   const [setup, failover] = await Promise.all([
     w.client.workflow.execute('SetupInterRegionPeering', {
@@ -104,7 +111,7 @@ export async function abcDrillWorld(
       workflowId: setupId,
       args: [ABC],
     }) as Promise<PeeringResult>,
-    createFailoverTargets(),
+    createFailoverTargets(motoUrl),
   ]);
   return { setup, failover };
 }

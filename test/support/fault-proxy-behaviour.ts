@@ -1,10 +1,10 @@
 /**
  * An AWS behaviour the fault proxy layers over moto, each in its own module: the peering state and
- * tag lag its fault rules arm (fault-proxy-peering.ts, fault-proxy-tag-lag.ts), RDS promotion and
- * Auto Scaling / ECS capacity (faithful/, in every proxy), and the AWS-faithful layer's behaviours
- * (faithful/, with `faithful`). The server asks every behaviour before a call goes to moto, lets
- * each change the parameters moto gets, and lets each rewrite moto's answer; a new behaviour is a
- * new module plus one list entry.
+ * tag lag its fault rules arm (fault-proxy-peering.ts, fault-proxy-tag-lag.ts); RDS promotion,
+ * Auto Scaling / ECS capacity and the APIs moto lacks (faithful/, in every proxy); and the
+ * AWS-faithful layer's behaviours (faithful/, with `faithful`). The server asks every behaviour
+ * before a call goes to moto, lets each change the parameters moto gets, and lets each rewrite
+ * moto's answer; a new behaviour is a new module plus one list entry.
  */
 import { type AwsCall } from './fault-proxy-call';
 import { type Answer } from './fault-proxy-http';
@@ -28,6 +28,11 @@ export interface BehaviourContext {
 export interface ProxyBehaviour {
   /** An answer in place of moto's for this call, or undefined to let it through. */
   refuse(call: AwsCall): Answer | undefined | Promise<Answer | undefined>;
+  /**
+   * For an API moto lacks: the answer AWS would give, made in place of forwarding to moto. Unlike
+   * `refuse`, the fault rules (throttle, error, lose-response) still apply to the call first.
+   */
+  serve?(call: AwsCall): Answer | undefined;
   /** The query parameters moto gets for this call (the default: the client's own). */
   upstreamParams?(call: AwsCall, params: URLSearchParams): URLSearchParams;
   /** moto's answer as the client should see it; runs even when a rule then loses the response. */

@@ -12,6 +12,8 @@ export interface AwsCall {
   params: URLSearchParams;
   /** From the SigV4 credential; moto derives the caller's account from it. */
   accessKeyId?: string;
+  /** The request body as text, for behaviours that answer the call themselves. */
+  body?: string;
 }
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -49,6 +51,7 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
     pcxIds: [...pcxIds],
     filtered: [...params.keys()].some((key) => /^Filter\.\d+\.Name$/.test(key)),
     params,
+    body: text,
   };
 }
 

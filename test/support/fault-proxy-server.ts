@@ -17,7 +17,13 @@ import { FaultCounters } from './fault-proxy-stats';
 import { TagLagBehaviour } from './fault-proxy-tag-lag';
 import { leaveUnanswered } from './fault-proxy-unreachable';
 import { errorXml } from './fault-proxy-xml';
-import { faithfulBehaviours, type FaithfulOptions, MotoReader } from './faithful';
+import {
+  createFaithfulApis,
+  faithfulBehaviours,
+  type FaithfulApis,
+  type FaithfulOptions,
+  MotoReader,
+} from './faithful';
 import { seededRandom } from './seeded-random';
 
 const DEFAULT_LATENCY_MS = 1000;
@@ -34,6 +40,8 @@ export class FaultProxyServer {
   private readonly counters = new FaultCounters();
   private readonly behaviours: ProxyBehaviour[];
   private readonly moto: MotoReader | undefined;
+  /** The APIs moto lacks, answered here; tests seed what they return. */
+  readonly faithfulApis: FaithfulApis = createFaithfulApis();
 
   /** RDS promotion as AWS does it; its timing may be changed while the proxy runs. */
   readonly promotion: RdsPromotionBehaviour;
@@ -69,6 +77,7 @@ export class FaultProxyServer {
       new TagLagBehaviour(ctx),
       this.promotion,
       this.capacity,
+      ...this.faithfulApis.behaviours,
       ...(faithful && this.moto ? faithfulBehaviours({ ctx, moto: this.moto, options: faithful }) : []),
     ];
   }
@@ -116,7 +125,7 @@ export class FaultProxyServer {
       send(res, rule.kind === 'throttle' ? this.throttle(call) : this.error(call, rule));
       return;
     }
-    const upstream = await forward(this.target, req, this.upstreamBody(req, call, body));
+    const upstream = this.served(call) ?? (await forward(this.target, req, this.upstreamBody(req, call, body)));
     let answer = upstream;
     for (const behaviour of this.behaviours) answer = await behaviour.afterUpstream(call, answer);
     this.counters.forwarded();
@@ -145,6 +154,14 @@ export class FaultProxyServer {
         // A check that could not read moto lets the call through rather than invent an AWS answer.
         console.error(`fault proxy: ${behaviour.constructor.name} could not check ${call.action}: ${String(err)}`);
       }
+    }
+    return undefined;
+  }
+
+  private served(call: AwsCall): Answer | undefined {
+    for (const behaviour of this.behaviours) {
+      const answer = behaviour.serve?.(call);
+      if (answer) return answer;
     }
     return undefined;
   }

@@ -18,7 +18,7 @@ import { type FaultControl } from './fault-proxy-control';
 import { type CapacityTiming } from './faithful/capacity';
 import { type PromotionTiming } from './faithful/rds-promotion';
 import { FaultProxyServer } from './fault-proxy-server';
-import { type FaithfulOptions } from './faithful';
+import { type FaithfulApis, type FaithfulOptions } from './faithful';
 
 export { parseRules, type FaultKind, type FaultRule } from './fault-proxy-rules';
 export { type FaultStats } from './fault-proxy-stats';
@@ -28,6 +28,8 @@ export { type PromotionTiming } from './faithful/rds-promotion';
 
 export interface FaultProxy extends FaultControl {
   url: string;
+  /** Seeds for the APIs moto lacks (Cost Explorer forecasts, Pricing, network performance). */
+  faithful: FaithfulApis;
   port: number;
   /** How RDS promotion is timed (faithful/rds-promotion.ts); change it to hold a promotion longer. */
   promotionTiming: PromotionTiming;
@@ -77,6 +79,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     ...proxy.api,
     promotionTiming: proxy.promotion.timing,
     capacityTiming: proxy.capacity.timing,
+    faithful: proxy.faithfulApis,
     close: () =>
       new Promise<void>((resolve, reject) => {
         proxy.close();

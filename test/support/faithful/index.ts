@@ -4,9 +4,10 @@
  * fault-proxy-behaviour.ts). The whole suite, the chaos run and the bench's correctness check run
  * behind it; `TEST_RAW_MOTO=1` runs the suite against raw moto instead.
  *
- * RDS promotion and Auto Scaling / ECS capacity as AWS gives them (rds-promotion.ts, capacity.ts)
- * belong to the layer too; the server runs those two in every proxy, faithful or not, since the
- * failover tests tune their timing on a proxy of their own.
+ * RDS promotion and Auto Scaling / ECS capacity as AWS gives them (rds-promotion.ts, capacity.ts),
+ * and the APIs moto lacks (apis.ts: Cost Explorer's forecast, Pricing, EC2 network performance)
+ * belong to the layer too; the server runs those in every proxy, faithful or not, since tests tune
+ * their timing or seed their answers on a proxy of their own.
  *
  * A new behaviour (an API moto lacks, served in AWS's wire protocol; a latency profile) is a module
  * exporting a ProxyBehaviour plus one entry below.
@@ -28,6 +29,8 @@ import { SecurityGroupBatches } from './sg-batches';
 
 export { MotoReader } from './moto-reader';
 export * from './options';
+// The APIs moto lacks (Cost Explorer's forecast, Pricing, EC2 network performance), seeded by tests.
+export * from './apis';
 
 export interface FaithfulDeps {
   ctx: BehaviourContext;
