@@ -27,6 +27,8 @@ export interface TestWorker {
 }
 
 export interface TestWorkerOptions {
+  /** The Temporal frontend (a test's own cluster, say). @default the run's dev server */
+  temporalAddress?: string;
   /** Where the activities send AWS calls. @default moto itself */
   endpoint?: string;
   taskQueue?: string;
@@ -46,8 +48,9 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const env = testEnv();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const calls: TestWorker['calls'] = [];
-  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  const connection = await Connection.connect({ address: env.temporalAddress });
+  const address = options.temporalAddress ?? env.temporalAddress;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
