@@ -13,6 +13,7 @@ import {
   type CommandObserver,
   type ConsistencyWindows,
 } from '../../src/activities';
+import { workflowBundleOptions } from '../../src/workflow-bundle';
 import { testEnv } from './env';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -63,6 +64,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     connection: nativeConnection,
     taskQueue,
     workflowsPath: path.resolve(__dirname, '../../src/workflows'),
+    bundlerOptions: workflowBundleOptions(),
     activities: createActivities({
       aws,
       temporal: client,
