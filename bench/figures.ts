@@ -136,7 +136,7 @@ export function benchFigures(m: Measurements) {
     info('bare script, one side after the other', `${ms(median(r.bareSequential))}`),
     info('SetupInterRegionPeering, dev server', timeAndCalls(realisticSetup)),
     judged('setup ÷ bare script, realistic profile', fixed(realisticRatio)),
-    info('orchestration overhead: setup − bare script', `${ms(realisticSetup.ms - realisticBare)}`),
+    info('setup − bare script', `${ms(realisticSetup.ms - realisticBare)}`),
     info(
       'SetupInterRegionPeering, cluster; ÷ bare script',
       `${ms(median(k.realistic.map((x) => x.ms)))}; ${fixed(median(k.realistic.map((x) => x.ms)) / realisticBare)}`,

@@ -45,6 +45,10 @@ export function printReport(f: Figures, m: Measurements, request: PeeringRequest
   describeHistory(c.flowHistory);
   console.log(`  ${CONCURRENCY} at once, cluster on PostgreSQL:`);
   describeHistory(k.flowHistory);
+  console.log(
+    `  realistic profile, one setup at a time on the dev server (the bare script's steps, sides in parallel: ${pairs(m.realistic.bareParallelStepsMs)}):`,
+  );
+  describeHistory(m.realistic.setupHistory);
   console.log(`  calls per fresh setup: ${pairs(f.freshCalls.byOperation)}`);
   console.log(`  calls per re-run: ${pairs(f.rerun.byOperation)}`);
   console.log(

@@ -4,6 +4,7 @@
  * setup and Terraform all run through it. Against raw moto the orchestration's cost is most of a
  * setup's time; here it is measured against what a user would wait on AWS.
  */
+import { type WorkflowHandle } from '@temporalio/client';
 import type { AwsClients } from '../src/activities/aws-clients';
 import type { PeeringRequest } from '../src/domain/types';
 import { type FaultProxy } from '../test/support/fault-proxy';
@@ -11,7 +12,7 @@ import { type LatencyProfile } from '../test/support/latency-profile';
 import { bareSetup } from './bare-setup';
 import { log } from './config';
 import type { BenchKit } from './kit';
-import { median } from './measure';
+import { median, summarizeHistories, type HistoryStats, type HistorySummary } from './measure';
 import { ms } from './report';
 import { terraformRound, throughProxy, type Measured, type PeerRound } from './terraform-peer';
 import { type TerraformWorkdir } from './terraform';
@@ -24,6 +25,10 @@ export interface ProfileSwitch {
 
 export interface Realistic {
   bareParallel: number[];
+  /** Time in each of the bare script's steps (sides in parallel), medians over the runs. */
+  bareParallelStepsMs: Record<string, number>;
+  /** Where the dev-server setups' time went, from their histories. */
+  setupHistory: HistorySummary;
   bareSequential: number[];
   setup: Measured[];
   terraform?: Partial<PeerRound>;
@@ -45,12 +50,19 @@ async function withProfile<T>(proxy: FaultProxy, realism: ProfileSwitch, fn: () 
 export async function realisticSetups(
   o: { kit: BenchKit; proxy: FaultProxy; realism: ProfileSwitch; queue: string; runs: number },
   label: string,
+  histories: HistoryStats[] = [],
 ): Promise<Measured[]> {
   return withProfile(o.proxy, o.realism, async () => {
     const out: Measured[] = [];
     for (let i = 0; i < o.runs; i++) {
       await o.kit.fresh();
-      out.push(await throughProxy(o.proxy, () => o.kit.setup(`bench-real-${label}-${process.pid}-${i}`, o.queue)));
+      let handle: WorkflowHandle | undefined;
+      out.push(
+        await throughProxy(o.proxy, async () => {
+          handle = (await o.kit.setup(`bench-real-${label}-${process.pid}-${i}`, o.queue)).handle;
+        }),
+      );
+      histories.push(await o.kit.events(handle!));
       log(`realistic ${label} setup ${i + 1}/${o.runs}: ${ms(out.at(-1)!.ms)}, ${out.at(-1)!.calls.total} calls`);
     }
     return out;
@@ -71,13 +83,17 @@ export async function runRealistic(o: {
 }): Promise<Realistic> {
   const { kit, proxy, realism, request, bareAws } = o;
   const bareParallel: number[] = [];
+  const bareSteps: Array<Record<string, number>> = [];
   const bareSequential: number[] = [];
   await withProfile(proxy, realism, async () => {
     for (let i = 0; i < o.runs; i++) {
       await kit.fresh();
       const started = performance.now();
-      await bareSetup(bareAws, request, `bench-real-bare-par-${process.pid}-${i}`, { parallelSides: true });
+      const bare = await bareSetup(bareAws, request, `bench-real-bare-par-${process.pid}-${i}`, {
+        parallelSides: true,
+      });
       bareParallel.push(performance.now() - started);
+      bareSteps.push(bare.steps);
       await kit.fresh();
       const seqStarted = performance.now();
       await bareSetup(bareAws, request, `bench-real-bare-${process.pid}-${i}`);
@@ -87,7 +103,8 @@ export async function runRealistic(o: {
       );
     }
   });
-  const setup = await realisticSetups({ ...o, queue: o.queue }, 'dev');
+  const histories: HistoryStats[] = [];
+  const setup = await realisticSetups({ ...o, queue: o.queue }, 'dev', histories);
   let terraform: Partial<PeerRound> | undefined;
   if (o.terraform) {
     const workdir = o.terraform;
@@ -99,8 +116,11 @@ export async function runRealistic(o: {
     );
   }
   const { reads, writes } = realism.profile.drawn;
+  const steps = Object.keys(bareSteps[0] ?? {});
   return {
     bareParallel,
+    bareParallelStepsMs: Object.fromEntries(steps.map((n) => [n, Math.round(median(bareSteps.map((x) => x[n] ?? 0)))])),
+    setupHistory: summarizeHistories(histories),
     bareSequential,
     setup,
     ...(terraform ? { terraform } : {}),
