@@ -12,7 +12,7 @@ const OUT = path.resolve(__dirname, '..', 'lib', 'workflow-bundle.js');
 async function run() {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../src/workflows'),
-    ...workflowBundleOptions(path.resolve(__dirname, '..', 'src')),
+    ...workflowBundleOptions(),
   });
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, code);

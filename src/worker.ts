@@ -19,7 +19,7 @@ type WorkflowCode =
 function workflowCode(): WorkflowCode {
   const atStart = (): WorkflowCode => ({
     workflowsPath: require.resolve('./workflows'),
-    bundlerOptions: workflowBundleOptions(__dirname),
+    bundlerOptions: workflowBundleOptions(),
   });
   const codePath = path.join(__dirname, '..', 'workflow-bundle.js');
   if (!fs.existsSync(codePath)) return atStart();

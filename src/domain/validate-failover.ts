@@ -4,14 +4,7 @@ import { scaleStepName } from './capacity';
 import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
 import type { DnsSwitch, FailoverRequest } from './failover-types';
 import { isIpv6Address } from './ip-address';
-import {
-  firstIssue,
-  matches,
-  peeringIdSchema,
-  regionSchema as region,
-  type InvalidField,
-  type Validated,
-} from './validation';
+import { firstIssue, peeringIdSchema, regionSchema as region, type InvalidField, type Validated } from './validation';
 
 export const DEFAULT_APPROVAL_TIMEOUT = '30m';
 
@@ -52,17 +45,15 @@ const scaleAction = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('autoscaling'),
       region,
-      name: z
-        .string()
-        .refine(matches(/^[!-9;-~]{1,255}$/), 'must be an Auto Scaling group name (printable ASCII, no colon)'),
+      name: z.string().regex(/^[!-9;-~]{1,255}$/, 'must be an Auto Scaling group name (printable ASCII, no colon)'),
       desiredCapacity: count('instances'),
       when,
     }),
     z.strictObject({
       kind: z.literal('ecs'),
       region,
-      cluster: z.string().refine(matches(ECS_NAME), 'must be an ECS cluster name or ARN'),
-      service: z.string().refine(matches(ECS_NAME), 'must be an ECS service name or ARN'),
+      cluster: z.string().regex(ECS_NAME, 'must be an ECS cluster name or ARN'),
+      service: z.string().regex(ECS_NAME, 'must be an ECS service name or ARN'),
       desiredCount: count('tasks'),
       when,
     }),
@@ -74,8 +65,8 @@ const ROUTING_CONTROL_ARN =
   /^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/[0-9a-z]+\/routingcontrol\/[0-9a-z]+$/;
 const routingControlArn = z
   .string()
-  .refine(
-    matches(ROUTING_CONTROL_ARN),
+  .regex(
+    ROUTING_CONTROL_ARN,
     'must be a routing control ARN (arn:aws:route53-recovery-control::<account>:controlpanel/…/routingcontrol/…)',
   );
 const REQUIRED_FOR_ROUTING_CONTROL = 'is required with mode "routing-control"';
@@ -91,8 +82,8 @@ const dnsSwitch = z.discriminatedUnion(
             region,
             endpoint: z
               .string()
-              .refine(
-                matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/),
+              .regex(
+                /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
                 'must be a cluster endpoint URL such as https://….route53-recovery-cluster.us-east-1.amazonaws.com/v1',
               ),
           }),
@@ -115,8 +106,8 @@ const request = z
   .strictObject({
     hostedZoneId: z
       .string()
-      .refine(matches(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/), 'must be a Route 53 hosted zone id like Z0123456789ABC'),
-    recordName: z.string().refine(matches(RECORD_NAME), 'must be a DNS name like app.abc.example.'),
+      .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id like Z0123456789ABC'),
+    recordName: z.string().regex(RECORD_NAME, 'must be a DNS name like app.abc.example.'),
     recordType: z.enum(['CNAME', 'A', 'AAAA'], { message: 'must be CNAME, A or AAAA' }),
     ttl: z.number().int().min(0).max(2_147_483_647).optional(),
     from: endpoint,
@@ -127,8 +118,8 @@ const request = z
         region,
         dbInstanceIdentifier: z
           .string()
-          .refine(
-            matches(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/),
+          .regex(
+            /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
             'must be an RDS instance identifier (a letter, then letters, digits and hyphens)',
           ),
       })
@@ -143,10 +134,7 @@ const request = z
       }, 'must be between 1 second and 7 days')
       .optional(),
     drill: z.boolean().optional(),
-    drillRecordName: z
-      .string()
-      .refine(matches(RECORD_NAME), 'must be a DNS name like drill-app.abc.example.')
-      .optional(),
+    drillRecordName: z.string().regex(RECORD_NAME, 'must be a DNS name like drill-app.abc.example.').optional(),
     scale: z.array(scaleAction).optional(),
     dnsSwitch: dnsSwitch.optional(),
   })

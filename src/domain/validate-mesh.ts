@@ -6,7 +6,7 @@ import { OUTSTANDING_PEERING_REQUESTS } from './quotas';
 import { MESH_ID_TAG } from './tags';
 import type { PeeringRequest } from './types';
 import { validatePeeringRequest } from './validate-peering';
-import { firstIssue, matches, type InvalidField, type Validated } from './validation';
+import { firstIssue, type InvalidField, type Validated } from './validation';
 
 const NACL_RULE_MAX = 32766;
 
@@ -17,7 +17,7 @@ const shape = z.strictObject({
       z
         .string()
         .max(40)
-        .refine(matches(MESH_KEY_RE), 'keys are made of a-z, 0-9 and single hyphens (-- separates keys in pair ids)'),
+        .regex(MESH_KEY_RE, 'keys are made of a-z, 0-9 and single hyphens (-- separates keys in pair ids)'),
       z.unknown(),
     )
     .refine((v) => Object.keys(v).length >= 2, 'a mesh needs at least two VPCs'),

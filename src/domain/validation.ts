@@ -11,21 +11,11 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: InvalidF
 
 export const PEERING_ID_RE = /^pcx-[0-9a-f]{8,17}$/;
 
-/**
- * A string check by regex, for `.refine(matches(RE), message)`. Not zod's `.regex()`: that resets its
- * pattern's lastIndex on every parse, and the workflows share one frozen copy of src/domain
- * (src/workflow-bundle.ts), where the write throws. A non-global RegExp's test() writes nothing.
- */
-export const matches =
-  (re: RegExp) =>
-  (value: string): boolean =>
-    re.test(value);
-
 export const regionSchema = z
   .string()
   .refine(isKnownRegion, { message: 'is not a known AWS region name (for example us-east-1)' });
 
-export const peeringIdSchema = z.string().refine(matches(PEERING_ID_RE), 'must look like pcx-0123456789abcdef0');
+export const peeringIdSchema = z.string().regex(PEERING_ID_RE, 'must look like pcx-0123456789abcdef0');
 
 /** The first problem zod found, as a dotted field path and a reason. */
 export function firstIssue(error: z.ZodError): InvalidField {
