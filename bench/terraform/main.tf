@@ -92,16 +92,19 @@ provider "aws" {
   }
 }
 
+# DNS hostnames on, as the setup turns them on: remote DNS resolution over a peering needs them.
 resource "aws_vpc" "requester" {
-  provider   = aws.requester
-  cidr_block = var.requester.cidr_block
-  tags       = { Name = var.requester.name, "vpc-peering:side" = "requester" }
+  provider             = aws.requester
+  cidr_block           = var.requester.cidr_block
+  enable_dns_hostnames = var.dns_resolution
+  tags                 = { Name = var.requester.name, "vpc-peering:side" = "requester" }
 }
 
 resource "aws_vpc" "accepter" {
-  provider   = aws.accepter
-  cidr_block = var.accepter.cidr_block
-  tags       = { Name = var.accepter.name, "vpc-peering:side" = "accepter" }
+  provider             = aws.accepter
+  cidr_block           = var.accepter.cidr_block
+  enable_dns_hostnames = var.dns_resolution
+  tags                 = { Name = var.accepter.name, "vpc-peering:side" = "accepter" }
 }
 
 resource "aws_vpc_peering_connection" "this" {
