@@ -3,7 +3,7 @@
  * peerings): SetupPeeringMesh's wall time against the same pairs set up by single setups one after
  * another, in the same run on the same in-process worker; the parent's history; the EC2 calls.
  */
-import { CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateVpcCommand, DescribeVpcsCommand, EC2Client, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
 import type { MeshRequest, MeshResult } from '../src/domain/mesh-types';
 import type { PeeringRequest, TeardownResult } from '../src/domain/types';
@@ -103,6 +103,10 @@ export async function runMeshBench(o: {
   for (const [key, side] of Object.entries(request.vpcs)) {
     const made = await clients[side.region]!.send(new CreateVpcCommand({ CidrBlock: side.cidrBlock }));
     vpcIds[key] = made.Vpc!.VpcId!;
+    // Remote DNS over a peering needs DNS hostnames on an existing VPC too (the setup checks).
+    await clients[side.region]!.send(
+      new ModifyVpcAttributeCommand({ VpcId: vpcIds[key], EnableDnsHostnames: { Value: true } }),
+    );
   }
   log(`(g) the same ${mesh.out.plan.pairs.length} pairs as single setups, one after another`);
   const sequential = await cpuDuring(o.pids, () =>

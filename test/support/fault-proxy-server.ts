@@ -28,6 +28,7 @@ export class FaultProxyServer {
   private readonly behaviours: ProxyBehaviour[];
   /** The APIs moto lacks, answered here; tests seed what they return. */
   readonly faithfulApis: FaithfulApis = createFaithfulApis();
+  private readonly extraLatency?: (call: AwsCall) => number;
 
   /** RDS promotion as AWS does it; its timing may be changed while the proxy runs. */
   readonly promotion: RdsPromotionBehaviour;
@@ -38,7 +39,12 @@ export class FaultProxyServer {
     private readonly target: URL,
     seed: number,
     private readonly controlEndpoint: boolean,
-    faithful: { promotion?: Partial<PromotionTiming>; capacity?: Partial<CapacityTiming> } = {},
+    faithful: {
+      promotion?: Partial<PromotionTiming>;
+      capacity?: Partial<CapacityTiming>;
+      /** Added to every call's delay (the bench's realistic profile). */
+      latency?: (call: AwsCall) => number;
+    } = {},
   ) {
     this.book = new RuleBook(seededRandom(seed));
     const ctx = { book: this.book, inject: this.counters.inject.bind(this.counters) };
@@ -51,6 +57,7 @@ export class FaultProxyServer {
       this.capacity,
       ...this.faithfulApis.behaviours,
     ];
+    this.extraLatency = faithful.latency;
   }
 
   readonly api: FaultControl = {
@@ -123,7 +130,7 @@ export class FaultProxyServer {
   private latencyFor(call: AwsCall): number {
     const rules = this.book.all(call, 'latency');
     rules.forEach(() => this.counters.inject('latency'));
-    return rules.reduce((sum, r) => sum + (r.ms ?? DEFAULT_LATENCY_MS), 0);
+    return rules.reduce((sum, r) => sum + (r.ms ?? DEFAULT_LATENCY_MS), this.extraLatency?.(call) ?? 0);
   }
 
   private throttle(call: AwsCall): Answer {

@@ -12,12 +12,14 @@
 // no answer at all in fault-proxy-unreachable.ts; AWS's RDS promotion and capacity in faithful/.
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { type AwsCall } from './fault-proxy-call';
 import { type FaultControl } from './fault-proxy-control';
 import { type CapacityTiming } from './faithful/capacity';
 import { type PromotionTiming } from './faithful/rds-promotion';
 import { FaultProxyServer } from './fault-proxy-server';
 import { type FaithfulApis } from './faithful';
 
+export { type AwsCall } from './fault-proxy-call';
 export { parseRules, type FaultKind, type FaultRule } from './fault-proxy-rules';
 export { type FaultStats } from './fault-proxy-stats';
 export { regionOutage, REGIONAL_APIS } from './fault-proxy-unreachable';
@@ -48,12 +50,15 @@ export interface FaultProxyOptions {
   promotion?: Partial<PromotionTiming>;
   /** @default DEFAULT_CAPACITY: no warm-up, as moto (bounds are enforced either way) */
   capacity?: Partial<CapacityTiming>;
+  /** Delay before each call is forwarded, on top of `latency` rules: e.g. latency-profile.ts's realistic AWS. */
+  latency?: (call: AwsCall) => number;
 }
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const proxy = new FaultProxyServer(new URL(opts.target), opts.seed ?? 1, opts.controlEndpoint ?? false, {
     ...(opts.promotion ? { promotion: opts.promotion } : {}),
     ...(opts.capacity ? { capacity: opts.capacity } : {}),
+    ...(opts.latency ? { latency: opts.latency } : {}),
   });
   const server = http.createServer((req, res) => {
     proxy.handle(req, res).catch((err: unknown) => {
