@@ -1,40 +1,56 @@
 /**
- * `npm run bench`: what durability costs over a plain script, measured in one run against one moto,
- * and a 45-peering mesh against the same pairs set up one at a time.
- * Starts its own Temporal dev server, moto and worker process on free ports, prints every figure
- * against its target, writes bench/results.json and ends with `targets met: K/N`. The timed runs
- * use raw moto; a correctness check then runs behind the AWS-faithful layer (exit 1 if it fails).
+ * `npm run bench`: what durability costs, measured in one run against one moto, on both engines,
+ * next to Terraform and under a realistic AWS profile, and a 45-peering mesh against the same pairs
+ * set up one at a time. Starts its own Temporal dev server, moto,
+ * proxy, worker processes and, later, the Temporal server cluster on PostgreSQL, all on free
+ * ports; prints every figure against its target, writes bench/results.json and ends with
+ * `targets met: K/N`. The timed runs use raw moto (or the realistic profile); a correctness check
+ * then runs behind the AWS-faithful layer, and the bench exits 1 if it fails.
  *
- * BENCH_RUNS (default 10) and BENCH_CONCURRENCY (default 50) shrink it for a quick look; the
- * targets are judged on the defaults.
+ * BENCH_RUNS, BENCH_CONCURRENCY, BENCH_TERRAFORM_RUNS and BENCH_REALISTIC_RUNS shrink it for a quick
+ * look; the targets are judged on the defaults (bench/config.ts).
  */
 import { Client, Connection } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { createAwsClients } from '../src/activities/aws-clients';
 import type { PeeringRequest } from '../src/domain/types';
+import { startFaultProxy } from '../test/support/fault-proxy';
+import { realisticAwsProfile } from '../test/support/latency-profile';
 import { bareSetup } from './bare-setup';
 import { faithfulCheck } from './faithful-check';
+import { runClusterEngine } from './cluster';
 import { runConcurrent } from './concurrent';
-import { REQUEST_FILE, log } from './config';
+import { REALISTIC_RUNS, REQUEST_FILE, ROOT, TERRAFORM_RUNS, log } from './config';
 import { benchFigures } from './figures';
-import { runInMemory } from './in-memory';
 import { CREDENTIALS, startInProcessWorker } from './in-process-worker';
 import { benchKit } from './kit';
-import { printMeshBench, runMeshBench } from './mesh';
 import { type AwsCall } from './measure';
+import { printMeshBench, runMeshBench } from './mesh';
+import { bundleComposition, burstWithSdkDefaults } from './memory';
 import { printReport, writeResults } from './print';
+import { runRealistic, type ProfileSwitch } from './realistic';
 import { runSequential } from './sequential';
 import { buildWorker, startBenchServers, startWorkerProcess } from './servers';
+import { runTerraformPeer } from './terraform-peer';
 
 async function run() {
+  const t0 = performance.now();
   const request = JSON.parse(fs.readFileSync(REQUEST_FILE, 'utf8')) as PeeringRequest;
   const loadBefore = os.loadavg();
-  log(`starting a Temporal dev server and moto on free ports; compiling src/ to lib/ for the worker process`);
+  log(`starting a Temporal dev server and moto on free ports; npm run build for the worker process`);
   const [servers, build] = await Promise.all([startBenchServers(), buildWorker()]);
   if (build.typeErrors) console.warn(`tsc reported type errors (the JS was emitted and is used):\n${build.typeErrors}`);
   const { temporal, moto } = servers;
-  log(`Temporal ${temporal.address}, moto ${moto.url}, worker build ${build.ms} ms`);
+  // One proxy in front of moto counts every call of the runs that go through it, and under the
+  // realistic profile adds AWS's latency to them (its hook reads the switch).
+  const realism: ProfileSwitch = { on: false, profile: realisticAwsProfile() };
+  const proxy = await startFaultProxy({
+    target: moto.url,
+    latency: (call) => (realism.on ? realism.profile.latencyMs(call) : 0),
+  });
+  log(`Temporal ${temporal.address}, moto ${moto.url}, proxy ${proxy.url}, worker build ${build.ms} ms`);
 
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
@@ -49,19 +65,24 @@ async function run() {
     motoUrl: moto.url,
     taskQueue: `bench-proc-${process.pid}`,
   });
+  const viaProxy = await startWorkerProcess({
+    temporalAddress: temporal.address,
+    motoUrl: proxy.url,
+    taskQueue: `bench-proxy-${process.pid}`,
+    name: 'worker-proxy',
+  });
   log(`worker process ${workerProc.pid}: ${workerProc.readyLine}`);
   const bareCalls: AwsCall[] = [];
-  const bareAws = createAwsClients({
-    clientConfig: { endpoint: moto.url, credentials: CREDENTIALS },
-    observers: [(c) => bareCalls.push(c)],
-  });
+  const clientConfig = { endpoint: moto.url, credentials: CREDENTIALS };
+  const bareAws = createAwsClients({ clientConfig, observers: [(c) => bareCalls.push(c)] });
+  const bareViaProxy = createAwsClients({ clientConfig: { ...clientConfig, endpoint: proxy.url } });
   const kit = benchKit({ request, motoUrl: moto.url, client, teardownQueue: inProc.taskQueue });
 
   log('warming up: one bare setup, one setup on each worker (not measured)');
   await kit.fresh();
   await bareSetup(bareAws, request, `bench-warm-bare-${process.pid}`);
-  await kit.setup(`bench-warm-inproc-${process.pid}`, inProc.taskQueue);
-  await kit.setup(`bench-warm-proc-${process.pid}`, workerProc.taskQueue);
+  for (const queue of [inProc.taskQueue, workerProc.taskQueue, viaProxy.taskQueue])
+    await kit.setup(`bench-warm-${queue}`, queue);
   bareCalls.length = 0;
 
   const sequential = await runSequential({
@@ -83,23 +104,69 @@ async function run() {
   });
   await inProc.shutdown();
   await workerProc.stop();
-  const inMemory = await runInMemory(kit, moto);
+  const sdkDefaults = await burstWithSdkDefaults({
+    kit,
+    client,
+    temporalAddress: temporal.address,
+    motoUrl: moto.url,
+  });
+  const terraform = await runTerraformPeer({
+    kit,
+    proxy,
+    request,
+    workerQueue: viaProxy.taskQueue,
+    runs: TERRAFORM_RUNS,
+  });
+  const realistic = await runRealistic({
+    kit,
+    proxy,
+    realism,
+    request,
+    bareAws: bareViaProxy,
+    queue: viaProxy.taskQueue,
+    runs: REALISTIC_RUNS,
+    ...('workdir' in terraform ? { terraform: terraform.workdir } : {}),
+  });
+  await viaProxy.stop();
   log('correctness check: a setup, its re-run and its teardown behind the AWS-faithful layer');
   await kit.fresh();
   const check = await faithfulCheck({ request, motoUrl: moto.url, temporalAddress: temporal.address, client });
-
   await connection.close();
-  await servers.stop();
-  const loadAfter = os.loadavg();
+  await servers.stopTemporal();
 
-  const figures = benchFigures(sequential, concurrent, inMemory);
-  printReport(figures, concurrent, inMemory, request, loadBefore);
-  printMeshBench(mesh);
-  const met = writeResults(figures, sequential, concurrent, inMemory, mesh, {
-    loadBefore,
-    loadAfter,
-    workerReady: workerProc.readyLine,
+  log('the same on the cluster engine');
+  const cluster = await runClusterEngine({
+    request,
+    moto,
+    proxy,
+    realism,
+    bareAws,
+    realisticRuns: REALISTIC_RUNS,
   });
+  await proxy.close();
+  await servers.stop();
+
+  const measurements = {
+    sequential,
+    concurrent,
+    terraform,
+    realistic,
+    cluster,
+    bundle: bundleComposition(path.join(ROOT, 'lib', 'workflow-bundle.js')),
+    sdkDefaults,
+    mesh,
+  };
+  const figures = benchFigures(measurements);
+  printReport(figures, measurements, request, loadBefore);
+  printMeshBench(mesh);
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  const met = writeResults(figures, measurements, {
+    loadBefore,
+    loadAfter: os.loadavg(),
+    workerReady: workerProc.readyLine,
+    seconds,
+  });
+  console.log(`bench took ${seconds} s`);
   console.log(`correctness behind the AWS-faithful layer: ${check.passed ? 'passed' : 'FAILED'}: ${check.detail}`);
   console.log(`targets met: ${met}`);
   return check.passed;

@@ -29,11 +29,19 @@ export interface ConcurrentOptions {
   workerProc: { pid: number; taskQueue: string };
   temporal: { pid: number; logFile: string };
   motoPid: number;
+  /** More server processes whose CPU to report (the cluster's other nodes, PostgreSQL). */
+  servers?: Record<string, number>;
 }
 
 export async function runConcurrent(o: ConcurrentOptions): Promise<Concurrent> {
   const { kit, request, bareAws, workerProc, temporal } = o;
-  const processes = { moto: o.motoPid, temporal: temporal.pid, worker: workerProc.pid, bench: process.pid };
+  const processes = {
+    moto: o.motoPid,
+    temporal: temporal.pid,
+    ...o.servers,
+    worker: workerProc.pid,
+    bench: process.pid,
+  };
 
   log(`(c) ${CONCURRENCY} bare setups at once`);
   await kit.fresh();

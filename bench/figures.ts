@@ -1,102 +1,155 @@
 /** The figures from the measurements: each against its target, and where they come from. */
+import type { ClusterPhase } from './cluster';
 import type { Concurrent } from './concurrent';
 import { CONCURRENCY, RUNS } from './config';
-import type { InMemory } from './in-memory';
+import type { BundleComposition, MemoryAB } from './memory';
+import type { MeshBench } from './mesh';
 import { callDifference, median, medianCount, summarizeHistories, type CallCount } from './measure';
-import { checkTargets, fixed, ms, type Row } from './report';
+import type { Realistic } from './realistic';
+import { TERRAFORM_TARGET, checkTargets, fixed, ms, type Row } from './report';
 import type { Sequential } from './sequential';
+import type { Measured, TerraformPeer } from './terraform-peer';
+
+export interface Measurements {
+  sequential: Sequential;
+  concurrent: Concurrent;
+  terraform: TerraformPeer;
+  realistic: Realistic;
+  cluster: ClusterPhase;
+  bundle: BundleComposition;
+  sdkDefaults: MemoryAB & { composition: BundleComposition };
+  mesh: MeshBench;
+}
 
 export type Figures = ReturnType<typeof benchFigures>;
 
-export function benchFigures(s: Sequential, c: Concurrent, m: InMemory) {
-  const { a, b } = s;
-  const { bareBurst, flowBurst, rss } = c;
-  const aMed = median(a);
-  const bMed = median(b);
-  const ratio = bMed / aMed;
-  const throughputRatio = flowBurst.perSecond / bareBurst.perSecond;
+const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
+const calls = (n: CallCount) => `${n.total} (${n.mutating} mutating, ${n.readOnly} read)`;
+const medianMeasured = (xs: Measured[]) => ({
+  ms: median(xs.map((x) => x.ms)),
+  total: median(xs.map((x) => x.calls.total)),
+  mutating: median(xs.map((x) => x.calls.mutating)),
+});
+const timeAndCalls = (m: { ms: number; total: number; mutating: number }) =>
+  `${ms(m.ms)}, ${m.total} calls (${m.mutating} mutating)`;
+
+export function benchFigures(m: Measurements) {
+  const { sequential: s, concurrent: c, realistic: r, cluster: k } = m;
+  const aParallel = median(s.aParallel);
+  const bMed = median(s.b);
+  const rawRatio = bMed / aParallel;
+  const realisticSetup = medianMeasured(r.setup);
+  const realisticBare = median(r.bareParallel);
+  const realisticRatio = realisticSetup.ms / realisticBare;
   const freshCalls = medianCount(s.freshCounts);
   const rerun = medianCount(s.rerunCounts);
   const down = medianCount(s.teardownCounts);
   const bare = medianCount(s.bareCounts);
-  const historyEvents = median(s.freshHistories.map((h) => h.events));
-  const rerunHistoryEvents = median(s.rerunHistories.map((h) => h.events));
+  const devThroughputRatio = c.flowBurst.perSecond / c.bareBurst.perSecond;
+  const kc = k.concurrent;
+  const clusterThroughputRatio = kc.flowBurst.perSecond / kc.bareBurst.perSecond;
+  const workerRssMb = Math.max(c.rss.peakMb, kc.rss.peakMb);
+  const tf = 'rounds' in m.terraform ? m.terraform : undefined;
+  const pick = (key: 'setup' | 'rerun' | 'teardown' | 'apply' | 'noChangeApply' | 'destroy') =>
+    tf ? medianMeasured(tf.rounds.map((round) => round[key])) : undefined;
+  const ours = { setup: pick('setup'), rerun: pick('rerun'), teardown: pick('teardown') };
+  const theirs = { apply: pick('apply'), noChangeApply: pick('noChangeApply'), destroy: pick('destroy') };
+  const terraformRatio = ours.setup && theirs.apply ? ours.setup.ms / theirs.apply.ms : undefined;
   const targets = checkTargets({
-    ratio,
-    throughputRatio,
-    freshCalls: freshCalls.total,
+    terraformRatio,
+    rawRatio,
+    realisticRatio,
+    clusterThroughputRatio,
+    workerRssMb,
+    freshMutating: freshCalls.mutating,
     rerunCalls: rerun.total,
     rerunMutations: rerun.mutating,
-    historyEvents,
-    workerRssMb: rss.peakMb,
   });
-  const met = (figure: string) => targets.find((t) => t.figure === figure)!;
-  const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
-  const calls = (n: CallCount) => `${n.total} (${n.mutating} mutating, ${n.readOnly} read)`;
+  const judged = (figure: string, measured: string): Row => {
+    const t = targets.find((x) => x.figure === figure)!;
+    return { figure, measured, target: t.target, met: t.met };
+  };
+  const info = (figure: string, measured: string): Row => ({ figure: `    ${figure}`, measured });
+
+  const terraformRows: Row[] = tf
+    ? [
+        judged(TERRAFORM_TARGET, fixed(terraformRatio!, 3)),
+        info(`our setup, median of ${tf.rounds.length}`, timeAndCalls(ours.setup!)),
+        info(`terraform apply (${tf.resources} resources)`, timeAndCalls(theirs.apply!)),
+        info('our re-run ÷ no-change apply', `${ms(ours.rerun!.ms)} ÷ ${timeAndCalls(theirs.noChangeApply!)}`),
+        info('our teardown ÷ destroy', `${ms(ours.teardown!.ms)} ÷ ${timeAndCalls(theirs.destroy!)}`),
+        info(
+          'API calls: setup/apply, re-run/no-change, teardown/destroy',
+          [ours.setup!.total / theirs.apply!.total, ours.rerun!.total / theirs.noChangeApply!.total]
+            .concat([ours.teardown!.total / theirs.destroy!.total])
+            .map((x) => fixed(x))
+            .join(', '),
+        ),
+      ]
+    : [
+        {
+          figure: TERRAFORM_TARGET,
+          measured: `skipped: ${'skipped' in m.terraform ? m.terraform.skipped : ''}`,
+          target: '≤ 0.05',
+          met: false,
+        },
+      ];
+  const realTf = r.terraform;
   const rows: Row[] = [
-    { figure: `(a) bare script, sequential, median of ${RUNS}`, measured: `${ms(aMed)} (${range(a)})` },
-    {
-      figure: `    bare script, sides in parallel (info)`,
-      measured: `${ms(median(s.aParallel))} (${range(s.aParallel)})`,
-    },
-    { figure: `(b) SetupInterRegionPeering, median of ${RUNS}`, measured: `${ms(bMed)} (${range(b)})` },
-    {
-      figure: `    same on the in-process counting worker (info)`,
-      measured: `${ms(median(s.bInProcess))} (${range(s.bInProcess)})`,
-    },
-    { figure: 'b/a', measured: fixed(ratio), target: met('b/a').target, met: met('b/a').met },
-    {
-      figure: `    (b) on an in-memory dev server (info)`,
-      measured: `${ms(median(m.bMemory))}, b/a ${fixed(median(m.bMemory) / aMed)}`,
-    },
-    {
-      figure: `(c) ${CONCURRENCY} bare scripts at once`,
-      measured: `${fixed(bareBurst.seconds, 1)} s, ${fixed(bareBurst.perSecond)}/s`,
-    },
-    {
-      figure: `(c) ${CONCURRENCY} setups at once, one worker`,
-      measured: `${fixed(flowBurst.seconds, 1)} s, ${fixed(flowBurst.perSecond)}/s`,
-    },
-    {
-      figure: 'throughput ratio (c)',
-      measured: fixed(throughputRatio),
-      target: met('throughput ratio (c)').target,
-      met: met('throughput ratio (c)').met,
-    },
-    {
-      figure: `    ${CONCURRENCY} setups, in-memory dev server (info)`,
-      measured: `${fixed(m.memoryBurst.seconds, 1)} s, ratio ${fixed(m.memoryBurst.perSecond / bareBurst.perSecond)}`,
-    },
-    {
-      figure: '(d) EC2 calls per fresh setup',
-      measured: calls(freshCalls),
-      target: met('EC2 calls per fresh setup').target,
-      met: met('EC2 calls per fresh setup').met,
-    },
-    {
-      figure: '(d) EC2 calls per re-run',
-      measured: calls(rerun),
-      target: met('re-run').target,
-      met: met('re-run').met,
-    },
-    { figure: '(d) EC2 calls per teardown', measured: calls(down) },
-    {
-      figure: '(e) history events per setup',
-      measured: String(historyEvents),
-      target: met('history events per setup').target,
-      met: met('history events per setup').met,
-    },
-    { figure: '    history events per re-run (info)', measured: String(rerunHistoryEvents) },
-    {
-      figure: '(f) worker peak RSS during (c)',
-      measured: `${fixed(rss.peakMb, 1)} MB`,
-      target: met('worker RSS during (c)').target,
-      met: met('worker RSS during (c)').met,
-    },
-    { figure: '    same, (c) on the in-memory dev server (info)', measured: `${fixed(m.memoryRss.peakMb, 1)} MB` },
+    { figure: `dev server, raw moto (median of ${RUNS})`, measured: '' },
+    info('(a) bare script, sides in parallel', `${ms(aParallel)} (${range(s.aParallel)})`),
+    info('(a) bare script, one side after the other', `${ms(median(s.a))} (${range(s.a)})`),
+    info('(b) SetupInterRegionPeering', `${ms(bMed)} (${range(s.b)})`),
+    judged('setup ÷ bare script, raw moto', fixed(rawRatio)),
+    info('same, against the one-side-after-the-other script', fixed(bMed / median(s.a))),
+    info(
+      `(c) ${CONCURRENCY} at once: bare, setups`,
+      `${fixed(c.bareBurst.perSecond)}/s, ${fixed(c.flowBurst.perSecond)}/s`,
+    ),
+    info('(c) throughput ratio on the dev server', fixed(devThroughputRatio)),
+    judged('mutating EC2 calls per fresh setup', `${freshCalls.mutating} of ${calls(freshCalls)}`),
+    judged('no-change re-run', calls(rerun)),
+    info('teardown', calls(down)),
+    info('history events per setup', String(median(s.freshHistories.map((h) => h.events)))),
+    { figure: `cluster on PostgreSQL, ${k.nodes.length} nodes, raw moto`, measured: '' },
+    info('(b) SetupInterRegionPeering', `${ms(median(k.b))} (${range(k.b)})`),
+    info(
+      'setup ÷ bare script (sides in parallel, run between them)',
+      `${fixed(median(k.b) / median(k.aParallel))} (bare ${ms(median(k.aParallel))})`,
+    ),
+    info(
+      `(c) ${CONCURRENCY} at once: bare, setups`,
+      `${fixed(kc.bareBurst.perSecond)}/s, ${fixed(kc.flowBurst.perSecond)}/s`,
+    ),
+    judged('50 at once: throughput ratio on the cluster', fixed(clusterThroughputRatio)),
+    { figure: 'worker memory, 50 at once', measured: '' },
+    judged('worker peak RSS during 50 at once', `${fixed(workerRssMb, 1)} MB`),
+    info('dev server, cluster', `${fixed(c.rss.peakMb, 1)} MB, ${fixed(kc.rss.peakMb, 1)} MB`),
+    info(
+      "same code bundled with the SDK's defaults",
+      `${fixed(m.sdkDefaults.rss.peakMb, 1)} MB (${fixed(m.sdkDefaults.readyMb, 1)} MB before)`,
+    ),
+    { figure: 'Terraform, raw moto, through the counting proxy', measured: '' },
+    ...terraformRows,
+    { figure: `realistic AWS profile (median of ${r.setup.length})`, measured: '' },
+    info('bare script, sides in parallel', `${ms(realisticBare)} (${range(r.bareParallel)})`),
+    info('bare script, one side after the other', `${ms(median(r.bareSequential))}`),
+    info('SetupInterRegionPeering, dev server', timeAndCalls(realisticSetup)),
+    judged('setup ÷ bare script, realistic profile', fixed(realisticRatio)),
+    info('setup − bare script', `${ms(realisticSetup.ms - realisticBare)}`),
+    info(
+      'SetupInterRegionPeering, cluster; ÷ bare script',
+      `${ms(median(k.realistic.map((x) => x.ms)))}; ${fixed(median(k.realistic.map((x) => x.ms)) / realisticBare)}`,
+    ),
+    ...(realTf
+      ? [
+          info('terraform apply', timeAndCalls(medianMeasured([realTf.apply!]))),
+          info('setup ÷ terraform apply', fixed(realisticSetup.ms / realTf.apply!.ms, 3)),
+          info('terraform no-change apply, destroy', `${ms(realTf.noChangeApply!.ms)}, ${ms(realTf.destroy!.ms)}`),
+        ]
+      : []),
   ];
 
-  // Where the figures come from.
   const stepNames = Object.keys(s.bareSteps[0] ?? {});
   const diagnostics = {
     bareCallsMatchWorkflow: callDifference(bare, freshCalls),
@@ -104,38 +157,18 @@ export function benchFigures(s: Sequential, c: Concurrent, m: InMemory) {
     bareStepsMs: Object.fromEntries(stepNames.map((n) => [n, Math.round(median(s.bareSteps.map((x) => x[n] ?? 0)))])),
     setupHistory: summarizeHistories(s.freshHistories),
     concurrentHistory: c.flowHistory,
-    concurrentInMemoryHistory: m.memoryHistory,
-    rerunHistoryEventsByType: summarizeHistories(s.rerunHistories).eventsByType,
-    callsByOperation: {
-      bare: bare.byOperation,
-      fresh: freshCalls.byOperation,
-      rerun: rerun.byOperation,
-      teardown: down.byOperation,
-    },
-    rerunMs: Math.round(median(s.rerunMs)),
-    teardownMs: Math.round(median(s.teardownMs)),
-    concurrent: {
-      bare: bareBurst,
-      workflow: flowBurst,
-      inMemoryServer: m.memoryBurst,
-      rss,
-      storeErrors: c.storeErrors,
-      memoryStoreErrors: m.memoryStoreErrors,
-    },
+    clusterConcurrentHistory: kc.flowHistory,
+    callsByOperation: { bare: bare.byOperation, fresh: freshCalls.byOperation, rerun: rerun.byOperation },
+    realisticDrawnMedianMs: r.drawnMedianMs,
+    bundle: m.bundle,
+    sdkDefaultsBundle: m.sdkDefaults.composition,
   };
   return {
-    aMed,
-    bMed,
-    ratio,
-    throughputRatio,
+    rows,
+    targets,
+    diagnostics,
+    ratios: { rawRatio, realisticRatio, terraformRatio, devThroughputRatio, clusterThroughputRatio },
     freshCalls,
     rerun,
-    down,
-    bare,
-    historyEvents,
-    rerunHistoryEvents,
-    targets,
-    rows,
-    diagnostics,
   };
 }

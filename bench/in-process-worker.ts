@@ -6,6 +6,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as path from 'node:path';
 import { createActivities, createAwsClients } from '../src/activities';
+import { workflowBundleOptions } from '../src/workflow-bundle';
 import type { Client } from '@temporalio/client';
 import type { AwsCall } from './measure';
 
@@ -34,6 +35,7 @@ export async function startInProcessWorker(opts: {
     connection,
     taskQueue: opts.taskQueue,
     workflowsPath: path.resolve(__dirname, '..', 'src', 'workflows'),
+    bundlerOptions: workflowBundleOptions(),
     activities: createActivities({ aws, temporal: opts.client }),
   });
   const running = worker.run();

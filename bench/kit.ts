@@ -79,10 +79,11 @@ export function benchKit({ request, motoUrl, client, teardownQueue }: KitOptions
     if (result.status !== 'active') throw new Error(`setup ${id} ended ${result.status}`);
     return { result, handle };
   };
-  const teardown = async (setupId: string): Promise<TeardownResult> => {
+  const teardown = async (setupId: string, taskQueue = teardownQueue): Promise<TeardownResult> => {
     const handle = await client.workflow.start<typeof TeardownInterRegionPeering>('TeardownInterRegionPeering', {
-      taskQueue: teardownQueue,
+      taskQueue,
       workflowId: `teardown-${setupId}`,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       args: [{ setupWorkflowId: setupId }],
     });
     return withTimeout(`teardown ${setupId}`, handle.result(), RUN_TIMEOUT_MS);

@@ -103,7 +103,7 @@ export async function runMeshBench(o: {
   for (const [key, side] of Object.entries(request.vpcs)) {
     const made = await clients[side.region]!.send(new CreateVpcCommand({ CidrBlock: side.cidrBlock }));
     vpcIds[key] = made.Vpc!.VpcId!;
-    // An existing VPC peered with DNS resolution must have DNS hostnames on (CreateVpc leaves them off).
+    // Remote DNS over a peering needs DNS hostnames on an existing VPC too (the setup checks).
     await clients[side.region]!.send(
       new ModifyVpcAttributeCommand({ VpcId: vpcIds[key], EnableDnsHostnames: { Value: true } }),
     );

@@ -3,14 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PeeringRequest } from '../src/domain/types';
-import type { Concurrent } from './concurrent';
 import { CONCURRENCY, REQUEST_FILE, RESULTS_FILE, ROOT, RUNS } from './config';
-import type { Figures } from './figures';
-import type { InMemory } from './in-memory';
-import type { MeshBench } from './mesh';
-import { median, type HistorySummary } from './measure';
+import type { Figures, Measurements } from './figures';
+import { type HistorySummary } from './measure';
+import type { BundleComposition } from './memory';
 import { formatTable, markdownTable } from './report';
-import type { Sequential } from './sequential';
+import { WORKER_NODE_OPTIONS } from './servers';
 
 const pairs = (o: Record<string, number>) =>
   Object.entries(o)
@@ -31,47 +29,55 @@ function describeHistory(h: HistorySummary): void {
     );
 }
 
-export function printReport(f: Figures, c: Concurrent, m: InMemory, request: PeeringRequest, loadBefore: number[]) {
+export function printReport(f: Figures, m: Measurements, request: PeeringRequest, loadBefore: number[]) {
   const { diagnostics } = f;
-  const { bareBurst, flowBurst, rss } = c;
-  const { memoryBurst, memoryRss } = m;
+  const c = m.concurrent;
+  const k = m.cluster.concurrent;
   console.log(
     `\nVPC peering bench — ${request.requester.region} ↔ ${request.accepter.region}, ${request.allow.length} allow rules (${path.relative(ROOT, REQUEST_FILE)}), moto, ${os.cpus().length} CPUs, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}\n`,
   );
   console.log(formatTable(f.rows));
   console.log('\nWhere the figures come from (medians):');
   console.log(`  bare steps (ms): ${pairs(diagnostics.bareStepsMs)}`);
-  console.log('  one setup at a time:');
+  console.log('  one setup at a time, dev server:');
   describeHistory(diagnostics.setupHistory);
-  console.log(`  ${CONCURRENCY} at once (c):`);
+  console.log(`  ${CONCURRENCY} at once, dev server (${c.storeErrors} failed or timed-out store operations logged):`);
   describeHistory(c.flowHistory);
+  console.log(`  ${CONCURRENCY} at once, cluster on PostgreSQL:`);
+  describeHistory(k.flowHistory);
   console.log(
-    `    the dev server logged ${c.storeErrors} failed or timed-out store operations (its SQLite file) during this burst; failed tasks are retried after a backoff`,
+    `  realistic profile, one setup at a time on the dev server (the bare script's steps, sides in parallel: ${pairs(m.realistic.bareParallelStepsMs)}):`,
   );
-  console.log(`  ${CONCURRENCY} at once (c) on the in-memory dev server (${m.memoryStoreErrors} store errors):`);
-  describeHistory(m.memoryHistory);
+  describeHistory(m.realistic.setupHistory);
   console.log(`  calls per fresh setup: ${pairs(f.freshCalls.byOperation)}`);
   console.log(`  calls per re-run: ${pairs(f.rerun.byOperation)}`);
   console.log(
-    diagnostics.bareCallsMatchWorkflow.length
-      ? `  WARNING: the bare script no longer issues the workflow's calls (bare vs workflow): ${diagnostics.bareCallsMatchWorkflow.join('; ')}`
-      : "  the bare script issued exactly the workflow's EC2 calls per fresh setup",
+    diagnostics.bareCallsMatchWorkflow.length || diagnostics.bareCallOrderMatchesWorkflow.length
+      ? `  WARNING: the bare script no longer issues the workflow's calls in its order: ${[...diagnostics.bareCallsMatchWorkflow, ...diagnostics.bareCallOrderMatchesWorkflow].join('; ')}`
+      : `  the bare script issued exactly the workflow's EC2 calls, in the same order within each region, in all ${RUNS} runs`,
   );
   console.log(
-    diagnostics.bareCallOrderMatchesWorkflow.length
-      ? `  WARNING: the bare script's calls come in another order than the workflow's (bare vs workflow): ${diagnostics.bareCallOrderMatchesWorkflow.join('; ')}`
-      : `  ...in the same order within each region, in all ${RUNS} runs`,
+    `  CPU seconds during (c): dev bare burst: ${pairs(c.bareBurst.cpuSeconds)}; dev workflow burst: ${pairs(c.flowBurst.cpuSeconds)}; cluster workflow burst: ${pairs(k.flowBurst.cpuSeconds)}`,
+  );
+  const per = (x: { startMb: number; peakMb: number }) => ((x.peakMb - x.startMb) / CONCURRENCY).toFixed(2);
+  console.log(
+    `  worker RSS: dev ${c.rss.startMb} → ${c.rss.peakMb} MB, cluster ${k.rss.startMb} → ${k.rss.peakMb} MB (${per(c.rss)} and ${per(k.rss)} MB per running setup); SDK-default bundle ${m.sdkDefaults.rss.startMb} → ${m.sdkDefaults.rss.peakMb} MB (${per(m.sdkDefaults.rss)} MB per running setup)`,
+  );
+  const top = (b: BundleComposition) =>
+    Object.entries(b.byPackageKb)
+      .slice(0, 5)
+      .map(([name, kb]) => `${name} ${kb} KB`)
+      .join(', ');
+  console.log(
+    `  workflow bundle ${diagnostics.bundle.file}: ${diagnostics.bundle.codeKb} KB of code + ${diagnostics.bundle.sourceMapKb} KB source map; ${top(diagnostics.bundle)}; with the SDK's defaults: ${m.sdkDefaults.composition.codeKb} KB + ${m.sdkDefaults.composition.sourceMapKb} KB`,
   );
   console.log(
-    `  CPU seconds during (c): bare burst: ${pairs(bareBurst.cpuSeconds)}; workflow burst: ${pairs(flowBurst.cpuSeconds)}; on the in-memory server: ${pairs(memoryBurst.cpuSeconds)}`,
+    `  realistic profile: ${diagnostics.realisticDrawnMedianMs.calls} calls delayed, median ${diagnostics.realisticDrawnMedianMs.reads} ms (reads) and ${diagnostics.realisticDrawnMedianMs.writes} ms (writes) before the Atlantic round trip`,
   );
-  console.log(
-    `  worker RSS: ${rss.startMb} MB before (c), peak ${rss.peakMb} MB (sampled ${rss.sampledPeakMb}, VmHWM ${rss.hwmPeakMb ?? 'n/a'}); on the in-memory dev server ${memoryRss.startMb} MB before, peak ${memoryRss.peakMb} MB`,
-  );
-  const failed = bareBurst.failed + flowBurst.failed + memoryBurst.failed;
+  const failed = c.bareBurst.failed + c.flowBurst.failed + k.bareBurst.failed + k.flowBurst.failed;
   if (failed)
     console.log(
-      `  WARNING: ${failed} setups failed in (c): ${[...bareBurst.errors, ...flowBurst.errors, ...memoryBurst.errors].slice(0, 3).join(' | ')}`,
+      `  WARNING: ${failed} setups failed in (c): ${[...c.flowBurst.errors, ...k.flowBurst.errors].slice(0, 3).join(' | ')}`,
     );
 }
 
@@ -80,59 +86,43 @@ export interface RunInfo {
   loadAfter: number[];
   /** What the worker process printed when it was ready. */
   workerReady: string;
+  seconds: number;
 }
 
 /** Writes bench/results.json; returns `met/total` of the targets. */
-export function writeResults(
-  f: Figures,
-  s: Sequential,
-  c: Concurrent,
-  m: InMemory,
-  mesh: MeshBench,
-  run: RunInfo,
-): string {
+export function writeResults(f: Figures, m: Measurements, run: RunInfo): string {
   const metCount = f.targets.filter((t) => t.met).length;
-  const { loadBefore, loadAfter } = run;
+  const terraform =
+    'rounds' in m.terraform ? { version: m.terraform.version, rounds: m.terraform.rounds } : m.terraform;
   fs.writeFileSync(
     RESULTS_FILE,
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
         command: 'npm run bench',
-        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
+        seconds: run.seconds,
+        machine: {
+          cpus: os.cpus().length,
+          model: os.cpus()[0]?.model,
+          node: process.version,
+          loadBefore: run.loadBefore,
+          loadAfter: run.loadAfter,
+        },
         config: {
           runs: RUNS,
           concurrency: CONCURRENCY,
           request: path.relative(ROOT, REQUEST_FILE),
-          workerProcess:
-            'node lib/src/worker.js (tsc build, lib/workflow-bundle.js, MALLOC_ARENA_MAX=2, --max-semi-space-size=4)',
+          workerProcess: `node lib/src/worker.js (npm run build, lib/workflow-bundle.js, MALLOC_ARENA_MAX=2, ${WORKER_NODE_OPTIONS})`,
           workerReady: run.workerReady,
         },
-        figures: {
-          bareMs: { median: f.aMed, runs: s.a },
-          bareParallelSidesMs: { median: median(s.aParallel), runs: s.aParallel },
-          setupMs: { median: f.bMed, runs: s.b },
-          setupInProcessWorkerMs: { median: median(s.bInProcess), runs: s.bInProcess },
-          setupInMemoryServerMs: { median: median(m.bMemory), runs: m.bMemory },
-          ratio: f.ratio,
-          concurrent: {
-            bare: c.bareBurst,
-            workflow: c.flowBurst,
-            throughputRatio: f.throughputRatio,
-            inMemoryServer: m.memoryBurst,
-          },
-          calls: { fresh: f.freshCalls, rerun: f.rerun, teardown: f.down, bare: f.bare },
-          historyEvents: { setup: f.historyEvents, rerun: f.rerunHistoryEvents },
-          workerRss: c.rss,
-          workerRssInMemoryServer: m.memoryRss,
-          mesh,
-        },
+        ratios: f.ratios,
+        measurements: { ...m, terraform },
         targets: f.targets,
         targetsMet: `${metCount}/${f.targets.length}`,
         diagnostics: f.diagnostics,
         table: markdownTable(f.rows),
       },
-      null,
+      (_key, value: unknown) => (value instanceof Set ? [...value] : value),
       2,
     )}\n`,
   );

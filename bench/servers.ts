@@ -1,7 +1,8 @@
 /**
- * The bench's own servers: a Temporal dev server and moto on free ports (test/support/stack.ts),
- * and the production worker (src/worker.ts) as a separate process. That process runs the tsc build
- * in lib/ with the workflow bundle built ahead of time (`npm run build`), as a deployment would:
+ * The bench's own servers: a Temporal dev server and moto on free ports (test/support/stack.ts), the
+ * cluster on PostgreSQL, and the production worker (src/worker.ts) as a separate process. That
+ * process runs the tsc build in lib/ with the workflow bundle built ahead of time (`npm run build`),
+ * as a deployment would:
  * under ts-node the TypeScript compiler sits in the worker's memory too, and bundling at start
  * leaves webpack's in it (measured once ready: 406 MB under ts-node, 226 MB for the build with the
  * prebuilt bundle, 196 MB with the Dockerfile's memory settings as well).
@@ -10,29 +11,29 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Connection } from '@temporalio/client';
 import {
-  DEFAULT_TEMPORAL_BIN,
   ROOT,
-  SEARCH_ATTRIBUTES,
-  freePort,
   killProcessGroupSync,
   startMoto,
   startTemporalDevServer,
   stopProcessGroup,
-  temporalDevServerArgs,
   waitFor,
   type MotoServer,
   type TemporalDevServer,
 } from '../test/support/stack';
+import { startTemporalCluster, type TemporalCluster } from '../test/support/temporal-cluster';
 
 export const LOG_DIR = path.join(ROOT, '.data', 'logs');
 const WORKER_ENTRY = path.join(ROOT, 'lib', 'src', 'worker.js');
+/** The Dockerfile's V8 settings for the worker. */
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=4';
 
 export interface BenchServers {
   temporal: TemporalDevServer;
   moto: MotoServer;
   tmpDir: string;
+  /** The dev server alone, so that it does not compete with the cluster for the CPUs. */
+  stopTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +73,7 @@ export async function startBenchServers(): Promise<BenchServers> {
     temporal,
     moto,
     tmpDir,
+    stopTemporal: () => stopOwned(temporal.pid),
     async stop() {
       await stopOwned(moto.pid);
       await stopOwned(temporal.pid);
@@ -80,44 +82,11 @@ export async function startBenchServers(): Promise<BenchServers> {
   };
 }
 
-/**
- * A second dev server that keeps its state in memory only (no --db-filename). Not durable, so never
- * the measured figure: it shows how much of a figure is the file-backed SQLite store's doing.
- */
-export async function startInMemoryTemporal(): Promise<{
-  address: string;
-  pid: number;
-  logFile: string;
-  stop(): Promise<void>;
-}> {
-  const port = await freePort();
-  const args = temporalDevServerArgs(port, await freePort(), '').filter(
-    (a, i, all) => a !== '--db-filename' && all[i - 1] !== '--db-filename',
-  );
-  const logFile = path.join(LOG_DIR, `bench-${process.pid}-temporal-memory.log`);
-  const fd = fs.openSync(logFile, 'w');
-  const child = spawn(DEFAULT_TEMPORAL_BIN, args, { detached: true, stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  child.unref();
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid!));
-    child.once('error', reject);
-  });
-  own(pid);
-  const address = `127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-        return SEARCH_ATTRIBUTES.every((name) => name in (customAttributes ?? {}));
-      } finally {
-        await connection.close();
-      }
-    },
-    { what: `in-memory Temporal dev server on ${address} (log ${logFile})`, timeoutMs: 60_000 },
-  );
-  return { address, pid, logFile, stop: () => stopOwned(pid) };
+/** The production engine: the Temporal server on PostgreSQL, three nodes (test/support/temporal-cluster.ts). */
+export async function startBenchCluster(): Promise<TemporalCluster> {
+  const cluster = await startTemporalCluster({ nodes: 3 });
+  for (const pid of [cluster.postgres.pid, ...cluster.nodes.map((n) => n.pid)]) own(pid);
+  return cluster;
 }
 
 /** Wipes all of moto's state, so every measured run starts from the same empty account. */
@@ -136,8 +105,8 @@ function run(file: string, args: string[]): Promise<{ code: number; output: stri
 }
 
 /**
- * Compiles src/ to lib/ with the project's compiler settings, then bundles the workflow code into
- * lib/workflow-bundle.js (`npm run build:workflows`), after tsc so the worker does not find it older
+ * `npm run build` as the Dockerfile runs it: src/ compiled to lib/ (tsconfig.build.json), then the
+ * workflow code bundled into lib/workflow-bundle.js, after tsc so the worker does not find it older
  * than the compiled code. Type errors are reported, not fatal, as long as JS was emitted.
  */
 export async function buildWorker(): Promise<{ ms: number; typeErrors: string }> {
@@ -145,7 +114,7 @@ export async function buildWorker(): Promise<{ ms: number; typeErrors: string }>
   const before = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
   const { code, output } = await run(path.join(ROOT, 'node_modules', '.bin', 'tsc'), [
     '-p',
-    path.join(ROOT, 'bench', 'tsconfig.worker.json'),
+    path.join(ROOT, 'tsconfig.build.json'),
   ]);
   const after = fs.existsSync(WORKER_ENTRY) ? fs.statSync(WORKER_ENTRY).mtimeMs : 0;
   if (!after || after === before) throw new Error(`tsc did not emit ${WORKER_ENTRY} (exit ${code}):\n${output}`);
@@ -169,9 +138,12 @@ export interface WorkerProcess {
 /** Runs `node lib/src/worker.js` configured only through the contract's environment variables. */
 export async function startWorkerProcess(opts: {
   temporalAddress: string;
+  /** Where its AWS calls go: moto, or the bench's proxy in front of it. */
   motoUrl: string;
   taskQueue: string;
   name?: string;
+  /** The compiled worker to run. @default lib/src/worker.js (with lib/workflow-bundle.js) */
+  entry?: string;
 }): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|AWS_)/.test(k)) env[k] = v;
@@ -186,11 +158,16 @@ export async function startWorkerProcess(opts: {
     // The memory settings the Dockerfile gives the worker: fewer glibc malloc arenas for the
     // core's threads, and a smaller V8 young generation in both isolates (main and workflow thread).
     MALLOC_ARENA_MAX: '2',
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-semi-space-size=4'].filter(Boolean).join(' '),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
   });
   const logFile = path.join(LOG_DIR, `bench-${process.pid}-${opts.name ?? 'worker'}.log`);
   const fd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [WORKER_ENTRY], { cwd: ROOT, detached: true, stdio: ['ignore', fd, fd], env });
+  const child = spawn(process.execPath, [opts.entry ?? WORKER_ENTRY], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env,
+  });
   fs.closeSync(fd);
   child.unref();
   let exited: string | undefined;

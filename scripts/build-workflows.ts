@@ -5,11 +5,15 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { workflowBundleOptions } from '../src/workflow-bundle';
 
 const OUT = path.resolve(__dirname, '..', 'lib', 'workflow-bundle.js');
 
 async function run() {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../src/workflows'),
+    ...workflowBundleOptions(),
+  });
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, code);
   console.log(`wrote ${path.relative(process.cwd(), OUT)} (${(code.length / 1024 / 1024).toFixed(1)} MB)`);

@@ -1,8 +1,11 @@
-// npm run chaos -- [--runs 20] [--kill-every 10] [--server-restarts 1] [--max-kills N] [--seed 1]
-//                  [--timeout 1800] [--lag 1-5] [--raw-moto] [--out .data/chaos-report.json]
+// npm run chaos -- [--engine dev|cluster] [--runs 20] [--kill-every 10] [--server-restarts 1]
+//                  [--max-kills N] [--seed 1] [--timeout 1800] [--lag 1-5] [--raw-moto]
+//                  [--out .data/chaos-report.json]
 // Runs N setups and teardowns through the fault proxy and the AWS-faithful layer (lag in seconds;
 // --raw-moto leaves the layer out) on its own servers while the worker is SIGKILLed and the
-// Temporal dev server restarted, audits moto, prints a table, writes JSON.
+// Temporal dev server restarted (--engine cluster: the Temporal server on PostgreSQL, three nodes,
+// whose non-frontend nodes are killed and restarted instead), audits moto, prints a table, writes
+// JSON.
 // Exits 1 on any duplicate, leak, wrong state, failed, lost or stuck run; 2 on bad flags.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +30,7 @@ async function run(): Promise<number> {
   try {
     const { values } = parseArgs({
       options: {
+        engine: { type: 'string' },
         runs: { type: 'string' },
         'kill-every': { type: 'string' },
         'server-restarts': { type: 'string' },
@@ -43,7 +47,10 @@ async function run(): Promise<number> {
     const runs = n('runs');
     if (runs !== undefined && (!Number.isInteger(runs) || runs < 1))
       throw new Error('--runs must be a whole number of at least 1');
+    const engine = values.engine ?? 'dev';
+    if (engine !== 'dev' && engine !== 'cluster') throw new Error(`--engine must be dev or cluster, got "${engine}"`);
     options = {
+      engine,
       ...(runs !== undefined ? { runs } : {}),
       ...(n('kill-every') !== undefined ? { killEverySeconds: n('kill-every') } : {}),
       ...(n('server-restarts') !== undefined ? { serverRestarts: n('server-restarts') } : {}),

@@ -1,106 +1,33 @@
 #!/usr/bin/env bash
 # Installs whatever the local stack and the tests need and is missing: node_modules, the Temporal
-# CLI (built from the Go module proxy into .tools/bin) and moto. Safe to run any number of times.
+# CLI (built from the Go module proxy into .tools/bin) and moto; for the cluster engine
+# (STACK_ENGINE=cluster, and always for the tests) also the Temporal server, its SQL tool, the Web
+# UI server and PostgreSQL. Safe to run any number of times.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/system-packages.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tools.sh"
 cd "$ROOT"
 
 ensure_node_modules() {
   have node || die "Node.js is not installed; this project needs Node >= 20.3 (see package.json engines)."
   have npm || die "npm is not on PATH; it ships with Node.js >= 20.3."
-  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  # Installed from exactly this lock file? Compared by content: a fresh checkout or a git worktree
+  # has a newer package-lock.json than an install made from the same file.
+  local stamp=node_modules/.vpc-peering-lock.sha256 want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ -f node_modules/.package-lock.json ]] &&
+    { [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]] || [[ ! -f "$stamp" && ! package-lock.json -nt node_modules/.package-lock.json ]]; }; then
+    ok "node_modules up to date"
+  elif [[ -L node_modules ]]; then
+    # npm ci empties the directory a symlink points to before replacing the link: never through one.
+    warn "node_modules is a symlink to $(readlink -f node_modules) and may not match package-lock.json; not running npm ci through it (run it where it points)"
+  else
     info "installing node_modules (npm ci)"
     npm ci --no-audit --no-fund
-  else
-    ok "node_modules up to date"
+    echo "$want" >"$stamp"
   fi
-}
-
-# `go install` skips goreleaser's ldflags, so `temporal --version` says 0.0.0-DEV; the module
-# version is in the binary's build info instead.
-temporal_version_ok() {
-  [[ -x "$TEMPORAL_BIN" ]] && "$TEMPORAL_BIN" --version >/dev/null 2>&1 || return 1
-  have go || return 0
-  go version -m "$TEMPORAL_BIN" | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/temporalio/cli[[:space:]]+v$TEMPORAL_CLI_VERSION[[:space:]]"
-}
-
-check_go() {
-  have go || die "Go is not installed. Building the Temporal CLI v$TEMPORAL_CLI_VERSION needs Go >= 1.25 (https://go.dev/dl/)."
-  local v major minor
-  v="$(go env GOVERSION)"
-  [[ "$v" =~ ^go([0-9]+)\.([0-9]+) ]] || die "cannot parse Go version '$v'; need Go >= 1.25."
-  major="${BASH_REMATCH[1]}" minor="${BASH_REMATCH[2]}"
-  if ((major < 1 || (major == 1 && minor < 25))); then
-    die "found $v, but the Temporal CLI v$TEMPORAL_CLI_VERSION needs Go >= 1.25 (https://go.dev/dl/)."
-  fi
-}
-
-# go install -v names each package as it compiles; show a running count instead of ~1,400 lines.
-show_build_progress() {
-  local line downloads=0 packages=0 tty=0
-  [[ -t 1 ]] && tty=1
-  while IFS= read -r line; do
-    if [[ "$line" == "go: downloading "* ]]; then
-      downloads=$((downloads + 1))
-    elif [[ "$line" =~ ^[a-zA-Z0-9._/~-]+$ ]]; then
-      packages=$((packages + 1))
-    else
-      ((tty)) && printf '\n'
-      printf '    %s\n' "$line"
-      continue
-    fi
-    if ((tty)); then
-      printf '\r    %d modules downloaded, %d packages compiled (%s)\e[K' "$downloads" "$packages" "${line#go: downloading }"
-    elif (((downloads + packages) % 100 == 0)); then
-      printf '    %d modules downloaded, %d packages compiled (%s)\n' "$downloads" "$packages" "${line#go: downloading }"
-    fi
-  done
-  ((tty)) && printf '\n'
-  printf '    done: %d modules downloaded, %d packages compiled\n' "$downloads" "$packages"
-}
-
-ensure_temporal() {
-  if temporal_version_ok; then
-    ok "Temporal CLI v$TEMPORAL_CLI_VERSION at .tools/bin/temporal"
-    return
-  fi
-  mkdir -p "$TOOLS_DIR/bin"
-  # Two callers (stack:up and jest, say) must not build at the same time.
-  exec 9>"$TOOLS_DIR/.build.lock"
-  if ! flock -n 9; then
-    info "another ensure-tools is building the Temporal CLI; waiting for it"
-    flock 9
-  fi
-  # A build started by hand into the same place: wait for it rather than racing it.
-  local other
-  while other="$(pgrep -f "go install .*github.com/temporalio/cli/cmd/temporal@" | head -1)" && [[ -n "$other" ]]; do
-    info "a Temporal CLI build is already running (pid $other); waiting for it"
-    while pid_alive "$other"; do sleep 5; done
-  done
-  if temporal_version_ok; then
-    ok "Temporal CLI v$TEMPORAL_CLI_VERSION at .tools/bin/temporal"
-    flock -u 9
-    return
-  fi
-
-  check_go
-  info "building Temporal CLI v$TEMPORAL_CLI_VERSION from the Go module proxy; first build takes several minutes on 2 cores"
-  local build_log="$TOOLS_DIR/temporal-build.log" started=$SECONDS
-  set +o pipefail
-  CGO_ENABLED=0 GOBIN="$TOOLS_DIR/bin" \
-    go install -v "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" 2>&1 |
-    tee "$build_log" | show_build_progress
-  local rc="${PIPESTATUS[0]}"
-  set -o pipefail
-  if [[ "$rc" != 0 ]]; then
-    tail -n 30 "$build_log" >&2
-    die "go install of the Temporal CLI failed (exit $rc); full log in $build_log"
-  fi
-  temporal_version_ok ||
-    die "built .tools/bin/temporal but it does not run or is not cli v$TEMPORAL_CLI_VERSION: $("$TEMPORAL_BIN" --version 2>&1 || true)"
-  ok "Temporal CLI v$TEMPORAL_CLI_VERSION ($("$TEMPORAL_BIN" --version | sed 's/.*(\(.*\))/\1/')) built in $((SECONDS - started)) s"
-  flock -u 9
 }
 
 ensure_moto() {
@@ -125,11 +52,16 @@ ensure_moto() {
 
 main() {
   ensure_node_modules
-  ensure_temporal
+  ensure_temporal_cli
   if [[ "${STACK_AWS:-}" == real ]]; then
     ok "STACK_AWS=real: skipping moto"
   else
     ensure_moto
+  fi
+  # The tests run on both engines, so they need the cluster's tools as well.
+  if [[ "${STACK_ENGINE:-}" == cluster || "${SKIP_TEST_TOOLS:-}" != 1 ]]; then
+    ensure_cluster_binaries
+    ensure_postgresql
   fi
   if [[ "${SKIP_TEST_TOOLS:-}" != 1 ]]; then
     ensure_chromium

@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
-# The local stack: Temporal dev server, moto and one worker, in the background, tracked by pid
-# files under .data/pids and logs under .data/logs.
+# The local stack: Temporal, moto and one worker, in the background, tracked by pid files under
+# .data/pids and logs under .data/logs.
 #   bash scripts/stack.sh up|down|status
+# STACK_ENGINE=dev (default): the Temporal CLI's dev server (SQLite in .data/temporal.db).
+# STACK_ENGINE=cluster: the Temporal server itself on PostgreSQL, STACK_CLUSTER_NODES (default 3)
+#   nodes in one ring, and its Web UI (scripts/lib/cluster.sh). Clients use 127.0.0.1:7233 either way.
 # STACK_AWS=real: leave the AWS environment alone and do not start moto.
+# `down` stops whatever either engine started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tools.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cluster.sh"
 cd "$ROOT"
+
+# Without STACK_ENGINE, a running cluster stack stays the engine (`npm run demo` reuses it).
+if [[ -n "${STACK_ENGINE:-}" ]]; then
+  ENGINE="$STACK_ENGINE"
+elif pid_matches "$(read_pid temporal-node-1 || true)" "temporal-server --root"; then
+  ENGINE=cluster
+else
+  ENGINE=dev
+fi
+[[ "$ENGINE" == dev || "$ENGINE" == cluster ]] || die "STACK_ENGINE must be dev or cluster (got '$ENGINE')"
 
 TEMPORAL_PORT=7233
 TEMPORAL_UI_PORT=8233
@@ -14,12 +31,27 @@ TEMPORAL_ADDRESS_LOCAL="127.0.0.1:$TEMPORAL_PORT"
 TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
 MOTO_URL="http://127.0.0.1:$MOTO_PORT"
 
-SERVICES=(temporal moto worker)
+if [[ "$ENGINE" == cluster ]]; then
+  mapfile -t SERVICES < <(cluster_services)
+  SERVICES+=(moto worker)
+else
+  SERVICES=(temporal moto worker)
+fi
+
+# Everything either engine may have started, in start order; `down` stops them in reverse.
+all_services() {
+  local f extra=()
+  for f in "$PID_DIR"/temporal-node-*.pid; do [[ -e "$f" ]] && extra+=("$(basename "$f" .pid)"); done
+  printf '%s\n' postgres temporal "${extra[@]}" temporal-ui moto worker | awk '!seen[$0]++'
+}
 
 # What /proc/<pid>/cmdline must contain for a pid file to count as ours.
 cmd_pattern() {
   case "$1" in
     temporal) echo "server start-dev" ;;
+    postgres) echo "postgres -D $PG_DATA" ;;
+    temporal-node-*) echo "temporal-server --root" ;;
+    temporal-ui) echo "temporal-ui-server" ;;
     moto) echo "moto_server" ;;
     worker) echo "run worker" ;;
   esac
@@ -27,9 +59,9 @@ cmd_pattern() {
 
 timeout_for() {
   case "$1" in
-    temporal) echo 60 ;;
-    moto) echo 30 ;;
-    worker) echo 60 ;;
+    temporal | worker) echo 60 ;;
+    temporal-node-*) echo 90 ;;
+    *) echo 30 ;;
   esac
 }
 
@@ -39,6 +71,8 @@ wanted() {
   case "$1" in
     moto) ! aws_mode_real ;;
     worker) [[ -f src/worker.ts ]] ;;
+    # The Web UI server is optional: ensure-tools says so plainly when it does not build.
+    temporal-ui) [[ -x "$TEMPORAL_UI_BIN" ]] ;;
     *) true ;;
   esac
 }
@@ -55,6 +89,13 @@ moto_ready() { http_ok "$MOTO_URL/moto-api/"; }
 
 worker_ready() { grep -q "Worker ready" "$(log_file worker)" 2>/dev/null; }
 
+service_ready() {
+  case "$1" in
+    temporal-node-*) cluster_node_ready "${1#temporal-node-}" ;;
+    *) "${1//-/_}_ready" ;;
+  esac
+}
+
 # --- start -----------------------------------------------------------------------------------
 
 running_pid() {
@@ -64,11 +105,11 @@ running_pid() {
 }
 
 require_free_port() {
-  local name="$1" port="$2"
-  if port_open "$port"; then
+  local name="$1" port="$2" host="${3:-127.0.0.1}"
+  if port_open "$port" "$host"; then
     local owner
     owner="$(port_owner "$port")"
-    die "port $port (for $name) is already taken by something stack.sh did not start${owner:+: $owner}. Stop it, or stop the stack that owns it."
+    die "port $host:$port (for $name) is already taken by something stack.sh did not start${owner:+: $owner}. Stop it, or stop the stack that owns it."
   fi
 }
 
@@ -120,11 +161,14 @@ ensure_up() {
   else
     rm -f "$(pid_file "$name")"
     info "starting $name"
-    "start_$name"
+    case "$name" in
+      temporal-node-*) start_cluster_node "${name#temporal-node-}" ;;
+      *) "start_${name//-/_}" ;;
+    esac
     pid="$(read_pid "$name")"
   fi
   local rc=0
-  wait_until "$(timeout_for "$name")" "$pid" "${name}_ready" || rc=$?
+  wait_until "$(timeout_for "$name")" "$pid" service_ready "$name" || rc=$?
   case "$rc" in
     0) ok "$name ready (pid $pid, $((SECONDS - started)) s)" ;;
     2)
@@ -139,21 +183,51 @@ ensure_up() {
   esac
 }
 
+# The other engine's Temporal must not be running: it holds the same client port.
+refuse_other_engine() {
+  local other pid
+  if [[ "$ENGINE" == cluster ]]; then other=temporal; else other=temporal-node-1; fi
+  if pid="$(running_pid "$other")"; then
+    die "the $( [[ "$ENGINE" == cluster ]] && echo dev-server || echo cluster ) stack is running ($other, pid $pid); stop it first with: npm run stack:down"
+  fi
+}
+
+# What a service needs once it is ready and before the next one starts.
+after_up() {
+  case "$1" in
+    postgres) cluster_schema ;;
+    "temporal-node-$CLUSTER_NODES") cluster_namespace ;;
+  esac
+}
+
 cmd_up() {
   # The stack needs no browser or docker-compose; only the tests do.
-  SKIP_TEST_TOOLS=1 bash "$ROOT/scripts/ensure-tools.sh"
+  SKIP_TEST_TOOLS=1 STACK_ENGINE="$ENGINE" bash "$ROOT/scripts/ensure-tools.sh"
   mkdir -p "$PID_DIR" "$LOG_DIR"
+  refuse_other_engine
   local name
   for name in "${SERVICES[@]}"; do
     if wanted "$name"; then
       ensure_up "$name"
+      after_up "$name"
     elif [[ "$name" == worker ]]; then
       warn "src/worker.ts does not exist yet; not starting a worker"
+    elif [[ "$name" == temporal-ui ]]; then
+      warn "no Web UI: $TEMPORAL_UI_BIN did not build here (see .tools/temporal-ui-server-build.log)"
     fi
   done
   echo
+  if [[ "$ENGINE" == cluster ]]; then
+    local i nodes=()
+    for ((i = 1; i <= CLUSTER_NODES; i++)); do nodes+=("$(node_ip "$i")"); done
+    echo "Temporal       server v$TEMPORAL_SERVER_VERSION, $CLUSTER_NODES nodes (${nodes[*]}), PostgreSQL 127.0.0.1:$PG_PORT"
+  fi
   echo "Temporal gRPC  $TEMPORAL_ADDRESS_LOCAL"
-  echo "Web UI         $TEMPORAL_UI_URL"
+  if [[ "$ENGINE" == cluster && ! -x "$TEMPORAL_UI_BIN" ]]; then
+    echo "Web UI         none (the UI server did not build here)"
+  else
+    echo "Web UI         $TEMPORAL_UI_URL"
+  fi
   if aws_mode_real; then
     echo "AWS            real (STACK_AWS=real; your own credentials and endpoints)"
   else
@@ -178,7 +252,12 @@ stop_service() {
   # pgid == pid because launch() used setsid; a live group keeps its pgid from being reused.
   if pid_matches "$pid" "$(cmd_pattern "$name")" || group_alive "$pid"; then
     info "stopping $name (pid $pid)"
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    if [[ "$name" == postgres ]]; then
+      # SIGINT to the postmaster alone is PostgreSQL's fast shutdown: it stops its own backends.
+      kill -INT "$pid" 2>/dev/null || true
+    else
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    fi
     # The worker lets activities in flight finish first (WORKER_SHUTDOWN_GRACE, 60 s by default).
     local grace=10
     [[ "$name" == worker ]] && grace=75
@@ -195,23 +274,31 @@ stop_service() {
 }
 
 cmd_down() {
-  local i
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[i]}"; done
+  local all i
+  mapfile -t all < <(all_services)
+  for ((i = ${#all[@]} - 1; i >= 0; i--)); do
+    # Quiet about services this machine never ran (the other engine's).
+    [[ -f "$(pid_file "${all[i]}")" ]] || continue
+    stop_service "${all[i]}"
+  done
+  echo "stack stopped"
 }
 
 # --- status ----------------------------------------------------------------------------------
 
 cmd_status() {
   local name pid state
-  for name in "${SERVICES[@]}"; do
+  # This engine's services, and any other one that has a pid file.
+  for name in $(all_services); do
+    [[ " ${SERVICES[*]} " == *" $name "* || -f "$(pid_file "$name")" ]] || continue
     if pid="$(running_pid "$name")"; then
-      if "${name}_ready"; then state="running, ready (pid $pid)"; else state="running, not ready (pid $pid)"; fi
+      if service_ready "$name"; then state="running, ready (pid $pid)"; else state="running, not ready (pid $pid)"; fi
     elif [[ -f "$(pid_file "$name")" ]]; then
       state="stopped (stale pid file)"
     else
       state="stopped"
     fi
-    printf '%-9s %s\n' "$name" "$state"
+    printf '%-16s %s\n' "$name" "$state"
   done
 }
 

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createActivities, createAwsClients } from './activities';
 import { loadTemporalSettings, loadWorkerSettings } from './config';
+import { workflowBundleOptions } from './workflow-bundle';
 
 /**
  * The compiled worker (lib/src/worker.js) loads lib/workflow-bundle.js from `npm run build:workflows`
@@ -11,9 +12,17 @@ import { loadTemporalSettings, loadWorkerSettings } from './config';
  * good. A bundle older than the compiled workflow code beside it is stale and skipped. Under ts-node
  * (src/worker.ts) there is no bundle there, so the worker bundles src/workflows at start, as always.
  */
-function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+type WorkflowCode =
+  | { workflowBundle: { codePath: string } }
+  | { workflowsPath: string; bundlerOptions: ReturnType<typeof workflowBundleOptions> };
+
+function workflowCode(): WorkflowCode {
+  const atStart = (): WorkflowCode => ({
+    workflowsPath: require.resolve('./workflows'),
+    bundlerOptions: workflowBundleOptions(),
+  });
   const codePath = path.join(__dirname, '..', 'workflow-bundle.js');
-  if (!fs.existsSync(codePath)) return { workflowsPath: require.resolve('./workflows') };
+  if (!fs.existsSync(codePath)) return atStart();
   const built = fs.statSync(codePath).mtimeMs;
   const compiled = ['workflows', 'domain'].flatMap((dir) => {
     const full = path.join(__dirname, dir);
@@ -24,7 +33,7 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
     console.warn(
       `${codePath} is older than ${stale}; bundling the workflow code at start instead (npm run build refreshes it)`,
     );
-    return { workflowsPath: require.resolve('./workflows') };
+    return atStart();
   }
   return { workflowBundle: { codePath } };
 }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './support/stack';
+import { TEMPORAL_SERVER_BIN, TEMPORAL_SERVER_VERSION } from './support/temporal-cluster';
 
 const run = promisify(execFile);
 
@@ -15,8 +16,28 @@ interface ComposeService {
   build?: { context: string; dockerfile?: string };
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
+  entrypoint?: string[];
   command?: string[];
-  ports?: Array<{ target: number; published?: number }>;
+  volumes?: string[];
+  ports?: Array<{ target: number; published?: number } | string>;
+}
+
+interface RenderedConfig {
+  persistence: { datastores: Record<string, { sql: Record<string, unknown> }> };
+  global: { membership: { broadcastAddress: string } };
+  services: Record<string, { rpc: { grpcPort: number; membershipPort: number; bindOnIP: string } }>;
+}
+
+/** YAML to JSON by the Python that docker-compose runs on. */
+async function yamlToJsonText(yaml: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      '/usr/bin/python3',
+      ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
+      (err, out) => (err ? reject(new Error(err.message)) : resolve(out)),
+    );
+    child.stdin?.end(yaml);
+  });
 }
 
 /** `docker-compose config`, turned from YAML into JSON by the Python that docker-compose runs on. */
@@ -33,15 +54,7 @@ async function composeConfig(env: Record<string, string> = {}): Promise<{ servic
     cwd: ROOT,
     env: { ...process.env, ...env },
   });
-  const json = await new Promise<string>((resolve, reject) => {
-    const child = execFile(
-      '/usr/bin/python3',
-      ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
-      (err, out) => (err ? reject(new Error(err.message)) : resolve(out)),
-    );
-    child.stdin?.end(stdout);
-  });
-  return JSON.parse(json) as { services: Record<string, ComposeService> };
+  return JSON.parse(await yamlToJsonText(stdout)) as { services: Record<string, ComposeService> };
 }
 
 describe('docker-compose.yml', () => {
@@ -52,18 +65,19 @@ describe('docker-compose.yml', () => {
       'moto',
       'postgresql',
       'temporal',
+      'temporal-2',
       'temporal-init',
       'temporal-schema',
       'temporal-ui',
       'worker',
     ]);
-    expect(services.temporal?.image).toMatch(/^temporalio\/server:\d+\.\d+\.\d+$/);
-    expect(services.temporal?.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
     expect(services.moto?.image).toMatch(/^motoserver\/moto:/);
     expect(services.temporal?.depends_on).toEqual({
       'temporal-schema': { condition: 'service_completed_successfully' },
     });
+    // Node 2 joins once node 1 has written the new cluster's metadata.
+    expect(services['temporal-2']?.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
     expect(services.worker?.depends_on).toEqual({ 'temporal-init': { condition: 'service_completed_successfully' } });
     expect(services.worker?.build?.context).toBe(ROOT);
     expect(services.worker?.environment).toMatchObject({
@@ -71,6 +85,48 @@ describe('docker-compose.yml', () => {
       TEMPORAL_TASK_QUEUE: 'vpc-peering',
       METRICS_BIND_ADDRESS: '0.0.0.0:9464',
     });
+  });
+
+  it('GIVEN both Temporal nodes WHEN their service is resolved THEN they run the server version this machine builds, with the same deploy/temporal/cluster.yaml, and the jobs use the matching admin tools', async () => {
+    const { services } = await composeConfig();
+
+    for (const name of ['temporal', 'temporal-2']) {
+      const node = services[name]!;
+      expect({ name, image: node.image }).toEqual({ name, image: `temporalio/server:${TEMPORAL_SERVER_VERSION}` });
+      expect(node.volumes).toEqual([`${path.join(ROOT, 'deploy')}:/etc/temporal/deploy:ro`]);
+      expect(node.command?.join(' ')).toContain(
+        'exec temporal-server --root /etc/temporal/deploy --config temporal --env cluster --allow-no-auth start',
+      );
+      expect(node.environment).toMatchObject({ TEMPORAL_DB_HOST: 'postgresql', TEMPORAL_BIND_IP: '0.0.0.0' });
+    }
+    for (const job of ['temporal-schema', 'temporal-init']) {
+      expect({ job, image: services[job]?.image }).toEqual({
+        job,
+        image: `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      });
+    }
+  });
+
+  it("GIVEN node 1's environment from compose WHEN temporal-server renders deploy/temporal/cluster.yaml with it THEN the node binds every interface, broadcasts its own address, stores in postgresql:5432 and keeps its membership ports within a smallint", async () => {
+    const { services } = await composeConfig();
+    const env = { ...services.temporal!.environment, TEMPORAL_BROADCAST_ADDRESS: '172.18.0.5' };
+
+    const { stdout } = await run(
+      TEMPORAL_SERVER_BIN,
+      ['--config', 'deploy/temporal', '--env', 'cluster', 'render-config'],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
+    );
+    const rendered = JSON.parse(await yamlToJsonText(stdout)) as RenderedConfig;
+
+    const sql = rendered.persistence.datastores['postgres-default']!.sql;
+    expect(sql).toMatchObject({ pluginName: 'postgres12', connectAddr: 'postgresql:5432', user: 'temporal' });
+    expect(rendered.global.membership.broadcastAddress).toBe('172.18.0.5');
+    expect(rendered.services.frontend!.rpc.grpcPort).toBe(7233);
+    for (const [name, service] of Object.entries(rendered.services)) {
+      expect({ name, bindOnIP: service.rpc.bindOnIP }).toEqual({ name, bindOnIP: '0.0.0.0' });
+      expect(service.rpc.membershipPort).toBeLessThanOrEqual(32767);
+    }
+    expect(Object.keys(rendered.services).sort()).toEqual(['frontend', 'history', 'matching', 'worker']);
   });
 
   it("GIVEN no settings WHEN the worker's environment is resolved THEN it talks to moto; GIVEN WORKER_ENV_FILE=deploy/worker-aws.env THEN it has no endpoint override and no dummy keys, so the SDK talks to AWS", async () => {
@@ -98,16 +154,50 @@ describe('docker-compose.yml', () => {
     expect(script).toContain('--type Keyword');
   });
 
-  it('GIVEN the worker image WHEN its Dockerfile and .dockerignore are read THEN it builds from node:20-slim with npm ci and runs src/worker.ts, without local state in the context', () => {
+  it('GIVEN the worker image WHEN its Dockerfile and .dockerignore are read THEN a build stage compiles the worker and its workflow bundle, and the image runs lib/src/worker.js with production dependencies only and no ts-node', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
     const ignored = fs
       .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
       .split('\n')
       .map((l) => l.trim());
+    const [build, runtime] = dockerfile.split(/^FROM /m).slice(1);
 
-    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
-    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    expect(dockerfile).toMatch(/^CMD \[.*"src\/worker\.ts"\]$/m);
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.tools', '.data', '.git']));
+    expect(build).toMatch(/^node:20-slim AS build$/m);
+    expect(build).toMatch(/^RUN npm run build$/m);
+    expect(runtime).toMatch(/^node:20-slim$/m);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(runtime).toMatch(/^COPY --from=build \/app\/lib \.\/lib$/m);
+    expect(runtime).toMatch(/^CMD \["node", "lib\/src\/worker\.js"\]$/m);
+    expect(runtime).not.toMatch(/ts-node|--include=dev/);
+    expect(ignored).toEqual(
+      expect.arrayContaining(['node_modules', '.tools', '.data', '.git', '!scripts/build-workflows.ts']),
+    );
+  });
+
+  it('GIVEN the compiled worker WHEN every package it requires is looked up THEN each is a production dependency, so the image needs no dev dependency', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const sources = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const full = path.join(dir, e.name);
+        return e.isDirectory() ? sources(full) : e.name.endsWith('.ts') ? [full] : [];
+      });
+    const imported = new Set(
+      sources(path.join(ROOT, 'src')).flatMap((file) =>
+        [...fs.readFileSync(file, 'utf8').matchAll(/from '([^'.][^']*)'/g)]
+          .map((m) => m[1]!)
+          .filter((spec) => !spec.startsWith('node:'))
+          .map((spec) =>
+            spec
+              .split('/')
+              .slice(0, spec.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      ),
+    );
+
+    expect(imported.size).toBeGreaterThan(5);
+    expect([...imported].filter((name) => !(name in pkg.dependencies))).toEqual([]);
   });
 });

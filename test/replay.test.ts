@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { workflowBundleOptions } from '../src/workflow-bundle';
 
 const DIR = path.resolve(__dirname, 'histories');
 const FILES = fs
@@ -80,7 +81,7 @@ test('WHEN each is replayed against the current workflow code THEN none is non-d
   }));
   const results = [];
   for await (const result of Worker.runReplayHistories(
-    { workflowsPath: path.resolve(__dirname, '../src/workflows') },
+    { workflowsPath: path.resolve(__dirname, '../src/workflows'), bundlerOptions: workflowBundleOptions() },
     histories,
   )) {
     results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });

@@ -5,9 +5,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ROOT
 
 TEMPORAL_CLI_VERSION="1.5.1"
+# The server the CLI's dev server embeds, and its Web UI: the cluster engine builds these.
+TEMPORAL_SERVER_VERSION="1.29.1"
+TEMPORAL_UI_VERSION="2.42.1"
 MOTO_VERSION="5.2.1"
 TOOLS_DIR="$ROOT/.tools"
 TEMPORAL_BIN="$TOOLS_DIR/bin/temporal"
+TEMPORAL_SERVER_BIN="$TOOLS_DIR/bin/temporal-server"
+TEMPORAL_SQL_TOOL_BIN="$TOOLS_DIR/bin/temporal-sql-tool"
+TEMPORAL_UI_BIN="$TOOLS_DIR/bin/temporal-ui-server"
 MOTO_VENV="$TOOLS_DIR/moto-venv"
 DATA_DIR="$ROOT/.data"
 PID_DIR="$DATA_DIR/pids"
@@ -61,7 +67,8 @@ pid_matches() {
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$pattern"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_open PORT [HOST]: something listens there (HOST defaults to 127.0.0.1).
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 

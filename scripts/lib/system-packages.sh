@@ -1,8 +1,9 @@
 # shellcheck shell=bash
-# Debian packages only the tests drive: chromium (the Web UI browser test) and docker-compose (checks
-# docker-compose.yml with `config`; no Docker engine is needed for that). Installed with apt only
-# when missing and when we are root with apt; otherwise say so, and the test that needs the tool
-# fails with that reason. Source after lib/common.sh.
+# Debian packages: PostgreSQL (the cluster engine's store), and two only the tests drive: chromium
+# (the Web UI browser test) and docker-compose (checks docker-compose.yml with `config`; no Docker
+# engine is needed for that). Installed with apt only when missing and when we are root with apt;
+# otherwise say so, and what needs the tool fails with that reason. Source after lib/common.sh and
+# lib/postgres.sh.
 
 _apt_updated=0
 
@@ -50,5 +51,19 @@ ensure_docker_compose() {
     ok "docker-compose installed: $(docker-compose version --short 2>/dev/null || command -v docker-compose)"
   else
     warn "docker-compose is missing: test/compose.test.ts will fail until it is on PATH"
+  fi
+}
+
+# PostgreSQL server binaries (initdb, postgres), for STACK_ENGINE=cluster and the cluster tests.
+ensure_postgresql() {
+  local bindir
+  if bindir="$(pg_bindir)"; then
+    ok "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') at $bindir"
+    return
+  fi
+  if apt_install postgresql && bindir="$(pg_bindir)"; then
+    ok "PostgreSQL installed: $("$bindir/postgres" --version)"
+  else
+    die "PostgreSQL is missing and could not be installed: the cluster engine needs it (sudo apt-get install -y postgresql)"
   fi
 }

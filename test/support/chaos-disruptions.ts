@@ -1,7 +1,7 @@
 /** What the chaos run does to its own stack while the workflows run: worker SIGKILLs and server restarts. */
+import { type ChaosEngine } from './chaos-engine';
 import { type ChaosWorker } from './chaos-worker';
 import { sleep } from './chaos-workflows';
-import { type TemporalDevServer } from './stack';
 
 export interface WorkerKillerOptions {
   worker: ChaosWorker;
@@ -36,7 +36,8 @@ export async function killWorkerRepeatedly(o: WorkerKillerOptions): Promise<void
 }
 
 export interface ServerRestarterOptions {
-  temporal: TemporalDevServer;
+  /** Says what each restart kills: the dev server, or a cluster node other than the clients' frontend. */
+  engine: Pick<ChaosEngine, 'nextVictim'>;
   serverRestarts: number;
   /** Workflows in the whole run; restarts are spread evenly over their closes. */
   total: number;
@@ -45,21 +46,22 @@ export interface ServerRestarterOptions {
   log: (line: string) => void;
 }
 
-/** Kills the dev server and restarts it on the same ports and SQLite file; resolves to the restarts made. */
+/** SIGKILLs a Temporal server process and starts it again on the same ports; resolves to the restarts made. */
 export async function restartServerRepeatedly(o: ServerRestarterOptions): Promise<number> {
-  const { temporal, total, closed, done } = o;
+  const { total, closed, done } = o;
   let restarts = 0;
   for (let j = 1; j <= o.serverRestarts; j++) {
     const threshold = Math.max(1, Math.round((j * total) / (o.serverRestarts + 1)));
     while (!done() && closed() < threshold) await sleep(200);
     if (done()) return restarts;
     const down = Date.now();
-    o.log(`killing the Temporal dev server (pid ${temporal.pid}) after ${closed()}/${total} closed workflows`);
-    await temporal.stop({ signal: 'SIGKILL' });
-    await temporal.restart();
+    const victim = o.engine.nextVictim();
+    o.log(`killing ${victim.label} (pid ${victim.pid}) after ${closed()}/${total} closed workflows`);
+    await victim.stop({ signal: 'SIGKILL' });
+    await victim.restart();
     restarts++;
     o.log(
-      `Temporal dev server back (pid ${temporal.pid}) on the same ports and SQLite file after ${((Date.now() - down) / 1000).toFixed(1)} s`,
+      `${victim.label} back (pid ${victim.pid}) on the same ports after ${((Date.now() - down) / 1000).toFixed(1)} s`,
     );
   }
   return restarts;

@@ -134,7 +134,12 @@ export function formatChaosTable(report: ChaosReport): string {
       'worker SIGKILLs',
       `${t.workerKills}${t.workerUnexpectedExits ? ` (+${t.workerUnexpectedExits} exits on its own)` : ''}`,
     ],
-    ['Temporal server restarts', String(t.serverRestarts)],
+    [
+      report.options.engine === 'cluster'
+        ? 'Temporal node kills (not the frontend), restarted'
+        : 'Temporal server restarts',
+      String(t.serverRestarts),
+    ],
     ['duplicates', String(t.duplicates)],
     ['leaks', `${t.leaks}${t.leftovers ? ` (+${t.leftovers} left by unfinished runs)` : ''}`],
     ['wrong state', String(t.wrongState)],

@@ -1,9 +1,10 @@
 /**
- * Chaos run: N setups then their teardowns, all at once, on its own Temporal dev server and moto,
- * with every AWS call of the real worker going through the fault proxy, which is also the
- * AWS-faithful layer (AWS-sized lags) unless told to run raw moto. The worker is SIGKILLed and
- * restarted every few seconds and the dev server is killed and restarted mid-run on the same
- * SQLite file. Then moto is audited directly for duplicates, leaks and wrong state.
+ * Chaos run: N setups then their teardowns, all at once, on its own Temporal (the dev server, or the
+ * cluster on PostgreSQL) and moto, with every AWS call of the real worker going through the fault
+ * proxy, which is also the AWS-faithful layer (AWS-sized lags) unless told to run raw moto. The
+ * worker is SIGKILLed and restarted every few seconds, and the dev server (on the cluster: a node
+ * that does not hold the clients' frontend) is killed and restarted mid-run. Then moto is audited
+ * directly for duplicates, leaks and wrong state.
  */
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import * as path from 'node:path';
 import type { PeeringResult } from '../../src/domain/types';
 import { MotoAuditor, type AuditedRun, type Finding } from './chaos-audit';
 import { killWorkerRepeatedly, restartServerRepeatedly } from './chaos-disruptions';
+import { startChaosEngine, type ChaosEngine, type ChaosEngineName } from './chaos-engine';
 import { chaosFaultRules, chaosRequest, type FaultLevels } from './chaos-plan';
 import {
   addRetries,
@@ -27,14 +29,7 @@ import { WorkflowTracker } from './chaos-workflows';
 import { CHAOS_PROFILE, type FaithfulOptions } from './faithful';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './fault-proxy';
 import { seededRandom } from './seeded-random';
-import {
-  ROOT,
-  killProcessGroupSync,
-  startMoto,
-  startTemporalDevServer,
-  type MotoServer,
-  type TemporalDevServer,
-} from './stack';
+import { ROOT, killProcessGroupSync, startMoto, type MotoServer } from './stack';
 
 export interface ChaosOptions {
   /** Setups (each followed by its teardown), all started at once. @default 20 */
@@ -50,7 +45,12 @@ export interface ChaosOptions {
    * @default 'any-time'
    */
   killWhen?: 'any-time' | 'in-peering-wait';
-  /** Dev-server kill-and-restarts, spread over the run by the number of closed workflows. @default 1 */
+  /** The dev server, or the cluster on PostgreSQL (three nodes). @default 'dev' */
+  engine?: ChaosEngineName;
+  /**
+   * Kill-and-restarts of the dev server, or of a cluster node that does not hold the clients'
+   * frontend, spread over the run by the number of closed workflows. @default 1
+   */
   serverRestarts?: number;
   /** Seeds the fault proxy and the kill timing. @default 1 */
   seed?: number;
@@ -69,6 +69,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     killEverySeconds: options.killEverySeconds ?? 10,
     maxWorkerKills: options.maxWorkerKills ?? Number.POSITIVE_INFINITY,
     killWhen: options.killWhen ?? 'any-time',
+    engine: options.engine ?? 'dev',
     serverRestarts: options.serverRestarts ?? 1,
     seed: options.seed ?? 1,
     timeoutSeconds: options.timeoutSeconds ?? 1800,
@@ -90,12 +91,12 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   const logs = {
     dir: workDir,
     worker: path.join(workDir, 'worker.log'),
-    temporal: path.join(workDir, 'temporal.log'),
+    temporal: o.engine === 'cluster' ? path.join(workDir, 'cluster') : path.join(workDir, 'temporal.log'),
     moto: path.join(workDir, 'moto.log'),
   };
 
   let moto: MotoServer | undefined;
-  let temporal: TemporalDevServer | undefined;
+  let temporal: ChaosEngine | undefined;
   let proxy: FaultProxy | undefined;
   let worker: ChaosWorker | undefined;
   let connection: Connection | undefined;
@@ -103,17 +104,16 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   // If the caller dies mid-run, nothing of ours may outlive it.
   const killAllSync = () => {
     worker?.killSync();
-    if (temporal) killProcessGroupSync(temporal.pid, 'SIGKILL');
+    temporal?.killSync();
     if (moto) killProcessGroupSync(moto.pid, 'SIGKILL');
   };
   process.once('exit', killAllSync);
 
   try {
-    log(`starting moto and a Temporal dev server in ${workDir}`);
-    [moto, temporal] = await Promise.all([
-      startMoto({ logFile: logs.moto }),
-      startTemporalDevServer({ dbFile: path.join(workDir, 'temporal.db'), logFile: logs.temporal }),
-    ]);
+    log(
+      `starting moto and Temporal (${o.engine === 'cluster' ? 'the cluster on PostgreSQL' : 'the dev server'}) in ${workDir}`,
+    );
+    [moto, temporal] = await Promise.all([startMoto({ logFile: logs.moto }), startChaosEngine(o.engine, workDir)]);
     const rules: FaultRule[] = chaosFaultRules(options.faults);
     proxy = await startFaultProxy({ target: moto.url, seed: o.seed, ...(faithful ? { faithful } : {}) });
     proxy.setRules(rules);
@@ -126,10 +126,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       logFile: logs.worker,
     });
     const layer = faithful ? `AWS-faithful layer, lag ${faithful.lagSeconds.join('-')} s` : 'raw moto';
-    log(
-      `Temporal ${temporal.address} (UI ${temporal.uiUrl}), moto ${moto.url}, fault proxy ${proxy.url} (${layer}); ` +
-        'starting the worker',
-    );
+    log(`${temporal.description}, moto ${moto.url}, fault proxy ${proxy.url} (${layer}); starting the worker`);
     await worker.start();
     log(`worker ready (pid ${worker.pid}); starting ${o.runs} setups`);
     connection = await Connection.connect({ address: temporal.address });
@@ -196,7 +193,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       log,
     });
     const restarter = restartServerRepeatedly({
-      temporal,
+      engine: temporal,
       serverRestarts: o.serverRestarts,
       total,
       closed: () => tracker.closed,

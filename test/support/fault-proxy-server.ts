@@ -31,6 +31,8 @@ const DEFAULT_LATENCY_MS = 1000;
 export interface ServerOptions {
   promotion?: Partial<PromotionTiming>;
   capacity?: Partial<CapacityTiming>;
+  /** Added to every call's delay (the bench's realistic profile). */
+  latency?: (call: AwsCall) => number;
   /** The AWS-faithful layer's behaviours too (test/support/faithful), with these settings. */
   faithful?: FaithfulOptions;
 }
@@ -42,6 +44,7 @@ export class FaultProxyServer {
   private readonly moto: MotoReader | undefined;
   /** The APIs moto lacks, answered here; tests seed what they return. */
   readonly faithfulApis: FaithfulApis = createFaithfulApis();
+  private readonly extraLatency?: (call: AwsCall) => number;
 
   /** RDS promotion as AWS does it; its timing may be changed while the proxy runs. */
   readonly promotion: RdsPromotionBehaviour;
@@ -80,6 +83,7 @@ export class FaultProxyServer {
       ...this.faithfulApis.behaviours,
       ...(faithful && this.moto ? faithfulBehaviours({ ctx, moto: this.moto, options: faithful }) : []),
     ];
+    this.extraLatency = options.latency;
   }
 
   readonly api: FaultControl = {
@@ -169,7 +173,7 @@ export class FaultProxyServer {
   private latencyFor(call: AwsCall): number {
     const rules = this.book.all(call, 'latency');
     rules.forEach(() => this.counters.inject('latency'));
-    return rules.reduce((sum, r) => sum + (r.ms ?? DEFAULT_LATENCY_MS), 0);
+    return rules.reduce((sum, r) => sum + (r.ms ?? DEFAULT_LATENCY_MS), this.extraLatency?.(call) ?? 0);
   }
 
   private throttle(call: AwsCall): Answer {

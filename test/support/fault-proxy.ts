@@ -14,12 +14,14 @@
 // dependency checks, quotas, batches, DNS-option rules, peering lifecycle and pagination.
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { type AwsCall } from './fault-proxy-call';
 import { type FaultControl } from './fault-proxy-control';
 import { type CapacityTiming } from './faithful/capacity';
 import { type PromotionTiming } from './faithful/rds-promotion';
 import { FaultProxyServer } from './fault-proxy-server';
 import { type FaithfulApis, type FaithfulOptions } from './faithful';
 
+export { type AwsCall } from './fault-proxy-call';
 export { parseRules, type FaultKind, type FaultRule } from './fault-proxy-rules';
 export { type FaultStats } from './fault-proxy-stats';
 export { regionOutage, REGIONAL_APIS } from './fault-proxy-unreachable';
@@ -52,6 +54,8 @@ export interface FaultProxyOptions {
   capacity?: Partial<CapacityTiming>;
   /** Run the AWS-faithful layer's behaviours (test/support/faithful) as well. @default off */
   faithful?: FaithfulOptions;
+  /** Delay before each call is forwarded, on top of `latency` rules: e.g. latency-profile.ts's realistic AWS. */
+  latency?: (call: AwsCall) => number;
 }
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
@@ -59,6 +63,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     ...(opts.promotion ? { promotion: opts.promotion } : {}),
     ...(opts.capacity ? { capacity: opts.capacity } : {}),
     ...(opts.faithful ? { faithful: opts.faithful } : {}),
+    ...(opts.latency ? { latency: opts.latency } : {}),
   });
   const server = http.createServer((req, res) => {
     proxy.handle(req, res).catch((err: unknown) => {

@@ -24,6 +24,7 @@ import {
   type MotoServer,
   type TemporalDevServer,
 } from './stack';
+import { TEMPORAL_SERVER_BIN } from './temporal-cluster';
 
 const LOG_DIR = path.join(ROOT, '.data', 'logs');
 
@@ -49,8 +50,11 @@ async function cleanUpDeadRuns(): Promise<void> {
 }
 
 function ensureTools(): void {
-  if (fs.existsSync(DEFAULT_TEMPORAL_BIN)) return;
-  console.log('[global-setup] .tools/bin/temporal is missing; running scripts/ensure-tools.sh');
+  const missing = [DEFAULT_TEMPORAL_BIN, TEMPORAL_SERVER_BIN].filter((bin) => !fs.existsSync(bin));
+  if (!missing.length) return;
+  console.log(
+    `[global-setup] ${missing.map((b) => path.relative(ROOT, b)).join(', ')} missing; running scripts/ensure-tools.sh`,
+  );
   const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'ensure-tools.sh')], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`scripts/ensure-tools.sh failed (exit ${result.status})`);
 }

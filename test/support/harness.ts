@@ -14,6 +14,7 @@ import {
   type CommandObserver,
   type ConsistencyWindows,
 } from '../../src/activities';
+import { workflowBundleOptions } from '../../src/workflow-bundle';
 import { testEnv } from './env';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -28,6 +29,8 @@ export interface TestWorker {
 }
 
 export interface TestWorkerOptions {
+  /** The Temporal frontend (a test's own cluster, say). @default the run's dev server */
+  temporalAddress?: string;
   /** Where the activities send AWS calls. @default the run's AWS (testEnv().awsUrl) */
   endpoint?: string;
   taskQueue?: string;
@@ -47,8 +50,9 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const env = testEnv();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const calls: TestWorker['calls'] = [];
-  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  const connection = await Connection.connect({ address: env.temporalAddress });
+  const address = options.temporalAddress ?? env.temporalAddress;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const aws = createAwsClients({
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
@@ -61,6 +65,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     connection: nativeConnection,
     taskQueue,
     workflowsPath: path.resolve(__dirname, '../../src/workflows'),
+    bundlerOptions: workflowBundleOptions(),
     activities: createActivities({
       aws,
       temporal: client,

@@ -31,14 +31,22 @@ interface Spawned {
   exitReason: () => string | undefined;
 }
 
-/** Starts `command` in a new session (pgid == pid), output appended to `logFile`. */
-async function spawnDetached(command: string, args: string[], logFile: string): Promise<Spawned> {
+/**
+ * Starts `command` in a new session (pgid == pid), output appended to `logFile`. `env` replaces the
+ * environment (it stays out of the log, so it may carry a password).
+ */
+async function spawnDetached(
+  command: string,
+  args: string[],
+  logFile: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<Spawned> {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
   fs.writeSync(fd, `=== ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
   let exit: string | undefined;
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], ...(env ? { env } : {}) });
     child.unref();
     child.on('exit', (code, signal) => {
       exit = `exited with ${signal ?? `code ${code}`}`;
@@ -64,8 +72,9 @@ export async function startAndWait(
   logFile: string,
   ready: () => Promise<boolean>,
   timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
 ): Promise<number> {
-  const child = await spawnDetached(command, args, logFile);
+  const child = await spawnDetached(command, args, logFile, env);
   recordInTestRun(child.pid);
   try {
     await waitFor(ready, { what: `${name} (pid ${child.pid})`, timeoutMs, abortIf: child.exitReason });
