@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import { runChaos } from './support/chaos';
+import { CHAOS_PROFILE } from './support/faithful';
 import { formatChaosTable, formatFindings, type ChaosReport } from './support/chaos-report';
 
 // The reduced `npm run chaos -- --engine cluster`: its own Temporal server cluster on PostgreSQL
 // (three nodes) and moto, the real worker as a separate process, every AWS call through the fault
-// proxy; the worker is SIGKILLed once mid-activity and a node that does not hold the clients'
-// frontend is SIGKILLed and restarted once.
+// proxy and the AWS-faithful layer (1-3 s lags, as in the dev engine's reduced run); the worker is
+// SIGKILLed once mid-activity and a node that does not hold the clients' frontend is SIGKILLed and
+// restarted once.
 describe('reduced chaos run on the cluster engine', () => {
   let report: ChaosReport;
   const lines: string[] = [];
@@ -22,6 +24,7 @@ describe('reduced chaos run on the cluster engine', () => {
       seed: 11,
       timeoutSeconds: 170,
       faults: { notFoundSeconds: 10, provisioningSeconds: 3 },
+      faithful: { ...CHAOS_PROFILE, lagSeconds: [1, 3], writeLagSeconds: [0.5, 1] },
       log: (line) => lines.push(`[+${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`),
     });
     console.log(`${formatChaosTable(report)}\n${formatFindings(report.findings)}`);

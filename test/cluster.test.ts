@@ -14,7 +14,8 @@ import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } fro
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { testEnv } from './support/env';
 import { MotoFailoverFixture } from './support/failover-fixture';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
+import { startSuiteFaultProxy } from './support/faithful-layer';
+import { type FaultProxy } from './support/fault-proxy';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { waitFor } from './support/stack';
 import { TEMPORAL_SERVER_VERSION, startTemporalCluster, type TemporalCluster } from './support/temporal-cluster';
@@ -29,7 +30,7 @@ let w: TestWorker;
 beforeAll(async () => {
   cluster = await startTemporalCluster({ nodes: 3 });
   // Every AWS call of the worker goes through a proxy with no rules, until the kill test adds one.
-  proxy = await startFaultProxy({ target: testEnv().motoUrl });
+  proxy = await startSuiteFaultProxy();
   w = await startTestWorker({ temporalAddress: cluster.address, endpoint: proxy.url });
 }, 240_000);
 
