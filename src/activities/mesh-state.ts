@@ -12,6 +12,7 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import type { MeshPeeringState, MeshVpcState, NetworkAclState, RouteTableState } from '../domain/mesh-types';
+import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringDead } from '../domain/peering-states';
 import type { RegionQuotas } from '../domain/quotas';
 import { MESH_ID_TAG, NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG } from '../domain/tags';
@@ -20,9 +21,8 @@ import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { FailureTypes, isNotFound, nonRetryable } from './errors';
 import { readVpcQuotas } from './service-quotas';
 
-export interface MeshRegionInput {
+export interface MeshRegionInput extends SideAccess {
   region: string;
-  roleArn?: string;
   meshId: string;
   vpcs: Array<{ key: string; vpcId?: string; routeTableIds?: string[] }>;
   /**
@@ -108,8 +108,8 @@ export function createMeshStateActivities(clients: AwsClients) {
    * account's quota values. A VPC or route table that is not there is bad input.
    */
   async function describeMeshRegion(input: MeshRegionInput): Promise<MeshRegionState> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
-    const quotas = readVpcQuotas(clients.serviceQuotas(input.region, input.roleArn));
+    const ec2 = clients.ec2(input.region, accessOf(input));
+    const quotas = readVpcQuotas(clients.serviceQuotas(input.region, accessOf(input)));
     const toMake = input.vpcs.filter((v) => !v.vpcId);
     const made = toMake.length
       ? (

@@ -29,14 +29,24 @@ export async function resolveTarget(req: DrillRequest): Promise<Target> {
     : undefined;
   const fromRecord = (record: SetupRecord): Target['expected'] => {
     const side = (role: 'requester' | 'accepter') => {
-      const routeTableIds = record.result?.[role].routeTableIds ?? record.request[role].routeTableIds;
-      const networkAclIds = record.result?.[role].networkAclIds;
-      return { ...(routeTableIds ? { routeTableIds } : {}), ...(networkAclIds ? { networkAclIds } : {}) };
+      const made = record.result?.[role];
+      const routeTableIds = made?.routeTableIds ?? record.request[role].routeTableIds;
+      const networkAclIds = made?.networkAclIds;
+      // What the setup routed: results from before secondary CIDRs routed the primary one only.
+      const cidrBlocks = made ? (made.cidrBlocks ?? [made.cidrBlock]) : undefined;
+      return {
+        ...(routeTableIds ? { routeTableIds } : {}),
+        ...(networkAclIds ? { networkAclIds } : {}),
+        ...(cidrBlocks ? { cidrBlocks } : {}),
+        ...(made?.ipv6CidrBlocks ? { ipv6CidrBlocks: made.ipv6CidrBlocks } : {}),
+      };
     };
     return {
       allow: record.request.allow,
-      dnsResolution: record.request.dnsResolution !== false,
+      // An adopted peering's DNS options are its owner's, never the setup's to check or repair.
+      dnsResolution: record.request.dnsResolution !== false && !record.request.peeringConnectionId,
       ...(record.request.naclRuleBase ? { naclRuleBase: record.request.naclRuleBase } : {}),
+      ...(record.request.ipv6 ? { ipv6: true } : {}),
       requester: side('requester'),
       accepter: side('accepter'),
       ...fromExpect,
