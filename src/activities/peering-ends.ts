@@ -1,10 +1,13 @@
 import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringGone } from '../domain/peering-states';
+import { securityGroupName, SETUP_ID_TAG } from '../domain/tags';
 import type { AwsClients } from './aws-clients';
 import { FailureTypes, nonRetryable } from './errors';
 import type { PeeringEnd, PeeringState } from './peering';
+import { tagValue } from './ec2-helpers';
 import { describePeering } from './peering';
+import { findPeeringSecurityGroup } from './security-groups';
 import { retryNotFound, type ConsistencyWindows } from './waiting';
 
 /**
@@ -26,6 +29,8 @@ export async function ownerAccount(
 }
 
 export interface AdoptPeeringInput {
+  /** The setup adopting it: another setup that already adopted it is a conflict. */
+  setupId?: string;
   peeringConnectionId: string;
   requester: { region: string; vpcId: string } & SideAccess;
   accepter: { region: string; vpcId: string } & SideAccess;
@@ -58,6 +63,21 @@ export function createPeeringEndActivities(clients: AwsClients) {
     }
     if (pcx.Status?.Code !== 'active') {
       throw bad(`is ${pcx.Status?.Code}, not active; accept it first (a setup adopts only an active peering)`);
+    }
+    // One peering, one setup: the groups and entries of two setups for one peering would collide.
+    const others = await Promise.all(
+      [req, acc].map(async (end) => {
+        const group = await findPeeringSecurityGroup(clients.ec2(end.region, accessOf(end)), end.vpcId, id);
+        const owner = tagValue(group?.Tags, SETUP_ID_TAG);
+        return owner && owner !== input.setupId ? owner : undefined;
+      }),
+    );
+    const other = others.find((o) => o !== undefined);
+    if (other) {
+      throw nonRetryable(
+        FailureTypes.SetupConflict,
+        `${id} is already adopted by setup ${other} (its group ${securityGroupName(id)} is there); nothing was changed. Tear that setup down first, or run this request under its id`,
+      );
     }
     return {
       peeringConnectionId: id,

@@ -114,7 +114,9 @@ export function securityGroupPlan(own: SideCidrs, peer: SideCidrs, allow: AllowR
  * for each of the peer's CIDRs. An allowed range already inside the return range (PostgreSQL's
  * 5432) needs no entry of its own: the return entry admits it from the same peer CIDR. Ingress and
  * egress number their rules independently, upward from `base`, with no gaps (IPv4 and IPv6 entries
- * share the numbers, as in AWS), and no two entries of a direction are alike.
+ * share the numbers, as in AWS), and no two entries of a direction are alike. The entries go peer
+ * CIDR by peer CIDR, the primary first and IPv6 last, so a CIDR added later takes new numbers and
+ * never moves the entries already made.
  */
 export function naclPlan(own: SideCidrs, peer: SideCidrs, allow: AllowRule[], base: number): NaclEntrySpec[] {
   const returnProtocols = [...new Set(allow.map((r) => r.protocol).filter((p) => p !== 'icmp'))];
@@ -126,18 +128,20 @@ export function naclPlan(own: SideCidrs, peer: SideCidrs, allow: AllowRule[], ba
     fromPort: r.fromPort,
     toPort: r.toPort,
   });
-  const returns = returnProtocols.flatMap((protocol) =>
-    cidrList(peer).map((cidr) => entry({ protocol, ...EPHEMERAL }, cidr)),
-  );
-  const number = (egress: boolean, entries: Array<ReturnType<typeof entry>>): NaclEntrySpec[] =>
-    uniqueByEffect(entries).map((e, i) => ({ ruleNumber: base + i, egress, ...e }));
-  const inbound = rulesForSide(peer, allow)
-    .filter((r) => !coveredByReturn(r))
-    .map((r) => entry(r, r.cidrBlock));
-  const outbound = toEachPeerCidr(rulesFromSide(own, allow), peer)
-    .filter((r) => !coveredByReturn(r))
-    .map((r) => entry(r, r.cidrBlock));
-  return [...number(false, [...inbound, ...returns]), ...number(true, [...outbound, ...returns])];
+  const within = (source: string, peerCidr: string) =>
+    source === peerCidr || (!isIpv6Cidr(source) && !isIpv6Cidr(peerCidr) && inside([peerCidr], source));
+  const inbound = rulesForSide(peer, allow).filter((r) => !coveredByReturn(r));
+  const outbound = toEachPeerCidr(rulesFromSide(own, allow), peer).filter((r) => !coveredByReturn(r));
+  const direction = (egress: boolean): NaclEntrySpec[] => {
+    const entries = cidrList(peer).flatMap((peerCidr) => [
+      ...(egress
+        ? outbound.filter((r) => r.cidrBlock === peerCidr).map((r) => entry(r, peerCidr))
+        : inbound.filter((r) => within(r.cidrBlock, peerCidr)).map((r) => entry(r, r.cidrBlock))),
+      ...returnProtocols.map((protocol) => entry({ protocol, ...EPHEMERAL }, peerCidr)),
+    ]);
+    return uniqueByEffect(entries).map((e, i) => ({ ruleNumber: base + i, egress, ...e }));
+  };
+  return [...direction(false), ...direction(true)];
 }
 
 /**

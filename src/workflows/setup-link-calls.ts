@@ -79,7 +79,14 @@ export function checkAdoptedPeering(ctx: SetupContext, req: PeeringRequest & { p
     {
       summary: `Check that ${req.peeringConnectionId} is active between ${req.requester.vpcId} and ${req.accepter.vpcId}`,
     },
-    [{ peeringConnectionId: req.peeringConnectionId, requester: end('requester'), accepter: end('accepter') }],
+    [
+      {
+        setupId: ctx.setupId,
+        peeringConnectionId: req.peeringConnectionId,
+        requester: end('requester'),
+        accepter: end('accepter'),
+      },
+    ],
   );
 }
 
