@@ -85,11 +85,16 @@ export interface RemovalSide {
 
 /**
  * How to reach what a ref names. A ref that records its account is reached through the side whose
- * role is in that account, or with the worker's own credentials when none is. A ref recorded
+ * role is in that account (the one in the ref's region, when both are), or with the worker's own
+ * credentials when none is. A ref recorded
  * before accounts were (no `accountId`) is reached as then: through the role of its region's side,
  * the later side's when both sides share the region.
  */
 export function accessForRef(ref: { region: string; accountId?: string }, sides: RemovalSide[]): SideAccess {
-  if (ref.accountId) return sides.find((s) => accountOfRole(s.access.roleArn) === ref.accountId)?.access ?? {};
+  if (ref.accountId) {
+    const inAccount = sides.filter((s) => accountOfRole(s.access.roleArn) === ref.accountId);
+    // Two sides' roles in one account: the side in the ref's region, so each role removes its own.
+    return (inAccount.find((s) => s.region === ref.region) ?? inAccount[0])?.access ?? {};
+  }
   return sides.filter((s) => s.region === ref.region).pop()?.access ?? {};
 }
