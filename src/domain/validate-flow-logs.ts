@@ -3,13 +3,10 @@
  * role must be in the side's own account, since VPC Flow Logs only takes a role of the account
  * that owns the flow log.
  */
-import { z } from 'zod';
 import type { PeeringRequest } from './types';
 import type { InvalidField } from './validation';
 
-export const iamRoleArnSchema = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN');
+export { roleArnSchema as iamRoleArnSchema } from './validation';
 
 const accountOf = (arn: string) => arn.split(':')[4];
 

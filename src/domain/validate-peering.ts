@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { flowLogsError, iamRoleArnSchema } from './validate-flow-logs';
+import { flowLogsError } from './validate-flow-logs';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
 import type { AllowRule, PeeringRequest } from './types';
 import { SETUP_ID_TAG } from './tags';
-import { firstIssue, peeringIdSchema, regionSchema as region, type Validated } from './validation';
+import {
+  externalIdSchema,
+  firstIssue,
+  peeringIdSchema,
+  regionSchema as region,
+  roleArnSchema,
+  type Validated,
+} from './validation';
 import { NACL_RULE_MAX, resolvedSide, validateResolvedCidrs } from './validate-resolved';
 
 export { resolvedSide, validateResolvedCidrs, type ResolvedSide } from './validate-resolved';
@@ -38,13 +45,6 @@ const tagKey = z
   .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys starting with aws: are reserved by AWS')
   .refine((k) => k !== SETUP_ID_TAG, `${SETUP_ID_TAG} is set by the setup itself`);
 
-/** AWS's ExternalId: 2 to 1224 characters of these. */
-const externalId = z
-  .string()
-  .min(2, 'must be 2 to 1224 characters (AWS rejects shorter ones)')
-  .max(1224, 'must be 2 to 1224 characters')
-  .regex(/^[\w+=,.@:/-]+$/, 'may only hold letters, digits and +=,.@:/-_ (as AWS allows for an external ID)');
-
 const side = z
   .strictObject({
     region,
@@ -61,9 +61,9 @@ const side = z
     subnets: z
       .array(z.strictObject({ cidrBlock: blockCidr('a subnet'), availabilityZone: z.string().min(1) }))
       .optional(),
-    roleArn: iamRoleArnSchema.optional(),
-    flowLogsRoleArn: iamRoleArnSchema.optional(),
-    externalId: externalId.optional(),
+    roleArn: roleArnSchema.optional(),
+    flowLogsRoleArn: roleArnSchema.optional(),
+    externalId: externalIdSchema.optional(),
     routeTableTags: z
       .record(
         tagKey.refine((k) => k !== SETUP_ID_TAG),
@@ -175,7 +175,7 @@ const request = z.strictObject({
   onFailure: z.enum(['rollback', 'keep']).optional(),
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
   flowLogs: z.boolean().optional(),
-  flowLogsRoleArn: iamRoleArnSchema.optional(),
+  flowLogsRoleArn: roleArnSchema.optional(),
   ipv6: z.boolean().optional(),
   peeringConnectionId: peeringIdSchema.optional(),
 });

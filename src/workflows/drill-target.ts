@@ -3,6 +3,7 @@ import type { createActivities } from '../activities';
 import type { InspectPeeringInput } from '../activities/peering-inspection';
 import type { SetupRecord } from '../activities/setup-lookup';
 import type { DrillRequest } from '../domain/drill-types';
+import type { PeeringRole } from '../domain/failover-types';
 import type { SetupLocator } from '../domain/types';
 import { explain, failureType } from './failures';
 import { COMPOSITE, EC2_CALL } from './profiles';
@@ -109,4 +110,18 @@ export async function resolveTarget(req: DrillRequest): Promise<Target> {
   if (typeof record === 'string')
     return { locator, expected: { allowUnknownReason: `${record}; give "expect" in the drill request` } };
   return { locator: { ...record.locator, peeringConnectionId }, expected: fromRecord(record) };
+}
+
+/** The setup's side roles, for the rehearsal's peering check in each side's own account. */
+export function peeringRolesOf(locator: SetupLocator): { peeringRoles?: PeeringRole[] } {
+  const roles: PeeringRole[] = [];
+  if (locator.requesterRoleArn) {
+    const { requesterRoleArn: roleArn, requesterExternalId: externalId } = locator;
+    roles.push({ region: locator.requesterRegion, roleArn, ...(externalId ? { externalId } : {}) });
+  }
+  if (locator.accepterRoleArn && locator.accepterRegion !== locator.requesterRegion) {
+    const { accepterRoleArn: roleArn, accepterExternalId: externalId } = locator;
+    roles.push({ region: locator.accepterRegion, roleArn, ...(externalId ? { externalId } : {}) });
+  }
+  return roles.length ? { peeringRoles: roles } : {};
 }
