@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { accessOf, type SideAccess } from '../domain/access';
 import type { AwsClients } from './aws-clients';
-import { collect, tagValue } from './ec2-helpers';
+import { carriesTags, collect, describeTags } from './ec2-helpers';
 import { FailureTypes, isNotFound, nonRetryable } from './errors';
 import { dnsAttributesOff, vpcState, type SideRole, type VpcState } from './vpc';
 
@@ -40,9 +40,6 @@ async function tablesAndAcls(ec2: EC2Client, vpcId: string) {
   };
 }
 
-const carries = (table: RouteTable, tags: Record<string, string>) =>
-  Object.entries(tags).every(([key, value]) => tagValue(table.Tags, key) === value);
-
 const bad = (field: string, reason: string) => nonRetryable(FailureTypes.InvalidPeeringRequest, `${field}: ${reason}`);
 
 /** The tables to route: those named, those carrying the tags, or every table of the VPC. */
@@ -56,12 +53,9 @@ function chosenTables(input: DescribeVpcInput, tables: RouteTable[]): string[] {
   const tags = input.routeTableTags;
   if (!tags) return ids;
   // The main table serves every subnet without a table of its own, but it is chosen like any other.
-  const matching = tables.filter((t) => carries(t, tags)).map((t) => t.RouteTableId!);
+  const matching = tables.filter((t) => carriesTags(t.Tags, tags)).map((t) => t.RouteTableId!);
   if (!matching.length) {
-    const wanted = Object.entries(tags)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ');
-    throw bad(`${input.side}.routeTableTags`, `no route table of ${input.vpcId} carries ${wanted}`);
+    throw bad(`${input.side}.routeTableTags`, `no route table of ${input.vpcId} carries ${describeTags(tags)}`);
   }
   return matching.sort();
 }

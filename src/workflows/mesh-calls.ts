@@ -52,6 +52,7 @@ export async function planMeshNow(meshId: string, req: MeshRequest): Promise<Mes
               key,
               ...opt('vpcId', req.vpcs[key]!.vpcId),
               ...opt('routeTableIds', req.vpcs[key]!.routeTableIds),
+              ...opt('routeTableTags', req.vpcs[key]!.routeTableTags),
             })),
             pairIds: pairs.filter(([a]) => g.keys.includes(a)).map((p) => pairSetupId(meshId, p)),
           },
