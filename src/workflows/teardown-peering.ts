@@ -12,7 +12,7 @@ import { locatorAccess, roleSessionName } from '../domain/access';
 import { isKnownRegion } from '../domain/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import type { ResourceRef, SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
-import { PEERING_ID_RE } from '../domain/validation';
+import { externalIdSchema, PEERING_ID_RE, roleArnSchema } from '../domain/validation';
 import { COMPOSITE, EC2_CALL } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
 
@@ -85,6 +85,13 @@ function checkRequest(request: TeardownRequest): void {
   for (const field of ['requesterRegion', 'accepterRegion']) {
     if (typeof r[field] !== 'string' || !isKnownRegion(r[field]))
       throw invalid(field, 'must be a known AWS region name');
+  }
+  for (const side of ['requester', 'accepter']) {
+    const [role, external] = [r[`${side}RoleArn`], r[`${side}ExternalId`]];
+    if (role !== undefined && !roleArnSchema.safeParse(role).success)
+      throw invalid(`${side}RoleArn`, 'must be an IAM role ARN');
+    if (external !== undefined && (role === undefined || !externalIdSchema.safeParse(external).success))
+      throw invalid(`${side}ExternalId`, "must be 2 to 1224 characters of [\\w+=,.@:/-], with the side's role");
   }
 }
 
