@@ -46,7 +46,7 @@ export function createCleanupActivities(clients: AwsClients) {
     switch (ref.type) {
       case 'flow-log':
       case 'log-group':
-        return deleteFlowLogResource(ec2, clients.logs(input.region, input.roleArn), ref);
+        return deleteFlowLogResource(ec2, clients.logs(input.region, accessOf(input)), ref);
       case 'network-acl-entry': {
         // moto answers a missing entry with a bare 500, so look before deleting.
         const acl = await describeAcl(ec2, ref.id);

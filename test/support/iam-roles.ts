@@ -38,11 +38,15 @@ const PARTNER = { requester: '<ACCEPTER_ACCOUNT_ID>', accepter: '<REQUESTER_ACCO
 const ALSO_POSSIBLE: Record<string, string> = {
   'ec2:AssociateVpcCidrBlock': 'an IPv6 setup run again over a VPC it made without IPv6 (setup-ipv6.test.ts)',
   'ec2:RevokeSecurityGroupIngress': 'a drift repair revoking a rule added out of band (dr-drill.test.ts)',
+  'logs:FilterLogEvents': "a cost report reading the side's flow logs in its account (cost-report.test.ts)",
   'servicequotas:GetAWSDefaultServiceQuota':
     "AWS's default, read where the account never changed a quota (NoSuchResourceException, service-quotas.ts)",
 };
-/** EC2 authorizes tag-on-create (TagSpecifications) as CreateTags. */
-const IMPLIED = new Set(['ec2:CreateTags']);
+/**
+ * Authorized with another call: tag-on-create as CreateTags (EC2) and TagResource (a log group's
+ * tags), and PassRole with CreateFlowLogs (the delivery role).
+ */
+const IMPLIED = new Set(['ec2:CreateTags', 'logs:TagResource', 'iam:PassRole']);
 const CREATES = ['ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcPeeringConnection'];
 const DELETES = ['ec2:DeleteVpc', 'ec2:DeleteSubnet', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVpcPeeringConnection'];
 const PEERING = [
@@ -116,8 +120,12 @@ export async function crossAccountRuns(w: TestWorker): Promise<Record<keyof type
   };
   const through = (role: keyof typeof roles) => ({ roleArn: roles[role], externalId: EXTERNAL_ID });
   const allow: PeeringRequest['allow'] = [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }];
+  // The first with flow logs, delivered by a role of the partner account (each side's own).
+  const delivery = `arn:aws:iam::${PARTNER_ACCOUNT}:role/vpc-peering-flow-logs`;
   const runs: PeeringRequest[] = [
     {
+      flowLogs: true,
+      flowLogsRoleArn: delivery,
       requester: {
         region: 'us-east-1',
         cidrBlock: '10.94.0.0/16',
