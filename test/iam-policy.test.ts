@@ -20,17 +20,9 @@ import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { PilotLightFixture } from './support/pilot-light-fixture';
 import { twoRegionRequest } from './support/requests';
 import { ROOT } from './support/stack';
-import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings } from './support/iam-roles';
+import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings, type Statement } from './support/iam-roles';
 import { staticOperations } from './support/iam-scan';
 import { startStsTrust, type StsTrustLayer } from './support/faithful/sts-trust';
-
-interface Statement {
-  Sid: string;
-  Effect: 'Allow' | 'Deny';
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
 
 const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.json'), 'utf8')) as {
   Version: string;

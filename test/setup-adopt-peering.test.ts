@@ -7,12 +7,21 @@ import { DescribeVpcPeeringConnectionsCommand } from '@aws-sdk/client-ec2';
 import type { PeeringRequest, PeeringResult, SetupProgress } from '../src/domain/types';
 import { ec2In } from './support/accounts';
 import { routesVia, vpcSnapshot } from './support/aws-state';
+import { SETUP_EC2_WRITES } from './support/ec2-writes';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork, groupRules, peeringMadeOutside, routesOf } from './support/real-networks';
 import { mutatingCallsSince, runSetup, runTeardown, startSetup } from './support/setup-runs';
 
 const HTTPS: PeeringRequest['allow'] = [{ protocol: 'tcp', fromPort: 443, toPort: 443 }];
+const NOT_WHEN_ADOPTING: string[] = [
+  'CreateVpc',
+  'ModifyVpcAttribute',
+  'CreateSubnet',
+  'CreateVpcPeeringConnection',
+  'AcceptVpcPeeringConnection',
+  'ModifyVpcPeeringConnectionOptions',
+];
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -68,17 +77,8 @@ describe('GIVEN two existing VPCs peered by the network team (active, not tagged
       expect(progress.completed).not.toContain('request-peering');
       expect(progress.created.filter((r) => r.type === 'peering-connection' || r.type === 'vpc')).toEqual([]);
       const mutating = mutatingCallsSince(w, from).map((c) => c.split(' ')[1]);
-      expect(new Set(mutating)).toEqual(
-        new Set([
-          'CreateRoute',
-          'CreateSecurityGroup',
-          'AuthorizeSecurityGroupIngress',
-          'AuthorizeSecurityGroupEgress',
-          'RevokeSecurityGroupEgress',
-          'CreateTags',
-          'CreateNetworkAclEntry',
-        ]),
-      );
+      // A setup's writes, without any to a VPC, a subnet or the peering itself.
+      expect(new Set(mutating)).toEqual(new Set(SETUP_EC2_WRITES.filter((op) => !NOT_WHEN_ADOPTING.includes(op))));
       for (const routes of Object.values(await routesOf('us-east-1', result.requester.routeTableIds)))
         expect(routes).toContain(`10.171.0.0/16 → ${pcx}`);
       expect(await groupRules('eu-west-1', result.accepter.securityGroupId)).toEqual([

@@ -143,21 +143,25 @@ export interface SetupProgress {
   created: ResourceRef[];
 }
 
+/** The roles of sides in other accounts, as a locator (or a teardown by peering id) names them. */
+export interface SideRoles {
+  requesterRoleArn?: string;
+  accepterRoleArn?: string;
+  requesterExternalId?: string;
+  accepterExternalId?: string;
+}
+
+/**
+ * By peering id, the side roles are for when the setup's own history is gone; otherwise they are
+ * read from the setup that the peering's tag names.
+ */
 export type TeardownRequest =
   | { setupWorkflowId: string }
-  | {
+  | ({
       peeringConnectionId: string;
       requesterRegion: string;
       accepterRegion: string;
-      /**
-       * A side in another account, for when the setup's own history is gone; otherwise its roles
-       * are read from the setup that the peering's tag names.
-       */
-      requesterRoleArn?: string;
-      accepterRoleArn?: string;
-      requesterExternalId?: string;
-      accepterExternalId?: string;
-    };
+    } & SideRoles);
 
 export interface TeardownResult {
   deleted: ResourceRef[];
@@ -167,15 +171,11 @@ export interface TeardownResult {
 }
 
 /** Where a setup's resources live and how they are recognised; derived from a setup or a peering. */
-export interface SetupLocator {
+export interface SetupLocator extends SideRoles {
   setupId?: string;
   peeringConnectionId?: string;
   requesterRegion: string;
   accepterRegion: string;
-  requesterRoleArn?: string;
-  accepterRoleArn?: string;
-  requesterExternalId?: string;
-  accepterExternalId?: string;
   /** The session name for the sides' roles (see access.ts): the setup's. */
   roleSessionName?: string;
   /** The peering the setup adopted rather than made: never deleted. */

@@ -13,7 +13,7 @@ import { existingNetwork } from './real-networks';
 import { runSetup, runTeardown } from './setup-runs';
 import { ROOT } from './stack';
 
-interface Statement {
+export interface Statement {
   Sid: string;
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
