@@ -206,19 +206,23 @@ describe('least-privilege IAM policy', () => {
         'ec2:CreateSecurityGroup': 'security-group',
         'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection',
       }[create]!;
-      // The new resource itself may only be created carrying the setup tag.
+      // The new resource itself may only be created carrying the setup tag: IAM ORs statements, so
+      // every statement that grants the create on it must carry the condition; a peering's must also
+      // keep both VPCs in this account.
       const granting = statementsFor(create).filter((s) =>
         list(s.Resource).some((r) => r === '*' || r.endsWith(`:${resource}/*`)),
       );
       expect({
         create,
-        ok: granting.every(
-          (s) =>
-            tagged(s, `aws:RequestTag/${SETUP_TAG}`) ||
-            (resource === 'vpc-peering-connection' && s.Condition?.ArnLike?.['ec2:AccepterVpc']),
-        ),
+        ok:
+          granting.length > 0 &&
+          granting.every(
+            (s) =>
+              tagged(s, `aws:RequestTag/${SETUP_TAG}`) &&
+              (resource !== 'vpc-peering-connection' ||
+                (s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc'])),
+          ),
       }).toEqual({ create, ok: true });
-      expect(granting.some((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`))).toBe(true);
     }
     for (const s of statementsFor('ec2:CreateTags')) {
       // The one exception: the record of a setup's NACL entries, on network ACLs, under its own keys only.
