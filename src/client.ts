@@ -25,7 +25,8 @@ const COMMANDS: Record<string, Command> = {
 };
 
 const USAGE = `usage: npm run client -- <command> [flags]
-  setup    --file request.json [--id ID] [--wait] [--json-out result.json]
+  setup    --file request.json [--requester-role ARN] [--accepter-role ARN] [--external-id ID]
+           [--route-table-tag Key=Value]... [--id ID] [--wait] [--json-out result.json]
   teardown --setup-id ID | --file teardown.json | --peering pcx-… --requester-region R --accepter-region R [--wait]
   status   <workflowId> [--wait]
   failover --file failover.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]   (exit 1 unless completed)

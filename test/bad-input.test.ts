@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { testEnv } from './support/env';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
+import { existingNetwork, type VpcSpec } from './support/real-networks';
 
 const WORKFLOWS = [
   'SetupInterRegionPeering',
@@ -22,7 +23,22 @@ interface BadRequest {
   workflow: (typeof WORKFLOWS)[number];
   /** `reason`, where given, is a part of the message the field's reason must contain. */
   expect: { type: string; field: string; reason?: string };
+  /**
+   * What must exist in AWS first, for a check that reads it (an existing VPC without an IPv6
+   * block): each key is a placeholder in `request`, replaced by the id of the VPC made for it.
+   */
+  given?: { vpcs: Record<string, VpcSpec> };
   request: unknown;
+}
+
+/** The request with each `given` VPC made (outside the workflow) and its placeholder replaced. */
+async function withGiven(c: BadRequest): Promise<unknown> {
+  let text = JSON.stringify(c.request);
+  for (const [placeholder, spec] of Object.entries(c.given?.vpcs ?? {})) {
+    const { vpcId } = await existingNetwork(spec);
+    text = text.split(placeholder).join(vpcId);
+  }
+  return JSON.parse(text);
 }
 
 const DIR = path.join(__dirname, 'fixtures', 'bad-requests');
@@ -55,6 +71,11 @@ const REQUIRED_SETUP_CASES: Record<string, string> = {
   'empty allow': 'setup-empty-allow.json',
   'allow wider than the peer CIDR': 'setup-allow-wider-than-peer.json',
   'allow open to 0.0.0.0/0': 'setup-allow-open-to-world.json',
+  'both routeTableIds and routeTableTags': 'setup-route-table-ids-and-tags.json',
+  'ipv6 with a VPC that has no IPv6 block': 'setup-ipv6-vpc-without-ipv6-block.json',
+  'peeringConnectionId with a cidrBlock side': 'setup-adopt-with-cidr-side.json',
+  'a malformed externalId': 'setup-external-id-malformed.json',
+  'an overlap on a secondary CIDR': 'setup-secondary-cidr-overlap.json',
 };
 
 const READ_ONLY = /^(Describe|List|Get)/;
@@ -100,11 +121,12 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
     it.each(corpus.map((c) => [c.file, c] as const))(
       'GIVEN %s WHEN its workflow runs THEN it fails with the expected type, names the field, and made no mutating AWS call',
       async (_file, c) => {
+        const request = await withGiven(c);
         const before = worker.calls.length;
         const handle = await worker.client.workflow.start(c.workflow, {
           taskQueue: worker.taskQueue,
           workflowId: uniqueId('bad-input'),
-          args: [c.request],
+          args: [request],
         });
 
         const failure = await applicationFailureOf(handle.result());
@@ -127,6 +149,9 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       { command: 'setup', file: 'setup-overlapping-cidrs.json' },
       { command: 'setup', file: 'setup-empty-allow.json' },
       { command: 'setup', file: 'setup-allow-open-to-world.json' },
+      { command: 'setup', file: 'setup-route-table-ids-and-tags.json' },
+      { command: 'setup', file: 'setup-external-id-malformed.json' },
+      { command: 'setup', file: 'setup-adopt-with-cidr-side.json' },
       { command: 'failover', file: 'failover-replica-not-in-target-region.json' },
       { command: 'drill', file: 'drill-negative-rto-target.json' },
       { command: 'mesh setup', file: 'mesh-overlapping-cidrs.json' },

@@ -4,7 +4,9 @@
  * (paginators and waiters resolved by running them against a stub client); dynamically, every
  * operation a real setup, teardown, mesh plan and DR failover (promotion, scale actions, routing
  * controls) made against moto and the test ARC cluster. The policy must allow all of them and
- * nothing else, and its mutating statements must be scoped by the setup tag.
+ * nothing else, and its mutating statements must be scoped by the setup tag. The side roles'
+ * policies (policy/requester-role-policy.json, accepter-role-policy.json) are checked the same
+ * way against the calls made through each role, in cross-account setups and a mesh plan.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,103 +21,17 @@ import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { PilotLightFixture } from './support/pilot-light-fixture';
 import { twoRegionRequest } from './support/requests';
 import { ROOT } from './support/stack';
-
-interface Statement {
-  Sid: string;
-  Effect: 'Allow' | 'Deny';
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
+import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings, type Statement } from './support/iam-roles';
+import { staticOperations } from './support/iam-scan';
+import { startStsTrust, type StsTrustLayer } from './support/faithful/sts-trust';
 
 const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.json'), 'utf8')) as {
   Version: string;
   Statement: Statement[];
 };
-const ACTIVITIES = path.join(ROOT, 'src', 'activities');
-/** npm package suffix → IAM service prefix. */
-const PREFIX: Record<string, string> = {
-  ec2: 'ec2',
-  rds: 'rds',
-  'route-53': 'route53',
-  sts: 'sts',
-  'service-quotas': 'servicequotas',
-  'auto-scaling': 'autoscaling',
-  ecs: 'ecs',
-  'route53-recovery-cluster': 'route53-recovery-cluster',
-  'cost-explorer': 'ce',
-  pricing: 'pricing',
-  'cloudwatch-logs': 'logs',
-};
-/** Credential providers that call AWS themselves. */
-const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
 const SETUP_TAG = 'vpc-peering:setup-id';
-
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const policyActions = () => new Set(POLICY.Statement.flatMap((s) => list(s.Action)));
-
-type Stub = { send: (command: object) => Promise<never> };
-
-/** The operation a paginator or waiter sends, found by running it once against a stub client. */
-async function operationOf(pkg: string, helper: string): Promise<string> {
-  const mod = (await import(`@aws-sdk/client-${pkg}`)) as Record<string, unknown>;
-  const ClientClass = Object.entries(mod).find(
-    ([name, v]) => name.endsWith('Client') && name !== 'Client' && typeof v === 'function' && !name.startsWith('_'),
-  )?.[1] as new (c: object) => Stub;
-  const client = new ClientClass({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  const abort = new AbortController();
-  let sent: string | undefined;
-  client.send = (command: object) => {
-    sent ??= command.constructor.name.replace(/Command$/, '');
-    abort.abort();
-    return Promise.reject(Object.assign(new Error('stub'), { name: 'Stub' }));
-  };
-  const fn = mod[helper] as (config: object, input: object) => unknown;
-  try {
-    if (helper.startsWith('paginate')) {
-      for await (const page of fn({ client }, {}) as AsyncIterable<unknown>) void page;
-    } else {
-      await fn({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 2, abortSignal: abort.signal }, {});
-    }
-  } catch {
-    // The stub refuses every call; only the first command's name matters.
-  }
-  if (!sent) throw new Error(`${helper} from @aws-sdk/client-${pkg} sent no command`);
-  return sent;
-}
-
-/** `service:Operation` for every AWS call written in src/activities. */
-async function staticOperations(): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
-  const add = (action: string, where: string) => found.set(action, [...(found.get(action) ?? []), where]);
-  for (const file of fs.readdirSync(ACTIVITIES).filter((f) => f.endsWith('.ts'))) {
-    const text = fs.readFileSync(path.join(ACTIVITIES, file), 'utf8');
-    const imported = new Map<string, string>();
-    for (const m of text.matchAll(
-      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[\w-]+|credential-providers)'/g,
-    )) {
-      for (const name of m[1]!
-        .split(',')
-        .map((n) => n.replace(/^\s*type\s+/, '').trim())
-        .filter(Boolean))
-        imported.set(name, m[2]!);
-    }
-    for (const [name, from] of imported) {
-      if (!new RegExp(`\\b${name}\\s*\\(`).test(text.replace(/import[\s\S]*?from\s*'[^']*';/g, ''))) continue;
-      if (from === 'credential-providers') {
-        if (PROVIDERS[name]) add(PROVIDERS[name], file);
-        continue;
-      }
-      const pkg = from.replace(/^client-/, '');
-      const prefix = PREFIX[pkg];
-      if (!prefix) throw new Error(`${file} imports @aws-sdk/${from}: add its IAM prefix to PREFIX`);
-      if (/Command$/.test(name)) add(`${prefix}:${name.replace(/Command$/, '')}`, file);
-      else if (/^(paginate|waitUntil)/.test(name))
-        add(`${prefix}:${await operationOf(pkg, name)}`, `${file} (${name})`);
-    }
-  }
-  return found;
-}
 
 // With flow logs, so the recorded run also makes the flow-log and CloudWatch Logs calls.
 const REQUEST: PeeringRequest = {
@@ -159,17 +75,29 @@ async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
 describe('least-privilege IAM policy', () => {
   let w: TestWorker;
   let proxy: FaultProxy;
+  let trust: StsTrustLayer;
   let arc: ArcCluster;
   let statics: Map<string, string[]>;
+  /** The worker's own calls (the worker policy's), and those made through each side's role. */
   const recorded = new Set<string>();
+  const byRole = new Map<string, Set<string>>();
+  let roleArns: Record<keyof typeof ROLE_POLICIES, string>;
 
   beforeAll(async () => {
     statics = await staticOperations();
-    // Behind the proxy, which promotes replicas as AWS does (moto never clears the source).
+    // Behind the proxy, which promotes replicas as AWS does (moto never clears the source), and
+    // STS refusing roles as AWS does (moto never does).
     [proxy, arc] = await Promise.all([startSuiteFaultProxy(), startArcCluster([FROM, TO])]);
+    trust = await startStsTrust({ target: proxy.url });
     w = await startTestWorker({
-      endpoint: proxy.url,
-      observers: [(c) => recorded.add(`${c.service === 'route53' ? 'route53' : c.service}:${c.operation}`)],
+      endpoint: trust.url,
+      observers: [
+        (c) => {
+          const op = `${c.service}:${c.operation}`;
+          if (!c.roleArn) recorded.add(op);
+          else byRole.set(c.roleArn, (byRole.get(c.roleArn) ?? new Set()).add(op));
+        },
+      ],
     });
     const setupId = uniqueId('iam-setup');
     await w.client.workflow.execute('SetupInterRegionPeering', {
@@ -189,10 +117,11 @@ describe('least-privilege IAM policy', () => {
       args: [JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mesh.json'), 'utf8'))],
     });
     await failoverAndBack(w, arc);
+    roleArns = await crossAccountRuns(w);
   });
   afterAll(async () => {
     await w?.shutdown();
-    await Promise.all([proxy?.close(), arc?.close()]);
+    await Promise.all([trust?.close(), proxy?.close(), arc?.close()]);
   });
 
   it('GIVEN the source of the activities WHEN it is scanned THEN it finds the calls a setup, teardown and failover really made, so the scan is trustworthy', () => {
@@ -206,6 +135,39 @@ describe('least-privilege IAM policy', () => {
     ])
       expect(recorded).toContain(op);
     expect([...recorded].filter((op) => !statics.has(op)).sort()).toEqual([]);
+    const throughRoles = [...byRole.values()].flatMap((ops) => [...ops]);
+    expect(throughRoles.length).toBeGreaterThanOrEqual(40);
+    expect(throughRoles.filter((op) => !statics.has(op)).sort()).toEqual([]);
+  });
+
+  it.each(Object.keys(ROLE_POLICIES) as Array<keyof typeof ROLE_POLICIES>)(
+    'GIVEN the %s role policy WHEN compared with the calls made through that role THEN it allows each of them and nothing else, scoped to its own account and the setup tag',
+    (side) => {
+      const findings = rolePolicyFindings(side, byRole.get(roleArns[side]) ?? new Set(), statics);
+      expect(findings).toEqual({ missing: [], unused: [], unscoped: [] });
+    },
+  );
+
+  it("GIVEN the side roles' trust policy WHEN read THEN only the worker may assume a role, only with the external ID, only in a vpc-peering session; and the worker may assume exactly such roles", () => {
+    const trustPolicy = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'policy', 'side-role-trust-policy.json'), 'utf8'),
+    ) as { Statement: Array<Statement & { Principal: { AWS: string } }> };
+    expect(trustPolicy.Statement).toHaveLength(1);
+    const [only] = trustPolicy.Statement;
+    expect(only).toMatchObject({
+      Effect: 'Allow',
+      Principal: { AWS: '<WORKER_ROLE_ARN>' },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: { 'sts:ExternalId': '<EXTERNAL_ID>' },
+        StringLike: { 'sts:RoleSessionName': 'vpc-peering-*' },
+      },
+    });
+    const assume = POLICY.Statement.filter((st) => list(st.Action).includes('sts:AssumeRole'));
+    expect(assume.flatMap((st) => list(st.Resource))).toEqual(['arn:aws:iam::*:role/vpc-peering-*']);
+    // The roles these tests assume are named so, and STS let them through under the trust policy.
+    expect(Object.values(roleArns).every((arn) => /:role\/vpc-peering-/.test(arn))).toBe(true);
+    expect(new Set(trust.granted.map((g) => g.roleArn))).toEqual(new Set(Object.values(roleArns)));
   });
 
   it('GIVEN every operation the code makes WHEN the policy is read THEN each one is allowed by name, without wildcards', () => {
@@ -245,19 +207,23 @@ describe('least-privilege IAM policy', () => {
         'ec2:CreateSecurityGroup': 'security-group',
         'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection',
       }[create]!;
-      // The new resource itself may only be created carrying the setup tag.
+      // The new resource itself may only be created carrying the setup tag: IAM ORs statements, so
+      // every statement that grants the create on it must carry the condition; a peering's must also
+      // keep both VPCs in this account.
       const granting = statementsFor(create).filter((s) =>
         list(s.Resource).some((r) => r === '*' || r.endsWith(`:${resource}/*`)),
       );
       expect({
         create,
-        ok: granting.every(
-          (s) =>
-            tagged(s, `aws:RequestTag/${SETUP_TAG}`) ||
-            (resource === 'vpc-peering-connection' && s.Condition?.ArnLike?.['ec2:AccepterVpc']),
-        ),
+        ok:
+          granting.length > 0 &&
+          granting.every(
+            (s) =>
+              tagged(s, `aws:RequestTag/${SETUP_TAG}`) &&
+              (resource !== 'vpc-peering-connection' ||
+                (s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc'])),
+          ),
       }).toEqual({ create, ok: true });
-      expect(granting.some((s) => tagged(s, `aws:RequestTag/${SETUP_TAG}`))).toBe(true);
     }
     for (const s of statementsFor('ec2:CreateTags')) {
       // The one exception: the record of a setup's NACL entries, on network ACLs, under its own keys only.

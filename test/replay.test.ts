@@ -55,6 +55,15 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'setup-flow-logs.json',
       'cost-report-month.json',
       'cost-report-current.json',
+      // real organisations' networks: a side in another account (its drill too), two accounts in one
+      // region torn down apart, an adopted peering set up and torn down, IPv6
+      'setup-cross-account.json',
+      'drdrill-cross-account.json',
+      'setup-cross-account-intra-region.json',
+      'teardown-cross-account-intra-region.json',
+      'setup-adopted.json',
+      'teardown-adopted.json',
+      'setup-ipv6.json',
       // meshes: plan only, a run that continued as new and its last run, an intra-region pair,
       // teardown, rolled back after a pair failed, cancelled, refused past a quota
       'mesh-plan.json',

@@ -168,8 +168,9 @@ describe('GIVEN a full mesh of 4 VPCs in 4 regions, the us-west-2 one existing w
       );
       expect(second.alreadyThere.vpcs.sort()).toEqual(['apne1', 'euw1', 'use1', 'usw2']);
       expect(second.alreadyThere.peerings.sort()).toEqual(first.peerings.map((p) => p.setupWorkflowId).sort());
+      // Each ref names the account that owns it, for removal through the right side.
       expect(second.created.filter((r) => r.type === 'vpc')).toEqual([
-        { type: 'vpc', region: 'eu-west-1', id: second.vpcs.euw1b!.vpcId },
+        { type: 'vpc', region: 'eu-west-1', id: second.vpcs.euw1b!.vpcId, accountId: '123456789012' },
       ]);
       const count = (op: string) => calls.filter((c) => c.operation === op).length;
       expect({ vpcs: count('CreateVpc'), peerings: count('CreateVpcPeeringConnection') }).toEqual({

@@ -8,11 +8,17 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { STSClient } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { SideAccess } from '../domain/access';
+import { createRoleCredentials, MAX_HELD } from './role-credentials';
 
-/** Sees every AWS operation: used for call counts (bench) and the IAM policy audit (tests). */
-export type CommandObserver = (call: { service: string; region: string; operation: string }) => void;
+/**
+ * Sees every AWS operation: used for call counts (bench) and the IAM policy audit (tests), which
+ * tells the worker's own calls from those made through a side's role (`roleArn`).
+ */
+export type CommandObserver = (call: { service: string; region: string; operation: string; roleArn?: string }) => void;
+
+/** A side's role, or the worker's own credentials (undefined); a bare string is a role ARN. */
+export type Access = SideAccess | string | undefined;
 
 /**
  * The only way activities reach AWS: one client per service, region and credential, built on first
@@ -20,15 +26,15 @@ export type CommandObserver = (call: { service: string; region: string; operatio
  * (`AWS_ENDPOINT_URL`, profiles, instance roles), so nothing here knows about an emulator.
  */
 export interface AwsClients {
-  ec2(region: string, roleArn?: string): EC2Client;
-  rds(region: string, roleArn?: string): RDSClient;
-  route53(roleArn?: string): Route53Client;
-  serviceQuotas(region: string, roleArn?: string): ServiceQuotasClient;
+  ec2(region: string, access?: Access): EC2Client;
+  rds(region: string, access?: Access): RDSClient;
+  route53(access?: Access): Route53Client;
+  serviceQuotas(region: string, access?: Access): ServiceQuotasClient;
   /** Cost Explorer is global, served from us-east-1; every request is billed. */
   costExplorer(): CostExplorerClient;
   /** The Pricing API, through its us-east-1 endpoint. */
   pricing(): PricingClient;
-  logs(region: string, roleArn?: string): CloudWatchLogsClient;
+  logs(region: string, access?: Access): CloudWatchLogsClient;
   autoScaling(region: string): AutoScalingClient;
   ecs(region: string): ECSClient;
   /**
@@ -48,7 +54,7 @@ export interface AwsClients {
 export type ProbeClients = Pick<AwsClients, 'ec2' | 'rds' | 'route53' | 'autoScaling' | 'ecs'>;
 
 export type AwsService =
-  'ec2' | 'rds' | 'route53' | 'servicequotas' | 'autoscaling' | 'ecs' | 'ce' | 'pricing' | 'logs';
+  'ec2' | 'rds' | 'route53' | 'servicequotas' | 'autoscaling' | 'ecs' | 'ce' | 'pricing' | 'logs' | 'sts';
 
 /**
  * A report falls back to its own table when Pricing is unreachable, so it should not wait long for
@@ -115,29 +121,23 @@ function noBlindRetriesOfWrites(client: SdkClient): void {
   );
 }
 
+const asAccess = (access: Access): SideAccess => (typeof access === 'string' ? { roleArn: access } : (access ?? {}));
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, unknown>();
-  const sts = new Map<string, STSClient>();
+  const roleCredentials = createRoleCredentials({
+    stsConfig: {
+      ...options.clientConfig,
+      ...(options.serviceEndpoints?.sts ? { endpoint: options.serviceEndpoints.sts } : {}),
+    },
+  });
 
-  const credentialsFor = (region: string, roleArn?: string) => {
-    if (!roleArn) return undefined;
-    let stsClient = sts.get(region);
-    if (!stsClient) {
-      stsClient = new STSClient({ region, ...options.clientConfig });
-      sts.set(region, stsClient);
-    }
-    return fromTemporaryCredentials({
-      params: { RoleArn: roleArn, RoleSessionName: 'vpc-peering-dr' },
-      masterCredentials: stsClient.config.credentials,
-      clientConfig: { region, ...(options.clientConfig?.endpoint ? { endpoint: options.clientConfig.endpoint } : {}) },
-    });
-  };
-
-  const observe = <C extends SdkClient>(client: C, service: string, region: string): C => {
+  const observe = <C extends SdkClient>(client: C, service: string, region: string, roleArn?: string): C => {
     for (const [i, observer] of (options.observers ?? []).entries()) {
       (client.middlewareStack as { add(mw: Middleware, opts: { step: 'initialize'; name: string }): void }).add(
         (next, context) => async (args) => {
-          observer({ service, region, operation: (context.commandName ?? 'Unknown').replace(/Command$/, '') });
+          const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+          observer({ service, region, operation, ...(roleArn ? { roleArn } : {}) });
           return next(args);
         },
         // One name per observer: the stack refuses a second middleware with the same name.
@@ -150,25 +150,28 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const get = <C extends SdkClient>(
     service: string,
     region: string,
-    roleArn: string | undefined,
+    access: SideAccess,
     make: () => C,
     variant = '',
   ): C => {
-    const key = `${variant}${service}|${region}|${roleArn ?? ''}`;
+    const who = access.roleArn ? `${access.roleArn}|${access.externalId ?? ''}|${access.roleSessionName ?? ''}` : '';
+    const key = `${variant}${service}|${region}|${who}`;
     let client = cache.get(key) as C | undefined;
     if (!client) {
-      client = observe(make(), service, region);
+      client = observe(make(), service, region, access.roleArn);
       cache.set(key, client);
+      // Sessions are per setup; drop the oldest clients rather than keep every setup's for good.
+      if (cache.size > MAX_HELD) cache.delete(cache.keys().next().value!);
     }
     return client;
   };
 
-  const common = (service: AwsService, region: string, roleArn?: string) => ({
+  const common = (service: AwsService, region: string, access: SideAccess = {}) => ({
     region,
     maxAttempts: options.maxAttempts ?? 3,
     ...options.clientConfig,
     ...(options.serviceEndpoints?.[service] ? { endpoint: options.serviceEndpoints[service] } : {}),
-    ...(roleArn ? { credentials: credentialsFor(region, roleArn) } : {}),
+    ...(access.roleArn ? { credentials: roleCredentials(region, { ...access, roleArn: access.roleArn }) } : {}),
   });
 
   const probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
@@ -178,43 +181,52 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     requestTimeout: probeTimeoutMs,
     throwOnRequestTimeout: true,
   };
-  const bounded = (service: AwsService, region: string, roleArn?: string) => ({
-    ...common(service, region, roleArn),
+  const bounded = (service: AwsService, region: string, access?: SideAccess) => ({
+    ...common(service, region, access),
     maxAttempts: 1,
     requestHandler,
   });
 
   const family = (config: typeof common, variant: string): ProbeClients => ({
-    ec2: (region, roleArn) =>
-      get(
+    ec2: (region, access) => {
+      const a = asAccess(access);
+      return get(
         'ec2',
         region,
-        roleArn,
+        a,
         () => {
-          const client = new EC2Client(config('ec2', region, roleArn));
+          const client = new EC2Client(config('ec2', region, a));
           noBlindRetriesOfWrites(client);
           return client;
         },
         variant,
-      ),
-    rds: (region, roleArn) => get('rds', region, roleArn, () => new RDSClient(config('rds', region, roleArn)), variant),
+      );
+    },
+    rds: (region, access) => {
+      const a = asAccess(access);
+      return get('rds', region, a, () => new RDSClient(config('rds', region, a)), variant);
+    },
     // Route 53 is global; its API lives in us-east-1.
-    route53: (roleArn) =>
-      get('route53', 'us-east-1', roleArn, () => new Route53Client(config('route53', 'us-east-1', roleArn)), variant),
+    route53: (access) => {
+      const a = asAccess(access);
+      return get('route53', 'us-east-1', a, () => new Route53Client(config('route53', 'us-east-1', a)), variant);
+    },
     autoScaling: (region) =>
-      get('autoscaling', region, undefined, () => new AutoScalingClient(config('autoscaling', region)), variant),
-    ecs: (region) => get('ecs', region, undefined, () => new ECSClient(config('ecs', region)), variant),
+      get('autoscaling', region, {}, () => new AutoScalingClient(config('autoscaling', region)), variant),
+    ecs: (region) => get('ecs', region, {}, () => new ECSClient(config('ecs', region)), variant),
   });
 
   return {
     ...family(common, ''),
-    serviceQuotas: (region, roleArn) =>
-      get('servicequotas', region, roleArn, () => new ServiceQuotasClient(common('servicequotas', region, roleArn))),
+    serviceQuotas: (region, access) => {
+      const a = asAccess(access);
+      return get('servicequotas', region, a, () => new ServiceQuotasClient(common('servicequotas', region, a)));
+    },
     routingControl: ({ region, endpoint }) =>
       get(
         'route53-recovery-cluster',
         region,
-        undefined,
+        {},
         // The cluster's own endpoint, never the emulator's: it comes from the request.
         () =>
           new Route53RecoveryClusterClient({
@@ -228,15 +240,17 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       ),
     probe: family(bounded, 'probe|'),
     probeTimeoutMs,
-    costExplorer: () => get('ce', 'us-east-1', undefined, () => new CostExplorerClient(common('ce', 'us-east-1'))),
+    costExplorer: () => get('ce', 'us-east-1', {}, () => new CostExplorerClient(common('ce', 'us-east-1'))),
     pricing: () =>
       get(
         'pricing',
         'us-east-1',
-        undefined,
+        {},
         () => new PricingClient({ ...common('pricing', 'us-east-1'), requestHandler: PRICING_TIMEOUTS }),
       ),
-    logs: (region, roleArn) =>
-      get('logs', region, roleArn, () => new CloudWatchLogsClient(common('logs', region, roleArn))),
+    logs: (region, access) => {
+      const a = asAccess(access);
+      return get('logs', region, a, () => new CloudWatchLogsClient(common('logs', region, a)));
+    },
   };
 }

@@ -11,6 +11,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
+import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringGone } from '../domain/peering-states';
 import { refKey } from '../domain/resource-ref';
 import type { ResourceRef } from '../domain/types';
@@ -21,10 +22,10 @@ import { AwsErrors, errorName, isNamed, isNotFound, retryable, toApplicationFail
 import { deleteFlowLogResource } from './flow-logs';
 import { findEntry, forgetNaclEntries, isRecordedEntry } from './network-acls';
 import { describePeering } from './peering';
+import { destination, routeTo } from './routes';
 
-export interface DeleteInput {
+export interface DeleteInput extends SideAccess {
   region: string;
-  roleArn?: string;
   refs: ResourceRef[];
 }
 
@@ -45,7 +46,7 @@ export function createCleanupActivities(clients: AwsClients) {
     switch (ref.type) {
       case 'flow-log':
       case 'log-group':
-        return deleteFlowLogResource(ec2, clients.logs(input.region, input.roleArn), ref);
+        return deleteFlowLogResource(ec2, clients.logs(input.region, accessOf(input)), ref);
       case 'network-acl-entry': {
         // moto answers a missing entry with a bare 500, so look before deleting.
         const acl = await describeAcl(ec2, ref.id);
@@ -63,11 +64,9 @@ export function createCleanupActivities(clients: AwsClients) {
           paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [ref.id] }),
           (p) => p.RouteTables,
         );
-        const route = tables[0]?.Routes?.find((r) => r.DestinationCidrBlock === ref.destinationCidrBlock);
+        const route = tables[0] && routeTo(tables[0], ref.destinationCidrBlock ?? '');
         if (!route || (ref.target && route.VpcPeeringConnectionId !== ref.target)) return false;
-        await ec2.send(
-          new DeleteRouteCommand({ RouteTableId: ref.id, DestinationCidrBlock: ref.destinationCidrBlock }),
-        );
+        await ec2.send(new DeleteRouteCommand({ RouteTableId: ref.id, ...destination(ref.destinationCidrBlock!) }));
         return true;
       }
       case 'security-group':
@@ -118,7 +117,7 @@ export function createCleanupActivities(clients: AwsClients) {
    * it; permanent ones are collected and reported, never swallowed.
    */
   async function deleteResources(input: DeleteInput): Promise<DeleteResult> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     const previous = readPrevious();
     const done = new Set([...previous.deleted, ...previous.alreadyGone].map(refKey));
     const result: DeleteResult = { deleted: [...previous.deleted], alreadyGone: [...previous.alreadyGone], failed: [] };

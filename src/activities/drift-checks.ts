@@ -6,13 +6,14 @@ import {
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import type { DriftItem } from '../domain/drill-types';
-import { naclPlan, securityGroupPlan, type SgPermission } from '../domain/rules-plan';
+import { cidrList, naclPlan, securityGroupPlan, type SgPermission, type SideCidrs } from '../domain/rules-plan';
 import { securityGroupName } from '../domain/tags';
 import { collect } from './ec2-helpers';
 import { AwsErrors, retryable } from './errors';
 import { describeSpec, describeVpcAcls, entryMatches, findEntry } from './network-acls';
 import { describePeering } from './peering';
 import type { InspectPeeringInput } from './peering-inspection';
+import { routeTo } from './routes';
 import { findPeeringSecurityGroup, securityGroupDrift, type SecurityGroupDrift } from './security-groups';
 import type { SideRole as Side } from './vpc';
 
@@ -34,11 +35,13 @@ function describePermission(direction: 'ingress' | 'egress', p: SgPermission): s
   return `${direction} rule ${p.protocol} ${ports} ${direction === 'ingress' ? 'from' : 'to'} ${p.cidrBlock}`;
 }
 
-/** Rules the plan can never contain (group references, IPv6, prefix lists): reported, never auto-removed. */
+/**
+ * Rules the plan can never contain (group references, prefix lists): reported, never auto-removed.
+ * CIDR rules, IPv4 or IPv6, are compared with the plan itself.
+ */
 function foreignRules(perms: IpPermission[] | undefined): string[] {
   return (perms ?? []).flatMap((p) => [
     ...(p.UserIdGroupPairs ?? []).map((g) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${g.GroupId}`),
-    ...(p.Ipv6Ranges ?? []).map((r) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${r.CidrIpv6}`),
     ...(p.PrefixListIds ?? []).map(
       (l) => `${p.IpProtocol} ${p.FromPort ?? ''}-${p.ToPort ?? ''} with ${l.PrefixListId}`,
     ),
@@ -80,9 +83,10 @@ export async function checkRoutes(
   ec2: EC2Client,
   region: string,
   vpcId: string,
-  peerCidr: string,
+  peerCidrs: SideCidrs,
 ): Promise<Finding> {
   const pcxId = input.locator.peeringConnectionId;
+  const destinations = cidrList(peerCidrs);
   const tables = await collect(
     paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
     (p) => p.RouteTables,
@@ -90,7 +94,7 @@ export async function checkRoutes(
   const byId = new Map(tables.filter((t) => t.VpcId === vpcId).map((t) => [t.RouteTableId!, t] as const));
   const wanted = input[side]?.routeTableIds ?? [...byId.keys()].sort();
   const drift: DriftItem[] = [];
-  const what = `route to ${peerCidr}`;
+  const routed = destinations.join(', ');
   for (const id of wanted) {
     const table: RouteTable | undefined = byId.get(id);
     if (!table) {
@@ -98,45 +102,47 @@ export async function checkRoutes(
         resource: id,
         region,
         what: `route table of ${vpcId}`,
-        expected: `exists with a ${what} via ${pcxId}`,
+        expected: `exists with routes to ${routed} via ${pcxId}`,
         actual: 'route table not found',
       });
       continue;
     }
-    const route = table.Routes?.find((r) => r.DestinationCidrBlock === peerCidr);
-    const target =
-      route &&
-      (route.VpcPeeringConnectionId ??
-        route.GatewayId ??
-        route.NatGatewayId ??
-        route.TransitGatewayId ??
-        route.NetworkInterfaceId ??
-        'another target');
-    if (!route) {
-      drift.push({
-        resource: id,
-        region,
-        what,
-        expected: `via ${pcxId}`,
-        actual: 'missing',
-        repair: {
-          kind: 'create-route',
-          routeTableId: id,
-          destinationCidrBlock: peerCidr,
-          peeringConnectionId: pcxId,
-        },
-      });
-    } else if (route.VpcPeeringConnectionId !== pcxId) {
-      // Someone points it elsewhere on purpose or by mistake; replacing it could cut their traffic.
-      drift.push({ resource: id, region, what, expected: `via ${pcxId}`, actual: `via ${target}` });
-    } else if (route.State === 'blackhole') {
-      drift.push({ resource: id, region, what, expected: `via ${pcxId}, active`, actual: 'blackhole' });
-    }
+    for (const peerCidr of destinations) drift.push(...routeDrift(table, peerCidr, pcxId, region));
   }
+  const lacking = new Set(drift.map((d) => d.resource)).size;
   const detail = drift.length
-    ? `${region}: ${drift.length} of ${wanted.length} table(s) lack a working ${what} via ${pcxId}`
-    : `${region}: ${wanted.length} table(s) route ${peerCidr} via ${pcxId}`;
+    ? `${region}: ${lacking} of ${wanted.length} table(s) lack a working route to ${routed} via ${pcxId}`
+    : `${region}: ${wanted.length} table(s) route ${routed} via ${pcxId}`;
   return { detail, drift };
+}
+
+/** One table's route to one peer CIDR: missing, pointing elsewhere, or a blackhole. */
+function routeDrift(table: RouteTable, peerCidr: string, pcxId: string, region: string): DriftItem[] {
+  const id = table.RouteTableId!;
+  const what = `route to ${peerCidr}`;
+  const route = routeTo(table, peerCidr);
+  if (!route) {
+    const repair = {
+      kind: 'create-route' as const,
+      routeTableId: id,
+      destinationCidrBlock: peerCidr,
+      peeringConnectionId: pcxId,
+    };
+    return [{ resource: id, region, what, expected: `via ${pcxId}`, actual: 'missing', repair }];
+  }
+  const target =
+    route.VpcPeeringConnectionId ??
+    route.GatewayId ??
+    route.NatGatewayId ??
+    route.TransitGatewayId ??
+    route.NetworkInterfaceId ??
+    'another target';
+  // Someone points it elsewhere on purpose or by mistake; replacing it could cut their traffic.
+  if (route.VpcPeeringConnectionId !== pcxId)
+    return [{ resource: id, region, what, expected: `via ${pcxId}`, actual: `via ${target}` }];
+  if (route.State === 'blackhole')
+    return [{ resource: id, region, what, expected: `via ${pcxId}, active`, actual: 'blackhole' }];
+  return [];
 }
 
 export async function checkSecurityGroup(
@@ -144,8 +150,8 @@ export async function checkSecurityGroup(
   ec2: EC2Client,
   region: string,
   vpcId: string,
-  ownCidr: string,
-  peerCidr: string,
+  ownCidr: SideCidrs,
+  peerCidr: SideCidrs,
 ): Promise<Finding> {
   const pcxId = input.locator.peeringConnectionId;
   const name = securityGroupName(pcxId);
@@ -203,8 +209,8 @@ export async function checkNacls(
   ec2: EC2Client,
   region: string,
   vpcId: string,
-  ownCidr: string,
-  peerCidr: string,
+  ownCidr: SideCidrs,
+  peerCidr: SideCidrs,
   base: number,
 ): Promise<Finding> {
   if (!input.allow)

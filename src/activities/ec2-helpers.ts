@@ -30,3 +30,15 @@ export async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => 
   for await (const page of pages) out.push(...(pick(page) ?? []));
   return out;
 }
+
+/** A resource carrying every one of these tags (a route table chosen by `routeTableTags`). */
+export function carriesTags(tags: Tag[] | undefined, wanted: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([key, value]) => tagValue(tags, key) === value);
+}
+
+/** `Tier=private, Zone=a`, as messages name them. */
+export function describeTags(tags: Record<string, string>): string {
+  return Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}

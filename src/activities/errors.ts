@@ -55,6 +55,8 @@ export const FailureTypes = {
   ScaleTargetNotFound: 'ScaleTargetNotFound',
   /** No endpoint of the ARC cluster answered; the next attempt tries them all again. */
   ClusterUnreachable: 'ClusterUnreachable',
+  /** STS refused a side's role (no such role, a trust policy without the worker, a wrong external ID). */
+  AssumeRoleRefused: 'AssumeRoleRefused',
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import {
   type PeeringPathSide,
   type Unreachable,
 } from '../domain/failover-reads';
+import { accessOf, type SideAccess } from '../domain/access';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { describePeering } from './peering';
@@ -14,6 +15,8 @@ export interface PeeringPathInput {
   peeringConnectionId: string;
   /** The failover's `from` and `to` regions; the peering must join exactly these two. */
   regions: [string, string];
+  /** A side in another account: the role that reads it in its region. */
+  roles?: Array<{ region: string } & SideAccess>;
 }
 
 async function routedTables(ec2: EC2Client, vpcId: string, pcx: string): Promise<number> {
@@ -38,11 +41,13 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
     const pcxId = input.peeringConnectionId;
     const [fromRegion, toRegion] = input.regions;
     const unreachable: Unreachable[] = [];
-    let pcx = await describePeering(clients.ec2(toRegion), pcxId);
+    // Each side is read in its own account: through its role where the request names one.
+    const access = (region: string) => accessOf(input.roles?.find((r) => r.region === region));
+    let pcx = await describePeering(clients.ec2(toRegion, access(toRegion)), pcxId);
     if (!pcx) {
       const check = `peering ${pcxId}`;
       const fromSource = await tryProbe({ region: fromRegion, service: 'ec2', check }, () =>
-        describePeering(clients.probe.ec2(fromRegion), pcxId),
+        describePeering(clients.probe.ec2(fromRegion, access(fromRegion)), pcxId),
       );
       if ('unreachable' in fromSource) unreachable.push(fromSource.unreachable);
       else pcx = fromSource.value;
@@ -82,10 +87,11 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
         const vpcId = info?.VpcId ?? '';
         if (!vpcId) return { region, vpcId, routeTablesWithRoute: 0 };
         if (region === toRegion) {
-          return { region, vpcId, routeTablesWithRoute: await routedTables(clients.ec2(region), vpcId, pcxId) };
+          const routed = await routedTables(clients.ec2(region, access(region)), vpcId, pcxId);
+          return { region, vpcId, routeTablesWithRoute: routed };
         }
         const out = await tryProbe({ region, service: 'ec2', check: `route tables of ${vpcId}` }, () =>
-          routedTables(clients.probe.ec2(region), vpcId, pcxId),
+          routedTables(clients.probe.ec2(region, access(region)), vpcId, pcxId),
         );
         if ('value' in out) return { region, vpcId, routeTablesWithRoute: out.value };
         unreachable.push(out.unreachable);

@@ -4,6 +4,7 @@ import type { FlowLogTraffic, PortTraffic } from '../domain/cost-types';
 import { addTraffic, canRead, peeringEgressPattern, sumPeeringTraffic } from '../domain/flow-log-records';
 import type { AllowRule } from '../domain/types';
 import { heartbeat } from './activity-context';
+import { accessOf, type SideAccess } from '../domain/access';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { describePeering } from './peering';
@@ -13,8 +14,8 @@ export const MAX_LOG_PAGES = 100;
 
 export interface ReadFlowTrafficInput {
   peeringConnectionId: string;
-  requester: { region: string; roleArn?: string };
-  accepter: { region: string; roleArn?: string };
+  requester: { region: string } & SideAccess;
+  accepter: { region: string } & SideAccess;
   startMs: number;
   endMs: number;
   /** The setup's allowed rules: replies from an allowed port are counted for that port. */
@@ -39,7 +40,7 @@ export function createFlowLogTrafficActivities(clients: AwsClients) {
    */
   async function readPeeringFlowTraffic(input: ReadFlowTrafficInput): Promise<ReadFlowTrafficResult> {
     const pcx = await describePeering(
-      clients.ec2(input.requester.region, input.requester.roleArn),
+      clients.ec2(input.requester.region, accessOf(input.requester)),
       input.peeringConnectionId,
     );
     if (!pcx) return { traffic: null, pages: 0 };
@@ -55,14 +56,14 @@ export function createFlowLogTrafficActivities(clients: AwsClients) {
     let truncated = false;
     for (const side of sides) {
       if (!side.vpcId) continue;
-      const ec2 = clients.ec2(side.end.region, side.end.roleArn);
+      const ec2 = clients.ec2(side.end.region, accessOf(side.end));
       const flowLogs = await collect(
         paginateDescribeFlowLogs({ client: ec2 }, { Filter: [{ Name: 'resource-id', Values: [side.vpcId] }] }),
         (p) => p.FlowLogs,
       );
       const usable = flowLogs.filter((f) => f.ResourceId === side.vpcId && readable(f));
       if (!usable.length) notes.push(`${side.vpcId} (${side.end.region}) has no flow log with traffic-path`);
-      const logs = clients.logs(side.end.region, side.end.roleArn);
+      const logs = clients.logs(side.end.region, accessOf(side.end));
       for (const flowLog of usable) {
         if (truncated) break;
         logGroups.push(`${side.end.region}:${flowLog.LogGroupName}`);

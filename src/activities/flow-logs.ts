@@ -22,15 +22,15 @@ import {
 } from '../domain/flow-log-records';
 import { SETUP_ID_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
+import { accessOf, type SideAccess } from '../domain/access';
 import type { AwsClients } from './aws-clients';
 import { collect, hasSetupTag, setupFilter, tagSpec } from './ec2-helpers';
 import { isNamed, nonRetryable } from './errors';
 import type { SideRole } from './vpc';
 
-export interface EnsureFlowLogsInput {
+export interface EnsureFlowLogsInput extends SideAccess {
   side: SideRole;
   region: string;
-  roleArn?: string;
   vpcId: string;
   setupId: string;
   /** The role VPC Flow Logs assumes to deliver to CloudWatch Logs. */
@@ -113,8 +113,8 @@ export async function deleteFlowLogResource(
 export function createFlowLogActivities(clients: AwsClients) {
   /** The side's log group (tagged, a month's retention), then the VPC's flow log into it; each found first. */
   async function ensureFlowLogs(input: EnsureFlowLogsInput): Promise<EnsureFlowLogsOutput> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
-    const logs = clients.logs(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
+    const logs = clients.logs(input.region, accessOf(input));
     const logGroupName = flowLogGroupName(input.setupId, input.side);
     const created: ResourceRef[] = [];
 

@@ -3,6 +3,7 @@ import type { AwsClients } from './aws-clients';
 import { createCleanupActivities } from './cleanup';
 import { createCostExplorerActivities } from './cost-explorer';
 import { createDriftRepairActivities } from './drift-repair';
+import { createExistingVpcActivities } from './existing-vpc';
 import { createInventoryActivities } from './inventory';
 import { createMeshInventoryActivities } from './mesh-inventory';
 import { createMeshLookupActivities } from './mesh-lookup';
@@ -14,6 +15,7 @@ import { createFlowLogActivities } from './flow-logs';
 import { createNetworkAclActivities } from './network-acls';
 import { createNetworkPerformanceActivities } from './network-performance';
 import { createPeeringActivities } from './peering';
+import { createPeeringEndActivities } from './peering-ends';
 import { createPeeringInspectionActivities } from './peering-inspection';
 import { createPricingActivities } from './pricing';
 import { createRouteActivities } from './routes';
@@ -56,11 +58,13 @@ export function createActivities(deps: ActivityDeps) {
   };
   return withFailureConversion({
     ...createVpcActivities(deps.aws, windows),
+    ...createExistingVpcActivities(deps.aws),
     ...createPeeringActivities(deps.aws, windows),
+    ...createPeeringEndActivities(deps.aws),
     ...createSetupConflictActivities(deps.aws, deps.temporal),
     ...sideParts,
     ...createSideRulesActivities(sideParts),
-    ...createInventoryActivities(deps.aws),
+    ...createInventoryActivities(deps.aws, deps.temporal),
     ...createCleanupActivities(deps.aws),
     ...createSetupLookupActivities(deps.temporal),
     ...createFailoverActivities(deps.aws),

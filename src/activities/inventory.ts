@@ -1,159 +1,38 @@
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  paginateDescribeNetworkAcls,
-  paginateDescribeRouteTables,
-  paginateDescribeSecurityGroups,
-  paginateDescribeSubnets,
-  paginateDescribeVpcPeeringConnections,
-  paginateDescribeVpcs,
-  type EC2Client,
-  type VpcPeeringConnection,
-} from '@aws-sdk/client-ec2';
-import { contains, parseCidr, type Cidr } from '../domain/cidr';
-import { naclRecordKey } from '../domain/nacl-record';
-import { isPeeringGone } from '../domain/peering-states';
+import { paginateDescribeVpcPeeringConnections, type EC2Client, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import type { Client } from '@temporalio/client';
+import { locatorAccess, sameAccess, type SideAccess } from '../domain/access';
 import { refKey } from '../domain/resource-ref';
 import { NACL_RECORD_TAG, NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/tags';
-import type { ResourceRef, SetupLocator } from '../domain/types';
+import type { PeeringRequest, ResourceRef, SetupLocator } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { FailureTypes, nonRetryable } from './errors';
-import { findFlowLogResources } from './flow-logs';
-import { describeVpcAcls, readNaclRecords } from './network-acls';
+import {
+  LIVE,
+  parseRuleRange,
+  recordedNaclEntries,
+  routesThrough,
+  setupOfPeeringGroups,
+  spanNaclEntries,
+  taggedInRegion,
+} from './inventory-searches';
 import { describePeering } from './peering';
+import { locatorOf } from './setup-lookup';
+import { readWorkflowStart } from './workflow-start';
 
 export interface Inventory {
   setupId?: string;
   peeringConnectionId?: string;
   /** In deletion order: NACL entries, routes, flow logs, security groups, the peering, subnets, VPCs, log groups. */
   refs: ResourceRef[];
+  /** The setup adopted this peering rather than made it: it is never among `refs`. */
+  adoptedPeeringId?: string;
+  /** How each side was reached: the locator's roles, or those read from the setup the peering names. */
+  access?: { requester: SideAccess; accepter: SideAccess };
 }
 
-const LIVE = (p: VpcPeeringConnection) => !isPeeringGone(p.Status?.Code);
-const GROUP_OF_PEERING = /^peering-(pcx-[0-9a-f]+)$/;
-
-function parseRuleRange(text: string | undefined): [number, number] | undefined {
-  const m = /^(\d+)-(\d+)$/.exec(text ?? '');
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-
-/** Routes through the peering in any table of the region: found by AWS's own filter, no VPC needed. */
-async function routesThrough(ec2: EC2Client, region: string, pcx: string): Promise<ResourceRef[]> {
-  const tables = await collect(
-    paginateDescribeRouteTables(
-      { client: ec2 },
-      { Filters: [{ Name: 'route.vpc-peering-connection-id', Values: [pcx] }] },
-    ),
-    (p) => p.RouteTables,
-  );
-  return tables.flatMap((t) =>
-    (t.Routes ?? [])
-      .filter((r) => r.VpcPeeringConnectionId === pcx && r.DestinationCidrBlock)
-      .map((r) => ({
-        type: 'route' as const,
-        region,
-        id: t.RouteTableId!,
-        destinationCidrBlock: r.DestinationCidrBlock!,
-        target: pcx,
-      })),
-  );
-}
-
-/** The NACL entries recorded as made for the peering, on every ACL of the region that carries its record. */
-async function recordedNaclEntries(ec2: EC2Client, region: string, pcx: string): Promise<ResourceRef[]> {
-  const keys = [naclRecordKey(pcx, false), naclRecordKey(pcx, true)];
-  const acls = await collect(
-    paginateDescribeNetworkAcls({ client: ec2 }, { Filters: [{ Name: 'tag-key', Values: keys }] }),
-    (p) => p.NetworkAcls,
-  );
-  return acls.flatMap((acl) =>
-    Object.entries(readNaclRecords(acl, pcx)).flatMap(([direction, record]) =>
-      [...record.keys()].map((ruleNumber) => ({
-        type: 'network-acl-entry' as const,
-        region,
-        id: acl.NetworkAclId!,
-        ruleNumber,
-        egress: direction === 'egress',
-        target: pcx,
-      })),
-    ),
-  );
-}
-
-/**
- * Peerings made before the record on each ACL existed: entries in the rule span recorded on the
- * peering that admit the peer's CIDR. Approximate by nature, so only used where nothing better is.
- */
-async function spanNaclEntries(
-  ec2: EC2Client,
-  region: string,
-  vpcId: string,
-  peerCidr: string,
-  range: [number, number],
-): Promise<ResourceRef[]> {
-  const peer = parseCidr(peerCidr);
-  if (typeof peer === 'string') return [];
-  const acls = await describeVpcAcls(ec2, vpcId);
-  return acls.flatMap((acl) =>
-    (acl.Entries ?? [])
-      .filter(
-        (e) =>
-          e.RuleNumber! >= range[0] &&
-          e.RuleNumber! <= range[1] &&
-          e.RuleAction === 'allow' &&
-          e.CidrBlock &&
-          contains(peer, parseCidr(e.CidrBlock) as Cidr),
-      )
-      .map((e) => ({
-        type: 'network-acl-entry' as const,
-        region,
-        id: acl.NetworkAclId!,
-        ruleNumber: e.RuleNumber!,
-        egress: Boolean(e.Egress),
-      })),
-  );
-}
-
-async function taggedInRegion(ec2: EC2Client, logs: CloudWatchLogsClient, region: string, setupId: string) {
-  const filters = { Filters: [setupFilter(setupId)] };
-  const [vpcs, subnets, groups, flowLogResources] = await Promise.all([
-    collect(paginateDescribeVpcs({ client: ec2 }, filters), (p) => p.Vpcs),
-    collect(paginateDescribeSubnets({ client: ec2 }, filters), (p) => p.Subnets),
-    collect(paginateDescribeSecurityGroups({ client: ec2 }, filters), (p) => p.SecurityGroups),
-    findFlowLogResources(ec2, logs, region, setupId),
-  ]);
-  const ownGroups = groups.filter((g) => hasSetupTag(g.Tags, setupId));
-  return {
-    flowLogs: flowLogResources.filter((f) => f.type === 'flow-log'),
-    logGroups: flowLogResources.filter((f) => f.type === 'log-group'),
-    vpcs: vpcs.filter((v) => hasSetupTag(v.Tags, setupId)).map((v) => ({ type: 'vpc' as const, region, id: v.VpcId! })),
-    subnets: subnets
-      .filter((s) => hasSetupTag(s.Tags, setupId))
-      .map((s) => ({ type: 'subnet' as const, region, id: s.SubnetId! })),
-    groups: ownGroups.map((g) => ({ type: 'security-group' as const, region, id: g.GroupId! })),
-    /** `peering-<pcx>` names the peering even once AWS no longer lists it. */
-    peeringIds: ownGroups.map((g) => GROUP_OF_PEERING.exec(g.GroupName ?? '')?.[1]).filter((id) => id !== undefined),
-  };
-}
-
-/** The setup that made `peering-<pcx>` in either region, read from the group's tag. */
-async function setupOfPeeringGroups(clients: EC2Client[], pcx: string): Promise<string | undefined> {
-  for (const ec2 of clients) {
-    const groups = await collect(
-      paginateDescribeSecurityGroups(
-        { client: ec2 },
-        { Filters: [{ Name: 'group-name', Values: [`peering-${pcx}`] }] },
-      ),
-      (p) => p.SecurityGroups,
-    );
-    const setupId = groups.map((g) => tagValue(g.Tags, SETUP_ID_TAG)).find((id) => id !== undefined);
-    if (setupId) return setupId;
-  }
-  return undefined;
-}
-
-export function createInventoryActivities(clients: AwsClients) {
+export function createInventoryActivities(clients: AwsClients, temporal?: Client) {
   async function findPeering(ec2: EC2Client, locator: SetupLocator): Promise<VpcPeeringConnection | undefined> {
     if (locator.peeringConnectionId) return describePeering(ec2, locator.peeringConnectionId);
     const all = await collect(
@@ -172,33 +51,69 @@ export function createInventoryActivities(clients: AwsClients) {
    * recorded on each ACL for that peering. Neither needs AWS to still list the peering: its id is
    * known from the request, the setup's result, or its security groups' names.
    */
-  async function findSetupResources(locator: SetupLocator): Promise<Inventory> {
+  /**
+   * A peering given by id, with no roles: the setup its tag (or its groups) names may have sides in
+   * other accounts, whose roles its recorded request holds.
+   */
+  async function withSetupRoles(locator: SetupLocator, setupId: string | undefined): Promise<SetupLocator> {
+    if (!temporal || !setupId || locator.setupId || locator.requesterRoleArn || locator.accepterRoleArn) return locator;
+    const start = await readWorkflowStart<PeeringRequest>(temporal, setupId, 'SetupInterRegionPeering');
+    if (typeof start === 'string') return locator;
+    const { setupId: _own, knownPeeringIds: _known, ...roles } = locatorOf(setupId, start.input);
+    return { ...locator, ...roles };
+  }
+
+  /**
+   * Finds everything a setup created. VPCs, subnets and groups carry its tag. Routes and NACL
+   * entries cannot be tagged: routes are those through the setup's peering, NACL entries those
+   * recorded on each ACL for that peering. Neither needs AWS to still list the peering: its id is
+   * known from the request, the setup's result, or its security groups' names. A peering the setup
+   * adopted is never among them. Each side is searched in its own account.
+   */
+  async function findSetupResources(given: SetupLocator): Promise<Inventory> {
     return keepAlive(async () => {
-      const req = clients.ec2(locator.requesterRegion, locator.requesterRoleArn);
-      const acc = clients.ec2(locator.accepterRegion, locator.accepterRoleArn);
-      // Both sides in one region and account (an intra-region peering): one search finds both.
-      const oneSearch =
-        locator.requesterRegion === locator.accepterRegion && locator.requesterRoleArn === locator.accepterRoleArn;
-      const regions = [
-        { ec2: req, region: locator.requesterRegion, roleArn: locator.requesterRoleArn },
-        ...(oneSearch ? [] : [{ ec2: acc, region: locator.accepterRegion, roleArn: locator.accepterRoleArn }]),
-      ];
-      const pcx = await findPeering(req, locator);
-      let setupId = locator.setupId ?? tagValue(pcx?.Tags, SETUP_ID_TAG);
+      const pcx = await findPeering(clients.ec2(given.requesterRegion, locatorAccess(given, 'requester')), given);
+      const tagOwner = tagValue(pcx?.Tags, SETUP_ID_TAG);
+      const named = pcx?.VpcPeeringConnectionId ?? given.peeringConnectionId;
+      const groupOwner =
+        !given.setupId && !tagOwner && named
+          ? await setupOfPeeringGroups(
+              (['requester', 'accepter'] as const).map((side) =>
+                clients.ec2(
+                  side === 'requester' ? given.requesterRegion : given.accepterRegion,
+                  locatorAccess(given, side),
+                ),
+              ),
+              named,
+            )
+          : undefined;
+      const setupId = given.setupId ?? tagOwner ?? groupOwner;
       if (pcx && !setupId) {
         throw nonRetryable(
           FailureTypes.NotCreatedBySetup,
-          `${locator.peeringConnectionId} has no ${SETUP_ID_TAG} tag; it was not created by a setup and is left alone`,
+          `${given.peeringConnectionId} has no ${SETUP_ID_TAG} tag, and no setup's group names it; it was not created by a setup and is left alone`,
         );
       }
-      const named = pcx?.VpcPeeringConnectionId ?? locator.peeringConnectionId;
-      if (!setupId && named) setupId = await setupOfPeeringGroups([req, acc], named);
-      const logsOf = (r: (typeof regions)[number]) => clients.logs(r.region, r.roleArn);
+      const locator = await withSetupRoles(given, setupId);
+      const access = { requester: locatorAccess(locator, 'requester'), accepter: locatorAccess(locator, 'accepter') };
+      const req = clients.ec2(locator.requesterRegion, access.requester);
+      const acc = clients.ec2(locator.accepterRegion, access.accepter);
+      // Both sides in one region and account (an intra-region peering): one search finds both.
+      const oneSearch =
+        locator.requesterRegion === locator.accepterRegion && sameAccess(access.requester, access.accepter);
+      const regions = [
+        { ec2: req, region: locator.requesterRegion, access: access.requester },
+        ...(oneSearch ? [] : [{ ec2: acc, region: locator.accepterRegion, access: access.accepter }]),
+      ];
+      // A peering the setup did not tag as its own is one it adopted (or none of its business).
+      const adopted =
+        locator.adoptedPeeringId ?? (pcx && setupId && !hasSetupTag(pcx.Tags, setupId) ? named : undefined);
+      const logsOf = (r: (typeof regions)[number]) => clients.logs(r.region, r.access);
       const tagged = setupId
         ? await Promise.all(regions.map((r) => taggedInRegion(r.ec2, logsOf(r), r.region, setupId)))
         : [];
       const pcxIds = [
-        ...new Set([named, ...(locator.knownPeeringIds ?? []), ...tagged.flatMap((t) => t.peeringIds)]),
+        ...new Set([named, adopted, ...(locator.knownPeeringIds ?? []), ...tagged.flatMap((t) => t.peeringIds)]),
       ].filter((id): id is string => id !== undefined);
 
       const lookups = pcxIds.flatMap((id) =>
@@ -221,24 +136,28 @@ export function createInventoryActivities(clients: AwsClients) {
       const dependents = naclFirst.filter((r) => !seen.has(refKey(r)) && seen.add(refKey(r)));
       // Without a setup tag or a record of its own, nothing through a vanished peering is provably the setup's.
       if (!setupId && !dependents.some((r) => r.type === 'network-acl-entry' && r.target)) {
-        return { ...(named ? { peeringConnectionId: named } : {}), refs: [] };
+        return { ...(named ? { peeringConnectionId: named } : {}), refs: [], access };
       }
+      const ours = setupId !== undefined && hasSetupTag(pcx?.Tags, setupId) && named !== adopted;
       const pcxRefs: ResourceRef[] =
-        pcx && LIVE(pcx)
+        pcx && LIVE(pcx) && ours
           ? [
               {
                 type: 'peering-connection',
                 region: locator.requesterRegion,
                 id: pcx.VpcPeeringConnectionId!,
                 peerRegion: locator.accepterRegion,
+                ...(pcx.RequesterVpcInfo?.OwnerId ? { accountId: pcx.RequesterVpcInfo.OwnerId } : {}),
               },
             ]
           : [];
       const [r, a] = tagged;
-      const shownId = named ?? pcxIds[0];
+      const shownId = named ?? adopted ?? pcxIds[0];
       return {
         ...(setupId ? { setupId } : {}),
         ...(shownId ? { peeringConnectionId: shownId } : {}),
+        ...(adopted ? { adoptedPeeringId: adopted } : {}),
+        access,
         refs: [
           ...dependents,
           ...(r?.flowLogs ?? []),

@@ -1,16 +1,18 @@
 import { paginateDescribeSubnets, paginateDescribeVpcs, type Tag } from '@aws-sdk/client-ec2';
+import { accessOf, type SideAccess } from '../domain/access';
 import { MESH_ID_TAG, SIDE_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 
-export interface FindMeshVpcsInput {
+export interface FindMeshVpcsInput extends SideAccess {
   meshId: string;
   region: string;
-  roleArn?: string;
   /** Only the VPCs of these keys (those one run made); every key when absent. */
   keys?: string[];
 }
+
+const owner = (accountId: string | undefined) => (accountId ? { accountId } : {});
 
 export function createMeshInventoryActivities(clients: AwsClients) {
   /**
@@ -18,7 +20,7 @@ export function createMeshInventoryActivities(clients: AwsClients) {
    * resources are found by theirs). An existing VPC never carries them, so it is never listed.
    */
   async function findMeshVpcs(input: FindMeshVpcsInput): Promise<ResourceRef[]> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     const filters = { Filters: [setupFilter(input.meshId)] };
     const ours = (tags: Tag[] | undefined) =>
       hasSetupTag(tags, input.meshId) &&
@@ -31,8 +33,10 @@ export function createMeshInventoryActivities(clients: AwsClients) {
     return [
       ...subnets
         .filter((s) => ours(s.Tags))
-        .map((s) => ({ type: 'subnet' as const, region: input.region, id: s.SubnetId! })),
-      ...vpcs.filter((v) => ours(v.Tags)).map((v) => ({ type: 'vpc' as const, region: input.region, id: v.VpcId! })),
+        .map((s) => ({ type: 'subnet' as const, region: input.region, id: s.SubnetId!, ...owner(s.OwnerId) })),
+      ...vpcs
+        .filter((v) => ours(v.Tags))
+        .map((v) => ({ type: 'vpc' as const, region: input.region, id: v.VpcId!, ...owner(v.OwnerId) })),
     ];
   }
 

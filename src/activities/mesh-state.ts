@@ -12,19 +12,20 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import type { MeshPeeringState, MeshVpcState, NetworkAclState, RouteTableState } from '../domain/mesh-types';
+import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringDead } from '../domain/peering-states';
 import type { RegionQuotas } from '../domain/quotas';
 import { MESH_ID_TAG, NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG } from '../domain/tags';
 import type { AwsClients } from './aws-clients';
-import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
+import { carriesTags, collect, describeTags, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { FailureTypes, isNotFound, nonRetryable } from './errors';
 import { readVpcQuotas } from './service-quotas';
+import { vpcCidrs } from './vpc';
 
-export interface MeshRegionInput {
+export interface MeshRegionInput extends SideAccess {
   region: string;
-  roleArn?: string;
   meshId: string;
-  vpcs: Array<{ key: string; vpcId?: string; routeTableIds?: string[] }>;
+  vpcs: Array<{ key: string; vpcId?: string; routeTableIds?: string[]; routeTableTags?: Record<string, string> }>;
   /**
    * The setup ids of the mesh's pairs whose requester is here; their peerings are looked up, and
    * so are any others tagged with the mesh (pairs an earlier request had).
@@ -108,8 +109,8 @@ export function createMeshStateActivities(clients: AwsClients) {
    * account's quota values. A VPC or route table that is not there is bad input.
    */
   async function describeMeshRegion(input: MeshRegionInput): Promise<MeshRegionState> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
-    const quotas = readVpcQuotas(clients.serviceQuotas(input.region, input.roleArn));
+    const ec2 = clients.ec2(input.region, accessOf(input));
+    const quotas = readVpcQuotas(clients.serviceQuotas(input.region, accessOf(input)));
     const toMake = input.vpcs.filter((v) => !v.vpcId);
     const made = toMake.length
       ? (
@@ -150,12 +151,23 @@ export function createMeshStateActivities(clients: AwsClients) {
           `vpcs.${v.key}.routeTableIds: ${unknown.join(', ')} not found in ${id}`,
         );
       }
-      const routed = v.routeTableIds ? own.filter((t) => v.routeTableIds!.includes(t.RouteTableId!)) : own;
+      const routed = v.routeTableIds
+        ? own.filter((t) => v.routeTableIds!.includes(t.RouteTableId!))
+        : v.routeTableTags
+          ? own.filter((t) => carriesTags(t.Tags, v.routeTableTags!))
+          : own;
+      if (v.routeTableTags && !routed.length) {
+        throw nonRetryable(
+          FailureTypes.InvalidMeshRequest,
+          `vpcs.${v.key}.routeTableTags: no route table of ${id} carries ${describeTags(v.routeTableTags)}`,
+        );
+      }
       return {
         key: v.key,
         region: input.region,
         vpcId: id,
         cidrBlock: vpc.CidrBlock!,
+        ...(vpcCidrs(vpc).cidrBlocks.length > 1 ? { cidrBlocks: vpcCidrs(vpc).cidrBlocks } : {}),
         madeByMesh,
         routeTables: routed.map(tableState),
         networkAcls: acls.filter((a) => a.VpcId === id).map(aclState),

@@ -8,12 +8,14 @@ import {
   type NetworkAcl,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
+import { accessOf, type SideAccess } from '../domain/access';
+import { isIpv6Cidr } from '../domain/cidr6';
 import {
   contentOfSpec,
-  formatNaclRecord,
   naclFingerprint,
-  naclRecordKey,
-  parseNaclRecord,
+  naclRecordKeysIn,
+  naclRecordTags,
+  readNaclRecordTags,
   type NaclEntryContent,
   type NaclRecord,
 } from '../domain/nacl-record';
@@ -22,13 +24,12 @@ import { VPC_QUOTAS } from '../domain/quotas';
 import type { NaclEntrySpec } from '../domain/rules-plan';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
-import { collect, tagValue } from './ec2-helpers';
+import { collect } from './ec2-helpers';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 import { retryNotFound, type ConsistencyWindows } from './waiting';
 
-export interface EnsureNaclInput {
+export interface EnsureNaclInput extends SideAccess {
   region: string;
-  roleArn?: string;
   vpcId: string;
   /** The peering the entries serve: each ACL records the entries made for it under this peering's tags. */
   peeringConnectionId: string;
@@ -59,7 +60,7 @@ export function entryMatches(entry: NetworkAclEntry, spec: NaclEntrySpec): boole
   return (
     entry.Protocol === PROTOCOL_NUMBER[spec.protocol] &&
     entry.RuleAction === 'allow' &&
-    entry.CidrBlock === spec.cidrBlock &&
+    (entry.CidrBlock ?? entry.Ipv6CidrBlock) === spec.cidrBlock &&
     sameTraffic
   );
 }
@@ -86,7 +87,7 @@ export async function createNaclEntry(ec2: EC2Client, aclId: string, spec: NaclE
       Egress: spec.egress,
       Protocol: PROTOCOL_NUMBER[spec.protocol],
       RuleAction: 'allow',
-      CidrBlock: spec.cidrBlock,
+      ...(isIpv6Cidr(spec.cidrBlock) ? { Ipv6CidrBlock: spec.cidrBlock } : { CidrBlock: spec.cidrBlock }),
       ...(spec.protocol === 'icmp'
         ? { IcmpTypeCode: { Type: spec.fromPort, Code: spec.toPort } }
         : { PortRange: { From: spec.fromPort, To: spec.toPort } }),
@@ -125,31 +126,32 @@ export async function createNaclEntryOnce(
 /** Both directions' records of `pcx` on one ACL, as its tags hold them. */
 export function readNaclRecords(acl: NetworkAcl, pcx: string): Record<'ingress' | 'egress', NaclRecord> {
   return {
-    ingress: parseNaclRecord(tagValue(acl.Tags, naclRecordKey(pcx, false))),
-    egress: parseNaclRecord(tagValue(acl.Tags, naclRecordKey(pcx, true))),
+    ingress: readNaclRecordTags(acl.Tags, pcx, false),
+    egress: readNaclRecordTags(acl.Tags, pcx, true),
   };
 }
 
-/** Writes the records back: a non-empty one as its tag, an empty one by removing its tag. */
+/**
+ * Writes the records back to the ACL whose tags were read as `acl`: a non-empty one as its tags,
+ * an empty one by removing them (and any part a longer record had used).
+ */
 export async function writeNaclRecords(
   ec2: EC2Client,
-  aclId: string,
+  acl: NetworkAcl,
   pcx: string,
   records: Partial<Record<'ingress' | 'egress', NaclRecord>>,
   notFoundSeconds = 0,
 ): Promise<void> {
-  const entries = Object.entries(records).map(([dir, record]) => ({
-    Key: naclRecordKey(pcx, dir === 'egress'),
-    record: record,
-  }));
-  const keep = entries.filter((e) => e.record.size > 0);
-  const drop = entries.filter((e) => e.record.size === 0);
-  if (keep.length) {
-    const Tags = keep.map((e) => ({ Key: e.Key, Value: formatNaclRecord(e.record) }));
+  const aclId = acl.NetworkAclId!;
+  const directions = Object.entries(records).map(([dir, record]) => ({ egress: dir === 'egress', record }));
+  const Tags = directions.flatMap((d) => naclRecordTags(pcx, d.egress, d.record));
+  const kept = new Set(Tags.map((t) => t.Key));
+  const stale = directions.flatMap((d) => naclRecordKeysIn(acl.Tags, pcx, d.egress)).filter((key) => !kept.has(key));
+  if (Tags.length) {
     await retryNotFound(notFoundSeconds, () => ec2.send(new CreateTagsCommand({ Resources: [aclId], Tags })));
   }
-  if (drop.length) {
-    await ec2.send(new DeleteTagsCommand({ Resources: [aclId], Tags: drop.map((e) => ({ Key: e.Key })) }));
+  if (stale.length) {
+    await ec2.send(new DeleteTagsCommand({ Resources: [aclId], Tags: stale.map((Key) => ({ Key })) }));
   }
 }
 
@@ -175,21 +177,29 @@ export async function createRecordedEntries(
   }
   if (touched.size) {
     const changed = Object.fromEntries([...touched].map((d) => [d, records[d]]));
-    await writeNaclRecords(ec2, acl.NetworkAclId!, pcx, changed, notFoundSeconds);
+    await writeNaclRecords(ec2, acl, pcx, changed, notFoundSeconds);
   }
   for (const spec of missing) await createNaclEntryOnce(ec2, acl.NetworkAclId!, spec, notFoundSeconds);
   return records;
 }
 
+/** AWS counts an ACL's entries per direction, and IPv4 and IPv6 entries apart. */
 function checkQuota(acl: NetworkAcl, missing: NaclEntrySpec[]): void {
   for (const egress of [false, true]) {
-    const have = (acl.Entries ?? []).filter((e) => Boolean(e.Egress) === egress).length;
-    const adding = missing.filter((s) => s.egress === egress).length;
-    if (adding && have + adding > VPC_QUOTAS.naclEntries.default) {
-      throw nonRetryable(
-        FailureTypes.NaclQuotaExceeded,
-        `${acl.NetworkAclId} has ${have} ${egress ? 'egress' : 'ingress'} entries (its default deny included); adding ${adding} would make ${have + adding}, above AWS's ${VPC_QUOTAS.naclEntries.default} per direction`,
-      );
+    for (const ipv6 of [false, true]) {
+      const version = ipv6 ? 'IPv6' : 'IPv4';
+      const have = (acl.Entries ?? []).filter(
+        (e) => Boolean(e.Egress) === egress && Boolean(e.Ipv6CidrBlock) === ipv6,
+      ).length;
+      const adding = missing.filter((s) => s.egress === egress && isIpv6Cidr(s.cidrBlock) === ipv6).length;
+      // Once the VPC has an IPv6 block, the IPv6 default deny counts too, whether or not it is listed yet.
+      const deny = ipv6 && adding && have === 0 ? 1 : 0;
+      if (adding && have + deny + adding > VPC_QUOTAS.naclEntries.default) {
+        throw nonRetryable(
+          FailureTypes.NaclQuotaExceeded,
+          `${acl.NetworkAclId} has ${have + deny} ${version} ${egress ? 'egress' : 'ingress'} entries (its default deny included); adding ${adding} would make ${have + deny + adding}, above AWS's ${VPC_QUOTAS.naclEntries.default} per direction and IP version`,
+        );
+      }
     }
   }
 }
@@ -204,7 +214,7 @@ export function createNetworkAclActivities(clients: AwsClients, windows: Consist
   async function ensureNaclEntries(
     input: EnsureNaclInput,
   ): Promise<{ networkAclIds: string[]; created: ResourceRef[] }> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     const pcx = input.peeringConnectionId;
     const acls = await describeVpcAcls(ec2, input.vpcId);
     const missing = new Map<string, NaclEntrySpec[]>();
@@ -275,6 +285,6 @@ export async function forgetNaclEntries(
       const direction = ref.egress ? 'egress' : 'ingress';
       if (records[direction].delete(ref.ruleNumber!)) changed[direction] = records[direction];
     }
-    if (Object.keys(changed).length) await writeNaclRecords(ec2, aclId, pcx!, changed);
+    if (Object.keys(changed).length) await writeNaclRecords(ec2, acl, pcx!, changed);
   }
 }

@@ -4,6 +4,7 @@ import {
   paginateGetAwsNetworkPerformanceData,
   type MetricPoint,
 } from '@aws-sdk/client-ec2';
+import { accessOf, type SideAccess } from '../domain/access';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 
@@ -12,11 +13,10 @@ const STATISTIC = 'p50';
 /** How far back a measurement may be and still count as the current latency. */
 export const LATENCY_LOOKBACK_MS = 60 * 60 * 1000;
 
-export interface MeasureLatencyInput {
+export interface MeasureLatencyInput extends SideAccess {
   /** Both are region names; the call is made in `source`. */
   source: string;
   destination: string;
-  roleArn?: string;
   /** Subscribe the pair to AWS's aggregate-latency p50 when it is not subscribed yet. @default false */
   enableSubscription?: boolean;
 }
@@ -37,7 +37,7 @@ export function createNetworkPerformanceActivities(clients: AwsClients) {
    * A pair nobody subscribed to is subscribed only when the request allows it.
    */
   async function measureLatency(input: MeasureLatencyInput): Promise<LatencyMeasurement> {
-    const ec2 = clients.ec2(input.source, input.roleArn);
+    const ec2 = clients.ec2(input.source, accessOf(input));
     const subscriptions = await collect(
       paginateDescribeAwsNetworkPerformanceMetricSubscriptions({ client: ec2 }, {}),
       (p) => p.Subscriptions,

@@ -1,4 +1,5 @@
-import type { EC2Client, VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, type EC2Client, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
+import { locatorAccess } from '../domain/access';
 import { DRILL_CHECKS, type DrillCheck, type DriftItem } from '../domain/drill-types';
 import { NACL_RULES_TAG } from '../domain/tags';
 import type { AllowRule, SetupLocator } from '../domain/types';
@@ -7,7 +8,7 @@ import type { AwsClients } from './aws-clients';
 import { checkDns, checkNacls, checkRoutes, checkSecurityGroup, type Finding } from './drift-checks';
 import { tagValue } from './ec2-helpers';
 import { describePeering } from './peering';
-import type { SideRole as Side } from './vpc';
+import { vpcCidrs, type SideRole as Side } from './vpc';
 
 const SIDES: Side[] = ['requester', 'accepter'];
 
@@ -15,6 +16,10 @@ const SIDES: Side[] = ['requester', 'accepter'];
 export interface ExpectedSide {
   routeTableIds?: string[];
   networkAclIds?: string[];
+  /** The IPv4 CIDRs the setup routed and admitted; absent: every one the VPC has now. */
+  cidrBlocks?: string[];
+  /** With `ipv6`: the IPv6 blocks the setup routed and admitted; absent: the VPC's own now. */
+  ipv6CidrBlocks?: string[];
 }
 
 export interface InspectPeeringInput {
@@ -27,6 +32,8 @@ export interface InspectPeeringInput {
   dnsResolution?: boolean;
   /** @default the range recorded on the peering, else 900 */
   naclRuleBase?: number;
+  /** The setup routed and admitted IPv6 too. @default false */
+  ipv6?: boolean;
   requester?: ExpectedSide;
   accepter?: ExpectedSide;
 }
@@ -53,9 +60,22 @@ function ruleBaseFromTag(pcx: VpcPeeringConnection): number | undefined {
 
 /** A side's EC2 client, in that side's region and account. */
 export function ec2ForSide(clients: AwsClients, locator: SetupLocator, side: Side): EC2Client {
-  return side === 'requester'
-    ? clients.ec2(locator.requesterRegion, locator.requesterRoleArn)
-    : clients.ec2(locator.accepterRegion, locator.accepterRoleArn);
+  const region = side === 'requester' ? locator.requesterRegion : locator.accepterRegion;
+  return clients.ec2(region, locatorAccess(locator, side));
+}
+
+/**
+ * A side's CIDRs as the checks compare them: the IPv4 ones (and, for an IPv6 setup, the IPv6
+ * blocks) the setup recorded, else what the VPC holds now, read in the side's own account.
+ */
+async function cidrsOf(input: InspectPeeringInput, side: Side, ec2: EC2Client, vpcId: string, primary: string) {
+  const expected = input[side];
+  const known = expected?.cidrBlocks && (!input.ipv6 || expected.ipv6CidrBlocks);
+  const now = known ? undefined : (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0];
+  const live = now ? vpcCidrs(now) : { cidrBlocks: [primary], ipv6CidrBlocks: [] };
+  const v4 = expected?.cidrBlocks ?? live.cidrBlocks;
+  const v6 = input.ipv6 ? (expected?.ipv6CidrBlocks ?? live.ipv6CidrBlocks) : [];
+  return [...v4, ...v6];
 }
 
 export function createPeeringInspectionActivities(clients: AwsClients) {
@@ -102,17 +122,25 @@ export function createPeeringInspectionActivities(clients: AwsClients) {
       accepter: { vpcId: pcx.AccepterVpcInfo?.VpcId ?? '', cidr: pcx.AccepterVpcInfo?.CidrBlock ?? '' },
     };
     const base = input.naclRuleBase ?? ruleBaseFromTag(pcx) ?? 900;
+    const cidrs = Object.fromEntries(
+      await Promise.all(
+        SIDES.map(async (side) => [
+          side,
+          await cidrsOf(input, side, ec2For(locator, side), vpc[side].vpcId, vpc[side].cidr),
+        ]),
+      ),
+    ) as Record<Side, string[]>;
     const perSide = await Promise.all(
       SIDES.map(async (side) => {
         const ec2 = ec2For(locator, side);
         const region = regionOf(locator, side);
         const own = vpc[side];
-        const peer = vpc[side === 'requester' ? 'accepter' : 'requester'];
+        const peer = side === 'requester' ? 'accepter' : 'requester';
         const [dns, routes, groups, nacls] = await Promise.all([
           checkDns(input, side, ec2, region),
-          checkRoutes(input, side, ec2, region, own.vpcId, peer.cidr),
-          checkSecurityGroup(input, ec2, region, own.vpcId, own.cidr, peer.cidr),
-          checkNacls(input, side, ec2, region, own.vpcId, own.cidr, peer.cidr, base),
+          checkRoutes(input, side, ec2, region, own.vpcId, cidrs[peer]),
+          checkSecurityGroup(input, ec2, region, own.vpcId, cidrs[side], cidrs[peer]),
+          checkNacls(input, side, ec2, region, own.vpcId, cidrs[side], cidrs[peer], base),
         ]);
         const byCheck: Record<string, Finding> = {
           [DRILL_CHECKS.dns]: dns,

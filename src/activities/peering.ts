@@ -8,6 +8,7 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringDead, isPeeringGone } from '../domain/peering-states';
 import { NACL_RECORD_ON_ACLS, NACL_RECORD_TAG, NACL_RULES_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
@@ -15,13 +16,14 @@ import type { AwsClients } from './aws-clients';
 import { activitySignal, heartbeat, keepAlive } from './activity-context';
 import { collect, hasSetupTag, tagSpec } from './ec2-helpers';
 import { AwsErrors, FailureTypes, inStep, isNamed, nonRetryable, retryable } from './errors';
+import { ownerAccount } from './peering-ends';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 import type { SideRole } from './vpc';
 
-export interface PeeringEnd {
+export interface PeeringEnd extends SideAccess {
   region: string;
   vpcId: string;
-  roleArn?: string;
+  /** The account that owns the VPC; read through the side's role when unknown. */
   ownerId?: string;
 }
 
@@ -42,10 +44,9 @@ export interface PeeringState {
   accepterDnsResolution: boolean;
 }
 
-export interface PeeringRef {
+export interface PeeringRef extends SideAccess {
   peeringConnectionId: string;
   region: string;
-  roleArn?: string;
 }
 
 export interface DnsInput extends PeeringRef {
@@ -54,8 +55,8 @@ export interface DnsInput extends PeeringRef {
 
 export interface EstablishPeeringInput {
   peeringConnectionId: string;
-  requester: { region: string; roleArn?: string };
-  accepter: { region: string; roleArn?: string };
+  requester: { region: string } & SideAccess;
+  accepter: { region: string } & SideAccess;
   dnsResolution: boolean;
 }
 
@@ -143,7 +144,7 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
   async function requestPeering(
     input: RequestPeeringInput,
   ): Promise<{ peeringConnectionId: string; created: ResourceRef[] }> {
-    const ec2 = clients.ec2(input.requester.region, input.requester.roleArn);
+    const ec2 = clients.ec2(input.requester.region, accessOf(input.requester));
     const ofRequesterVpc = async () =>
       (
         await collect(
@@ -182,6 +183,10 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
         `${input.requester.vpcId} and ${input.accepter.vpcId} are already peered by ${duplicate.VpcPeeringConnectionId} (${duplicate.Status?.Code})`,
       );
     }
+    // Another account's VPC is named with its owner; without PeerOwnerId AWS looks for it in ours.
+    const [peerOwner, ownOwner] = await Promise.all(
+      [input.accepter, input.requester].map((end) => ownerAccount(clients, windows, end)),
+    );
     // The accepter VPC, just created (in the other region, perhaps), may be NotFound for a while.
     const out = await retryNotFound(windows.notFoundSeconds, () =>
       ec2.send(
@@ -190,9 +195,7 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
           PeerVpcId: input.accepter.vpcId,
           // Two VPCs in one region peer intra-region: the same call without PeerRegion.
           ...(input.accepter.region !== input.requester.region ? { PeerRegion: input.accepter.region } : {}),
-          ...(input.accepter.ownerId && input.accepter.ownerId !== input.requester.ownerId
-            ? { PeerOwnerId: input.accepter.ownerId }
-            : {}),
+          ...(peerOwner && peerOwner !== ownOwner ? { PeerOwnerId: peerOwner } : {}),
           TagSpecifications: tagSpec('vpc-peering-connection', {
             ...input.tags,
             [NACL_RULES_TAG]: input.naclRules,
@@ -207,7 +210,7 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
 
   /** Waits until the accepter region sees the request (eventual consistency), then accepts it there. */
   async function acceptPeering(input: PeeringRef): Promise<PeeringState> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     const pcx = await waitForPeering(ec2, input.peeringConnectionId, 300, (p) => {
       if (!p) return WaiterState.RETRY;
       return p.Status?.Code === 'initiating-request' ? WaiterState.RETRY : WaiterState.SUCCESS;
@@ -240,7 +243,7 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
 
   /** Waits for `active`, passing through `provisioning`; a dead state is final. */
   async function waitPeeringActive(input: PeeringRef): Promise<PeeringState> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     const pcx = await waitForPeering(ec2, input.peeringConnectionId, 600, (p) => {
       const code = p?.Status?.Code ?? '';
       if (code === 'active') return WaiterState.SUCCESS;
@@ -258,7 +261,7 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
 
   /** DNS options can only be set on an active peering, and each side's only in its own region. */
   async function enablePeeringDns(input: DnsInput): Promise<void> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     await retryNotFound(windows.notFoundSeconds, () => enableRemoteDns(ec2, input.peeringConnectionId, input.side));
   }
 

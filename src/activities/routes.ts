@@ -1,17 +1,21 @@
 import { CreateRouteCommand, paginateDescribeRouteTables, type EC2Client, type RouteTable } from '@aws-sdk/client-ec2';
+import { accessOf, type SideAccess } from '../domain/access';
+import { isIpv6Cidr } from '../domain/cidr6';
 import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
 import { retryNotFound, type ConsistencyWindows } from './waiting';
 
-export interface EnsureRoutesInput {
+export interface EnsureRoutesInput extends SideAccess {
   region: string;
-  roleArn?: string;
   vpcId: string;
   /** @default every route table of the VPC */
   routeTableIds?: string[];
-  destinationCidrBlock: string;
+  /** Every destination: the peer's IPv4 CIDRs, and its IPv6 blocks for an IPv6 setup. */
+  destinationCidrBlocks?: string[];
+  /** The one destination of inputs scheduled before `destinationCidrBlocks`. */
+  destinationCidrBlock?: string;
   peeringConnectionId: string;
 }
 
@@ -28,8 +32,13 @@ async function tablesOfVpc(ec2: EC2Client, vpcId: string): Promise<RouteTable[]>
 }
 
 /** A route already in the table: ours when it targets our peering, a conflict otherwise. */
-function routeTo(table: RouteTable, cidr: string) {
-  return table.Routes?.find((r) => r.DestinationCidrBlock === cidr);
+export function routeTo(table: RouteTable, cidr: string) {
+  return table.Routes?.find((r) => (r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) === cidr);
+}
+
+/** CreateRoute and DeleteRoute name an IPv6 destination in a field of its own. */
+export function destination(cidr: string): { DestinationCidrBlock: string } | { DestinationIpv6CidrBlock: string } {
+  return isIpv6Cidr(cidr) ? { DestinationIpv6CidrBlock: cidr } : { DestinationCidrBlock: cidr };
 }
 
 function conflict(table: RouteTable, cidr: string, pcx: string): Error {
@@ -62,11 +71,7 @@ export async function createPeeringRoute(
     // The peering (or a new VPC's table) may be NotFound for a while after its create.
     await retryNotFound(notFoundSeconds, () =>
       ec2.send(
-        new CreateRouteCommand({
-          RouteTableId: table.RouteTableId,
-          DestinationCidrBlock: cidr,
-          VpcPeeringConnectionId: pcx,
-        }),
+        new CreateRouteCommand({ RouteTableId: table.RouteTableId, ...destination(cidr), VpcPeeringConnectionId: pcx }),
       ),
     );
   } catch (err) {
@@ -77,27 +82,35 @@ export async function createPeeringRoute(
 }
 
 export function createRouteActivities(clients: AwsClients, windows: ConsistencyWindows) {
-  /** Adds a route to the peer CIDR through the peering in each table; never replaces another route. */
+  /**
+   * Adds a route to each of the peer's CIDRs through the peering in each table; never replaces
+   * another route. Every table is checked for conflicts before the first route is added.
+   */
   async function ensureRoutes(input: EnsureRoutesInput): Promise<{ routeTableIds: string[]; created: ResourceRef[] }> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
-    const { destinationCidrBlock: cidr, peeringConnectionId: pcx } = input;
+    const ec2 = clients.ec2(input.region, accessOf(input));
+    const pcx = input.peeringConnectionId;
+    const cidrs = input.destinationCidrBlocks ?? (input.destinationCidrBlock ? [input.destinationCidrBlock] : []);
     const tables = input.routeTableIds
       ? await describeTables(ec2, input.routeTableIds)
       : await tablesOfVpc(ec2, input.vpcId);
+    for (const table of tables) {
+      for (const cidr of cidrs) {
+        const existing = routeTo(table, cidr);
+        if (existing && existing.VpcPeeringConnectionId !== pcx) throw conflict(table, cidr, pcx);
+      }
+    }
     const created: ResourceRef[] = [];
     for (const table of tables) {
-      const existing = routeTo(table, cidr);
-      if (existing && existing.VpcPeeringConnectionId !== pcx) throw conflict(table, cidr, pcx);
-      if (!existing) {
-        await createPeeringRoute(ec2, table, cidr, pcx, windows.notFoundSeconds);
+      for (const cidr of cidrs) {
+        if (!routeTo(table, cidr)) await createPeeringRoute(ec2, table, cidr, pcx, windows.notFoundSeconds);
+        created.push({
+          type: 'route',
+          region: input.region,
+          id: table.RouteTableId!,
+          destinationCidrBlock: cidr,
+          target: pcx,
+        });
       }
-      created.push({
-        type: 'route',
-        region: input.region,
-        id: table.RouteTableId!,
-        destinationCidrBlock: cidr,
-        target: pcx,
-      });
     }
     return { routeTableIds: tables.map((t) => t.RouteTableId!).sort(), created };
   }

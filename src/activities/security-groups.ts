@@ -9,6 +9,8 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
+import { accessOf, type SideAccess } from '../domain/access';
+import { isIpv6Cidr } from '../domain/cidr6';
 import type { SgPermission, SgPlan } from '../domain/rules-plan';
 import { securityGroupName } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
@@ -17,13 +19,18 @@ import { tagSpec } from './ec2-helpers';
 import { AwsErrors, isNamed } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 
-export interface EnsureSecurityGroupInput {
+export interface EnsureSecurityGroupInput extends SideAccess {
   region: string;
-  roleArn?: string;
   vpcId: string;
   peeringConnectionId: string;
   plan: SgPlan;
   tags: Record<string, string>;
+  /**
+   * The VPC has an IPv6 block, so a new group also starts with AWS's allow-all `::/0` egress rule,
+   * which is revoked like the IPv4 one.
+   * @default false
+   */
+  vpcHasIpv6?: boolean;
 }
 
 export interface SecurityGroupDrift {
@@ -35,25 +42,37 @@ export interface SecurityGroupDrift {
 
 const key = (p: SgPermission) => `${p.protocol}|${p.fromPort}|${p.toPort}|${p.cidrBlock}`;
 
-/** AWS returns one IpPermission per port range with many CIDRs; flatten to one entry per CIDR. */
+/**
+ * AWS returns one IpPermission per port range with many CIDRs, IPv4 and IPv6 apart; flatten to
+ * one entry per CIDR of either kind.
+ */
 function flatten(perms: IpPermission[] | undefined): SgPermission[] {
-  return (perms ?? []).flatMap((p) =>
-    (p.IpRanges ?? []).map((r) => ({
+  return (perms ?? []).flatMap((p) => {
+    const one = (cidrBlock: string, description: string | undefined): SgPermission => ({
       protocol: (p.IpProtocol === '-1' ? 'all' : p.IpProtocol) as SgPermission['protocol'],
       fromPort: p.FromPort ?? -1,
       toPort: p.ToPort ?? -1,
-      cidrBlock: r.CidrIp!,
-      ...(r.Description ? { description: r.Description } : {}),
-    })),
-  );
+      cidrBlock,
+      ...(description ? { description } : {}),
+    });
+    return [
+      ...(p.IpRanges ?? []).map((r) => one(r.CidrIp!, r.Description)),
+      ...(p.Ipv6Ranges ?? []).map((r) => one(r.CidrIpv6!, r.Description)),
+    ];
+  });
 }
 
 function toIpPermissions(perms: SgPermission[]): IpPermission[] {
-  return perms.map((p) => ({
-    IpProtocol: (p.protocol as string) === 'all' ? '-1' : p.protocol,
-    ...((p.protocol as string) === 'all' ? {} : { FromPort: p.fromPort, ToPort: p.toPort }),
-    IpRanges: [{ CidrIp: p.cidrBlock, ...(p.description ? { Description: p.description } : {}) }],
-  }));
+  return perms.map((p) => {
+    const range = { ...(p.description ? { Description: p.description } : {}) };
+    return {
+      IpProtocol: (p.protocol as string) === 'all' ? '-1' : p.protocol,
+      ...((p.protocol as string) === 'all' ? {} : { FromPort: p.fromPort, ToPort: p.toPort }),
+      ...(isIpv6Cidr(p.cidrBlock)
+        ? { Ipv6Ranges: [{ CidrIpv6: p.cidrBlock, ...range }] }
+        : { IpRanges: [{ CidrIp: p.cidrBlock, ...range }] }),
+    };
+  });
 }
 
 function diff(actual: SgPermission[], wanted: SgPermission[]): { missing: SgPermission[]; extra: SgPermission[] } {
@@ -174,12 +193,13 @@ export function createSecurityGroupActivities(clients: AwsClients, windows: Cons
   /**
    * Creates `peering-<pcx>` in the side's VPC, or finds the one an earlier attempt made (a group
    * name is unique in a VPC, so a lost create answers InvalidGroup.Duplicate on the retry), and
-   * gives it exactly the planned rules. The default allow-all egress rule is removed.
+   * gives it exactly the planned rules. The default allow-all egress rules are removed: `0.0.0.0/0`,
+   * and `::/0` in a VPC with an IPv6 block.
    */
   async function ensurePeeringSecurityGroup(
     input: EnsureSecurityGroupInput,
   ): Promise<{ securityGroupId: string; created: ResourceRef[] }> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
+    const ec2 = clients.ec2(input.region, accessOf(input));
     let group = await findPeeringSecurityGroup(ec2, input.vpcId, input.peeringConnectionId);
     if (!group) {
       try {
@@ -196,11 +216,17 @@ export function createSecurityGroupActivities(clients: AwsClients, windows: Cons
             }),
           ),
         );
-        // A new group has only the default egress rule; no need to read it back.
+        // A new group has only the default egress rule (for IPv6 too, in a VPC with an IPv6 block).
         group = {
           GroupId: out.GroupId!,
           IpPermissions: [],
-          IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+          IpPermissionsEgress: [
+            {
+              IpProtocol: '-1',
+              IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+              ...(input.vpcHasIpv6 ? { Ipv6Ranges: [{ CidrIpv6: '::/0' }] } : {}),
+            },
+          ],
         };
       } catch (err) {
         if (!isNamed(err, AwsErrors.GroupDuplicate)) throw err;

@@ -5,6 +5,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
+import { accessOf, sameAccess, sideAccess, type SideAccess } from '../domain/access';
 import { isPeeringDead } from '../domain/peering-states';
 import { SIDE_TAG } from '../domain/tags';
 import { activityInfo, keepAlive } from './activity-context';
@@ -15,9 +16,8 @@ import { earlierRequests } from './setup-lookup';
 import type { SideRole } from './vpc';
 
 /** One side as this run will build it: the VPC it creates (by CIDR) or the one it was given. */
-export interface ConflictSide {
+export interface ConflictSide extends SideAccess {
   region: string;
-  roleArn?: string;
   cidrBlock: string;
   vpcId?: string;
 }
@@ -89,8 +89,8 @@ export function createSetupConflictActivities(clients: AwsClients, temporal: Cli
   }
 
   /** Anything tagged with the setup id in a region this run does not use. */
-  async function anythingIn(input: SetupConflictInput, region: string, roleArn?: string): Promise<string[]> {
-    const ec2 = clients.ec2(region, roleArn);
+  async function anythingIn(input: SetupConflictInput, region: string, access: SideAccess): Promise<string[]> {
+    const ec2 = clients.ec2(region, access);
     const filters = { Filters: [setupFilter(input.setupId)] };
     const [vpcs, groups] = await Promise.all([
       collect(paginateDescribeVpcs({ client: ec2 }, filters), (p) => p.Vpcs),
@@ -104,17 +104,17 @@ export function createSetupConflictActivities(clients: AwsClients, temporal: Cli
   }
 
   /** Regions of this setup id's earlier runs that this run does not look at anyway. */
-  async function earlierRegions(input: SetupConflictInput): Promise<Array<{ region: string; roleArn?: string }>> {
+  async function earlierRegions(input: SetupConflictInput): Promise<Array<{ region: string; access: SideAccess }>> {
     if (!temporal) return [];
     const current = new Set(ROLES.map((r) => input[r].region));
-    const out = new Map<string, string | undefined>();
+    const out = new Map<string, SideAccess>();
     for (const request of await earlierRequests(temporal, input.setupId, activityInfo()?.workflowExecution?.runId)) {
       for (const role of ROLES) {
         const side = request[role];
-        if (!current.has(side.region)) out.set(side.region, side.roleArn);
+        if (!current.has(side.region)) out.set(side.region, sideAccess(side, input.setupId));
       }
     }
-    return [...out].map(([region, roleArn]) => ({ region, ...(roleArn ? { roleArn } : {}) }));
+    return [...out].map(([region, access]) => ({ region, access }));
   }
 
   /**
@@ -126,20 +126,19 @@ export function createSetupConflictActivities(clients: AwsClients, temporal: Cli
    */
   async function checkSetupConflict(input: SetupConflictInput): Promise<void> {
     await keepAlive(async () => {
-      const req = clients.ec2(input.requester.region, input.requester.roleArn);
-      const acc = clients.ec2(input.accepter.region, input.accepter.roleArn);
+      const req = clients.ec2(input.requester.region, accessOf(input.requester));
+      const acc = clients.ec2(input.accepter.region, accessOf(input.accepter));
       // Within a region one call after the other, so the calls keep their order (the bench compares it).
       const inRequesterRegion = async () => [
         ...(await vpcConflicts(input, input.requester.region, req)),
         ...(await peeringConflicts(input, req)),
       ];
       // Both sides in one region and account: one search sees both sides' VPCs.
-      const oneSearch =
-        input.requester.region === input.accepter.region && input.requester.roleArn === input.accepter.roleArn;
+      const oneSearch = input.requester.region === input.accepter.region && sameAccess(input.requester, input.accepter);
       const found = await Promise.all([
         inRequesterRegion(),
         oneSearch ? [] : vpcConflicts(input, input.accepter.region, acc),
-        ...(await earlierRegions(input)).map((r) => anythingIn(input, r.region, r.roleArn)),
+        ...(await earlierRegions(input)).map((r) => anythingIn(input, r.region, r.access)),
       ]);
       const problems = found.flat();
       if (problems.length) {

@@ -1,12 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { roleSessionName } from '../domain/access';
 import type { PeeringRequest, PeeringResult, SetupLocator } from '../domain/types';
 import { FailureTypes, nonRetryable } from './errors';
 import { otherRuns, readWorkflowStart, type History } from './workflow-start';
 
 const SETUP = 'SetupInterRegionPeering';
 /** A run that failed with one of these changed nothing, so it says nothing about what a setup id holds. */
-const FAILED_BEFORE_ANY_CHANGE = new Set<string>([FailureTypes.InvalidPeeringRequest, FailureTypes.SetupConflict]);
+const FAILED_BEFORE_ANY_CHANGE = new Set<string>([
+  FailureTypes.InvalidPeeringRequest,
+  FailureTypes.SetupConflict,
+  FailureTypes.AssumeRoleRefused,
+]);
 
 /** A setup as Temporal recorded it: its input, and its result once it completed. */
 export interface SetupRecord {
@@ -40,6 +45,23 @@ export async function earlierRequests(
     if (typeof start !== 'string') out.push(start.input);
   }
   return out;
+}
+
+/** Where a setup's resources live, and how each side is reached, from its recorded request. */
+export function locatorOf(setupId: string, request: PeeringRequest, result?: PeeringResult): SetupLocator {
+  const { requester, accepter } = request;
+  return {
+    setupId,
+    requesterRegion: requester.region,
+    accepterRegion: accepter.region,
+    ...(requester.roleArn ? { requesterRoleArn: requester.roleArn } : {}),
+    ...(accepter.roleArn ? { accepterRoleArn: accepter.roleArn } : {}),
+    ...(requester.roleArn && requester.externalId ? { requesterExternalId: requester.externalId } : {}),
+    ...(accepter.roleArn && accepter.externalId ? { accepterExternalId: accepter.externalId } : {}),
+    ...(requester.roleArn || accepter.roleArn ? { roleSessionName: roleSessionName(setupId) } : {}),
+    ...(request.peeringConnectionId ? { adoptedPeeringId: request.peeringConnectionId } : {}),
+    ...(result ? { knownPeeringIds: [result.peeringConnectionId] } : {}),
+  };
 }
 
 export function createSetupLookupActivities(temporal: Client | undefined) {
@@ -78,14 +100,7 @@ export function createSetupLookupActivities(temporal: Client | undefined) {
     const resultPayload = completed?.result?.payloads?.[0];
     const result = resultPayload ? defaultPayloadConverter.fromPayload<PeeringResult>(resultPayload) : undefined;
     return {
-      locator: {
-        setupId: setupWorkflowId,
-        requesterRegion: request.requester.region,
-        accepterRegion: request.accepter.region,
-        ...(request.requester.roleArn ? { requesterRoleArn: request.requester.roleArn } : {}),
-        ...(request.accepter.roleArn ? { accepterRoleArn: request.accepter.roleArn } : {}),
-        ...(result ? { knownPeeringIds: [result.peeringConnectionId] } : {}),
-      },
+      locator: locatorOf(setupWorkflowId, request, result),
       request,
       ...(result ? { result } : {}),
     };

@@ -1,3 +1,4 @@
+import { accessOf, type SideAccess } from '../domain/access';
 import type { NaclEntrySpec, SgPlan } from '../domain/rules-plan';
 import type { ResourceRef } from '../domain/types';
 import { keepAlive } from './activity-context';
@@ -6,13 +7,17 @@ import type { createNetworkAclActivities } from './network-acls';
 import type { createRouteActivities } from './routes';
 import type { createSecurityGroupActivities } from './security-groups';
 
-export interface SideRulesInput {
+export interface SideRulesInput extends SideAccess {
   region: string;
-  roleArn?: string;
   vpcId: string;
   /** @default every route table of the VPC */
   routeTableIds?: string[];
+  /** The peer's primary IPv4 CIDR (the only destination of inputs scheduled before `peerCidrBlocks`). */
   peerCidrBlock: string;
+  /** Every destination the routes take: the peer's IPv4 CIDRs, and its IPv6 blocks for an IPv6 setup. */
+  peerCidrBlocks?: string[];
+  /** The side's VPC has an IPv6 block (a new group then starts with `::/0` egress too). */
+  vpcHasIpv6?: boolean;
   peeringConnectionId: string;
   securityGroup: SgPlan;
   naclEntries: NaclEntrySpec[];
@@ -38,7 +43,7 @@ export function createSideRulesActivities(parts: Parts) {
   async function ensureSideRules(input: SideRulesInput): Promise<SideRulesOutput> {
     return keepAlive(async (beat) => {
       const { region, peeringConnectionId } = input;
-      const common = { region, peeringConnectionId, ...(input.roleArn ? { roleArn: input.roleArn } : {}) };
+      const common = { region, peeringConnectionId, ...accessOf(input) };
       const routes = await inStep(
         'routes',
         () =>
@@ -46,7 +51,7 @@ export function createSideRulesActivities(parts: Parts) {
             ...common,
             vpcId: input.vpcId,
             ...(input.routeTableIds ? { routeTableIds: input.routeTableIds } : {}),
-            destinationCidrBlock: input.peerCidrBlock,
+            destinationCidrBlocks: input.peerCidrBlocks ?? [input.peerCidrBlock],
           }),
         beat,
       );
@@ -58,6 +63,7 @@ export function createSideRulesActivities(parts: Parts) {
             vpcId: input.vpcId,
             plan: input.securityGroup,
             tags: input.tags,
+            ...(input.vpcHasIpv6 ? { vpcHasIpv6: true } : {}),
           }),
         beat,
       );

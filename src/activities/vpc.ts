@@ -1,22 +1,24 @@
 import {
+  AssociateVpcCidrBlockCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   ModifyVpcAttributeCommand,
-  paginateDescribeNetworkAcls,
-  paginateDescribeRouteTables,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
   waitUntilVpcAvailable,
   type EC2Client,
+  type Vpc,
 } from '@aws-sdk/client-ec2';
+import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import { accessOf, type SideAccess } from '../domain/access';
 import { SIDE_TAG } from '../domain/tags';
 import type { ResourceRef, SubnetSpec } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './ec2-helpers';
-import { AwsErrors, FailureTypes, isNamed, isNotFound, nonRetryable } from './errors';
+import { AwsErrors, FailureTypes, isNamed, retryable } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 
 export type SideRole = 'requester' | 'accepter';
@@ -24,7 +26,12 @@ export type SideRole = 'requester' | 'accepter';
 export interface VpcState {
   region: string;
   vpcId: string;
+  /** The primary IPv4 CIDR. */
   cidrBlock: string;
+  /** Every associated IPv4 CIDR, the primary first; absent in runs from before secondary CIDRs. */
+  cidrBlocks?: string[];
+  /** Every associated IPv6 block; absent when the VPC has none. */
+  ipv6CidrBlocks?: string[];
   /**
    * The ones the request named, or every table of an existing VPC; unset for a VPC the setup made
    * (all of its tables).
@@ -34,17 +41,7 @@ export interface VpcState {
   ownerId?: string;
 }
 
-export interface DescribeVpcInput {
-  side: SideRole;
-  region: string;
-  vpcId: string;
-  roleArn?: string;
-  routeTableIds?: string[];
-  /** Remote DNS resolution needs DNS support and DNS hostnames on; checked when true. @default true */
-  dnsResolution?: boolean;
-}
-
-export interface EnsureVpcInput {
+export interface EnsureVpcInput extends SideAccess {
   /** A setup's side, or the VPC's key in a mesh: tagged as `vpc-peering:side`, and found by it. */
   side: string;
   region: string;
@@ -52,10 +49,11 @@ export interface EnsureVpcInput {
   cidrBlock: string;
   name?: string;
   subnets?: SubnetSpec[];
-  roleArn?: string;
   tags: Record<string, string>;
   /** Turn on DNS support and DNS hostnames, which remote DNS resolution needs. @default true */
   dnsResolution?: boolean;
+  /** Ask for an Amazon-provided IPv6 /56 as well. @default false */
+  ipv6?: boolean;
 }
 
 export interface EnsureVpcOutput {
@@ -63,32 +61,58 @@ export interface EnsureVpcOutput {
   created: ResourceRef[];
 }
 
-async function tablesAndAcls(
-  ec2: EC2Client,
-  vpcId: string,
-): Promise<{ routeTableIds: string[]; networkAclIds: string[] }> {
-  // Every page: AWS may answer a list in several, and a table or NACL missed here gets no rules.
-  const filters = [{ Name: 'vpc-id', Values: [vpcId] }];
-  const [tables, acls] = await Promise.all([
-    collect(paginateDescribeRouteTables({ client: ec2 }, { Filters: filters }), (p) => p.RouteTables),
-    collect(paginateDescribeNetworkAcls({ client: ec2 }, { Filters: filters }), (p) => p.NetworkAcls),
-  ]);
+/** A VPC's associated IPv4 CIDRs (the primary first) and IPv6 blocks, as its Describe says. */
+export function vpcCidrs(vpc: Vpc): { cidrBlocks: string[]; ipv6CidrBlocks: string[] } {
+  const v4 = (vpc.CidrBlockAssociationSet ?? [])
+    .filter((a) => a.CidrBlockState?.State === 'associated' && a.CidrBlock)
+    .map((a) => a.CidrBlock!);
+  const primary = vpc.CidrBlock ? [vpc.CidrBlock] : [];
   return {
-    routeTableIds: tables
-      .filter((t) => t.VpcId === vpcId)
-      .map((t) => t.RouteTableId!)
-      .sort(),
-    networkAclIds: acls
-      .filter((a) => a.VpcId === vpcId)
-      .map((a) => a.NetworkAclId!)
-      .sort(),
+    cidrBlocks: [...primary, ...v4.filter((c) => c !== vpc.CidrBlock)],
+    ipv6CidrBlocks: (vpc.Ipv6CidrBlockAssociationSet ?? [])
+      .filter((a) => a.Ipv6CidrBlockState?.State === 'associated' && a.Ipv6CidrBlock)
+      .map((a) => a.Ipv6CidrBlock!),
   };
+}
+
+/** The VPC as a setup side: its CIDRs, owner and (when it has one) IPv6 block. */
+export function vpcState(region: string, vpc: Vpc): VpcState {
+  const { cidrBlocks, ipv6CidrBlocks } = vpcCidrs(vpc);
+  return {
+    region,
+    vpcId: vpc.VpcId!,
+    cidrBlock: vpc.CidrBlock!,
+    cidrBlocks,
+    ...(ipv6CidrBlocks.length ? { ipv6CidrBlocks } : {}),
+    ...(vpc.OwnerId ? { ownerId: vpc.OwnerId } : {}),
+  };
+}
+
+/**
+ * Waits until the VPC's Amazon-provided IPv6 block is associated (it is `associating` for a moment
+ * after CreateVpc or AssociateVpcCidrBlock), and answers the VPC then.
+ */
+async function waitForIpv6Block(ec2: EC2Client, vpcId: string): Promise<Vpc> {
+  let last: Vpc | undefined;
+  const result = await createWaiter(
+    { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 120, abortSignal: activitySignal() },
+    vpcId,
+    async (client, id) => {
+      last = (await client.send(new DescribeVpcsCommand({ VpcIds: [id] }))).Vpcs?.[0];
+      return { state: last && vpcCidrs(last).ipv6CidrBlocks.length ? WaiterState.SUCCESS : WaiterState.RETRY };
+    },
+  );
+  if (result.state === WaiterState.ABORTED) throw activitySignal()?.reason ?? retryable('Cancelled', 'stopped');
+  if (result.state !== WaiterState.SUCCESS || !last) {
+    throw retryable(FailureTypes.WaitTimedOut, `${vpcId}'s IPv6 block was still not associated after 120 s`);
+  }
+  return last;
 }
 
 type DnsAttribute = 'enableDnsSupport' | 'enableDnsHostnames';
 const DNS_ATTRIBUTES: DnsAttribute[] = ['enableDnsSupport', 'enableDnsHostnames'];
 
-async function dnsAttributesOff(ec2: EC2Client, vpcId: string): Promise<DnsAttribute[]> {
+export async function dnsAttributesOff(ec2: EC2Client, vpcId: string): Promise<DnsAttribute[]> {
   const values = await Promise.all(
     DNS_ATTRIBUTES.map(async (Attribute) => {
       const out = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute }));
@@ -111,59 +135,13 @@ async function turnOn(ec2: EC2Client, vpcId: string, attribute: DnsAttribute): P
 
 export function createVpcActivities(clients: AwsClients, windows: ConsistencyWindows) {
   /**
-   * Reads an existing VPC the request names. A missing VPC, or one without the DNS attributes that
-   * remote DNS resolution needs, is bad input, not a transient fault.
-   */
-  async function describeExistingVpc(input: DescribeVpcInput): Promise<VpcState> {
-    const ec2 = clients.ec2(input.region, input.roleArn);
-    let vpc;
-    try {
-      vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [input.vpcId] }))).Vpcs?.[0];
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (!vpc?.CidrBlock) {
-      throw nonRetryable(
-        FailureTypes.InvalidPeeringRequest,
-        `${input.side}.vpcId: ${input.vpcId} does not exist in ${input.region}`,
-      );
-    }
-    const [found, dnsOff] = await Promise.all([
-      tablesAndAcls(ec2, input.vpcId),
-      input.dnsResolution === false ? [] : dnsAttributesOff(ec2, input.vpcId),
-    ]);
-    if (dnsOff.length) {
-      // AWS refuses remote DNS resolution unless both VPCs have both (VPC peering guide, "Enable DNS resolution").
-      throw nonRetryable(
-        FailureTypes.InvalidPeeringRequest,
-        `${input.side}.vpcId: ${input.vpcId} has ${dnsOff.join(' and ')} off; remote DNS resolution over a peering needs enableDnsSupport and enableDnsHostnames on both VPCs. Turn them on, or set dnsResolution: false`,
-      );
-    }
-    const unknown = (input.routeTableIds ?? []).filter((id) => !found.routeTableIds.includes(id));
-    if (unknown.length) {
-      throw nonRetryable(
-        FailureTypes.InvalidPeeringRequest,
-        `${input.side}.routeTableIds: ${unknown.join(', ')} not found in ${input.vpcId}`,
-      );
-    }
-    return {
-      region: input.region,
-      vpcId: input.vpcId,
-      cidrBlock: vpc.CidrBlock,
-      routeTableIds: input.routeTableIds ?? found.routeTableIds,
-      networkAclIds: found.networkAclIds,
-      ...(vpc.OwnerId ? { ownerId: vpc.OwnerId } : {}),
-    };
-  }
-
-  /**
    * Creates the side's VPC and subnets unless an earlier attempt already did: CreateVpc has no
    * ClientToken, so the VPC is found by its setup and side tags first (waiting out tag lag on a
    * retry). With DNS resolution on, the VPC gets DNS hostnames too (CreateVpc leaves them off).
    */
   async function ensureVpc(input: EnsureVpcInput): Promise<EnsureVpcOutput> {
     return keepAlive(async (beat) => {
-      const ec2 = clients.ec2(input.region, input.roleArn);
+      const ec2 = clients.ec2(input.region, accessOf(input));
       const tags = { ...input.tags, [SIDE_TAG]: input.side, ...(input.name ? { Name: input.name } : {}) };
       const existing = await findEarlierWork(windows.tagLagSeconds, async () =>
         (
@@ -171,17 +149,21 @@ export function createVpcActivities(clients: AwsClients, windows: ConsistencyWin
         ).find((v) => hasSetupTag(v.Tags, input.setupId) && tagValue(v.Tags, SIDE_TAG) === input.side),
       );
 
-      let vpcId = existing?.VpcId;
-      let state = existing?.State;
-      if (!vpcId) {
+      let vpc: Vpc | undefined = existing;
+      if (!vpc) {
         beat({ step: 'vpcs', creating: 'vpc' });
-        const created = await ec2.send(
-          new CreateVpcCommand({ CidrBlock: input.cidrBlock, TagSpecifications: tagSpec('vpc', tags) }),
-        );
-        vpcId = created.Vpc!.VpcId!;
-        state = created.Vpc!.State;
+        vpc = (
+          await ec2.send(
+            new CreateVpcCommand({
+              CidrBlock: input.cidrBlock,
+              ...(input.ipv6 ? { AmazonProvidedIpv6CidrBlock: true } : {}),
+              TagSpecifications: tagSpec('vpc', tags),
+            }),
+          )
+        ).Vpc!;
       }
-      const id = vpcId;
+      const id = vpc.VpcId!;
+      const state = vpc.State;
       if (state !== 'available') {
         await retryNotFound(windows.notFoundSeconds, () =>
           waitUntilVpcAvailable(
@@ -194,6 +176,18 @@ export function createVpcActivities(clients: AwsClients, windows: ConsistencyWin
         // A new VPC has DNS support on and hostnames off; one found again is read first.
         const off = existing ? await dnsAttributesOff(ec2, id) : (['enableDnsHostnames'] as DnsAttribute[]);
         for (const attribute of off) await retryNotFound(windows.notFoundSeconds, () => turnOn(ec2, id, attribute));
+      }
+      if (input.ipv6 && !vpcCidrs(vpc).ipv6CidrBlocks.length) {
+        // Made by an earlier run without IPv6, or still associating its block: ask once, then wait.
+        const pending = (vpc.Ipv6CidrBlockAssociationSet ?? []).some(
+          (a) => a.Ipv6CidrBlockState?.State === 'associating',
+        );
+        if (!pending) {
+          await retryNotFound(windows.notFoundSeconds, () =>
+            ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: id, AmazonProvidedIpv6CidrBlock: true })),
+          );
+        }
+        vpc = await retryNotFound(windows.notFoundSeconds, () => waitForIpv6Block(ec2, id));
       }
       const created: ResourceRef[] = [{ type: 'vpc', region: input.region, id }];
 
@@ -211,7 +205,7 @@ export function createVpcActivities(clients: AwsClients, windows: ConsistencyWin
         }
       }
       // Its tables and NACLs are read once, by the side-rules step that changes them.
-      return { vpc: { region: input.region, vpcId: id, cidrBlock: input.cidrBlock }, created };
+      return { vpc: { ...vpcState(input.region, vpc), cidrBlock: input.cidrBlock }, created };
     });
   }
 
@@ -252,5 +246,5 @@ export function createVpcActivities(clients: AwsClients, windows: ConsistencyWin
     }
   }
 
-  return { describeExistingVpc, ensureVpc };
+  return { ensureVpc };
 }

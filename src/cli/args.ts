@@ -8,12 +8,17 @@ export interface CommonFlags {
   wait: boolean;
   jsonOut?: string;
   positionals: string[];
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** Flags every command understands, plus the command's own string flags. */
-export function parseFlags(argv: string[], extra: string[] = [], booleans: string[] = []): CommonFlags {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {
+/** Flags every command understands, plus the command's own string, boolean and repeatable flags. */
+export function parseFlags(
+  argv: string[],
+  extra: string[] = [],
+  booleans: string[] = [],
+  repeatable: string[] = [],
+): CommonFlags {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
     file: { type: 'string' },
     id: { type: 'string' },
     wait: { type: 'boolean' },
@@ -21,13 +26,14 @@ export function parseFlags(argv: string[], extra: string[] = [], booleans: strin
   };
   for (const name of extra) options[name] = { type: 'string' };
   for (const name of booleans) options[name] = { type: 'boolean' };
+  for (const name of repeatable) options[name] = { type: 'string', multiple: true };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   return {
     ...(typeof v.file === 'string' ? { file: v.file } : {}),
     ...(typeof v.id === 'string' ? { id: v.id } : {}),

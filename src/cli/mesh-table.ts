@@ -46,7 +46,7 @@ export function formatMeshPlan(plan: MeshPlan): string {
         ['pair', 'NACL rules', ''],
         ...plan.pairs.map((p) => [
           `${p.between[0]} ↔ ${p.between[1]}`,
-          `${p.naclRuleBase}-${p.naclRuleBase + plan.naclRuleWidth - 1}`,
+          `${p.naclRuleBase}-${p.naclRuleBase + (p.naclRuleWidth ?? plan.naclRuleWidth) - 1}`,
           p.alreadyThere ? `already there (${p.peeringConnectionId})` : 'new',
         ]),
       ],

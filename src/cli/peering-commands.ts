@@ -5,6 +5,7 @@ import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
 import { setupView, teardownView } from './progress-views';
 import { UsageError } from './output';
+import { SIDE_FLAGS, withSideFlags } from './side-flags';
 
 export interface CommandContext {
   /** Connects on first use, so bad input is reported even when Temporal is unreachable. */
@@ -17,11 +18,14 @@ function shortId(): string {
   return Date.now().toString(36);
 }
 
-/** `setup --file request.json [--id ID] [--wait]` */
+/**
+ * `setup --file request.json [--requester-role ARN] [--accepter-role ARN] [--external-id ID]
+ * [--route-table-tag K=V]… [--id ID] [--wait]`
+ */
 export async function setupCommand(ctx: CommandContext, argv: string[]): Promise<number> {
-  const flags = parseFlags(argv);
+  const flags = parseFlags(argv, SIDE_FLAGS, [], ['route-table-tag']);
   if (!flags.file) throw new UsageError('setup needs --file request.json (see examples/abc-corp.json)');
-  const checked = validatePeeringRequest(readJsonFile(flags.file));
+  const checked = validatePeeringRequest(withSideFlags(readJsonFile(flags.file), flags.values));
   if (!checked.ok) throw new UsageError(`InvalidPeeringRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req: PeeringRequest = checked.value;
   const describe = (s: PeeringRequest['requester']) => `${s.vpcId ?? s.cidrBlock} (${s.region})`;

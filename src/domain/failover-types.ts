@@ -67,6 +67,13 @@ export type DnsSwitch =
   | { mode: 'upsert' }
   | { mode: 'routing-control'; clusterEndpoints: ClusterEndpoint[]; routingControls: { from: string; to: string } };
 
+/** A role for one region's side of the peering (see `FailoverRequest.peeringRoles`). */
+export interface PeeringRole {
+  region: string;
+  roleArn: string;
+  externalId?: string;
+}
+
 export interface FailoverRequest {
   hostedZoneId: string;
   recordName: string;
@@ -77,6 +84,12 @@ export interface FailoverRequest {
   to: FailoverEndpoint;
   /** The peering that carries replication between the regions; it must be active with routes. */
   peeringConnectionId: string;
+  /**
+   * For a peering side in another account: the role that reads the peering and that side's route
+   * tables in its region. A drill fills these in from the setup it checks.
+   * @default the worker's own credentials in both regions
+   */
+  peeringRoles?: PeeringRole[];
   /** A cross-region read replica to promote before traffic moves. Omit it for a failback. */
   promoteReplica?: ReplicaRef;
   /** `signal` waits for the `approve` or `abort` signal. @default "auto" */

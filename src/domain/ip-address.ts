@@ -4,7 +4,7 @@ const GROUP = /^[0-9a-f]{1,4}$/i;
 const IPV4_TAIL = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** The eight 16-bit groups of an IPv6 address, or undefined when `text` is not one. */
-function groupsOf(text: string): number[] | undefined {
+export function groupsOf(text: string): number[] | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const parse = (part: string): number[] | undefined => {

@@ -42,6 +42,9 @@ export function newVpcState(key: string, region: string, cidrBlock: string): Mes
   };
 }
 
+/** Every IPv4 CIDR of the VPC: a pair routes and admits each of them. */
+export const meshCidrs = (vpc: MeshVpcState): string[] => vpc.cidrBlocks ?? [vpc.cidrBlock];
+
 function figure(quota: QuotaName, scope: string, existing: number, planned: number, quotas: RegionQuotas): MeshFigure {
   const { value: limit, source } = quotas[quota];
   return {
@@ -74,13 +77,13 @@ function vpcFigures(
   ];
   for (const table of vpc.routeTables) {
     const have = new Set(table.routes.map((r) => r.destination));
-    const added = new Set(toAdd.map((p) => peerOf(p).cidrBlock).filter((c) => !have.has(c)));
+    const added = new Set(toAdd.flatMap((p) => meshCidrs(peerOf(p))).filter((c) => !have.has(c)));
     figures.push(figure('routes', table.id, table.routes.length, table.routes.length + added.size, quotas));
   }
   const groupRules = Math.max(
     0,
     ...mine.map((p) => {
-      const plan = securityGroupPlan(vpc.cidrBlock, peerOf(p).cidrBlock, request.allow);
+      const plan = securityGroupPlan(meshCidrs(vpc), meshCidrs(peerOf(p)), request.allow);
       return Math.max(plan.ingress.length, plan.egress.length);
     }),
   );
@@ -90,7 +93,7 @@ function vpcFigures(
       const numbers = new Set(acl[direction]);
       const before = numbers.size;
       for (const p of toAdd) {
-        for (const e of naclPlan(vpc.cidrBlock, peerOf(p).cidrBlock, request.allow, p.naclRuleBase))
+        for (const e of naclPlan(meshCidrs(vpc), meshCidrs(peerOf(p)), request.allow, p.naclRuleBase))
           if (e.egress === (direction === 'egress')) numbers.add(e.ruleNumber);
       }
       figures.push(figure('naclEntries', `${acl.id} ${direction}`, before, numbers.size, quotas));
@@ -162,16 +165,23 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
   const width = naclRuleCount(request.allow);
   const found = new Map(state.peerings.map((p) => [p.setupWorkflowId, p]));
   const between = meshPairs(keys, request.topology);
+  // A pair's entries go peer CIDR by peer CIDR: VPCs with secondary CIDRs take more numbers.
+  const pairWidth = ([a, b]: [string, string]) =>
+    naclRuleCount(request.allow, Math.max(meshCidrs(vpcs[a]!).length, meshCidrs(vpcs[b]!).length));
+  const widthOf = new Map(between.map((b) => [pairSetupId(meshId, b), pairWidth(b)] as const));
   // A pair's peering records the span its entries use (rules already inside the return range take
   // none); pairs set up before that record the whole range the planner gave them.
   const spans = new Map(
     between.map(([a, b]) => {
-      const [x, y] = [vpcs[a]!.cidrBlock, vpcs[b]!.cidrBlock];
+      const [x, y] = [meshCidrs(vpcs[a]!), meshCidrs(vpcs[b]!)];
       const span = naclRuleSpan([naclPlan(x, y, request.allow, 0), naclPlan(y, x, request.allow, 0)], 0);
       return [pairSetupId(meshId, [a, b]), span.last - span.first + 1] as const;
     }),
   );
-  const changed = changedNetwork(meshId, between, state, (id) => [spans.get(id) ?? width, width]);
+  const changed = changedNetwork(meshId, between, state, (id) => {
+    const w = widthOf.get(id) ?? width;
+    return [spans.get(id) ?? w, w];
+  });
   if (changed) return { ok: false, error: changed };
   const occupied = Object.fromEntries(
     keys.map((k) => [k, vpcs[k]!.networkAcls.flatMap((a) => [...a.ingress, ...a.egress])]),
@@ -179,7 +189,8 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
   const ranges = allocateRuleRanges(
     between.map((b) => {
       const pinned = found.get(pairSetupId(meshId, b))?.naclRules?.[0];
-      return { between: b, ...(pinned === undefined ? {} : { pinned }) };
+      const w = pairWidth(b);
+      return { between: b, ...(pinned === undefined ? {} : { pinned }), ...(w === width ? {} : { width: w }) };
     }),
     width,
     request.naclRuleBase ?? 900,
@@ -191,7 +202,7 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
       ok: false,
       error: {
         field: 'naclRuleBase',
-        reason: `no ${width} free NACL rule numbers left below 32767 in both vpcs.${a} and vpcs.${b}`,
+        reason: `no ${pairWidth([a, b])} free NACL rule numbers left below 32767 in both vpcs.${a} and vpcs.${b}`,
       },
     };
   }
@@ -201,6 +212,7 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
       between: b,
       setupWorkflowId: pairSetupId(meshId, b),
       naclRuleBase: ranges.bases[i]!,
+      ...(pairWidth(b) === width ? {} : { naclRuleWidth: pairWidth(b) }),
       alreadyThere: peering?.status === 'active',
       ...(peering ? { peeringConnectionId: peering.peeringConnectionId } : {}),
     };
@@ -208,17 +220,18 @@ export function planMesh({ meshId, request, state, quotas }: PlanInput): Validat
 
   for (const p of pairs.filter((x) => !x.alreadyThere)) {
     for (const [own, peer] of [p.between, [p.between[1], p.between[0]]] as const) {
-      const cidr = vpcs[peer]!.cidrBlock;
-      for (const table of vpcs[own]!.routeTables) {
-        const route = table.routes.find((r) => r.destination === cidr);
-        if (route && route.target !== p.peeringConnectionId) {
-          return {
-            ok: false,
-            error: {
-              field: `vpcs.${own}`,
-              reason: `route table ${table.id} already routes ${cidr} (vpcs.${peer}) to ${route.target}; it is never replaced`,
-            },
-          };
+      for (const cidr of meshCidrs(vpcs[peer]!)) {
+        for (const table of vpcs[own]!.routeTables) {
+          const route = table.routes.find((r) => r.destination === cidr);
+          if (route && route.target !== p.peeringConnectionId) {
+            return {
+              ok: false,
+              error: {
+                field: `vpcs.${own}`,
+                reason: `route table ${table.id} already routes ${cidr} (vpcs.${peer}) to ${route.target}; it is never replaced`,
+              },
+            };
+          }
         }
       }
     }

@@ -10,6 +10,8 @@ export interface RangeRequest {
   between: [string, string];
   /** A range an earlier run recorded on the pair's peering; it is kept as it is. */
   pinned?: number;
+  /** The numbers this pair takes, when not the mesh's `width` (VPCs with secondary CIDRs take more). */
+  width?: number;
 }
 
 export type RangeOutcome = { ok: true; bases: number[] } | { ok: false; pair: [string, string] };
@@ -35,7 +37,7 @@ export function allocateRuleRanges(
   for (const [key, numbers] of Object.entries(occupied)) for (const n of numbers) take(key, [n, n]);
   for (const p of pairs) {
     if (p.pinned === undefined) continue;
-    for (const key of p.between) take(key, [p.pinned, p.pinned + width - 1]);
+    for (const key of p.between) take(key, [p.pinned, p.pinned + (p.width ?? width) - 1]);
   }
   const bases: number[] = [];
   for (const p of pairs) {
@@ -43,17 +45,18 @@ export function allocateRuleRanges(
       bases.push(p.pinned);
       continue;
     }
+    const w = p.width ?? width;
     const blockers = [...(taken.get(p.between[0]) ?? []), ...(taken.get(p.between[1]) ?? [])].sort(
       (x, y) => x[0] - y[0],
     );
     let base = start;
     for (const [lo, hi] of blockers) {
-      if (lo > base + width - 1) break;
+      if (lo > base + w - 1) break;
       if (hi >= base) base = hi + 1;
     }
-    if (base + width - 1 > NACL_RULE_MAX) return { ok: false, pair: p.between };
+    if (base + w - 1 > NACL_RULE_MAX) return { ok: false, pair: p.between };
     bases.push(base);
-    for (const key of p.between) take(key, [base, base + width - 1]);
+    for (const key of p.between) take(key, [base, base + w - 1]);
   }
   return { ok: true, bases };
 }

@@ -58,9 +58,11 @@ export interface MeshVpcState {
   /** Absent when the mesh is to create the VPC. */
   vpcId?: string;
   cidrBlock: string;
+  /** Every IPv4 CIDR of an existing VPC, the primary first (its pairs route and admit each). */
+  cidrBlocks?: string[];
   /** Made by an earlier run of the same mesh (found by its tags). */
   madeByMesh: boolean;
-  /** The tables the pairs will route: those the side names, else every table of the VPC. */
+  /** The tables the pairs will route: those the side names (by id or tags), else every table of the VPC. */
   routeTables: RouteTableState[];
   networkAcls: NetworkAclState[];
   /** Peerings of this VPC that are active or on their way to it. */
@@ -110,8 +112,10 @@ export interface MeshVpcPlan {
 export interface PlannedPair {
   between: [string, string];
   setupWorkflowId: string;
-  /** First NACL rule number of the pair; it owns `naclRuleBase`…`naclRuleBase + width - 1`. */
+  /** First NACL rule number of the pair; it owns `naclRuleBase`…`naclRuleBase + naclRuleWidth - 1`. */
   naclRuleBase: number;
+  /** NACL rule numbers the pair takes: the mesh's width, times the most CIDRs either VPC has. */
+  naclRuleWidth?: number;
   /** An active peering of this pair is already there: the pair is not set up again. */
   alreadyThere: boolean;
   peeringConnectionId?: string;
@@ -133,7 +137,7 @@ export interface MeshPlan {
   vpcs: MeshVpcPlan[];
   /** The values used, per region. */
   quotas: Record<string, RegionQuotas>;
-  /** NACL rule numbers each pair takes. */
+  /** NACL rule numbers a pair of one-CIDR VPCs takes (a pair with secondary CIDRs says its own). */
   naclRuleWidth: number;
   violations: QuotaViolation[];
 }

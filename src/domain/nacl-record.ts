@@ -1,3 +1,4 @@
+import { fnv1a } from './hash';
 import { PROTOCOL_NUMBER } from './protocols';
 import type { NaclEntrySpec } from './rules-plan';
 
@@ -48,12 +49,7 @@ export function naclFingerprint(c: NaclEntryContent): string {
       : c.protocol === '-1'
         ? 'all'
         : `ports ${c.fromPort}-${c.toPort}`;
-  const text = `${c.protocol}|${c.ruleAction}|${c.cidrBlock}|${traffic}`;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
+  const hash = fnv1a(`${c.protocol}|${c.ruleAction}|${c.cidrBlock}|${traffic}`);
   return ((hash ^ (hash >>> 16)) & 0xffff).toString(16).padStart(4, '0');
 }
 
@@ -71,6 +67,56 @@ export function formatNaclRecord(record: NaclRecord): string {
     .sort(([a], [b]) => a - b)
     .map(([n, f]) => `${n}:${f}`)
     .join(' ');
+}
+
+/** AWS's limit on a tag value. */
+export const TAG_VALUE_MAX = 256;
+
+/** The key of the record's `part`-th tag: the first is the plain key, then `<key>/2`, `<key>/3` … */
+const partKey = (key: string, part: number) => (part === 1 ? key : `${key}/${part}`);
+
+/**
+ * A record as the tags that hold it. An IPv6 setup may record the IPv4 quota and the IPv6 quota
+ * in one direction, more than one tag value holds, so the entries beyond the first value's 256
+ * characters go on in `<key>/2`, `<key>/3` and so on. An empty record has no tags.
+ */
+export function naclRecordTags(
+  pcx: string,
+  egress: boolean,
+  record: NaclRecord,
+): Array<{ Key: string; Value: string }> {
+  const items = formatNaclRecord(record).split(' ').filter(Boolean);
+  const values: string[] = [];
+  for (const item of items) {
+    const last = values[values.length - 1];
+    if (last !== undefined && last.length + 1 + item.length <= TAG_VALUE_MAX)
+      values[values.length - 1] = `${last} ${item}`;
+    else values.push(item);
+  }
+  const key = naclRecordKey(pcx, egress);
+  return values.map((Value, i) => ({ Key: partKey(key, i + 1), Value }));
+}
+
+/** The tag keys among `tags` that hold part of this record. */
+export function naclRecordKeysIn(tags: Array<{ Key?: string }> | undefined, pcx: string, egress: boolean): string[] {
+  const key = naclRecordKey(pcx, egress);
+  return (tags ?? [])
+    .map((t) => t.Key ?? '')
+    .filter((k) => k === key || (k.startsWith(`${key}/`) && /^\d+$/.test(k.slice(key.length + 1))));
+}
+
+/** The record as an ACL's tags hold it, across all of its parts. */
+export function readNaclRecordTags(
+  tags: Array<{ Key?: string; Value?: string }> | undefined,
+  pcx: string,
+  egress: boolean,
+): NaclRecord {
+  const keys = new Set(naclRecordKeysIn(tags, pcx, egress));
+  const text = (tags ?? [])
+    .filter((t) => keys.has(t.Key ?? ''))
+    .map((t) => t.Value ?? '')
+    .join(' ');
+  return parseNaclRecord(text);
 }
 
 export function parseNaclRecord(text: string | undefined): NaclRecord {

@@ -43,3 +43,8 @@ export function deletionOrder(...lists: ResourceRef[][]): ResourceRef[] {
     .sort((a, b) => RANK[a.ref.type] - RANK[b.ref.type] || a.i - b.i)
     .map((x) => x.ref);
 }
+
+/** Refs made in one account, marked with it (where AWS named it). */
+export function inAccount(refs: ResourceRef[], accountId: string | undefined): ResourceRef[] {
+  return accountId ? refs.map((r) => (r.accountId ? r : { ...r, accountId })) : refs;
+}

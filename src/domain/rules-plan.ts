@@ -1,4 +1,5 @@
 import { contains, parseCidr, type Cidr } from './cidr';
+import { isIpv6Cidr } from './cidr6';
 import type { AllowRule } from './types';
 
 /** One security-group permission, in the form both the plan and a drift check compare. */
@@ -44,15 +45,49 @@ function uniqueByEffect<T extends { protocol: string; fromPort: number; toPort: 
 }
 
 /**
- * The rules a side admits: those whose source lies in the peer's CIDR. A rule without its own
- * `cidrBlock` admits the whole peer CIDR.
+ * A side's address space: its IPv4 CIDRs (the primary first, then any secondary ones) and, for an
+ * IPv6 setup, its IPv6 blocks. One CIDR alone is the common case.
  */
-export function rulesForSide(peerCidr: string, allow: AllowRule[]): Array<AllowRule & { cidrBlock: string }> {
-  const peer = parseCidr(peerCidr) as Cidr;
-  return allow
-    .map((r) => ({ ...r, cidrBlock: r.cidrBlock ?? peerCidr }))
-    .filter((r) => contains(peer, parseCidr(r.cidrBlock) as Cidr));
+export type SideCidrs = string | readonly string[];
+
+export const cidrList = (c: SideCidrs): string[] => (typeof c === 'string' ? [c] : [...c]);
+
+/** IPv4 blocks of a side; the narrowed sources of `allow` are IPv4 and lie in one of them. */
+const ipv4Of = (c: SideCidrs) => cidrList(c).filter((x) => !isIpv6Cidr(x));
+
+/** ICMP rules are IPv4's: ICMPv6 has types of its own, so they are never mirrored to IPv6. */
+const reaches = (r: AllowRule, cidr: string) => !(r.protocol === 'icmp' && isIpv6Cidr(cidr));
+
+const inside = (blocks: string[], cidr: string) =>
+  blocks.some((b) => contains(parseCidr(b) as Cidr, parseCidr(cidr) as Cidr));
+
+/**
+ * The rules a side admits, one per source: a rule narrowed to a range inside one of the peer's
+ * IPv4 CIDRs admits that range; any other rule admits each of the peer's CIDRs (IPv6 included).
+ */
+export function rulesForSide(peer: SideCidrs, allow: AllowRule[]): Array<AllowRule & { cidrBlock: string }> {
+  const v4 = ipv4Of(peer);
+  return allow.flatMap((r) => {
+    if (r.cidrBlock !== undefined) return inside(v4, r.cidrBlock) ? [{ ...r, cidrBlock: r.cidrBlock }] : [];
+    return cidrList(peer)
+      .filter((c) => reaches(r, c))
+      .map((cidrBlock) => ({ ...r, cidrBlock }));
+  });
 }
+
+/** The rules whose traffic comes from this side: those not narrowed to the peer. */
+function rulesFromSide(own: SideCidrs, allow: AllowRule[]): AllowRule[] {
+  const v4 = ipv4Of(own);
+  return allow.filter((r) => r.cidrBlock === undefined || inside(v4, r.cidrBlock));
+}
+
+/** Each rule's traffic to each of the peer's CIDRs that it reaches. */
+const toEachPeerCidr = (rules: AllowRule[], peer: SideCidrs) =>
+  rules.flatMap((r) =>
+    cidrList(peer)
+      .filter((c) => reaches(r, c))
+      .map((cidrBlock) => ({ ...r, cidrBlock })),
+  );
 
 /**
  * A side's security group admits the allowed traffic from the peer, and lets the side reach the
@@ -60,43 +95,53 @@ export function rulesForSide(peerCidr: string, allow: AllowRule[]): Array<AllowR
  * rules narrowed to different parts of this side's CIDR reach the same peer ports: the egress
  * plan holds that permission once, since AWS refuses a batch that repeats one.
  */
-export function securityGroupPlan(ownCidr: string, peerCidr: string, allow: AllowRule[]): SgPlan {
-  const perm = (r: AllowRule, cidrBlock: string): SgPermission => ({
+export function securityGroupPlan(own: SideCidrs, peer: SideCidrs, allow: AllowRule[]): SgPlan {
+  const perm = (r: AllowRule & { cidrBlock: string }): SgPermission => ({
     protocol: r.protocol,
     fromPort: r.fromPort,
     toPort: r.toPort,
-    cidrBlock,
+    cidrBlock: r.cidrBlock,
     ...(r.description ? { description: r.description } : {}),
   });
   return {
-    ingress: uniqueByEffect(rulesForSide(peerCidr, allow).map((r) => perm(r, r.cidrBlock))),
-    egress: uniqueByEffect(rulesForSide(ownCidr, allow).map((r) => perm(r, peerCidr))),
+    ingress: uniqueByEffect(rulesForSide(peer, allow).map(perm)),
+    egress: uniqueByEffect(toEachPeerCidr(rulesFromSide(own, allow), peer).map(perm)),
   };
 }
 
 /**
- * NACLs are stateless, so each direction needs the allowed ports plus the ephemeral return range.
- * An allowed range already inside the return range (PostgreSQL's 5432) needs no entry of its own:
- * the return entry admits it from the same peer CIDR. Ingress and egress number their rules
- * independently, upward from `base`, with no gaps, and no two entries of a direction are alike.
+ * NACLs are stateless, so each direction needs the allowed ports plus the ephemeral return range,
+ * for each of the peer's CIDRs. An allowed range already inside the return range (PostgreSQL's
+ * 5432) needs no entry of its own: the return entry admits it from the same peer CIDR. Ingress and
+ * egress number their rules independently, upward from `base`, with no gaps (IPv4 and IPv6 entries
+ * share the numbers, as in AWS), and no two entries of a direction are alike. The entries go peer
+ * CIDR by peer CIDR, the primary first and IPv6 last, so a CIDR added later takes new numbers and
+ * never moves the entries already made.
  */
-export function naclPlan(ownCidr: string, peerCidr: string, allow: AllowRule[], base: number): NaclEntrySpec[] {
+export function naclPlan(own: SideCidrs, peer: SideCidrs, allow: AllowRule[], base: number): NaclEntrySpec[] {
   const returnProtocols = [...new Set(allow.map((r) => r.protocol).filter((p) => p !== 'icmp'))];
   const coveredByReturn = (r: AllowRule) =>
     r.protocol !== 'icmp' && r.fromPort >= EPHEMERAL.fromPort && r.toPort <= EPHEMERAL.toPort;
-  const direction = (egress: boolean, all: Array<AllowRule & { cidrBlock: string }>): NaclEntrySpec[] => {
-    const traffic = all
-      .filter((r) => !coveredByReturn(r))
-      .map((r) => ({
-        protocol: r.protocol,
-        cidrBlock: egress ? peerCidr : r.cidrBlock,
-        fromPort: r.fromPort,
-        toPort: r.toPort,
-      }));
-    const returns = returnProtocols.map((protocol) => ({ protocol, cidrBlock: peerCidr, ...EPHEMERAL }));
-    return uniqueByEffect([...traffic, ...returns]).map((e, i) => ({ ruleNumber: base + i, egress, ...e }));
+  const entry = (r: { protocol: AllowRule['protocol']; fromPort: number; toPort: number }, cidrBlock: string) => ({
+    protocol: r.protocol,
+    cidrBlock,
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+  });
+  const within = (source: string, peerCidr: string) =>
+    source === peerCidr || (!isIpv6Cidr(source) && !isIpv6Cidr(peerCidr) && inside([peerCidr], source));
+  const inbound = rulesForSide(peer, allow).filter((r) => !coveredByReturn(r));
+  const outbound = toEachPeerCidr(rulesFromSide(own, allow), peer).filter((r) => !coveredByReturn(r));
+  const direction = (egress: boolean): NaclEntrySpec[] => {
+    const entries = cidrList(peer).flatMap((peerCidr) => [
+      ...(egress
+        ? outbound.filter((r) => r.cidrBlock === peerCidr).map((r) => entry(r, peerCidr))
+        : inbound.filter((r) => within(r.cidrBlock, peerCidr)).map((r) => entry(r, r.cidrBlock))),
+      ...returnProtocols.map((protocol) => entry({ protocol, ...EPHEMERAL }, peerCidr)),
+    ]);
+    return uniqueByEffect(entries).map((e, i) => ({ ruleNumber: base + i, egress, ...e }));
   };
-  return [...direction(false, rulesForSide(peerCidr, allow)), ...direction(true, rulesForSide(ownCidr, allow))];
+  return [...direction(false), ...direction(true)];
 }
 
 /**

@@ -32,17 +32,25 @@ export interface PeeringSide {
   vpcId?: string;
   /** Name tag for a created VPC and a prefix for its other resources. */
   name?: string;
-  /** @default every route table of the VPC */
+  /** @default every route table of the VPC (or those with `routeTableTags`) */
   routeTableIds?: string[];
+  /**
+   * Only the VPC's route tables that carry every one of these tags get routes; its main table too,
+   * but only when it carries them. An alternative to `routeTableIds`.
+   * @default every route table of the VPC
+   */
+  routeTableTags?: Record<string, string>;
   /** Subnets to create in a new VPC. */
   subnets?: SubnetSpec[];
-  /** Role to assume for a side in another account. */
+  /** Role to assume for every call of this side: a side in another account. */
   roleArn?: string;
   /**
    * With `flowLogs`, the delivery role for this side's flow log, when it is not the request's
    * `flowLogsRoleArn` (a side in another account needs a role of that account).
    */
   flowLogsRoleArn?: string;
+  /** Passed to sts:AssumeRole with `roleArn`, when the role's trust policy asks for one. */
+  externalId?: string;
 }
 
 export interface PeeringRequest {
@@ -66,6 +74,18 @@ export interface PeeringRequest {
    * `vpc-flow-logs.amazonaws.com` and may create log streams and put log events.
    */
   flowLogsRoleArn?: string;
+  /**
+   * Route and admit IPv6 as well: both VPCs must have an IPv6 CIDR block (a created VPC gets an
+   * Amazon-provided /56), and each side routes and admits the peer's IPv6 block too.
+   * @default false
+   */
+  ipv6?: boolean;
+  /**
+   * Adopt this existing active peering between the two VPCs (both given by `vpcId`) instead of
+   * requesting one: the setup adds only routes, groups and NACL entries, and teardown never
+   * deletes the peering.
+   */
+  peeringConnectionId?: string;
 }
 
 export type ResourceType =
@@ -76,6 +96,7 @@ export interface ResourceRef {
   region: string;
   /** The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group its name. */
   id: string;
+  /** For a route: its destination, an IPv4 or (with colons) an IPv6 block. */
   destinationCidrBlock?: string;
   ruleNumber?: number;
   egress?: boolean;
@@ -86,12 +107,21 @@ export interface ResourceRef {
    * entry: the peering whose record on the ACL lists it (absent for entries of older setups).
    */
   target?: string;
+  /** The account that owns it, where AWS said so; removal reaches it through that side's role. */
+  accountId?: string;
 }
 
 export interface SideResult {
   region: string;
   vpcId: string;
+  /** The VPC's primary IPv4 CIDR. */
   cidrBlock: string;
+  /** Every IPv4 CIDR of the VPC that the peer routes and admits (the primary first). */
+  cidrBlocks: string[];
+  /** With `ipv6`: the VPC's IPv6 blocks, routed and admitted too. */
+  ipv6CidrBlocks?: string[];
+  /** The account that owns the VPC. */
+  accountId?: string;
   routeTableIds: string[];
   securityGroupId: string;
   networkAclIds: string[];
@@ -100,6 +130,8 @@ export interface SideResult {
 export interface PeeringResult {
   peeringConnectionId: string;
   status: 'active';
+  /** The request adopted an existing peering: the setup did not create it, and teardown leaves it. */
+  peeringAdopted?: boolean;
   requester: SideResult;
   accepter: SideResult;
   created: ResourceRef[];
@@ -111,22 +143,43 @@ export interface SetupProgress {
   created: ResourceRef[];
 }
 
+/** The roles of sides in other accounts, as a locator (or a teardown by peering id) names them. */
+export interface SideRoles {
+  requesterRoleArn?: string;
+  accepterRoleArn?: string;
+  requesterExternalId?: string;
+  accepterExternalId?: string;
+}
+
+/**
+ * By peering id, the side roles are for when the setup's own history is gone; otherwise they are
+ * read from the setup that the peering's tag names.
+ */
 export type TeardownRequest =
-  { setupWorkflowId: string } | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+  | { setupWorkflowId: string }
+  | ({
+      peeringConnectionId: string;
+      requesterRegion: string;
+      accepterRegion: string;
+    } & SideRoles);
 
 export interface TeardownResult {
   deleted: ResourceRef[];
   alreadyGone: ResourceRef[];
+  /** An adopted peering, which teardown never deletes: left as it was, and why. */
+  keptPeering?: { peeringConnectionId: string; region: string; reason: string };
 }
 
 /** Where a setup's resources live and how they are recognised; derived from a setup or a peering. */
-export interface SetupLocator {
+export interface SetupLocator extends SideRoles {
   setupId?: string;
   peeringConnectionId?: string;
   requesterRegion: string;
   accepterRegion: string;
-  requesterRoleArn?: string;
-  accepterRoleArn?: string;
+  /** The session name for the sides' roles (see access.ts): the setup's. */
+  roleSessionName?: string;
+  /** The peering the setup adopted rather than made: never deleted. */
+  adoptedPeeringId?: string;
   /**
    * Peerings the setup is known to have made (from its recorded result), so that its routes and
    * NACL entries are found through them even once AWS no longer lists the peering.

@@ -4,7 +4,15 @@ import { scaleStepName } from './capacity';
 import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
 import type { DnsSwitch, FailoverRequest } from './failover-types';
 import { isIpv6Address } from './ip-address';
-import { firstIssue, peeringIdSchema, regionSchema as region, type InvalidField, type Validated } from './validation';
+import {
+  externalIdSchema,
+  firstIssue,
+  peeringIdSchema,
+  regionSchema as region,
+  roleArnSchema,
+  type InvalidField,
+  type Validated,
+} from './validation';
 
 export const DEFAULT_APPROVAL_TIMEOUT = '30m';
 
@@ -113,6 +121,10 @@ const request = z
     from: endpoint,
     to: endpoint,
     peeringConnectionId: peeringIdSchema,
+    peeringRoles: z
+      .array(z.strictObject({ region, roleArn: roleArnSchema, externalId: externalIdSchema.optional() }))
+      .max(2, 'at most one role per side of the peering')
+      .optional(),
     promoteReplica: z
       .strictObject({
         region,

@@ -3,15 +3,11 @@
  * role must be in the side's own account, since VPC Flow Logs only takes a role of the account
  * that owns the flow log.
  */
-import { z } from 'zod';
+import { accountOfRole } from './access';
 import type { PeeringRequest } from './types';
 import type { InvalidField } from './validation';
 
-export const iamRoleArnSchema = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN');
-
-const accountOf = (arn: string) => arn.split(':')[4];
+export { roleArnSchema as iamRoleArnSchema } from './validation';
 
 /** The role each side's flow log is delivered with: its own, else the request's. */
 export function flowLogsRoleFor(req: PeeringRequest, role: 'requester' | 'accepter'): string | undefined {
@@ -33,10 +29,10 @@ export function flowLogsError(req: PeeringRequest): InvalidField | undefined {
         reason: 'is needed with flowLogs: VPC Flow Logs assumes it to write to CloudWatch Logs',
       };
     const sideRole = req[role].roleArn;
-    if (sideRole && accountOf(sideRole) !== accountOf(delivery))
+    if (sideRole && accountOfRole(sideRole) !== accountOfRole(delivery))
       return {
         field: `${role}.flowLogsRoleArn`,
-        reason: `must be a role in account ${accountOf(sideRole)}, the ${role}'s (${delivery} is not)`,
+        reason: `must be a role in account ${accountOfRole(sideRole)}, the ${role}'s (${delivery} is not)`,
       };
   }
   return undefined;

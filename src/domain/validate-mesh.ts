@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { overlaps, parseCidr } from './cidr';
+import { overlaps, parseCidr, type Cidr } from './cidr';
 import { MESH_KEY_RE } from './mesh-topology';
 import type { MeshRequest } from './mesh-types';
 import { OUTSTANDING_PEERING_REQUESTS } from './quotas';
@@ -36,6 +36,8 @@ const shape = z.strictObject({
   onFailure: z.unknown().optional(),
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
   pairsPerRun: z.number().int().min(1).max(1000).optional(),
+  // Named here only to be refused with a reason below, rather than as an unknown key.
+  ipv6: z.unknown().optional(),
 });
 
 /** A setup's `requester.x` / `accepter.x` is the mesh's `vpcs.<key>.x`. */
@@ -46,22 +48,32 @@ function asMeshField(error: InvalidField, requester: string, accepter: string): 
   return { field, reason: error.reason };
 }
 
-/** Checks between VPCs that a single setup cannot see: the same VPC twice, overlapping CIDRs. */
-export function crossVpcIssue(vpcs: Record<string, { vpcId?: string; cidrBlock?: string }>): InvalidField | undefined {
+/**
+ * Checks between VPCs that a single setup cannot see: the same VPC twice, overlapping CIDRs (every
+ * IPv4 CIDR of an existing VPC, once read).
+ */
+export function crossVpcIssue(
+  vpcs: Record<string, { vpcId?: string; cidrBlock?: string; cidrBlocks?: string[] }>,
+): InvalidField | undefined {
   const keys = Object.keys(vpcs);
+  const cidrsOf = (v: { cidrBlock?: string; cidrBlocks?: string[] }) =>
+    (v.cidrBlocks ?? (v.cidrBlock ? [v.cidrBlock] : []))
+      .map((text) => ({ text, cidr: parseCidr(text) }))
+      .filter((c): c is { text: string; cidr: Cidr } => typeof c.cidr !== 'string');
   for (let i = 0; i < keys.length; i++) {
     for (let j = 0; j < i; j++) {
       const a = vpcs[keys[j]!]!;
       const b = vpcs[keys[i]!]!;
       if (a.vpcId && a.vpcId === b.vpcId)
         return { field: `vpcs.${keys[i]}.vpcId`, reason: `is the same VPC as vpcs.${keys[j]}` };
-      const ca = a.cidrBlock ? parseCidr(a.cidrBlock) : undefined;
-      const cb = b.cidrBlock ? parseCidr(b.cidrBlock) : undefined;
-      if (ca && cb && typeof ca !== 'string' && typeof cb !== 'string' && overlaps(ca, cb)) {
-        return {
-          field: `vpcs.${keys[i]}.cidrBlock`,
-          reason: `${b.cidrBlock} overlaps vpcs.${keys[j]} (${a.cidrBlock}); peered VPCs' CIDRs must not overlap, and a hub could not route both`,
-        };
+      for (const cb of cidrsOf(b)) {
+        const ca = cidrsOf(a).find((c) => overlaps(c.cidr, cb.cidr));
+        if (ca) {
+          return {
+            field: `vpcs.${keys[i]}.cidrBlock`,
+            reason: `${cb.text} overlaps vpcs.${keys[j]} (${ca.text}); peered VPCs' CIDRs must not overlap, and a hub could not route both`,
+          };
+        }
       }
     }
   }
@@ -76,6 +88,16 @@ export function validateMeshRequest(input: unknown): Validated<MeshRequest> {
   const parsed = shape.safeParse(input);
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
   const req = input as MeshRequest;
+  if ((input as { ipv6?: unknown }).ipv6 !== undefined) {
+    return {
+      ok: false,
+      error: {
+        field: 'ipv6',
+        reason:
+          "is not planned for meshes: the planner counts IPv4 routes, rules and entries per VPC, and IPv6 ones are counted apart against their own quotas; peer IPv6 pairs one at a time with SetupInterRegionPeering's ipv6",
+      },
+    };
+  }
   const keys = Object.keys(req.vpcs);
   if (typeof req.topology === 'object' && !keys.includes(req.topology.hub)) {
     return { ok: false, error: { field: 'topology.hub', reason: `"${req.topology.hub}" is not one of vpcs` } };

@@ -1,15 +1,22 @@
 import { z } from 'zod';
-import { flowLogsError, iamRoleArnSchema } from './validate-flow-logs';
+import { flowLogsError } from './validate-flow-logs';
 import { contains, overlaps, parseCidr, type Cidr } from './cidr';
-import { VPC_QUOTAS } from './quotas';
-import { effectKey, naclPlan, securityGroupPlan } from './rules-plan';
 import type { AllowRule, PeeringRequest } from './types';
 import { SETUP_ID_TAG } from './tags';
-import { firstIssue, regionSchema as region, type InvalidField, type Validated } from './validation';
+import {
+  externalIdSchema,
+  firstIssue,
+  peeringIdSchema,
+  regionSchema as region,
+  roleArnSchema,
+  type Validated,
+} from './validation';
+import { NACL_RULE_MAX, resolvedSide, validateResolvedCidrs } from './validate-resolved';
+
+export { resolvedSide, validateResolvedCidrs, type ResolvedSide } from './validate-resolved';
 
 const VPC_PREFIX_MIN = 16;
 const VPC_PREFIX_MAX = 28;
-const NACL_RULE_MAX = 32766;
 const ICMP_MAX = 255;
 
 /** A CIDR for a VPC or a subnet: canonical, and /16 to /28 as AWS allows for both. */
@@ -31,6 +38,13 @@ export function isZoneOfRegion(zone: string, region: string): boolean {
   return /^([a-z]|-[a-z]{3}-\d+[a-z]|-wl\d+-[a-z]+-wlz-\d+)$/.test(zone.slice(region.length));
 }
 
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys starting with aws: are reserved by AWS')
+  .refine((k) => k !== SETUP_ID_TAG, `${SETUP_ID_TAG} is set by the setup itself`);
+
 const side = z
   .strictObject({
     region,
@@ -47,8 +61,17 @@ const side = z
     subnets: z
       .array(z.strictObject({ cidrBlock: blockCidr('a subnet'), availabilityZone: z.string().min(1) }))
       .optional(),
-    roleArn: iamRoleArnSchema.optional(),
-    flowLogsRoleArn: iamRoleArnSchema.optional(),
+    roleArn: roleArnSchema.optional(),
+    flowLogsRoleArn: roleArnSchema.optional(),
+    externalId: externalIdSchema.optional(),
+    routeTableTags: z
+      .record(
+        tagKey.refine((k) => k !== SETUP_ID_TAG),
+        z.string().max(256),
+      )
+      .refine((t) => Object.keys(t).length > 0, 'must name at least one tag')
+      .refine((t) => Object.keys(t).length <= 50, 'at most 50 tags (AWS allows 50 per table)')
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
@@ -61,6 +84,18 @@ const side = z
         ['routeTableIds'],
         'only chooses among the tables of an existing VPC (vpcId); a VPC the setup creates gets the route in every table',
       );
+    }
+    if (s.routeTableTags && s.routeTableIds) {
+      issue(['routeTableTags'], 'give routeTableIds or routeTableTags, not both: each one chooses the tables to route');
+    }
+    if (s.routeTableTags && s.cidrBlock) {
+      issue(
+        ['routeTableTags'],
+        'only chooses among the tables of an existing VPC (vpcId); a VPC the setup creates has no tagged tables yet',
+      );
+    }
+    if (s.externalId && !s.roleArn) {
+      issue(['externalId'], 'is passed to sts:AssumeRole with roleArn; give the role too, or leave it out');
     }
     const vpc = s.cidrBlock ? (parseCidr(s.cidrBlock) as Cidr) : undefined;
     const earlier: Array<{ cidr: Cidr; text: string }> = [];
@@ -126,13 +161,6 @@ export const allowRuleSchema = z
     }
   });
 
-const tagKey = z
-  .string()
-  .min(1)
-  .max(128)
-  .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys starting with aws: are reserved by AWS')
-  .refine((k) => k !== SETUP_ID_TAG, `${SETUP_ID_TAG} is set by the setup itself`);
-
 const request = z.strictObject({
   requester: side,
   accepter: side,
@@ -147,16 +175,19 @@ const request = z.strictObject({
   onFailure: z.enum(['rollback', 'keep']).optional(),
   naclRuleBase: z.number().int().min(1).max(NACL_RULE_MAX).optional(),
   flowLogs: z.boolean().optional(),
-  flowLogsRoleArn: iamRoleArnSchema.optional(),
+  flowLogsRoleArn: roleArnSchema.optional(),
+  ipv6: z.boolean().optional(),
+  peeringConnectionId: peeringIdSchema.optional(),
 });
 
 /**
- * At most this many rule numbers per direction, whatever the CIDRs: NACL entries each take a rule
- * number from the base upward. The exact count, once both CIDRs are known, comes from the plans.
+ * At most this many rule numbers per direction for a peer of `cidrs` CIDRs (IPv6 blocks included):
+ * NACL entries each take a rule number from the base upward. The exact count, once both sides'
+ * CIDRs are known, comes from the plans.
  */
-export function naclRuleCount(allow: AllowRule[]): number {
+export function naclRuleCount(allow: AllowRule[], cidrs = 1): number {
   const returnProtocols = new Set(allow.filter((r) => r.protocol !== 'icmp').map((r) => r.protocol));
-  return allow.length + returnProtocols.size;
+  return (allow.length + returnProtocols.size) * cidrs;
 }
 
 /**
@@ -172,6 +203,21 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
   if (req.requester.vpcId && req.requester.vpcId === req.accepter.vpcId) {
     return fail('accepter.vpcId', 'is the same VPC as requester.vpcId; a VPC cannot peer with itself');
   }
+  if (req.peeringConnectionId) {
+    const made = (['requester', 'accepter'] as const).find((role) => !req[role].vpcId);
+    if (made) {
+      return fail(
+        'peeringConnectionId',
+        `adopts a peering between two existing VPCs, so both sides must be given by vpcId; ${made} has cidrBlock`,
+      );
+    }
+    if (req.dnsResolution === true) {
+      return fail(
+        'dnsResolution',
+        `is the adopted peering ${req.peeringConnectionId}'s own option, which the setup never changes; set it where the peering is managed, and leave dnsResolution out here`,
+      );
+    }
+  }
   const base = req.naclRuleBase ?? 900;
   if (base + naclRuleCount(req.allow) - 1 > NACL_RULE_MAX) {
     return fail('naclRuleBase', `${base} leaves no room for ${naclRuleCount(req.allow)} rules below ${NACL_RULE_MAX}`);
@@ -185,82 +231,9 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
   const flowLogs = flowLogsError(req);
   if (flowLogs) return { ok: false, error: flowLogs };
   if (req.requester.cidrBlock && req.accepter.cidrBlock) {
-    const cidrError = validateResolvedCidrs(req.requester.cidrBlock, req.accepter.cidrBlock, req.allow, base);
+    const sides = [resolvedSide(req, 'requester', undefined), resolvedSide(req, 'accepter', undefined)] as const;
+    const cidrError = validateResolvedCidrs(sides[0], sides[1], req.allow, base);
     if (cidrError) return { ok: false, error: cidrError };
   }
   return { ok: true, value: req };
-}
-
-const describeRule = (r: { protocol: string; fromPort: number; toPort: number }, cidr: string) =>
-  `${r.protocol} ${r.fromPort}-${r.toPort} from ${cidr}`;
-
-/**
- * The checks that need both CIDRs, run once existing VPCs have been described: overlap, each
- * narrowed source, rules with the same effect, and the group and NACL quotas.
- */
-export function validateResolvedCidrs(
-  requesterCidr: string,
-  accepterCidr: string,
-  allow: AllowRule[],
-  naclBase = 900,
-): InvalidField | undefined {
-  const a = parseCidr(requesterCidr);
-  const b = parseCidr(accepterCidr);
-  if (typeof a === 'string') return { field: 'requester.cidrBlock', reason: a };
-  if (typeof b === 'string') return { field: 'accepter.cidrBlock', reason: b };
-  if (overlaps(a, b)) {
-    return {
-      field: 'accepter.cidrBlock',
-      reason: `${accepterCidr} overlaps requester ${requesterCidr}; AWS cannot peer overlapping CIDRs`,
-    };
-  }
-  for (const [i, r] of allow.entries()) {
-    if (r.cidrBlock === undefined) continue;
-    const c = parseCidr(r.cidrBlock) as Cidr;
-    if (!contains(a, c) && !contains(b, c)) {
-      return {
-        field: `allow[${i}].cidrBlock`,
-        reason: `${r.cidrBlock} is wider than, or outside, both peer CIDRs (${requesterCidr}, ${accepterCidr})`,
-      };
-    }
-  }
-  const sides = [
-    { role: 'requester', own: requesterCidr, peer: accepterCidr },
-    { role: 'accepter', own: accepterCidr, peer: requesterCidr },
-  ];
-  for (const { role, peer } of sides) {
-    const first = new Map<string, number>();
-    for (const [i, r] of allow.entries()) {
-      const source = r.cidrBlock ?? peer;
-      if (!contains(parseCidr(peer) as Cidr, parseCidr(source) as Cidr)) continue;
-      const key = effectKey({ ...r, cidrBlock: source });
-      const earlier = first.get(key);
-      if (earlier !== undefined) {
-        return {
-          field: `allow[${i}]`,
-          reason: `has the same effect as allow[${earlier}] on the ${role} side (${describeRule(r, source)}); AWS holds a rule once, so one of the two would be lost`,
-        };
-      }
-      first.set(key, i);
-    }
-  }
-  for (const { role, own, peer } of sides) {
-    const group = securityGroupPlan(own, peer, allow);
-    const groupRules = Math.max(group.ingress.length, group.egress.length);
-    if (groupRules > VPC_QUOTAS.groupRules.default) {
-      return {
-        field: 'allow',
-        reason: `needs ${groupRules} security-group rules per direction in the ${role}'s group; AWS allows ${VPC_QUOTAS.groupRules.default} per group and direction`,
-      };
-    }
-    const entries = naclPlan(own, peer, allow, naclBase);
-    const perDirection = Math.max(...[false, true].map((egress) => entries.filter((e) => e.egress === egress).length));
-    if (perDirection + 1 > VPC_QUOTAS.naclEntries.default) {
-      return {
-        field: 'allow',
-        reason: `needs ${perDirection} NACL entries per direction in the ${role}'s network ACLs, ${perDirection + 1} with the default deny rule; AWS allows ${VPC_QUOTAS.naclEntries.default} per direction`,
-      };
-    }
-  }
-  return undefined;
 }

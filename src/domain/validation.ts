@@ -17,6 +17,17 @@ export const regionSchema = z
 
 export const peeringIdSchema = z.string().regex(PEERING_ID_RE, 'must look like pcx-0123456789abcdef0');
 
+export const roleArnSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN');
+
+/** AWS's ExternalId: 2 to 1224 characters of these. */
+export const externalIdSchema = z
+  .string()
+  .min(2, 'must be 2 to 1224 characters (AWS rejects shorter ones)')
+  .max(1224, 'must be 2 to 1224 characters')
+  .regex(/^[\w+=,.@:/-]+$/, 'may only hold letters, digits and +=,.@:/-_ (as AWS allows for an external ID)');
+
 /** The first problem zod found, as a dotted field path and a reason. */
 export function firstIssue(error: z.ZodError): InvalidField {
   const issue = error.issues[0];

@@ -75,8 +75,11 @@ export async function PeeringCostReport(request: CostReportRequest): Promise<Cos
           .executeWithOptions({ summary: `Flow-log bytes over ${pcx} per port` }, [
             {
               peeringConnectionId: pcx,
-              requester: { region: requester, ...opt('roleArn', target.requesterRoleArn) },
-              accepter: { region: accepter, ...opt('roleArn', target.accepterRoleArn) },
+              requester: {
+                region: requester,
+                ...(target.access?.requester ?? opt('roleArn', target.requesterRoleArn)),
+              },
+              accepter: { region: accepter, ...(target.access?.accepter ?? opt('roleArn', target.accepterRoleArn)) },
               startMs: dayStartMs(period.start),
               endMs: dayStartMs(period.end),
               allow: target.allow,

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { locatorAccess, type SideAccess } from '../domain/access';
 import type { DrillPeering } from '../domain/drill-types';
 import type { AllowRule } from '../domain/types';
 import { EC2_CALL } from './profiles';
@@ -13,6 +14,8 @@ export interface CostTarget {
   regions: [string, string];
   requesterRoleArn?: string;
   accepterRoleArn?: string;
+  /** How each side's account is reached (its role, external ID and session), for a setup's sides. */
+  access?: { requester: SideAccess; accepter: SideAccess };
   peeringConnectionId: string | null;
   setupWorkflowId?: string;
   /** The setup's allowed rules, to count replies under their service port; empty for a bare peering. */
@@ -46,6 +49,10 @@ export async function resolveCostTarget(peering: DrillPeering): Promise<CostTarg
     regions: [record.locator.requesterRegion, record.locator.accepterRegion],
     ...(requesterRoleArn ? { requesterRoleArn } : {}),
     ...(accepterRoleArn ? { accepterRoleArn } : {}),
+    access: {
+      requester: locatorAccess(record.locator, 'requester'),
+      accepter: locatorAccess(record.locator, 'accepter'),
+    },
     peeringConnectionId: pcx ?? null,
     setupWorkflowId: setupId,
     allow: record.request.allow,

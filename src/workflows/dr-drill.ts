@@ -15,7 +15,7 @@ import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attribute
 import { validateDrillRequest } from '../domain/validate-drill';
 import { budgetChecks } from './drill-budgets';
 import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './drill-checks';
-import { resolveTarget, type Target } from './drill-target';
+import { peeringRolesOf, resolveTarget, type Target } from './drill-target';
 import { explain, invalidInput } from './failures';
 import { COMPOSITE } from './profiles';
 
@@ -104,6 +104,7 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
   if (target.locator && inspection?.status === 'active') {
     const failover: FailoverRequest = {
       peeringConnectionId: target.locator.peeringConnectionId,
+      ...peeringRolesOf(target.locator),
       ...req.failover,
       drill: true,
       approval: 'auto',

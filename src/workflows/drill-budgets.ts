@@ -1,4 +1,6 @@
 import { executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
+import { locatorAccess } from '../domain/access';
+import type { SetupLocator } from '../domain/types';
 import type { createActivities } from '../activities';
 import { roundUsd } from '../domain/cost-report';
 import type { CostReport, CostReportRequest } from '../domain/cost-types';
@@ -120,7 +122,7 @@ export async function latencyCheck(
 export async function budgetChecks(
   drillId: string,
   req: DrillRequest,
-  locator: { requesterRegion: string; accepterRegion: string; requesterRoleArn?: string } | undefined,
+  locator: SetupLocator | undefined,
   at: (step: 'cost' | 'latency', line: string) => void,
 ): Promise<{ checks: DrillCheck[]; cost?: DrillCost; latency?: DrillLatency }> {
   const out: { checks: DrillCheck[]; cost?: DrillCost; latency?: DrillLatency } = { checks: [] };
@@ -136,7 +138,7 @@ export async function budgetChecks(
     const regions = where && {
       source: where.requesterRegion,
       destination: where.accepterRegion,
-      ...(locator?.requesterRoleArn ? { roleArn: locator.requesterRoleArn } : {}),
+      ...(locator ? locatorAccess(locator, 'requester') : {}),
     };
     const { check, latency } = await latencyCheck({ ...req, latencyBudgetMs: req.latencyBudgetMs }, regions);
     out.checks.push(check);

@@ -3,6 +3,7 @@ import type { createActivities } from '../activities';
 import type { InspectPeeringInput } from '../activities/peering-inspection';
 import type { SetupRecord } from '../activities/setup-lookup';
 import type { DrillRequest } from '../domain/drill-types';
+import type { PeeringRole } from '../domain/failover-types';
 import type { SetupLocator } from '../domain/types';
 import { explain, failureType } from './failures';
 import { COMPOSITE, EC2_CALL } from './profiles';
@@ -29,14 +30,24 @@ export async function resolveTarget(req: DrillRequest): Promise<Target> {
     : undefined;
   const fromRecord = (record: SetupRecord): Target['expected'] => {
     const side = (role: 'requester' | 'accepter') => {
-      const routeTableIds = record.result?.[role].routeTableIds ?? record.request[role].routeTableIds;
-      const networkAclIds = record.result?.[role].networkAclIds;
-      return { ...(routeTableIds ? { routeTableIds } : {}), ...(networkAclIds ? { networkAclIds } : {}) };
+      const made = record.result?.[role];
+      const routeTableIds = made?.routeTableIds ?? record.request[role].routeTableIds;
+      const networkAclIds = made?.networkAclIds;
+      // What the setup routed: results from before secondary CIDRs routed the primary one only.
+      const cidrBlocks = made ? (made.cidrBlocks ?? [made.cidrBlock]) : undefined;
+      return {
+        ...(routeTableIds ? { routeTableIds } : {}),
+        ...(networkAclIds ? { networkAclIds } : {}),
+        ...(cidrBlocks ? { cidrBlocks } : {}),
+        ...(made?.ipv6CidrBlocks ? { ipv6CidrBlocks: made.ipv6CidrBlocks } : {}),
+      };
     };
     return {
       allow: record.request.allow,
-      dnsResolution: record.request.dnsResolution !== false,
+      // An adopted peering's DNS options are its owner's, never the setup's to check or repair.
+      dnsResolution: record.request.dnsResolution !== false && !record.request.peeringConnectionId,
       ...(record.request.naclRuleBase ? { naclRuleBase: record.request.naclRuleBase } : {}),
+      ...(record.request.ipv6 ? { ipv6: true } : {}),
       requester: side('requester'),
       accepter: side('accepter'),
       ...fromExpect,
@@ -99,4 +110,18 @@ export async function resolveTarget(req: DrillRequest): Promise<Target> {
   if (typeof record === 'string')
     return { locator, expected: { allowUnknownReason: `${record}; give "expect" in the drill request` } };
   return { locator: { ...record.locator, peeringConnectionId }, expected: fromRecord(record) };
+}
+
+/** The setup's side roles, for the rehearsal's peering check in each side's own account. */
+export function peeringRolesOf(locator: SetupLocator): { peeringRoles?: PeeringRole[] } {
+  const roles: PeeringRole[] = [];
+  if (locator.requesterRoleArn) {
+    const { requesterRoleArn: roleArn, requesterExternalId: externalId } = locator;
+    roles.push({ region: locator.requesterRegion, roleArn, ...(externalId ? { externalId } : {}) });
+  }
+  if (locator.accepterRoleArn && locator.accepterRegion !== locator.requesterRegion) {
+    const { accepterRoleArn: roleArn, accepterExternalId: externalId } = locator;
+    roles.push({ region: locator.accepterRegion, roleArn, ...(externalId ? { externalId } : {}) });
+  }
+  return roles.length ? { peeringRoles: roles } : {};
 }

@@ -1,6 +1,8 @@
-import { ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { roleSessionName, type SideAccess } from '../domain/access';
 import { scaleTarget } from '../domain/capacity';
+import type { PeeringRole } from '../domain/failover-types';
 import type { Unreachable } from '../domain/failover-reads';
 import { readPreflight, type Settled } from '../domain/failover-preflight';
 import { explain, rootCause } from './failures';
@@ -30,6 +32,12 @@ async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
  * problem is reported together. Checks that may hit the region being left (or Route 53's control
  * plane in us-east-1) are bounded: no answer is reported as unreachable and costs seconds.
  */
+/** The peering's roles with this run's session name, so each side's account sees which run read it. */
+function peeringRoles(roles: PeeringRole[]): Array<{ region: string } & SideAccess> {
+  const session = roleSessionName(workflowInfo().workflowId);
+  return roles.map((r) => ({ ...r, roleSessionName: session }));
+}
+
 export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, key, productionKey, recordName } = run;
   const replica = req.promoteReplica;
@@ -39,7 +47,13 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
   const peering = settle(
     reads.checkPeeringPath.executeWithOptions(
       { summary: `Check ${req.peeringConnectionId} is active with routes (${run.route})` },
-      [{ peeringConnectionId: req.peeringConnectionId, regions: [req.from.region, req.to.region] }],
+      [
+        {
+          peeringConnectionId: req.peeringConnectionId,
+          regions: [req.from.region, req.to.region],
+          ...(req.peeringRoles ? { roles: peeringRoles(req.peeringRoles) } : {}),
+        },
+      ],
     ),
   );
   const zone = settle(

@@ -3,6 +3,7 @@ import type { createActivities } from '../activities';
 import { planMesh } from '../domain/mesh-plan';
 import { meshPairs, pairSetupId } from '../domain/mesh-topology';
 import type { MeshPlan, MeshRequest, MeshState } from '../domain/mesh-types';
+import { sideAccess, type RemovalSide, type SideAccess } from '../domain/access';
 import { opt } from '../domain/objects';
 import { lowerQuotas, type RegionQuotas } from '../domain/quotas';
 import { MESH_ID_TAG, setupTags } from '../domain/tags';
@@ -14,27 +15,30 @@ import { EC2_CALL } from './profiles';
 type Activities = ReturnType<typeof createActivities>;
 const ec2 = proxyActivities<Activities>(EC2_CALL);
 
-/** The mesh's VPCs grouped by region and account: one read per group. */
-export function regionGroups(req: MeshRequest): Array<{ region: string; roleArn?: string; keys: string[] }> {
-  const groups = new Map<string, { region: string; roleArn?: string; keys: string[] }>();
+/** The mesh's VPCs grouped by region and account: one read per group, through its role. */
+export function regionGroups(
+  meshId: string,
+  req: MeshRequest,
+): Array<{ region: string; access: SideAccess; keys: string[] }> {
+  const groups = new Map<string, { region: string; access: SideAccess; keys: string[] }>();
   for (const [key, side] of Object.entries(req.vpcs)) {
-    const id = `${side.region}|${side.roleArn ?? ''}`;
-    const group = groups.get(id) ?? { region: side.region, ...opt('roleArn', side.roleArn), keys: [] };
+    const id = `${side.region}|${side.roleArn ?? ''}|${side.externalId ?? ''}`;
+    const group = groups.get(id) ?? { region: side.region, access: sideAccess(side, meshId), keys: [] };
     group.keys.push(key);
     groups.set(id, group);
   }
   return [...groups.values()];
 }
 
-/** Each region's role for deletes (the removal helper works per region). */
-export function roleArnsByRegion(req: MeshRequest): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(req.vpcs).map((s) => [s.region, s.roleArn]));
+/** Every VPC's region and account, for the removal of what the mesh itself made. */
+export function meshSides(meshId: string, req: MeshRequest): RemovalSide[] {
+  return Object.values(req.vpcs).map((s) => ({ region: s.region, access: sideAccess(s, meshId) }));
 }
 
 /** Reads what AWS holds (in every region at once) and plans the mesh. Changes nothing. */
 export async function planMeshNow(meshId: string, req: MeshRequest): Promise<MeshPlan> {
   const pairs = meshPairs(Object.keys(req.vpcs), req.topology);
-  const groups = regionGroups(req);
+  const groups = regionGroups(meshId, req);
   const read = await Promise.all(
     groups.map((g) =>
       ec2.describeMeshRegion.executeWithOptions(
@@ -42,12 +46,13 @@ export async function planMeshNow(meshId: string, req: MeshRequest): Promise<Mes
         [
           {
             region: g.region,
-            ...opt('roleArn', g.roleArn),
+            ...g.access,
             meshId,
             vpcs: g.keys.map((key) => ({
               key,
               ...opt('vpcId', req.vpcs[key]!.vpcId),
               ...opt('routeTableIds', req.vpcs[key]!.routeTableIds),
+              ...opt('routeTableTags', req.vpcs[key]!.routeTableTags),
             })),
             pairIds: pairs.filter(([a]) => g.keys.includes(a)).map((p) => pairSetupId(meshId, p)),
           },
@@ -82,7 +87,7 @@ export function ensureMeshVpc(meshId: string, req: MeshRequest, key: string) {
       tags: { ...setupTags(meshId, req.tags), [MESH_ID_TAG]: meshId },
       ...opt('name', side.name),
       ...opt('subnets', side.subnets),
-      ...opt('roleArn', side.roleArn),
+      ...sideAccess(side, meshId),
     },
   ]);
 }
@@ -90,9 +95,9 @@ export function ensureMeshVpc(meshId: string, req: MeshRequest, key: string) {
 /** The mesh's own VPCs and subnets, found by its tags in every region of the mesh. */
 export async function findMeshVpcs(meshId: string, req: MeshRequest, keys?: string[]): Promise<ResourceRef[]> {
   const found = await Promise.all(
-    regionGroups(req).map((g) =>
+    regionGroups(meshId, req).map((g) =>
       ec2.findMeshVpcs.executeWithOptions({ summary: `Find the VPCs mesh ${meshId} made in ${g.region}` }, [
-        { meshId, region: g.region, ...opt('roleArn', g.roleArn), ...opt('keys', keys) },
+        { meshId, region: g.region, ...g.access, ...opt('keys', keys) },
       ]),
     ),
   );

@@ -2,7 +2,7 @@ import type { MeshRequest } from '../domain/mesh-types';
 import { deletionOrder } from '../domain/resource-ref';
 import type { ResourceRef } from '../domain/types';
 import { explain } from './failures';
-import { findMeshVpcs, roleArnsByRegion } from './mesh-calls';
+import { findMeshVpcs, meshSides } from './mesh-calls';
 import { pairLabel, runBounded, teardownPair } from './mesh-pairs';
 import { removeResources, type RemovalReport } from './removal';
 
@@ -56,7 +56,7 @@ export async function removeMeshVpcs(
   } catch (err) {
     inventoryError = explain(err);
   }
-  const removal = await removeResources(deletionOrder([...ledger].reverse(), found), roleArnsByRegion(req));
+  const removal = await removeResources(deletionOrder([...ledger].reverse(), found), meshSides(meshId, req));
   if (inventoryError) {
     const region = Object.values(req.vpcs)[0]!.region;
     removal.failed.push({ ref: { type: 'vpc', region, id: '(tag search)' }, error: inventoryError });

@@ -11,6 +11,7 @@ const NON_RETRYABLE = [
   'SetupConflict',
   'SetupStillRunning',
   'NaclQuotaExceeded',
+  'AssumeRoleRefused',
 ];
 
 /**

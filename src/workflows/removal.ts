@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { DeleteFailure } from '../activities/cleanup';
+import { accessForRef, type RemovalSide, type SideAccess } from '../domain/access';
 import { deletionOrder, PHASES } from '../domain/resource-ref';
 import type { ResourceRef } from '../domain/types';
 import { CLEANUP } from './profiles';
@@ -13,27 +14,38 @@ export interface RemovalReport {
   failed: DeleteFailure[];
 }
 
+/** A phase's refs, one group per region and account, in the order they first appear. */
+function groupsOf(refs: ResourceRef[], sides: RemovalSide[]) {
+  const groups = new Map<string, { region: string; access: SideAccess; refs: ResourceRef[] }>();
+  for (const ref of refs) {
+    const access = accessForRef(ref, sides);
+    const key = `${ref.region}|${access.roleArn ?? ''}|${access.externalId ?? ''}`;
+    const group = groups.get(key) ?? { region: ref.region, access, refs: [] };
+    group.refs.push(ref);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /**
- * Removes resources phase by phase, both regions of a phase in parallel. A phase that fails is
+ * Removes resources phase by phase, every region (and account) of a phase in parallel, each ref
+ * through the side that reaches its account (`sides`, in request order). A phase that fails is
  * reported and the next phases are still tried, so one stuck rule does not leave VPCs behind.
  */
-export async function removeResources(
-  refs: ResourceRef[],
-  roleArns: Record<string, string | undefined> = {},
-): Promise<RemovalReport> {
+export async function removeResources(refs: ResourceRef[], sides: RemovalSide[] = []): Promise<RemovalReport> {
   const report: RemovalReport = { deleted: [], alreadyGone: [], failed: [] };
   const ordered = deletionOrder(refs);
   for (const phase of PHASES) {
-    const inPhase = ordered.filter((r) => phase.includes(r.type));
-    const regions = [...new Set(inPhase.map((r) => r.region))];
+    const groups = groupsOf(
+      ordered.filter((r) => phase.includes(r.type)),
+      sides,
+    );
     const results = await Promise.allSettled(
-      regions.map((region) => {
-        const roleArn = roleArns[region];
-        return deleteResources.executeWithOptions(
-          { summary: `Delete ${inPhase.filter((r) => r.region === region).length} ${phase.join('/')} in ${region}` },
-          [{ region, refs: inPhase.filter((r) => r.region === region), ...(roleArn ? { roleArn } : {}) }],
-        );
-      }),
+      groups.map((g) =>
+        deleteResources.executeWithOptions({ summary: `Delete ${g.refs.length} ${phase.join('/')} in ${g.region}` }, [
+          { region: g.region, refs: g.refs, ...g.access },
+        ]),
+      ),
     );
     results.forEach((res, i) => {
       if (res.status === 'fulfilled') {
@@ -43,7 +55,7 @@ export async function removeResources(
       } else {
         const reason = res.reason as Error & { cause?: Error };
         const message = reason.cause?.message ?? reason.message ?? String(res.reason);
-        for (const ref of inPhase.filter((r) => r.region === regions[i])) report.failed.push({ ref, error: message });
+        for (const ref of groups[i]!.refs) report.failed.push({ ref, error: message });
       }
     });
   }

@@ -1,16 +1,15 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { VpcState } from '../activities/vpc';
+import type { SideAccess } from '../domain/access';
 import { opt } from '../domain/objects';
-import { naclPlan, naclRuleSpan, securityGroupPlan } from '../domain/rules-plan';
 import type { PeeringRequest } from '../domain/types';
-import { COMPOSITE, EC2_CALL, LONG_WAIT } from './profiles';
+import { COMPOSITE, EC2_CALL } from './profiles';
 
-/** The activity calls of each setup stage, with the summaries the Web UI shows for them. */
+/** The activity calls of the setup's VPC stage and its inventory, with their Web UI summaries. */
 type Activities = ReturnType<typeof createActivities>;
 const ec2 = proxyActivities<Activities>(EC2_CALL);
 const composite = proxyActivities<Activities>(COMPOSITE);
-const waits = proxyActivities<Activities>(LONG_WAIT);
 
 export type Role = 'requester' | 'accepter';
 export type SideVpcs = Record<Role, VpcState>;
@@ -34,6 +33,8 @@ export interface SetupContext {
   setupId: string;
   tags: Record<string, string>;
   naclBase: number;
+  /** How each side's calls reach its account: its role, external ID and this setup's session name. */
+  access: Record<Role, SideAccess>;
 }
 
 /**
@@ -51,7 +52,8 @@ export async function bothSides<T>(patchId: string, fn: (role: Role) => Promise<
   return [a!.value, b!.value];
 }
 
-const dnsOn = (req: PeeringRequest) => req.dnsResolution !== false;
+/** Remote DNS resolution is the setup's to turn on, unless it adopted someone else's peering. */
+export const dnsOn = (req: PeeringRequest) => req.dnsResolution !== false && !req.peeringConnectionId;
 
 /** Reads the sides given by `vpcId`; a side to be created answers undefined. */
 export function describeExistingVpc(ctx: SetupContext, role: Role): Promise<VpcState | undefined> {
@@ -63,8 +65,10 @@ export function describeExistingVpc(ctx: SetupContext, role: Role): Promise<VpcS
       region: s.region,
       vpcId: s.vpcId,
       dnsResolution: dnsOn(ctx.req),
-      ...opt('roleArn', s.roleArn),
+      ...ctx.access[role],
       ...opt('routeTableIds', s.routeTableIds),
+      ...opt('routeTableTags', s.routeTableTags),
+      ...(ctx.req.ipv6 ? { ipv6: true } : {}),
     },
   ]);
 }
@@ -77,7 +81,7 @@ export function checkSetupConflict(ctx: SetupContext, existing: Array<VpcState |
       region: s.region,
       cidrBlock: existing[i]?.cidrBlock ?? s.cidrBlock!,
       ...opt('vpcId', s.vpcId),
-      ...opt('roleArn', s.roleArn),
+      ...ctx.access[role],
     };
   };
   return composite.checkSetupConflict.executeWithOptions(
@@ -98,94 +102,26 @@ export function ensureVpc(ctx: SetupContext, role: Role) {
       dnsResolution: dnsOn(ctx.req),
       ...opt('name', s.name),
       ...opt('subnets', s.subnets),
-      ...opt('roleArn', s.roleArn),
+      ...ctx.access[role],
+      ...(ctx.req.ipv6 ? { ipv6: true } : {}),
     },
   ]);
 }
 
-const peerOf = (role: Role): Role => (role === 'requester' ? 'accepter' : 'requester');
-
-/** Both sides' NACL plans: their rule numbers, from the base up, are what the peering records. */
-function naclPlans(ctx: SetupContext, vpcs: SideVpcs) {
-  return ROLES.map((role) => naclPlan(vpcs[role].cidrBlock, vpcs[peerOf(role)].cidrBlock, ctx.req.allow, ctx.naclBase));
-}
-
-export function requestPeering(ctx: SetupContext, vpcs: SideVpcs) {
-  const { req, naclBase } = ctx;
-  const end = (role: Role) => ({
-    region: vpcs[role].region,
-    vpcId: vpcs[role].vpcId,
-    ...opt('roleArn', req[role].roleArn),
-    ...opt('ownerId', vpcs[role].ownerId),
-  });
-  const span = naclRuleSpan(naclPlans(ctx, vpcs), naclBase);
-  return composite.requestPeering.executeWithOptions(
-    {
-      summary: `Request peering ${vpcs.requester.vpcId} (${req.requester.region}) → ${vpcs.accepter.vpcId} (${req.accepter.region})`,
-    },
-    [
-      {
-        setupId: ctx.setupId,
-        requester: end('requester'),
-        accepter: end('accepter'),
-        tags: ctx.tags,
-        naclRules: `${span.first}-${span.last}`,
-      },
-    ],
-  );
-}
-
-const regionOf = (req: PeeringRequest, role: Role) => ({
-  region: req[role].region,
-  ...opt('roleArn', req[role].roleArn),
-});
-
-export function establishPeering(ctx: SetupContext, peering: string) {
-  const { req } = ctx;
-  return waits.establishPeering.executeWithOptions(
-    { summary: `Accept ${peering} in ${req.accepter.region}, wait for active, enable DNS` },
-    [
-      {
-        peeringConnectionId: peering,
-        requester: regionOf(req, 'requester'),
-        accepter: regionOf(req, 'accepter'),
-        dnsResolution: dnsOn(req),
-      },
-    ],
-  );
-}
-
-export function ensureSideRules(ctx: SetupContext, vpcs: SideVpcs, peering: string, role: Role) {
-  const { req, naclBase } = ctx;
-  const own = vpcs[role];
-  const peer = vpcs[peerOf(role)].cidrBlock;
-  return composite.ensureSideRules.executeWithOptions(
-    { summary: `Routes, group peering-${peering}, NACL ${naclBase}+ in ${own.vpcId}` },
-    [
-      {
-        ...regionOf(req, role),
-        vpcId: own.vpcId,
-        ...opt('routeTableIds', own.routeTableIds),
-        peerCidrBlock: peer,
-        peeringConnectionId: peering,
-        securityGroup: securityGroupPlan(own.cidrBlock, peer, req.allow),
-        naclEntries: naclPlan(own.cidrBlock, peer, req.allow, naclBase),
-        tags: ctx.tags,
-      },
-    ],
-  );
-}
-
 /** Everything tagged with the setup id, for a rollback that must also find what a lost response made. */
 export function findSetupResources(ctx: SetupContext) {
-  const { req, setupId } = ctx;
+  const { req, setupId, access } = ctx;
   return composite.findSetupResources.executeWithOptions({ summary: `Find everything tagged with setup ${setupId}` }, [
     {
       setupId,
       requesterRegion: req.requester.region,
       accepterRegion: req.accepter.region,
-      ...opt('requesterRoleArn', req.requester.roleArn),
-      ...opt('accepterRoleArn', req.accepter.roleArn),
+      ...opt('requesterRoleArn', access.requester.roleArn),
+      ...opt('accepterRoleArn', access.accepter.roleArn),
+      ...opt('requesterExternalId', access.requester.externalId),
+      ...opt('accepterExternalId', access.accepter.externalId),
+      ...opt('roleSessionName', access.requester.roleSessionName ?? access.accepter.roleSessionName),
+      ...opt('adoptedPeeringId', req.peeringConnectionId),
     },
   ]);
 }

@@ -1,6 +1,5 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { opt } from '../domain/objects';
 import type { PeeringRequest } from '../domain/types';
 import { flowLogsRoleFor } from '../domain/validate-flow-logs';
 import { EC2_CALL } from './profiles';
@@ -26,7 +25,7 @@ export function ensureSideFlowLogs(ctx: SetupContext, vpcs: SideVpcs, role: Role
       {
         side: role,
         region: s.region,
-        ...opt('roleArn', s.roleArn),
+        ...ctx.access[role],
         vpcId: vpcs[role].vpcId,
         setupId: ctx.setupId,
         deliverLogsRoleArn: flowLogsRoleFor(ctx.req, role)!,

@@ -1,5 +1,6 @@
 import { continueAsNew, defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { meshSummary } from '../domain/mesh-topology';
+import { inAccount } from '../domain/resource-ref';
 import type { MeshPlan, MeshProgress, MeshRequest, MeshResult } from '../domain/mesh-types';
 import type { ResourceRef } from '../domain/types';
 import { validateMeshRequest } from '../domain/validate-mesh';
@@ -70,7 +71,7 @@ export async function SetupPeeringMesh(request: MeshRequest, carried?: MeshCarry
         req.maxConcurrent ?? 4,
         async (v) => {
           const out = await ensureMeshVpc(meshId, req, v.key);
-          ctx.created.push(...out.created);
+          ctx.created.push(...inAccount(out.created, out.vpc.ownerId));
           made[v.key] = { region: v.region, vpcId: out.vpc.vpcId, cidrBlock: v.cidrBlock };
         },
         { stopOnFailure: true },

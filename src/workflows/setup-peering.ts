@@ -6,21 +6,19 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { refKey } from '../domain/resource-ref';
+import { sideAccess } from '../domain/access';
+import { inAccount, refKey } from '../domain/resource-ref';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import { SETUP_STAGES, SETUP_STEPS, type SetupStage } from '../domain/setup-stages';
 import { setupTags } from '../domain/tags';
 import type { PeeringRequest, PeeringResult, ResourceRef, SetupProgress, SideResult } from '../domain/types';
-import { validatePeeringRequest, validateResolvedCidrs } from '../domain/validate-peering';
+import { resolvedSide, validatePeeringRequest, validateResolvedCidrs } from '../domain/validate-peering';
 import { invalidInput } from './failures';
 import {
   bothSides,
   checkSetupConflict,
   describeExistingVpc,
-  ensureSideRules,
   ensureVpc,
-  establishPeering,
-  requestPeering,
   PATCHES,
   ROLES,
   type Role,
@@ -28,6 +26,7 @@ import {
   type SideVpcs,
 } from './setup-calls';
 import { ensureSideFlowLogs, FLOW_LOGS_PATCH, wantsFlowLogs } from './setup-flow-logs';
+import { checkAdoptedPeering, ensureSideRules, establishPeering, requestPeering, sideCidrs } from './setup-link-calls';
 import { setupFailure } from './setup-rollback';
 
 export const progressQuery = defineQuery<SetupProgress>('progress');
@@ -41,13 +40,21 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
   if (!checked.ok) throw invalidInput('InvalidPeeringRequest', checked.error);
   const req = checked.value;
   const setupId = workflowInfo().workflowId;
-  const ctx: SetupContext = { req, setupId, tags: setupTags(setupId, req.tags), naclBase: req.naclRuleBase ?? 900 };
+  const ctx: SetupContext = {
+    req,
+    setupId,
+    tags: setupTags(setupId, req.tags),
+    naclBase: req.naclRuleBase ?? 900,
+    access: { requester: sideAccess(req.requester, setupId), accepter: sideAccess(req.accepter, setupId) },
+  };
+  const adopted = req.peeringConnectionId;
 
   const progress: SetupProgress = { step: 'validate', completed: [], created: [] };
   setHandler(progressQuery, () => progress);
-  const record = (refs: ResourceRef[]) => {
+  /** Ledger entries carry their account, so that removal reaches each through its own side. */
+  const record = (refs: ResourceRef[], accountId: string | undefined) => {
     const known = new Set(progress.created.map(refKey));
-    for (const ref of refs) if (!known.has(refKey(ref))) progress.created.push(ref);
+    for (const ref of inAccount(refs, accountId)) if (!known.has(refKey(ref))) progress.created.push(ref);
   };
   const step = async <T>(name: SetupStage, fn: () => Promise<T>): Promise<T> => {
     progress.step = name;
@@ -68,13 +75,11 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
   try {
     const vpcs = await step('vpcs', async (): Promise<SideVpcs> => {
       const existing = await Promise.all(ROLES.map((role) => describeExistingVpc(ctx, role)));
-      const cidrError = validateResolvedCidrs(
-        existing[0]?.cidrBlock ?? req.requester.cidrBlock!,
-        existing[1]?.cidrBlock ?? req.accepter.cidrBlock!,
-        req.allow,
-        ctx.naclBase,
-      );
+      const side = (role: Role, i: number) => resolvedSide(req, role, existing[i]);
+      const cidrError = validateResolvedCidrs(side('requester', 0), side('accepter', 1), req.allow, ctx.naclBase);
       if (cidrError) throw invalidInput('InvalidPeeringRequest', cidrError);
+      // Only requests that adopt a peering take this step; no run from before it did.
+      if (adopted) await checkAdoptedPeering(ctx, { ...req, peeringConnectionId: adopted });
       if (patched(PATCHES.oneNetwork)) await checkSetupConflict(ctx, existing);
 
       mutating = true;
@@ -82,24 +87,27 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
         const found = existing[ROLES.indexOf(role)];
         if (found) return found;
         const out = await ensureVpc(ctx, role);
-        record(out.created);
+        record(out.created, out.vpc.ownerId);
         return out.vpc;
       });
       return { requester, accepter };
     });
 
-    const peering = await step('request-peering', async () => {
-      const out = await requestPeering(ctx, vpcs);
-      record(out.created);
-      return out.peeringConnectionId;
-    });
+    // An adopted peering is someone else's: neither requested nor accepted, its options left alone.
+    const peering =
+      adopted ??
+      (await step('request-peering', async () => {
+        const out = await requestPeering(ctx, vpcs);
+        record(out.created, vpcs.requester.ownerId);
+        return out.peeringConnectionId;
+      }));
     upsertSearchAttributes([{ key: PEERING_CONNECTION_ID, value: peering }]);
 
-    await step('establish-peering', () => establishPeering(ctx, peering));
+    if (!adopted) await step('establish-peering', () => establishPeering(ctx, peering));
 
     const sideRules = async (role: Role) => {
       const out = await ensureSideRules(ctx, vpcs, peering, role);
-      record(out.created);
+      record(out.created, vpcs[role].ownerId);
       return out;
     };
     const [requesterRules, accepterRules] = await step('side-rules', () =>
@@ -108,7 +116,9 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     const rules = { requester: requesterRules, accepter: accepterRules };
     if (wantsFlowLogs(req)) {
       await step('flow-logs', () =>
-        bothSides(FLOW_LOGS_PATCH, async (role) => record((await ensureSideFlowLogs(ctx, vpcs, role)).created)),
+        bothSides(FLOW_LOGS_PATCH, async (role) =>
+          record((await ensureSideFlowLogs(ctx, vpcs, role)).created, vpcs[role].ownerId),
+        ),
       );
     }
 
@@ -118,6 +128,9 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       region: vpcs[role].region,
       vpcId: vpcs[role].vpcId,
       cidrBlock: vpcs[role].cidrBlock,
+      cidrBlocks: sideCidrs(vpcs[role], false),
+      ...(req.ipv6 ? { ipv6CidrBlocks: vpcs[role].ipv6CidrBlocks ?? [] } : {}),
+      ...(vpcs[role].ownerId ? { accountId: vpcs[role].ownerId } : {}),
       routeTableIds: rules[role].routeTableIds,
       securityGroupId: rules[role].securityGroupId,
       networkAclIds: rules[role].networkAclIds,
@@ -125,6 +138,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     return {
       peeringConnectionId: peering,
       status: 'active',
+      ...(adopted ? { peeringAdopted: true } : {}),
       requester: side('requester'),
       accepter: side('accepter'),
       created: progress.created,

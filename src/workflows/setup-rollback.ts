@@ -5,7 +5,8 @@ import { explain, rootCause } from './failures';
 import { removeResources, summarizeRemoval, type RemovalReport } from './removal';
 import { findSetupResources, type SetupContext } from './setup-calls';
 
-const REFUSED_BEFORE_CHANGE = new Set(['InvalidPeeringRequest', 'SetupConflict']);
+/** Bad input, another network under the id, or a side's role that STS refuses: said as they are. */
+const REFUSED_BEFORE_CHANGE = new Set(['InvalidPeeringRequest', 'SetupConflict', 'AssumeRoleRefused']);
 
 /** The finer step a composite activity names in its failure's details, if any. */
 function stepOf(cause: unknown): string | undefined {
@@ -26,7 +27,7 @@ export async function setupFailure(
   mutating: boolean,
 ): Promise<ApplicationFailure> {
   const cause = rootCause(err);
-  // Bad input, or another network under this setup id: refused before any change, and thrown as it is.
+  // Refused before any change, and thrown as it is.
   if (!mutating && cause instanceof ApplicationFailure && REFUSED_BEFORE_CHANGE.has(cause.type ?? '')) return cause;
   const failedStep = stepOf(cause) ?? progress.step;
   const what = isCancellation(err)
@@ -68,10 +69,10 @@ async function rollback(ctx: SetupContext, ledger: ResourceRef[]): Promise<Remov
   } catch (err) {
     inventoryError = explain(err);
   }
-  const removal = await removeResources(deletionOrder([...ledger].reverse(), found), {
-    [req.requester.region]: req.requester.roleArn,
-    [req.accepter.region]: req.accepter.roleArn,
-  });
+  const removal = await removeResources(deletionOrder([...ledger].reverse(), found), [
+    { region: req.requester.region, access: ctx.access.requester },
+    { region: req.accepter.region, access: ctx.access.accepter },
+  ]);
   if (inventoryError)
     removal.failed.push({
       ref: { type: 'vpc', region: req.requester.region, id: '(tag search)' },

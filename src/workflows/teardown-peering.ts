@@ -8,10 +8,11 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { locatorAccess, roleSessionName } from '../domain/access';
 import { isKnownRegion } from '../domain/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import type { ResourceRef, SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
-import { PEERING_ID_RE } from '../domain/validation';
+import { externalIdSchema, PEERING_ID_RE, roleArnSchema } from '../domain/validation';
 import { COMPOSITE, EC2_CALL } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
 
@@ -34,6 +35,21 @@ async function refuseWhileSetupRuns(setupId: string): Promise<void> {
     nonRetryable: true,
     details: [{ setupId, runId: run.runId }],
   });
+}
+
+/** A teardown by peering id: its regions, and the sides' roles when the request names them. */
+function peeringLocator(request: Exclude<TeardownRequest, { setupWorkflowId: string }>): SetupLocator {
+  const { peeringConnectionId, requesterRegion, accepterRegion } = request;
+  const fields = ['requesterRoleArn', 'accepterRoleArn', 'requesterExternalId', 'accepterExternalId'] as const;
+  const roles = Object.fromEntries(fields.filter((f) => request[f]).map((f) => [f, request[f]]));
+  const named = request.requesterRoleArn || request.accepterRoleArn;
+  return {
+    peeringConnectionId,
+    requesterRegion,
+    accepterRegion,
+    ...roles,
+    ...(named ? { roleSessionName: roleSessionName(`teardown-${peeringConnectionId}`) } : {}),
+  };
 }
 
 export interface TeardownProgress {
@@ -70,6 +86,13 @@ function checkRequest(request: TeardownRequest): void {
     if (typeof r[field] !== 'string' || !isKnownRegion(r[field]))
       throw invalid(field, 'must be a known AWS region name');
   }
+  for (const side of ['requester', 'accepter']) {
+    const [role, external] = [r[`${side}RoleArn`], r[`${side}ExternalId`]];
+    if (role !== undefined && !roleArnSchema.safeParse(role).success)
+      throw invalid(`${side}RoleArn`, 'must be an IAM role ARN');
+    if (external !== undefined && (role === undefined || !externalIdSchema.safeParse(external).success))
+      throw invalid(`${side}ExternalId`, "must be 2 to 1224 characters of [\\w+=,.@:/-], with the side's role");
+  }
 }
 
 /**
@@ -86,11 +109,7 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
       ? await locateSetup.executeWithOptions({ summary: `Read setup ${request.setupWorkflowId}'s regions` }, [
           request.setupWorkflowId,
         ])
-      : {
-          peeringConnectionId: request.peeringConnectionId,
-          requesterRegion: request.requesterRegion,
-          accepterRegion: request.accepterRegion,
-        };
+      : peeringLocator(request);
 
   const refuseRunning = patched(REFUSE_RUNNING_SETUP);
   if (refuseRunning && locator.setupId) await refuseWhileSetupRuns(locator.setupId);
@@ -117,10 +136,15 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
 
   progress.step = 'delete';
   setCurrentDetails(`**Deleting** ${inventory.refs.length} resource(s)`);
-  const removal = await removeResources(inventory.refs, {
-    [locator.requesterRegion]: locator.requesterRoleArn,
-    [locator.accepterRegion]: locator.accepterRoleArn,
-  });
+  // The sides' roles: the setup's, or those the inventory read from the setup a peering's tag names.
+  const access = inventory.access ?? {
+    requester: locatorAccess(locator, 'requester'),
+    accepter: locatorAccess(locator, 'accepter'),
+  };
+  const removal = await removeResources(inventory.refs, [
+    { region: locator.requesterRegion, access: access.requester },
+    { region: locator.accepterRegion, access: access.accepter },
+  ]);
   progress.step = 'done';
   setCurrentDetails(`**Done:** ${summarizeRemoval(removal)}`);
   if (removal.failed.length) {
@@ -131,5 +155,18 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
       details: [removal],
     });
   }
-  return { deleted: removal.deleted, alreadyGone: removal.alreadyGone };
+  const adopted = inventory.adoptedPeeringId;
+  return {
+    deleted: removal.deleted,
+    alreadyGone: removal.alreadyGone,
+    ...(adopted
+      ? {
+          keptPeering: {
+            peeringConnectionId: adopted,
+            region: locator.requesterRegion,
+            reason: 'adopted by the setup, not created by it: teardown never deletes it, and left it as it was',
+          },
+        }
+      : {}),
+  };
 }

@@ -9,7 +9,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { SETUP_ID_TAG } from '../../src/domain/tags';
-import { ec2 } from './harness';
+import { ec2In } from './accounts';
 
 const tagged = (tags: Tag[] | undefined, setupId: string) =>
   tags?.some((t) => t.Key === SETUP_ID_TAG && t.Value === setupId) ?? false;
@@ -22,9 +22,12 @@ export interface TaggedResources {
   livePeerings: string[];
 }
 
-/** Everything carrying the setup tag in a region. moto ignores some filters, so filter in code. */
-export async function taggedResources(region: string, setupId: string): Promise<TaggedResources> {
-  const client = ec2(region);
+/**
+ * Everything carrying the setup tag in a region (of `account`, the worker's own when absent). moto
+ * ignores some filters, so filter in code.
+ */
+export async function taggedResources(region: string, setupId: string, account?: string): Promise<TaggedResources> {
+  const client = ec2In(region, account);
   const [vpcs, subnets, groups, peerings] = await Promise.all([
     client.send(new DescribeVpcsCommand({})),
     client.send(new DescribeSubnetsCommand({})),
@@ -45,13 +48,13 @@ export function countTagged(r: TaggedResources): number {
   return r.vpcs.length + r.subnets.length + r.securityGroups.length + r.livePeerings.length;
 }
 
-/** Routes that point at any of the given peerings, across every table in the region. */
-export async function routesVia(region: string, peeringIds: string[]): Promise<string[]> {
-  const out = await ec2(region).send(new DescribeRouteTablesCommand({}));
+/** Routes that point at any of the given peerings, across every table in the region (of `account`). */
+export async function routesVia(region: string, peeringIds: string[], account?: string): Promise<string[]> {
+  const out = await ec2In(region, account).send(new DescribeRouteTablesCommand({}));
   return (out.RouteTables ?? []).flatMap((t) =>
     (t.Routes ?? [])
       .filter((r) => r.VpcPeeringConnectionId && peeringIds.includes(r.VpcPeeringConnectionId))
-      .map((r) => `${t.RouteTableId} ${r.DestinationCidrBlock}`),
+      .map((r) => `${t.RouteTableId} ${r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock}`),
   );
 }
 
@@ -59,8 +62,8 @@ export async function routesVia(region: string, peeringIds: string[]): Promise<s
  * A VPC's route tables and routes, NACL entries and tags, and security groups with their rules, as sorted
  * lines: equal snapshots prove a VPC was "left as before" (an empty group still shows by its id).
  */
-export async function vpcSnapshot(region: string, vpcId: string): Promise<string[]> {
-  const client = ec2(region);
+export async function vpcSnapshot(region: string, vpcId: string, account?: string): Promise<string[]> {
+  const client = ec2In(region, account);
   const filter = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
   const [tables, acls, groups] = await Promise.all([
     client.send(new DescribeRouteTablesCommand(filter)),

@@ -23,8 +23,8 @@ export interface TestWorker {
   client: Client;
   taskQueue: string;
   worker: Worker;
-  /** Every AWS operation the activities made, in order. */
-  calls: Array<{ service: string; region: string; operation: string }>;
+  /** Every AWS operation the activities made, in order (`roleArn`: made through a side's role). */
+  calls: Array<{ service: string; region: string; operation: string; roleArn?: string }>;
   shutdown(): Promise<void>;
 }
 
