@@ -44,11 +44,8 @@ describe('worker Prometheus metrics', () => {
 
     connection = await Connection.connect({ address: testEnv().temporalAddress });
     const client = new Client({ connection });
-    await client.workflow.execute('SetupInterRegionPeering', {
-      taskQueue,
-      workflowId: uniqueId('metrics-setup'),
-      args: [REQUEST],
-    });
+    const setupId = uniqueId('metrics-setup');
+    await client.workflow.execute('SetupInterRegionPeering', { taskQueue, workflowId: setupId, args: [REQUEST] });
 
     // Core counts a completed workflow once the server has acknowledged the completion, which may be
     // a moment after the client has the result: scrape until it shows, within a bound.
@@ -89,5 +86,13 @@ describe('worker Prometheus metrics', () => {
       s.labels.includes('activity_type="ensureVpc"'),
     );
     expect(ensureVpc.reduce((sum, s) => sum + s.value, 0)).toBe(2);
+
+    // Leave nothing behind: later tests audit every ACL for entries naming these CIDRs.
+    const removed = await client.workflow.execute('TeardownInterRegionPeering', {
+      taskQueue,
+      workflowId: `${setupId}-teardown`,
+      args: [{ setupWorkflowId: setupId }],
+    });
+    expect(removed).toMatchObject({ deleted: expect.arrayContaining([expect.objectContaining({ type: 'vpc' })]) });
   });
 });
