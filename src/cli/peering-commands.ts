@@ -3,7 +3,7 @@ import type { PeeringRequest, TeardownRequest } from '../domain/types';
 import { validatePeeringRequest } from '../domain/validate-peering';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
-import { setupView, teardownView } from './progress-views';
+import { setupViewFor, teardownView } from './progress-views';
 import { UsageError } from './output';
 import { SIDE_FLAGS, withSideFlags } from './side-flags';
 
@@ -39,7 +39,7 @@ export async function setupCommand(ctx: CommandContext, argv: string[]): Promise
     summary: `Peer ${describe(req.requester)} ↔ ${describe(req.accepter)}`,
     wait: flags.wait,
     ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
-    view: setupView,
+    view: setupViewFor(req.flowLogs),
   });
 }
 

@@ -21,6 +21,10 @@ export const setupView: ProgressView = {
   resultResources: (result) => (result as PeeringResult).created.length,
 };
 
+/** The setup's view for a request this CLI starts: the flow-logs step only when it asks for them. */
+export const setupViewFor = (flowLogs: boolean | undefined): ProgressView =>
+  flowLogs ? setupView : { ...setupView, steps: SETUP_STEPS.filter((s) => s !== 'flow-logs') };
+
 export const teardownView: ProgressView = {
   steps: ['locate', 'inventory', 'delete'],
   read: (p) => ({ step: String(p.step), resources: count(p.found), detail: `${count(p.found)} resource(s) found` }),
