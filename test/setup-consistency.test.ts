@@ -93,13 +93,20 @@ describe('GIVEN the first CreateVpc and CreateVpcPeeringConnection lose their an
 });
 
 describe('GIVEN a completed setup', () => {
-  test('THEN every composite activity was scheduled with a heartbeat timeout, so a lost worker is noticed within 45 s', async () => {
+  test('THEN every composite activity was scheduled with a heartbeat timeout, so a lost worker is noticed within 45 s, and retries that end by time, not by attempts', async () => {
     const { id } = await runSetup(w, request(96));
     const history = await w.client.workflow.getHandle(id).fetchHistory();
     const scheduled = (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes)
       .filter((a) => a !== undefined && a !== null)
-      .map((a) => ({ type: a.activityType?.name, heartbeat: Number(a.heartbeatTimeout?.seconds ?? 0) }));
+      .map((a) => ({
+        type: a.activityType?.name,
+        heartbeat: Number(a.heartbeatTimeout?.seconds ?? 0),
+        budget: {
+          attempts: a.retryPolicy?.maximumAttempts ?? 0,
+          seconds: Number(a.scheduleToCloseTimeout?.seconds ?? 0),
+        },
+      }));
     const composite = ['ensureVpc', 'requestPeering', 'establishPeering', 'ensureSideRules', 'checkSetupConflict'];
     expect(new Set(scheduled.map((s) => s.type))).toEqual(new Set(composite));
     for (const s of scheduled) {
@@ -107,6 +114,10 @@ describe('GIVEN a completed setup', () => {
         type: s.type,
         heartbeats: true,
       });
+    }
+    // Attempts lost with a killed worker must not use up a composite's retries: they end by time.
+    for (const s of scheduled.filter((x) => x.type !== 'establishPeering')) {
+      expect({ type: s.type, budget: s.budget }).toEqual({ type: s.type, budget: { attempts: 0, seconds: 1800 } });
     }
     await runTeardown(w, { setupWorkflowId: id });
   });

@@ -36,12 +36,22 @@ export const EC2_CALL = {
  * entries, an inventory): on AWS, with throttling and eventual consistency, that can take minutes.
  * The activity heartbeats every few seconds while it runs, so a lost worker is noticed within the
  * heartbeat timeout rather than at the end of the long start-to-close.
+ *
+ * Its retries are bounded by time, not attempts: every attempt lost with its worker counts as one,
+ * and a retry that waits out tag lag takes longer than a churning worker lives (the chaos run lost
+ * a setup after ten such attempts in eight minutes). Errors past retrying are non-retryable anyway.
  */
 export const COMPOSITE = {
   startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: EC2_CALL.retry,
+  retry: {
+    initialInterval: EC2_CALL.retry.initialInterval,
+    backoffCoefficient: EC2_CALL.retry.backoffCoefficient,
+    maximumInterval: EC2_CALL.retry.maximumInterval,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 } as const satisfies ActivityOptions;
 
 /** Polling AWS for a state change; heartbeats every poll so a lost worker is noticed quickly. */
