@@ -1,4 +1,7 @@
 import {
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
   paginateDescribeNetworkAcls,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
@@ -15,6 +18,7 @@ import { inAccount } from '../domain/resource-ref';
 import { SETUP_ID_TAG } from '../domain/tags';
 import type { ResourceRef } from '../domain/types';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
+import { isResourceNotFound } from './errors';
 import { findFlowLogResources } from './flow-logs';
 import { describeVpcAcls, readNaclRecords } from './network-acls';
 
@@ -114,13 +118,60 @@ export async function spanNaclEntries(
   );
 }
 
-export async function taggedInRegion(ec2: EC2Client, logs: CloudWatchLogsClient, region: string, setupId: string) {
+/**
+ * One resource by id, or undefined once it is gone. By id AWS shows a resource at once, where a
+ * filtered Describe may not list it yet.
+ */
+async function byId<T>(describe: () => Promise<T[] | undefined>): Promise<T[]> {
+  try {
+    return (await describe()) ?? [];
+  } catch (err) {
+    if (isResourceNotFound(err)) return [];
+    throw err;
+  }
+}
+
+/** The known refs of one type that the tag search did not list, read by id. */
+function unlisted<T>(known: ResourceRef[], type: ResourceRef['type'], listed: T[], idOf: (x: T) => string | undefined) {
+  const seen = new Set(listed.map(idOf));
+  return known.filter((r) => r.type === type && !seen.has(r.id)).map((r) => r.id);
+}
+
+/**
+ * What carries the setup's tag in one region: by the tag, and by id for the refs the setup's
+ * result recorded (`known`), since a teardown right after the setup may come before AWS lists the
+ * last group it made by tag.
+ */
+export async function taggedInRegion(
+  ec2: EC2Client,
+  logs: CloudWatchLogsClient,
+  region: string,
+  setupId: string,
+  known: ResourceRef[] = [],
+) {
   const filters = { Filters: [setupFilter(setupId)] };
-  const [vpcs, subnets, groups, flowLogResources] = await Promise.all([
+  const [listedVpcs, listedSubnets, listedGroups, flowLogResources] = await Promise.all([
     collect(paginateDescribeVpcs({ client: ec2 }, filters), (p) => p.Vpcs),
     collect(paginateDescribeSubnets({ client: ec2 }, filters), (p) => p.Subnets),
     collect(paginateDescribeSecurityGroups({ client: ec2 }, filters), (p) => p.SecurityGroups),
     findFlowLogResources(ec2, logs, region, setupId),
+  ]);
+  const here = known.filter((r) => r.region === region);
+  const each = <T>(ids: string[], one: (id: string) => Promise<T[] | undefined>) =>
+    Promise.all(ids.map((id) => byId(() => one(id)))).then((found) => found.flat());
+  const [vpcs, subnets, groups] = await Promise.all([
+    each(
+      unlisted(here, 'vpc', listedVpcs, (v) => v.VpcId),
+      async (id) => (await ec2.send(new DescribeVpcsCommand({ VpcIds: [id] }))).Vpcs,
+    ).then((more) => [...listedVpcs, ...more]),
+    each(
+      unlisted(here, 'subnet', listedSubnets, (x) => x.SubnetId),
+      async (id) => (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }))).Subnets,
+    ).then((more) => [...listedSubnets, ...more]),
+    each(
+      unlisted(here, 'security-group', listedGroups, (g) => g.GroupId),
+      async (id) => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups,
+    ).then((more) => [...listedGroups, ...more]),
   ]);
   const ownGroups = groups.filter((g) => hasSetupTag(g.Tags, setupId));
   // Flow logs and log groups are listed without their owner: the account of what this search found.

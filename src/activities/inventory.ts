@@ -110,7 +110,7 @@ export function createInventoryActivities(clients: AwsClients, temporal?: Client
         locator.adoptedPeeringId ?? (pcx && setupId && !hasSetupTag(pcx.Tags, setupId) ? named : undefined);
       const logsOf = (r: (typeof regions)[number]) => clients.logs(r.region, r.access);
       const tagged = setupId
-        ? await Promise.all(regions.map((r) => taggedInRegion(r.ec2, logsOf(r), r.region, setupId)))
+        ? await Promise.all(regions.map((r) => taggedInRegion(r.ec2, logsOf(r), r.region, setupId, locator.knownRefs)))
         : [];
       const pcxIds = [
         ...new Set([named, adopted, ...(locator.knownPeeringIds ?? []), ...tagged.flatMap((t) => t.peeringIds)]),

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { roleSessionName } from '../domain/access';
-import type { PeeringRequest, PeeringResult, SetupLocator } from '../domain/types';
+import type { PeeringRequest, PeeringResult, ResourceRef, SetupLocator } from '../domain/types';
 import { FailureTypes, nonRetryable } from './errors';
 import { otherRuns, readWorkflowStart, type History } from './workflow-start';
 
@@ -12,6 +12,9 @@ const FAILED_BEFORE_ANY_CHANGE = new Set<string>([
   FailureTypes.SetupConflict,
   FailureTypes.AssumeRoleRefused,
 ]);
+
+/** What AWS lists by tag only a while after its creation (the rest is found through the peering). */
+const LISTED_LATE = new Set<ResourceRef['type']>(['vpc', 'subnet', 'security-group']);
 
 /** A setup as Temporal recorded it: its input, and its result once it completed. */
 export interface SetupRecord {
@@ -60,7 +63,12 @@ export function locatorOf(setupId: string, request: PeeringRequest, result?: Pee
     ...(accepter.roleArn && accepter.externalId ? { accepterExternalId: accepter.externalId } : {}),
     ...(requester.roleArn || accepter.roleArn ? { roleSessionName: roleSessionName(setupId) } : {}),
     ...(request.peeringConnectionId ? { adoptedPeeringId: request.peeringConnectionId } : {}),
-    ...(result ? { knownPeeringIds: [result.peeringConnectionId] } : {}),
+    ...(result
+      ? {
+          knownPeeringIds: [result.peeringConnectionId],
+          knownRefs: result.created.filter((r) => LISTED_LATE.has(r.type)),
+        }
+      : {}),
   };
 }
 

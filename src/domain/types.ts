@@ -185,4 +185,9 @@ export interface SetupLocator extends SideRoles {
    * NACL entries are found through them even once AWS no longer lists the peering.
    */
   knownPeeringIds?: string[];
+  /**
+   * The VPCs, subnets and groups the setup's recorded result says it made. AWS may not list one
+   * made moments ago by tag yet, so the inventory looks those up by id too.
+   */
+  knownRefs?: ResourceRef[];
 }

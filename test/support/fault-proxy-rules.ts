@@ -21,7 +21,8 @@ export interface FaultRule {
    * Query `Action` (EC2, RDS, STS); for REST services such as Route 53, `"<METHOD> <path>"`.
    * Peering kinds match the call that arms them: CreateVpcPeeringConnection by default,
    * AcceptVpcPeeringConnection for 'peering-provisioning' (or 'peering-failed' set to fail on accept).
-   * 'tag-lag' matches the create that arms it (CreateVpc or CreateVpcPeeringConnection, default both);
+   * 'tag-lag' matches the create that arms it (CreateVpc, CreateVpcPeeringConnection or CreateSecurityGroup,
+   * default all);
    * 'peering-purged' the Describe it rewrites.
    */
   action?: string | RegExp;

@@ -1,5 +1,5 @@
 /**
- * AWS's filtered Describes lag behind a create: a new VPC or peering is missing from answers to a
+ * AWS's filtered Describes lag behind a create: a new VPC, peering or group is missing from answers to a
  * Describe with filters (a tag filter, say) for a while, though AWS did make it. "Eventual
  * consistency" in the EC2 API reference (Query API, "Ensuring idempotency" and "Eventual
  * consistency"). moto lists everything at once; this hides a new resource from filtered
@@ -11,7 +11,7 @@ import { type Answer } from './fault-proxy-http';
 import { mapPeerings, mapSetItems, peeringIdsIn } from './fault-proxy-xml';
 
 const DEFAULT_SECONDS = 5;
-const CREATES = /^(CreateVpc|CreateVpcPeeringConnection)$/;
+const CREATES = /^(CreateVpc|CreateVpcPeeringConnection|CreateSecurityGroup)$/;
 
 export class TagLagBehaviour implements ProxyBehaviour {
   private readonly hidden = new Map<string, number>();
@@ -32,7 +32,11 @@ export class TagLagBehaviour implements ProxyBehaviour {
     if (CREATES.test(call.action)) {
       const rule = this.ctx.book.first(call, ['tag-lag'], call.action);
       const id =
-        call.action === 'CreateVpc' ? /<vpc>\s*<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/.exec(xml)?.[1] : peeringIdsIn(xml)[0];
+        call.action === 'CreateVpc'
+          ? /<vpc>\s*<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/.exec(xml)?.[1]
+          : call.action === 'CreateSecurityGroup'
+            ? /<groupId>(sg-[0-9a-f]+)<\/groupId>/.exec(xml)?.[1]
+            : peeringIdsIn(xml)[0];
       if (rule && id) this.hidden.set(id, Date.now() + (rule.seconds ?? DEFAULT_SECONDS) * 1000);
       return answer;
     }
@@ -45,6 +49,8 @@ export class TagLagBehaviour implements ProxyBehaviour {
     let rewritten = xml;
     if (call.action === 'DescribeVpcs')
       rewritten = mapSetItems(xml, 'vpcSet', 'vpcId', (block, id) => (lagging(id) ? null : block));
+    if (call.action === 'DescribeSecurityGroups')
+      rewritten = mapSetItems(xml, 'securityGroupInfo', 'groupId', (block, id) => (lagging(id) ? null : block));
     if (call.action === 'DescribeVpcPeeringConnections')
       rewritten = mapPeerings(xml, (block, id) => (lagging(id) ? null : block));
     return rewritten === xml ? answer : { ...answer, body: Buffer.from(rewritten, 'utf8') };
