@@ -119,7 +119,7 @@ export async function spanNaclEntries(
 }
 
 /**
- * One resource by id, or undefined once it is gone. By id AWS shows a resource at once, where a
+ * One resource by id, or none once it is gone. By id AWS shows a resource at once, where a
  * filtered Describe may not list it yet.
  */
 async function byId<T>(describe: () => Promise<T[] | undefined>): Promise<T[]> {
