@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { AwsClients } from '../src/activities/aws-clients';
 import type { PeeringRequest } from '../src/domain/types';
-import { type FaultProxy } from '../test/support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { runConcurrent, type Concurrent } from './concurrent';
 import { RUNS, log } from './config';
 import { bareSetup } from './bare-setup';

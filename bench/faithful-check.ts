@@ -10,8 +10,8 @@ import { DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand, EC2Client } 
 import { type Client } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
 import { SETUP_ID_TAG } from '../src/domain/tags';
-import { SUITE_PROFILE } from '../test/support/faithful';
-import { startFaultProxy } from '../test/support/fault-proxy';
+import { SUITE_PROFILE } from '../harness/faithful';
+import { startFaultProxy } from '../harness/fault-proxy';
 import { RUN_TIMEOUT_MS } from './config';
 import { CREDENTIALS, startInProcessWorker } from './in-process-worker';
 import { withTimeout } from './kit';

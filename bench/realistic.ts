@@ -1,5 +1,5 @@
 /**
- * The realistic AWS profile (test/support/latency-profile.ts): the bench's proxy adds EC2's measured
+ * The realistic AWS profile (harness/latency-profile.ts): the bench's proxy adds EC2's measured
  * per-call latency and holds every peering `provisioning` for seconds, and the bare script, our
  * setup and Terraform all run through it. Against raw moto the orchestration's cost is most of a
  * setup's time; here it is measured against what a user would wait on AWS.
@@ -7,8 +7,8 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { AwsClients } from '../src/activities/aws-clients';
 import type { PeeringRequest } from '../src/domain/types';
-import { type FaultProxy } from '../test/support/fault-proxy';
-import { type LatencyProfile } from '../test/support/latency-profile';
+import { type FaultProxy } from '../harness/fault-proxy';
+import { type LatencyProfile } from '../harness/latency-profile';
 import { bareSetup } from './bare-setup';
 import { log } from './config';
 import type { BenchKit } from './kit';

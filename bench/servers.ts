@@ -1,5 +1,5 @@
 /**
- * The bench's own servers: a Temporal dev server and moto on free ports (test/support/stack.ts), the
+ * The bench's own servers: a Temporal dev server and moto on free ports (harness/stack.ts), the
  * cluster on PostgreSQL, and the production worker (src/worker.ts) as a separate process. That
  * process runs the tsc build in lib/ with the workflow bundle built ahead of time (`npm run build`),
  * as a deployment would:
@@ -20,8 +20,8 @@ import {
   waitFor,
   type MotoServer,
   type TemporalDevServer,
-} from '../test/support/stack';
-import { startTemporalCluster, type TemporalCluster } from '../test/support/temporal-cluster';
+} from '../harness/stack';
+import { startTemporalCluster, type TemporalCluster } from '../harness/temporal-cluster';
 
 export const LOG_DIR = path.join(ROOT, '.data', 'logs');
 const WORKER_ENTRY = path.join(ROOT, 'lib', 'src', 'worker.js');
@@ -82,7 +82,7 @@ export async function startBenchServers(): Promise<BenchServers> {
   };
 }
 
-/** The production engine: the Temporal server on PostgreSQL, three nodes (test/support/temporal-cluster.ts). */
+/** The production engine: the Temporal server on PostgreSQL, three nodes (harness/temporal-cluster.ts). */
 export async function startBenchCluster(): Promise<TemporalCluster> {
   const cluster = await startTemporalCluster({ nodes: 3 });
   for (const pid of [cluster.postgres.pid, ...cluster.nodes.map((n) => n.pid)]) own(pid);

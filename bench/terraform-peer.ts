@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { PeeringRequest } from '../src/domain/types';
-import { type FaultProxy } from '../test/support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { LOG_DIR } from './servers';
 import { log } from './config';
 import type { BenchKit } from './kit';

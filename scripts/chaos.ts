@@ -10,10 +10,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runChaos, type ChaosOptions } from '../test/support/chaos';
-import { CHAOS_PROFILE, parseRange } from '../test/support/faithful/options';
-import { formatChaosTable, formatFindings } from '../test/support/chaos-report';
-import { ROOT } from '../test/support/stack';
+import { runChaos, type ChaosOptions } from '../harness/chaos';
+import { CHAOS_PROFILE, parseRange } from '../harness/faithful/options';
+import { formatChaosTable, formatFindings } from '../harness/chaos/report';
+import { ROOT } from '../harness/stack';
 
 function numberFlag(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
   const text = values[name];

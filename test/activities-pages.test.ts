@@ -1,6 +1,6 @@
 /**
  * The activities read every page of what they list. Behind the AWS-faithful layer a Describe
- * answers two items at a time (test/support/faithful/pagination.ts), so a read that does not
+ * answers two items at a time (harness/faithful/pagination.ts), so a read that does not
  * follow NextToken misses the rest.
  */
 import {
@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../src/activities';
 import { testEnv } from './support/env';
-import { SUITE_PROFILE } from './support/faithful';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
+import { SUITE_PROFILE } from '../harness/faithful';
+import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 import { CREDENTIALS, ec2 } from './support/harness';
 
 const REGION = 'us-west-1';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { runChaos } from './support/chaos';
-import { CHAOS_PROFILE } from './support/faithful';
-import { formatChaosTable, formatFindings, type ChaosReport } from './support/chaos-report';
+import { runChaos } from '../harness/chaos';
+import { CHAOS_PROFILE } from '../harness/faithful';
+import { formatChaosTable, formatFindings, type ChaosReport } from '../harness/chaos/report';
 
 // The reduced `npm run chaos -- --engine cluster`: its own Temporal server cluster on PostgreSQL
 // (three nodes) and moto, the real worker as a separate process, every AWS call through the fault

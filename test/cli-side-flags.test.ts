@@ -10,7 +10,7 @@ import type { PeeringResult } from '../src/domain/types';
 import { partnerRoles, PARTNER_ACCOUNT } from './support/accounts';
 import { cliProcess } from './support/cli-process';
 import { testEnv } from './support/env';
-import { startStsTrust, type StsTrustLayer } from './support/faithful/sts-trust';
+import { startStsTrust, type StsTrustLayer } from '../harness/faithful/sts-trust';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork, routesOf, taggedTable } from './support/real-networks';
 import { runTeardown } from './support/setup-runs';

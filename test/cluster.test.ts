@@ -1,6 +1,6 @@
 /**
  * The production engine: Temporal server v1.29.1 on PostgreSQL, three nodes in one membership ring
- * (test/support/temporal-cluster.ts, the configuration `STACK_ENGINE=cluster npm run stack:up` and
+ * (harness/temporal-cluster.ts, the configuration `STACK_ENGINE=cluster npm run stack:up` and
  * docker-compose.yml run), with the same workflows and worker as on the dev server. A setup, a
  * failover and a teardown on it, and a node that does not hold the clients' frontend SIGKILLed in
  * the middle of a setup whose history shard it owns.
@@ -15,10 +15,10 @@ import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { testEnv } from './support/env';
 import { MotoFailoverFixture } from './support/failover-fixture';
 import { startSuiteFaultProxy } from './support/faithful-layer';
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
-import { waitFor } from './support/stack';
-import { TEMPORAL_SERVER_VERSION, startTemporalCluster, type TemporalCluster } from './support/temporal-cluster';
+import { waitFor } from '../harness/stack';
+import { TEMPORAL_SERVER_VERSION, startTemporalCluster, type TemporalCluster } from '../harness/temporal-cluster';
 
 const ABC = JSON.parse(readFileSync(path.resolve(__dirname, '../examples/abc-corp.json'), 'utf8')) as PeeringRequest;
 const REGIONS = [ABC.requester.region, ABC.accepter.region];

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT } from './support/stack';
-import { TEMPORAL_SERVER_BIN, TEMPORAL_SERVER_VERSION } from './support/temporal-cluster';
+import { ROOT } from '../harness/stack';
+import { TEMPORAL_SERVER_BIN, TEMPORAL_SERVER_VERSION } from '../harness/temporal-cluster';
 
 const run = promisify(execFile);
 

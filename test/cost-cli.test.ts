@@ -9,7 +9,7 @@ import type { CostReport } from '../src/domain/cost-types';
 import { ABC_MONTH, PAIR_PRICES, costAndUsage, lastMonth, resultByTime } from './support/cost-fixtures';
 import { testEnv } from './support/env';
 import { useFaithfulStack } from './support/faithful-stack';
-import { ROOT } from './support/stack';
+import { ROOT } from '../harness/stack';
 
 const stack = useFaithfulStack();
 const month = lastMonth();

@@ -14,7 +14,7 @@ import { ec2In, partnerRoles, PARTNER_ACCOUNT } from './support/accounts';
 import { vpcSnapshot } from './support/aws-state';
 import { abcDrillRequest, createFailoverTargets } from './support/drill-fixtures';
 import { testEnv } from './support/env';
-import { startStsTrust, type StsTrustLayer } from './support/faithful/sts-trust';
+import { startStsTrust, type StsTrustLayer } from '../harness/faithful/sts-trust';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork } from './support/real-networks';
 import { runSetup, runTeardown } from './support/setup-runs';

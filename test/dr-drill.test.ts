@@ -22,7 +22,7 @@ import {
   zoneRecords,
   type PlantedDrift,
 } from './support/drill-fixtures';
-import { waitFor } from './support/stack';
+import { waitFor } from '../harness/stack';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 
 let w: TestWorker;

@@ -9,7 +9,7 @@ import type { FailoverReport, FailoverRequest } from '../src/domain/failover-typ
 import { startArcCluster, type ArcCluster } from './support/arc-cluster';
 import { FROM, TO } from './support/failover-fixture';
 import { MUTATIONS, names, stepOf, useFailoverSuite } from './support/failover-suite';
-import { REGIONAL_APIS, regionOutage } from './support/fault-proxy';
+import { REGIONAL_APIS, regionOutage } from '../harness/fault-proxy';
 
 const f = useFailoverSuite({ proxy: { capacity: { instanceWarmupMs: 2_000, taskWarmupMs: 2_000 } } });
 const { run, callsDuring } = f;

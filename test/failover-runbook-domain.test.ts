@@ -12,7 +12,7 @@ import { readPreflight } from '../src/domain/failover-preflight';
 import type { FailoverRequest } from '../src/domain/failover-types';
 import { validateFailoverRequest } from '../src/domain/validate-failover';
 import { healthy, ok, REQUEST } from './support/preflight-facts';
-import { ROOT } from './support/stack';
+import { ROOT } from '../harness/stack';
 
 describe('the DR runbook additions', () => {
   const scale: NonNullable<FailoverRequest['scale']> = [

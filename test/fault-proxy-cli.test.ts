@@ -16,7 +16,7 @@ describe('fault proxy in front of moto: the CLI', () => {
       [
         '-r',
         'ts-node/register/transpile-only',
-        path.join(__dirname, 'support', 'fault-proxy-cli.ts'),
+        path.join(__dirname, '..', 'harness', 'fault-proxy', 'cli.ts'),
         '--target',
         env.motoUrl,
         '--port',

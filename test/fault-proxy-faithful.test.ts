@@ -24,7 +24,7 @@ import {
   UpdateRoutingControlStateCommand,
 } from '@aws-sdk/client-route53-recovery-cluster';
 import { startArcCluster, type ArcCluster } from './support/arc-cluster';
-import { regionOutage } from './support/fault-proxy';
+import { regionOutage } from '../harness/fault-proxy';
 import { PilotLightFixture } from './support/pilot-light-fixture';
 import { credentials, failureOf, sleep, useProxiedMoto } from './support/proxied-moto';
 

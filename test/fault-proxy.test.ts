@@ -2,7 +2,7 @@
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateHostedZoneCommand, ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { startFaultProxy } from './support/fault-proxy';
+import { startFaultProxy } from '../harness/fault-proxy';
 import { createTaggedVpc, credentials, failureOf, REQUESTER, useProxiedMoto } from './support/proxied-moto';
 
 const env = useProxiedMoto();

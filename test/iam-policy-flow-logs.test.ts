@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT } from './support/stack';
+import { ROOT } from '../harness/stack';
 
 interface Statement {
   Action: string | string[];

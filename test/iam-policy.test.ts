@@ -15,15 +15,15 @@ import type { PeeringRequest } from '../src/domain/types';
 import { startArcCluster, type ArcCluster } from './support/arc-cluster';
 import { testEnv } from './support/env';
 import { FROM, MotoFailoverFixture, TO } from './support/failover-fixture';
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { PilotLightFixture } from './support/pilot-light-fixture';
 import { twoRegionRequest } from './support/requests';
-import { ROOT } from './support/stack';
+import { ROOT } from '../harness/stack';
 import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings, type Statement } from './support/iam-roles';
 import { staticOperations } from './support/iam-scan';
-import { startStsTrust, type StsTrustLayer } from './support/faithful/sts-trust';
+import { startStsTrust, type StsTrustLayer } from '../harness/faithful/sts-trust';
 
 const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.json'), 'utf8')) as {
   Version: string;

@@ -1,13 +1,13 @@
 /**
- * The realistic AWS profile the bench runs under (test/support/latency-profile.ts): its delays
+ * The realistic AWS profile the bench runs under (harness/latency-profile.ts): its delays
  * follow the measured EC2 histograms it cites, cross the Atlantic for the far region, and the
  * fault proxy really holds each call that long.
  */
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { testEnv } from './support/env';
-import { startFaultProxy } from './support/fault-proxy';
+import { startFaultProxy } from '../harness/fault-proxy';
 import { CREDENTIALS } from './support/harness';
-import { realisticAwsProfile, roundTripMs } from './support/latency-profile';
+import { realisticAwsProfile, roundTripMs } from '../harness/latency-profile';
 
 const call = (action: string, region = 'us-east-1') => ({
   service: 'ec2',

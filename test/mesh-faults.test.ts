@@ -7,7 +7,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { MeshProgress, MeshRequest, MeshResult } from '../src/domain/mesh-types';
 
 import { applicationFailureOf } from './support/failures';
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { expectRoutedExactly, meshLeftovers, startMesh } from './support/mesh-state';

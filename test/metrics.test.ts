@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { PeeringRequest } from '../src/domain/types';
 import { testEnv } from './support/env';
 import { uniqueId } from './support/harness';
-import { freePort } from './support/stack';
+import { freePort } from '../harness/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 const REQUEST: PeeringRequest = {

@@ -7,7 +7,7 @@ import { DescribeVpcPeeringConnectionsCommand } from '@aws-sdk/client-ec2';
 import type { PeeringRequest, PeeringResult, SetupProgress } from '../src/domain/types';
 import { ec2In } from './support/accounts';
 import { routesVia, vpcSnapshot } from './support/aws-state';
-import { SETUP_EC2_WRITES } from './support/ec2-writes';
+import { SETUP_EC2_WRITES } from '../harness/ec2-writes';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork, groupRules, peeringMadeOutside, routesOf } from './support/real-networks';

@@ -11,7 +11,7 @@ import { waitForPeering } from '../src/activities/peering';
 import type { PeeringRequest } from '../src/domain/types';
 import { taggedResources } from './support/aws-state';
 
-import { type FaultProxy, type FaultRule } from './support/fault-proxy';
+import { type FaultProxy, type FaultRule } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { ec2, startTestWorker, type TestWorker } from './support/harness';
 import { runSetup, runTeardown } from './support/setup-runs';

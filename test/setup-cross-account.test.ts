@@ -3,14 +3,14 @@
  * session named after the setup), the peering is requested with PeerOwnerId and accepted by the
  * accepter's own account, each account holds and tags its own resources, and teardown leaves
  * nothing tagged in either. moto hands out credentials for any role; the STS trust layer in front
- * of it refuses as AWS does (test/support/faithful/sts-trust.ts).
+ * of it refuses as AWS does (harness/faithful/sts-trust.ts).
  */
 import { DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { roleSessionName } from '../src/domain/access';
 import type { PeeringRequest, PeeringResult } from '../src/domain/types';
 import { ec2In, partnerRoles, PARTNER_ACCOUNT, WORKER_ACCOUNT } from './support/accounts';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
-import { startStsTrust, type StsTrustLayer } from './support/faithful/sts-trust';
+import { startStsTrust, type StsTrustLayer } from '../harness/faithful/sts-trust';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { mutatingCallsSince, runSetup, runTeardown, startSetup } from './support/setup-runs';

@@ -5,10 +5,10 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
-import { SETUP_EC2_WRITES } from './support/ec2-writes';
+import { SETUP_EC2_WRITES } from '../harness/ec2-writes';
 
 import { applicationFailureOf } from './support/failures';
-import { type FaultProxy, type FaultRule } from './support/fault-proxy';
+import { type FaultProxy, type FaultRule } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { twoRegionRequest } from './support/requests';

@@ -6,7 +6,7 @@ import type { PeeringRequest, SetupProgress } from '../src/domain/types';
 import { taggedResources, vpcSnapshot } from './support/aws-state';
 
 import { applicationFailureOf } from './support/failures';
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, type TestWorker } from './support/harness';
 import { existingVpc, startSetup } from './support/setup-runs';

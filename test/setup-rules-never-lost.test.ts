@@ -6,7 +6,7 @@
 import { DescribeSecurityGroupsCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import type { PeeringRequest, PeeringResult } from '../src/domain/types';
 
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { ec2, startTestWorker, type TestWorker } from './support/harness';
 import { runSetup, runTeardown } from './support/setup-runs';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { testEnv } from './support/env';
-import { SEARCH_ATTRIBUTES, startTemporalDevServer } from './support/stack';
+import { SEARCH_ATTRIBUTES, startTemporalDevServer } from '../harness/stack';
 
 describe('local stack started by jest global setup', () => {
   it("GIVEN the run's Temporal dev server WHEN its search attributes are listed THEN the project's custom attributes are registered as Keyword", async () => {

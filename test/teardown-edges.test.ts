@@ -7,10 +7,10 @@ import type { PeeringResult, SetupProgress } from '../src/domain/types';
 import { countTagged, routesVia, taggedResources, vpcSnapshot } from './support/aws-state';
 
 import { applicationFailureOf } from './support/failures';
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { ec2, startTestWorker, type TestWorker } from './support/harness';
-import { waitFor } from './support/stack';
+import { waitFor } from '../harness/stack';
 import {
   existingVpc,
   mutatingCallsSince,

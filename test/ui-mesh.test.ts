@@ -11,7 +11,7 @@ import type { MeshResult } from '../src/domain/mesh-types';
 import { cliEnv, runCli } from './support/cli-process';
 import { testEnv } from './support/env';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
-import { ROOT } from './support/stack';
+import { ROOT } from '../harness/stack';
 import { frameWithText, openBrowser } from './support/ui-page';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { testEnv } from './support/env';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { activitySummaries } from './support/history';
-import { ROOT } from './support/stack';
+import { ROOT } from '../harness/stack';
 import { frameWithText, openBrowser } from './support/ui-page';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { PeeringRequest, PeeringResult } from '../src/domain/types';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
-import { waitFor } from './support/stack';
+import { waitFor } from '../harness/stack';
 
 const REQUEST: PeeringRequest = {
   requester: { region: 'us-east-1', cidrBlock: '10.80.0.0/16', name: 'vis-primary' },

@@ -5,12 +5,12 @@
  */
 import type { PeeringResult, SetupProgress } from '../src/domain/types';
 
-import { type FaultProxy } from './support/fault-proxy';
+import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
-import { processGroupAlive, stopProcessGroup } from './support/processes';
+import { processGroupAlive, stopProcessGroup } from '../harness/processes';
 import { runTeardown } from './support/setup-runs';
-import { waitFor } from './support/stack';
+import { waitFor } from '../harness/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 
 let proxy: FaultProxy;

@@ -18,7 +18,7 @@ import {
   DescribeSecurityGroupsCommand,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { SUITE_PROFILE } from '../support/faithful';
+import { SUITE_PROFILE } from '../../harness/faithful';
 import { createTaggedVpc, failureOf, REQUESTER, useProxiedMoto } from '../support/proxied-moto';
 
 const env = useProxiedMoto({ faithful: { ...SUITE_PROFILE, skip: ['pagination', 'eventual-consistency'] } });

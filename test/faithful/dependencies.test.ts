@@ -1,4 +1,4 @@
-/** The AWS-faithful layer: deletes refused while dependents remain (test/support/faithful/dependencies.ts). */
+/** The AWS-faithful layer: deletes refused while dependents remain (harness/faithful/dependencies.ts). */
 import {
   AcceptVpcPeeringConnectionCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -16,7 +16,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { SUITE_PROFILE } from '../support/faithful';
+import { SUITE_PROFILE } from '../../harness/faithful';
 import { ACCEPTER, createTaggedVpc, failureOf, REQUESTER, sleep, useProxiedMoto } from '../support/proxied-moto';
 
 const env = useProxiedMoto({ faithful: { ...SUITE_PROFILE, lagSeconds: [0.5, 0.5], skip: ['pagination'] } });

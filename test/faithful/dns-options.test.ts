@@ -1,4 +1,4 @@
-/** The AWS-faithful layer: who may set a peering's DNS options, and when (test/support/faithful/dns-options.ts). */
+/** The AWS-faithful layer: who may set a peering's DNS options, and when (harness/faithful/dns-options.ts). */
 import {
   AcceptVpcPeeringConnectionCommand,
   CreateVpcCommand,
@@ -8,7 +8,7 @@ import {
   ModifyVpcPeeringConnectionOptionsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { MotoReader, SUITE_PROFILE } from '../support/faithful';
+import { MotoReader, SUITE_PROFILE } from '../../harness/faithful';
 import { ACCEPTER, failureOf, REQUESTER, useProxiedMoto } from '../support/proxied-moto';
 
 const env = useProxiedMoto({ faithful: { ...SUITE_PROFILE, skip: ['pagination', 'eventual-consistency'] } });

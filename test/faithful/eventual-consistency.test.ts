@@ -1,4 +1,4 @@
-/** The AWS-faithful layer: eventual consistency (test/support/faithful/eventual-consistency.ts). */
+/** The AWS-faithful layer: eventual consistency (harness/faithful/eventual-consistency.ts). */
 import {
   AcceptVpcPeeringConnectionCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -9,7 +9,7 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
-import { SUITE_PROFILE } from '../support/faithful';
+import { SUITE_PROFILE } from '../../harness/faithful';
 import { ACCEPTER, createTaggedVpc, failureOf, REQUESTER, sleep, useProxiedMoto } from '../support/proxied-moto';
 
 // One second of lag, exactly, so that "within" and "after" are certain; one module at a time.

@@ -12,7 +12,7 @@ import {
   paginateDescribeVpcs,
   CreateRouteTableCommand,
 } from '@aws-sdk/client-ec2';
-import { SUITE_PROFILE } from '../support/faithful';
+import { SUITE_PROFILE } from '../../harness/faithful';
 import { createTaggedVpc, failureOf, useProxiedMoto } from '../support/proxied-moto';
 
 const env = useProxiedMoto({ faithful: { ...SUITE_PROFILE, pageSize: 2, skip: ['eventual-consistency'] } });

@@ -1,12 +1,12 @@
-/** The AWS-faithful layer: the VPC peering lifecycle as AWS runs it (test/support/faithful/peering-lifecycle.ts). */
+/** The AWS-faithful layer: the VPC peering lifecycle as AWS runs it (harness/faithful/peering-lifecycle.ts). */
 import {
   AcceptVpcPeeringConnectionCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeVpcPeeringConnectionsCommand,
 } from '@aws-sdk/client-ec2';
-import { SUITE_PROFILE } from '../support/faithful';
-import { OVERLAP_MESSAGE } from '../support/faithful/peering-lifecycle';
+import { SUITE_PROFILE } from '../../harness/faithful';
+import { OVERLAP_MESSAGE } from '../../harness/faithful/peering-lifecycle';
 import { ACCEPTER, createTaggedVpc, failureOf, REQUESTER, sleep, useProxiedMoto } from '../support/proxied-moto';
 
 // Half a second in each passing state, a second and a half before a dead peering is purged.

@@ -4,7 +4,7 @@
  */
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { testEnv } from '../support/env';
-import { rawMotoRequested, suiteFaithfulOptions } from '../support/faithful';
+import { rawMotoRequested, suiteFaithfulOptions } from '../../harness/faithful';
 import { CREDENTIALS, ec2, uniqueId } from '../support/harness';
 import { createTaggedVpc, sleep } from '../support/proxied-moto';
 

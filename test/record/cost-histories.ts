@@ -18,9 +18,9 @@ import { flowLogGroupName } from '../../src/domain/flow-log-records';
 import type { PeeringResult } from '../../src/domain/types';
 import { ABC_MONTH, EU, PAIR_PRICES, US, costAndUsage, lastMonth, resultByTime } from '../support/cost-fixtures';
 import { abcDrillRequest, ABC, createFailoverTargets } from '../support/drill-fixtures';
-import { startFaultProxy } from '../support/fault-proxy';
+import { startFaultProxy } from '../../harness/fault-proxy';
 import { CREDENTIALS, startTestWorker } from '../support/harness';
-import { ROOT } from '../support/stack';
+import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
 
 const OUT = path.join(ROOT, 'test', 'histories');

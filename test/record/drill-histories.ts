@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { DrillRequest } from '../../src/domain/drill-types';
 import { abcDrillRequest, abcDrillWorld, deletedPeering, plantDrift } from '../support/drill-fixtures';
 import { startTestWorker } from '../support/harness';
-import { ROOT } from '../support/stack';
+import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
 
 const OUT = path.join(ROOT, 'test', 'histories');

@@ -18,10 +18,10 @@ import * as path from 'node:path';
 import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover-types';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
 import { FROM, MotoFailoverFixture, TO } from '../support/failover-fixture';
-import { regionOutage, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { regionOutage, startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { PilotLightFixture } from '../support/pilot-light-fixture';
-import { ROOT } from '../support/stack';
+import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
 
 const OUT_DIR = path.join(ROOT, 'test', 'histories');

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeTestEnv } from '../support/env';
-import { startMoto, startTemporalDevServer, type MotoServer, type TemporalDevServer } from '../support/stack';
+import { startMoto, startTemporalDevServer, type MotoServer, type TemporalDevServer } from '../../harness/stack';
 
 export interface RecordingServers {
   temporal: TemporalDevServer;

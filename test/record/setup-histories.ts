@@ -8,7 +8,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PeeringRequest } from '../../src/domain/types';
-import { startFaultProxy } from '../support/fault-proxy';
+import { startFaultProxy } from '../../harness/fault-proxy';
 import { startTestWorker } from '../support/harness';
 import { startRecordingServers } from './servers';
 

@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { testEnv } from './env';
 import { CREDENTIALS } from './harness';
-import { ROOT } from './root';
+import { ROOT } from '../../harness/root';
+import { iamCall as motoIamCall } from '../../harness/faithful/moto-iam';
 
 /** The account moto gives the test credentials: the worker's own. */
 export const WORKER_ACCOUNT = '123456789012';
@@ -36,25 +37,14 @@ export function ec2In(region: string, account?: string, endpoint = testEnv().mot
   return client;
 }
 
-/** One call of moto's IAM query API in `account`; answers the XML, or throws with it. */
-export async function iamCall(
+/** moto's IAM query API as `account`, on the run's moto unless told otherwise. */
+export function iamCall(
   account: string,
   action: string,
   params: Record<string, string>,
   endpoint = testEnv().motoUrl,
 ): Promise<{ status: number; xml: string }> {
-  const body = new URLSearchParams({ Action: action, Version: '2010-05-08', ...params }).toString();
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-moto-account-id': account,
-      // moto picks the service from the credential scope; it does not check the signature.
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body,
-  });
-  return { status: res.status, xml: await res.text() };
+  return motoIamCall(account, action, params, endpoint);
 }
 
 /** The trust policy shipped in policy/, with its placeholders filled in. */

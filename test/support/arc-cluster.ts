@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import type { ClusterEndpoint } from '../../src/domain/failover-types';
-import { readBody } from './fault-proxy-http';
+import { readBody } from '../../harness/fault-proxy/http';
 
 export type RoutingControlState = 'On' | 'Off';
 export type EndpointDown = 'unreachable' | 'unavailable';

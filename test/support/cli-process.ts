@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { testEnv } from './env';
 import { uniqueId } from './harness';
-import { ROOT } from './stack';
+import { ROOT } from '../../harness/stack';
 
 export interface CliRun {
   code: number;

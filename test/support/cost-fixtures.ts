@@ -3,7 +3,7 @@
  * and the list prices of the pair as the Pricing API would list them.
  */
 import { addDays, firstOfMonth, isoDay } from '../../src/domain/cost-period';
-import type { TransferProduct } from './faithful';
+import type { TransferProduct } from '../../harness/faithful';
 
 export const US = 'us-east-1';
 export const EU = 'eu-west-1';

@@ -12,7 +12,7 @@ import {
   recordInTestRun,
   temporalDevServerHandle,
   type TemporalDevServer,
-} from './stack';
+} from '../../harness/stack';
 
 export interface RecordedProcess {
   pid: number;
@@ -88,7 +88,7 @@ export function testEnv(): TestEnv {
 export function recordedPids(env: TestEnv): number[] {
   return [
     ...env.extraProcesses.filter((p) => p.startTime && processStartTime(p.pid) === p.startTime).map((p) => p.pid),
-    env.faithfulPid && pidRuns(env.faithfulPid, 'fault-proxy-cli') ? env.faithfulPid : undefined,
+    env.faithfulPid && pidRuns(env.faithfulPid, 'fault-proxy/cli') ? env.faithfulPid : undefined,
     env.motoPid !== null && pidRuns(env.motoPid, 'moto_server') ? env.motoPid : undefined,
     env.temporalPid !== null && pidRuns(env.temporalPid, 'start-dev') ? env.temporalPid : undefined,
   ].filter((pid): pid is number => pid !== undefined);

@@ -9,7 +9,7 @@ import type { FailoverProgress, FailoverReport, FailoverRequest } from '../../sr
 import { testEnv } from './env';
 import { MotoFailoverFixture, type FailoverWorld } from './failover-fixture';
 import { startSuiteFaultProxy } from './faithful-layer';
-import { type FaultProxy, type FaultProxyOptions } from './fault-proxy';
+import { type FaultProxy, type FaultProxyOptions } from '../../harness/fault-proxy';
 import { startTestWorker, uniqueId, type TestWorker, type TestWorkerOptions } from './harness';
 import { PilotLightFixture } from './pilot-light-fixture';
 

@@ -6,11 +6,11 @@
  */
 import * as path from 'node:path';
 import { testEnv } from './env';
-import { suiteFaithfulOptions, type FaithfulOptions } from './faithful/options';
-import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './fault-proxy';
-import { ManagedServer, startAndWait, type ManagedProcess } from './managed-server';
-import { ROOT } from './root';
-import { freePort, httpOk } from './wait';
+import { suiteFaithfulOptions, type FaithfulOptions } from '../../harness/faithful/options';
+import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../../harness/fault-proxy';
+import { ManagedServer, startAndWait, type ManagedProcess } from '../../harness/managed-server';
+import { ROOT } from '../../harness/root';
+import { freePort, httpOk } from '../../harness/wait';
 
 export interface FaithfulLayer extends ManagedProcess {
   readonly url: string;
@@ -31,7 +31,7 @@ export function faithfulLayerArgs(o: FaithfulLayerOptions & { port: number }): s
   return [
     '-r',
     require.resolve('ts-node/register/transpile-only'),
-    path.join(ROOT, 'test', 'support', 'fault-proxy-cli.ts'),
+    path.join(ROOT, 'harness', 'fault-proxy', 'cli.ts'),
     '--target',
     o.motoUrl,
     '--port',

@@ -5,10 +5,10 @@
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { suiteFaithfulOptions } from './faithful/options';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { suiteFaithfulOptions } from '../../harness/faithful/options';
+import { startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
 import { CREDENTIALS, startTestWorker, type TestWorker, type TestWorkerOptions } from './harness';
-import { startMoto, type MotoServer } from './stack';
+import { startMoto, type MotoServer } from '../../harness/stack';
 
 /** What moto's GetCostAndUsage should answer, one result per distinct request, in request order. */
 export type CostAndUsageResult = Record<string, unknown>;

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LATEST_TEST_ENV_FILE, TEST_RUNS_DIR, readTestEnv, recordedPids, writeTestEnv, type TestEnv } from './env';
-import { suiteFaithfulOptions } from './faithful/options';
+import { suiteFaithfulOptions } from '../../harness/faithful/options';
 import { startFaithfulLayer, type FaithfulLayer } from './faithful-layer';
 import {
   DEFAULT_TEMPORAL_BIN,
@@ -23,8 +23,8 @@ import {
   stopProcessGroup,
   type MotoServer,
   type TemporalDevServer,
-} from './stack';
-import { TEMPORAL_SERVER_BIN } from './temporal-cluster';
+} from '../../harness/stack';
+import { TEMPORAL_SERVER_BIN } from '../../harness/temporal-cluster';
 
 const LOG_DIR = path.join(ROOT, '.data', 'logs');
 

@@ -1,7 +1,7 @@
 /** Stops every process this run recorded (servers, plus anything tests registered), then cleans up. */
 import * as fs from 'node:fs';
 import { LATEST_TEST_ENV_FILE, readTestEnv, recordedPids, testEnvFile } from './env';
-import { stopProcessGroup } from './stack';
+import { stopProcessGroup } from '../../harness/stack';
 
 export default async function globalTeardown(): Promise<void> {
   const runFile = testEnvFile();

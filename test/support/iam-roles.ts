@@ -11,7 +11,7 @@ import { partnerRoles, PARTNER_ACCOUNT } from './accounts';
 import { uniqueId, type TestWorker } from './harness';
 import { existingNetwork } from './real-networks';
 import { runSetup, runTeardown } from './setup-runs';
-import { ROOT } from './stack';
+import { ROOT } from '../../harness/stack';
 
 export interface Statement {
   Sid: string;

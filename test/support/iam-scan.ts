@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT } from './stack';
+import { ROOT } from '../../harness/stack';
 
 const ACTIVITIES = path.join(ROOT, 'src', 'activities');
 /** npm package suffix → IAM service prefix. */

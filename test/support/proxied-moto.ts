@@ -12,9 +12,9 @@ import {
   EC2Client,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import { type FaithfulOptions } from './faithful';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
-import { startMoto, type MotoServer } from './stack';
+import { type FaithfulOptions } from '../../harness/faithful';
+import { startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
+import { startMoto, type MotoServer } from '../../harness/stack';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const REQUESTER = 'us-east-1';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordProcess, testEnv } from './env';
-import { ROOT, stopProcessGroup, waitFor } from './stack';
+import { ROOT, stopProcessGroup, waitFor } from '../../harness/stack';
 
 export interface WorkerProcess {
   /** Process group id (npx → ts-node → node). */
