@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createActivities, createAwsClients } from './activities';
 import { loadTemporalSettings, loadWorkerSettings } from './config';
-import { workflowBundleOptions } from './workflow-bundle';
+import { newerSource, workflowBundleOptions } from './workflow-bundle';
 
 /**
  * The compiled worker (lib/src/worker.js) loads lib/workflow-bundle.js from `npm run build:workflows`
@@ -23,12 +23,10 @@ function workflowCode(): WorkflowCode {
   });
   const codePath = path.join(__dirname, '..', 'workflow-bundle.js');
   if (!fs.existsSync(codePath)) return atStart();
-  const built = fs.statSync(codePath).mtimeMs;
-  const compiled = ['workflows', 'domain'].flatMap((dir) => {
-    const full = path.join(__dirname, dir);
-    return fs.existsSync(full) ? fs.readdirSync(full).map((f) => path.join(full, f)) : [];
-  });
-  const stale = compiled.find((f) => fs.statSync(f).mtimeMs > built);
+  const stale = newerSource(
+    codePath,
+    ['workflows', 'domain'].map((dir) => path.join(__dirname, dir)),
+  );
   if (stale) {
     console.warn(
       `${codePath} is older than ${stale}; bundling the workflow code at start instead (npm run build refreshes it)`,

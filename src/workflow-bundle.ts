@@ -13,6 +13,8 @@
  *   lines, and the bundle is 1.6 MB instead of 3.1 MB for every worker to load and parse.
  */
 import type { BundleOptions } from '@temporalio/worker';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export type WorkflowBundleOptions = Required<Pick<BundleOptions, 'preloadModules' | 'webpackConfigHook'>>;
 
@@ -21,4 +23,20 @@ export function workflowBundleOptions(): WorkflowBundleOptions {
     preloadModules: ['zod'],
     webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
   };
+}
+
+/**
+ * The first compiled file under `dirs` that is newer than the prebuilt bundle at `codePath`, if any.
+ * It walks the folders recursively: a capability folder's own modified time says nothing of a change
+ * to a file inside it, and a flat walk would keep a stale bundle.
+ */
+export function newerSource(codePath: string, dirs: string[]): string | undefined {
+  const built = fs.statSync(codePath).mtimeMs;
+  return dirs
+    .filter((dir) => fs.existsSync(dir))
+    .flatMap((dir) => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)))
+    .find((f) => {
+      const stat = fs.statSync(f);
+      return stat.isFile() && stat.mtimeMs > built;
+    });
 }

@@ -59,7 +59,10 @@ async function operationOf(pkg: string, helper: string): Promise<string> {
 export async function staticOperations(): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
   const add = (action: string, where: string) => found.set(action, [...(found.get(action) ?? []), where]);
-  for (const file of fs.readdirSync(ACTIVITIES).filter((f) => f.endsWith('.ts'))) {
+  // Recursive: activities live in capability folders, and a flat read would audit none of them.
+  for (const file of fs
+    .readdirSync(ACTIVITIES, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(path.join(ACTIVITIES, file), 'utf8');
     const imported = new Map<string, string>();
     for (const m of text.matchAll(
