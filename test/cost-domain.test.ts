@@ -6,16 +6,10 @@ import fc from 'fast-check';
 import { BILLING_CODES, billingCode, pairUsageTypes, regionsWithoutBillingCode } from '../src/domain/billing-codes';
 import { firstOfNextMonth, forecastWindow, resolvePeriod } from '../src/domain/cost-period';
 import { isOverBudget, summarizePeriods, totals, type UsagePeriod } from '../src/domain/cost-report';
-import {
-  FLOW_LOG_FORMAT,
-  canRead,
-  flowLogGroupName,
-  peeringEgressPattern,
-  sumPeeringTraffic,
-  withEstimates,
-} from '../src/domain/flow-log-records';
+import { canRead, peeringEgressPattern, sumPeeringTraffic, withEstimates } from '../src/domain/flow-log-records';
 import { fallbackRate, firstTierUsdPerGb } from '../src/domain/transfer-rates';
 import { validateCostReportRequest } from '../src/domain/validate-cost-report';
+import { FLOW_LOG_FORMAT, flowLogGroupName } from '../src/domain/flow-log-format';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';

@@ -13,7 +13,6 @@ import {
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
 import type { CostReport } from '../src/domain/cost-types';
 import { firstOfMonth, firstOfNextMonth, isoDay } from '../src/domain/cost-period';
-import { FLOW_LOG_FORMAT, FLOW_LOG_GROUP_PREFIX, flowLogGroupName } from '../src/domain/flow-log-records';
 import { SETUP_ID_TAG } from '../src/domain/tags';
 import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
 import { EU, PAIR_PRICES, US, costAndUsage, resultByTime } from './support/cost-fixtures';
@@ -21,6 +20,7 @@ import { useFaithfulStack } from './support/faithful-stack';
 import { applicationFailureOf } from './support/failures';
 import { uniqueId } from './support/harness';
 import { twoRegionRequest } from './support/requests';
+import { FLOW_LOG_FORMAT, FLOW_LOG_GROUP_PREFIX, flowLogGroupName } from '../src/domain/flow-log-format';
 
 const stack = useFaithfulStack();
 const ROLE = 'arn:aws:iam::123456789012:role/vpc-peering-flow-logs';

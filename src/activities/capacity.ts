@@ -1,18 +1,12 @@
 import type { ScaleAction } from '../domain/failover-types';
-import {
-  boundsFor,
-  describeCapacity,
-  desiredOf,
-  scaleTarget,
-  unitOf,
-  type BoundsChange,
-  type CapacityState,
-} from '../domain/capacity';
+import { boundsFor, describeCapacity, desiredOf, scaleTarget, unitOf } from '../domain/capacity';
 import type { AwsClients } from './aws-clients';
 import { describeGroup, setGroupCapacity, waitGroupInService } from './autoscaling';
 import { describeService, setServiceCount, waitServiceStable } from './ecs';
-import { FailureTypes, isNamed, nonRetryable, retryable } from './errors';
+import { isNamed, nonRetryable, retryable } from './errors';
 import { probe } from './reachability';
+import { FailureTypes } from '../domain/failure-types';
+import { type CapacityState, type BoundsChange } from '../domain/failover-types';
 
 export interface CapacityInput {
   action: ScaleAction;
@@ -88,7 +82,10 @@ export function createCapacityActivities(clients: AwsClients) {
         const now = wait.state ? describeCapacity(wait.state, 'instances') : 'unknown';
         if (wait.state && !wait.state.exists)
           throw nonRetryable(FailureTypes.ScaleTargetNotFound, `${target} was deleted while scaling`);
-        throw retryable('CapacityTimeout', `${target} is not at ${desired} InService after ${maxWait} s: ${now}`);
+        throw retryable(
+          FailureTypes.CapacityTimeout,
+          `${target} is not at ${desired} InService after ${maxWait} s: ${now}`,
+        );
       }
       after = wait.state;
     } else {
@@ -114,7 +111,10 @@ export function createCapacityActivities(clients: AwsClients) {
     }
     after = after ?? (await read(action, false));
     if (after.desired !== desired) {
-      throw retryable('CapacityChanged', `${target} reads ${describeCapacity(after, unitOf(action))}, not ${desired}`);
+      throw retryable(
+        FailureTypes.CapacityChanged,
+        `${target} reads ${describeCapacity(after, unitOf(action))}, not ${desired}`,
+      );
     }
     return { before, after, changed, bounds, waitedSeconds: Math.round((Date.now() - started) / 100) / 10 };
   }

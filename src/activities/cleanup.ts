@@ -13,8 +13,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringGone } from '../domain/peering-states';
-import { refKey } from '../domain/resource-ref';
-import type { ResourceRef } from '../domain/types';
+import { refKey, type DeleteFailure, type ResourceRef } from '../domain/resource-ref';
 import { activityInfo, activitySignal, heartbeat } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
@@ -27,11 +26,6 @@ import { destination, routeTo } from './routes';
 export interface DeleteInput extends SideAccess {
   region: string;
   refs: ResourceRef[];
-}
-
-export interface DeleteFailure {
-  ref: ResourceRef;
-  error: string;
 }
 
 export interface DeleteResult {

@@ -4,7 +4,7 @@ import {
   type Expression,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
-import type { CostGranularity } from '../domain/cost-types';
+import type { CostGranularity, ForecastResult } from '../domain/cost-types';
 import { roundUsd, type UsagePeriod } from '../domain/cost-report';
 import { heartbeat } from './activity-context';
 import type { AwsClients } from './aws-clients';
@@ -30,11 +30,6 @@ export interface ForecastInput {
   start: string;
   end: string;
   usageTypes: string[];
-}
-
-export interface ForecastResult {
-  forecastUsd?: number;
-  note?: string;
 }
 
 const usageTypeFilter = (usageTypes: string[]): Expression => ({

@@ -12,10 +12,10 @@ import { collect } from './ec2-helpers';
 import { AwsErrors, retryable } from './errors';
 import { describeSpec, describeVpcAcls, entryMatches, findEntry } from './network-acls';
 import { describePeering } from './peering';
-import type { InspectPeeringInput } from './peering-inspection';
 import { routeTo } from './routes';
 import { findPeeringSecurityGroup, securityGroupDrift, type SecurityGroupDrift } from './security-groups';
-import type { SideRole as Side } from './vpc';
+import { type SideRole as Side } from '../domain/types';
+import { type InspectPeeringInput } from '../domain/drill-types';
 
 /*
  * The drill's read-only checks of one side of a peering. Each lists what differs from what the

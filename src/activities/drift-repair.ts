@@ -10,7 +10,7 @@ import { enableRemoteDns } from './peering';
 import { ec2ForSide } from './peering-inspection';
 import { createPeeringRoute } from './routes';
 import { applySecurityGroupPlan, type SecurityGroupDrift } from './security-groups';
-import type { SideRole as Side } from './vpc';
+import { type SideRole as Side } from '../domain/types';
 
 export interface RepairInput {
   locator: SetupLocator;

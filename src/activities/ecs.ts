@@ -4,9 +4,9 @@ import {
   waitUntilServicesStable,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import type { CapacityState } from '../domain/capacity';
 import { AwsErrors, isNamed } from './errors';
 import { waitWithHeartbeat } from './waiting';
+import { type CapacityState } from '../domain/failover-types';
 
 /** An ECS service as the failover sees it; `exists: false` when the cluster or the service is missing. */
 export async function describeService(client: ECSClient, cluster: string, service: string): Promise<CapacityState> {

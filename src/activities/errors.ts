@@ -26,39 +26,6 @@ export const AwsErrors = {
   ArcInternal: 'InternalServerException',
   ArcThrottling: 'ThrottlingException',
 } as const;
-
-/** Stable `type`s of the failures this project raises itself. */
-export const FailureTypes = {
-  InvalidPeeringRequest: 'InvalidPeeringRequest',
-  InvalidMeshRequest: 'InvalidMeshRequest',
-  MeshNotFound: 'MeshNotFound',
-  MeshStillRunning: 'MeshStillRunning',
-  PeeringFailed: 'PeeringFailed',
-  PeeringNotVisible: 'PeeringNotVisible',
-  PeeringAlreadyExists: 'PeeringAlreadyExists',
-  RouteConflict: 'RouteConflict',
-  NaclRuleConflict: 'NaclRuleConflict',
-  NotCreatedBySetup: 'NotCreatedBySetup',
-  SetupNotFound: 'SetupNotFound',
-  DeleteIncomplete: 'DeleteIncomplete',
-  InvalidFailoverRequest: 'InvalidFailoverRequest',
-  ReplicaNotFound: 'ReplicaNotFound',
-  /** The replica reached a state from which no promotion follows (failed, stopped, storage-full …). */
-  PromotionFailed: 'PromotionFailed',
-  DrillRecordInUse: 'DrillRecordInUse',
-  SetupConflict: 'SetupConflict',
-  SetupStillRunning: 'SetupStillRunning',
-  NaclQuotaExceeded: 'NaclQuotaExceeded',
-  WaitTimedOut: 'WaitTimedOut',
-  /** A bounded check got no answer at all: the region (or service) looks down. */
-  Unreachable: 'Unreachable',
-  ScaleTargetNotFound: 'ScaleTargetNotFound',
-  /** No endpoint of the ARC cluster answered; the next attempt tries them all again. */
-  ClusterUnreachable: 'ClusterUnreachable',
-  /** STS refused a side's role (no such role, a trust policy without the worker, a wrong external ID). */
-  AssumeRoleRefused: 'AssumeRoleRefused',
-} as const;
-
 /**
  * NotFound for a resource by id, which AWS answers for a while after it was created (eventual
  * consistency, worst in another region). A missing rule or route (`InvalidPermission.NotFound`,

@@ -8,8 +8,10 @@ import {
 import { accessOf, type SideAccess } from '../domain/access';
 import type { AwsClients } from './aws-clients';
 import { carriesTags, collect, describeTags } from './ec2-helpers';
-import { FailureTypes, isNotFound, nonRetryable } from './errors';
-import { dnsAttributesOff, vpcState, type SideRole, type VpcState } from './vpc';
+import { isNotFound, nonRetryable } from './errors';
+import { dnsAttributesOff, vpcState } from './vpc';
+import { FailureTypes } from '../domain/failure-types';
+import { type SideRole, type VpcState } from '../domain/types';
 
 export interface DescribeVpcInput extends SideAccess {
   side: SideRole;

@@ -1,6 +1,6 @@
 import { paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import { paginateDescribeFlowLogs, type FlowLog } from '@aws-sdk/client-ec2';
-import type { FlowLogTraffic, PortTraffic } from '../domain/cost-types';
+import type { PortTraffic, ReadFlowTrafficResult } from '../domain/cost-types';
 import { addTraffic, canRead, peeringEgressPattern, sumPeeringTraffic } from '../domain/flow-log-records';
 import type { AllowRule } from '../domain/types';
 import { heartbeat } from './activity-context';
@@ -20,12 +20,6 @@ export interface ReadFlowTrafficInput {
   endMs: number;
   /** The setup's allowed rules: replies from an allowed port are counted for that port. */
   allow: AllowRule[];
-}
-
-export interface ReadFlowTrafficResult {
-  traffic: FlowLogTraffic | null;
-  /** FilterLogEvents requests made. */
-  pages: number;
 }
 
 /** A flow log the report can read: into CloudWatch Logs, with the v5 fields it needs. */

@@ -14,19 +14,20 @@ import {
   type EC2Client,
   type FlowLog,
 } from '@aws-sdk/client-ec2';
+import { SETUP_ID_TAG } from '../domain/tags';
+import { accessOf, type SideAccess } from '../domain/access';
+import type { AwsClients } from './aws-clients';
+import { collect, hasSetupTag, setupFilter, tagSpec } from './ec2-helpers';
+import { isNamed, nonRetryable } from './errors';
+import { type ResourceRef } from '../domain/resource-ref';
+import { type SideRole } from '../domain/types';
 import {
   FLOW_LOG_FORMAT,
   FLOW_LOG_GROUP_PREFIX,
   FLOW_LOG_RETENTION_DAYS,
   flowLogGroupName,
-} from '../domain/flow-log-records';
-import { SETUP_ID_TAG } from '../domain/tags';
-import type { ResourceRef } from '../domain/types';
-import { accessOf, type SideAccess } from '../domain/access';
-import type { AwsClients } from './aws-clients';
-import { collect, hasSetupTag, setupFilter, tagSpec } from './ec2-helpers';
-import { isNamed, nonRetryable } from './errors';
-import type { SideRole } from './vpc';
+} from '../domain/flow-log-format';
+import { FailureTypes } from '../domain/failure-types';
 
 export interface EnsureFlowLogsInput extends SideAccess {
   side: SideRole;
@@ -154,7 +155,7 @@ export function createFlowLogActivities(clients: AwsClients) {
       if (refused) throw nonRetryable(refused.Code ?? 'CreateFlowLogsFailed', refused.Message ?? 'refused');
       flowLog = { FlowLogId: out.FlowLogIds?.[0] };
     }
-    if (!flowLog.FlowLogId) throw nonRetryable('CreateFlowLogsFailed', `no flow log id for ${input.vpcId}`);
+    if (!flowLog.FlowLogId) throw nonRetryable(FailureTypes.CreateFlowLogsFailed, `no flow log id for ${input.vpcId}`);
     created.push({ type: 'flow-log', region: input.region, id: flowLog.FlowLogId });
     return { logGroupName, flowLogId: flowLog.FlowLogId, created };
   }

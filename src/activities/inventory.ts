@@ -1,13 +1,13 @@
 import { paginateDescribeVpcPeeringConnections, type EC2Client, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
-import { locatorAccess, sameAccess, type SideAccess } from '../domain/access';
-import { refKey } from '../domain/resource-ref';
+import { sameAccess, type SideAccess } from '../domain/access';
+import { refKey, type ResourceRef } from '../domain/resource-ref';
 import { NACL_RECORD_TAG, NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/tags';
-import type { PeeringRequest, ResourceRef, SetupLocator } from '../domain/types';
+import type { PeeringRequest, SetupLocator } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
-import { FailureTypes, nonRetryable } from './errors';
+import { nonRetryable } from './errors';
 import {
   LIVE,
   parseRuleRange,
@@ -20,6 +20,9 @@ import {
 import { describePeering } from './peering';
 import { locatorOf } from './setup-lookup';
 import { readWorkflowStart } from './workflow-start';
+import { FailureTypes } from '../domain/failure-types';
+import { locatorAccess } from '../domain/types';
+import { PeeringWorkflows } from '../domain/types';
 
 export interface Inventory {
   setupId?: string;
@@ -57,7 +60,7 @@ export function createInventoryActivities(clients: AwsClients, temporal?: Client
    */
   async function withSetupRoles(locator: SetupLocator, setupId: string | undefined): Promise<SetupLocator> {
     if (!temporal || !setupId || locator.setupId || locator.requesterRoleArn || locator.accepterRoleArn) return locator;
-    const start = await readWorkflowStart<PeeringRequest>(temporal, setupId, 'SetupInterRegionPeering');
+    const start = await readWorkflowStart<PeeringRequest>(temporal, setupId, PeeringWorkflows.SetupInterRegionPeering);
     if (typeof start === 'string') return locator;
     const { setupId: _own, knownPeeringIds: _known, ...roles } = locatorOf(setupId, start.input);
     return { ...locator, ...roles };

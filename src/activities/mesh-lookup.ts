@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { MeshRequest } from '../domain/mesh-types';
-import { FailureTypes, nonRetryable } from './errors';
+import { nonRetryable } from './errors';
 import { readWorkflowStart } from './workflow-start';
+import { FailureTypes } from '../domain/failure-types';
+import { MeshWorkflows } from '../domain/mesh-types';
 
 export function createMeshLookupActivities(temporal: Client | undefined) {
   /**
@@ -12,7 +14,7 @@ export function createMeshLookupActivities(temporal: Client | undefined) {
   async function readMeshRequest(meshWorkflowId: string): Promise<MeshRequest> {
     if (!temporal)
       throw nonRetryable(FailureTypes.MeshNotFound, 'this worker has no Temporal client to look up meshes');
-    const start = await readWorkflowStart<MeshRequest>(temporal, meshWorkflowId, 'SetupPeeringMesh');
+    const start = await readWorkflowStart<MeshRequest>(temporal, meshWorkflowId, MeshWorkflows.SetupPeeringMesh);
     if (start === 'missing')
       throw nonRetryable(FailureTypes.MeshNotFound, `no mesh workflow with id ${meshWorkflowId}`);
     if (start === 'other-type') {

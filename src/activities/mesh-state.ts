@@ -18,9 +18,10 @@ import type { RegionQuotas } from '../domain/quotas';
 import { MESH_ID_TAG, NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG } from '../domain/tags';
 import type { AwsClients } from './aws-clients';
 import { carriesTags, collect, describeTags, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
-import { FailureTypes, isNotFound, nonRetryable } from './errors';
+import { isNotFound, nonRetryable } from './errors';
 import { readVpcQuotas } from './service-quotas';
 import { vpcCidrs } from './vpc';
+import { FailureTypes } from '../domain/failure-types';
 
 export interface MeshRegionInput extends SideAccess {
   region: string;

@@ -22,11 +22,12 @@ import {
 import { PROTOCOL_NUMBER } from '../domain/protocols';
 import { VPC_QUOTAS } from '../domain/quotas';
 import type { NaclEntrySpec } from '../domain/rules-plan';
-import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
-import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
+import { AwsErrors, isNamed, nonRetryable } from './errors';
 import { retryNotFound, type ConsistencyWindows } from './waiting';
+import { FailureTypes } from '../domain/failure-types';
+import { type ResourceRef } from '../domain/resource-ref';
 
 export interface EnsureNaclInput extends SideAccess {
   region: string;

@@ -1,32 +1,13 @@
-import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { accessOf, type SideAccess } from '../domain/access';
 import { isPeeringGone } from '../domain/peering-states';
 import { securityGroupName, SETUP_ID_TAG } from '../domain/tags';
 import type { AwsClients } from './aws-clients';
-import { FailureTypes, nonRetryable } from './errors';
-import type { PeeringEnd, PeeringState } from './peering';
+import { nonRetryable } from './errors';
 import { tagValue } from './ec2-helpers';
 import { describePeering } from './peering';
 import { findPeeringSecurityGroup } from './security-groups';
-import { retryNotFound, type ConsistencyWindows } from './waiting';
-
-/**
- * The account that owns an end's VPC: known from its Describe, or read through the side's role (a
- * run scheduled before VPC states carried it). Without a role the VPC is the worker's own.
- */
-export async function ownerAccount(
-  clients: AwsClients,
-  windows: ConsistencyWindows,
-  end: PeeringEnd,
-): Promise<string | undefined> {
-  if (end.ownerId || !end.roleArn) return end.ownerId;
-  const ec2 = clients.ec2(end.region, accessOf(end));
-  const vpc = await retryNotFound(windows.notFoundSeconds, async () => {
-    const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [end.vpcId] }));
-    return out.Vpcs?.[0];
-  });
-  return vpc?.OwnerId;
-}
+import { FailureTypes } from '../domain/failure-types';
+import { type PeeringState } from '../domain/types';
 
 export interface AdoptPeeringInput {
   /** The setup adopting it: another setup that already adopted it is a conflict. */

@@ -1,50 +1,22 @@
 import { DescribeVpcsCommand, type EC2Client, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
-import { locatorAccess } from '../domain/access';
-import { DRILL_CHECKS, type DrillCheck, type DriftItem } from '../domain/drill-types';
+import {
+  DRILL_CHECKS,
+  type DrillCheck,
+  type DriftItem,
+  type InspectPeeringInput,
+  type PeeringInspection,
+} from '../domain/drill-types';
 import { NACL_RULES_TAG } from '../domain/tags';
-import type { AllowRule, SetupLocator } from '../domain/types';
+import type { SetupLocator } from '../domain/types';
 import { keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { checkDns, checkNacls, checkRoutes, checkSecurityGroup, type Finding } from './drift-checks';
 import { tagValue } from './ec2-helpers';
 import { describePeering } from './peering';
-import { vpcCidrs, type SideRole as Side } from './vpc';
+import { vpcCidrs } from './vpc';
+import { locatorAccess, type SideRole as Side } from '../domain/types';
 
 const SIDES: Side[] = ['requester', 'accepter'];
-
-/** What the setup made on one side; absent lists mean every table (or ACL) of the VPC. */
-export interface ExpectedSide {
-  routeTableIds?: string[];
-  networkAclIds?: string[];
-  /** The IPv4 CIDRs the setup routed and admitted; absent: every one the VPC has now. */
-  cidrBlocks?: string[];
-  /** With `ipv6`: the IPv6 blocks the setup routed and admitted; absent: the VPC's own now. */
-  ipv6CidrBlocks?: string[];
-}
-
-export interface InspectPeeringInput {
-  locator: SetupLocator & { peeringConnectionId: string };
-  /** The setup's allow rules; without them the security-group and NACL checks cannot be made. */
-  allow?: AllowRule[];
-  /** Said in the failed checks when `allow` is unknown. */
-  allowUnknownReason?: string;
-  /** @default true */
-  dnsResolution?: boolean;
-  /** @default the range recorded on the peering, else 900 */
-  naclRuleBase?: number;
-  /** The setup routed and admitted IPv6 too. @default false */
-  ipv6?: boolean;
-  requester?: ExpectedSide;
-  accepter?: ExpectedSide;
-}
-
-export interface PeeringInspection {
-  peeringConnectionId: string;
-  status: string;
-  checks: DrillCheck[];
-  drift: DriftItem[];
-}
-
 const CHECK_ORDER = [
   DRILL_CHECKS.peeringActive,
   DRILL_CHECKS.dns,

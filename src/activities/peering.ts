@@ -2,63 +2,32 @@ import {
   AcceptVpcPeeringConnectionCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
   ModifyVpcPeeringConnectionOptionsCommand,
   paginateDescribeVpcPeeringConnections,
   type EC2Client,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
-import { accessOf, type SideAccess } from '../domain/access';
+import { accessOf } from '../domain/access';
 import { isPeeringDead, isPeeringGone } from '../domain/peering-states';
 import { NACL_RECORD_ON_ACLS, NACL_RECORD_TAG, NACL_RULES_TAG } from '../domain/tags';
-import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, heartbeat, keepAlive } from './activity-context';
 import { collect, hasSetupTag, tagSpec } from './ec2-helpers';
-import { AwsErrors, FailureTypes, inStep, isNamed, nonRetryable, retryable } from './errors';
-import { ownerAccount } from './peering-ends';
+import { AwsErrors, inStep, isNamed, nonRetryable, retryable } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
-import type { SideRole } from './vpc';
-
-export interface PeeringEnd extends SideAccess {
-  region: string;
-  vpcId: string;
-  /** The account that owns the VPC; read through the side's role when unknown. */
-  ownerId?: string;
-}
-
-export interface RequestPeeringInput {
-  setupId: string;
-  requester: PeeringEnd;
-  accepter: PeeringEnd;
-  tags: Record<string, string>;
-  /** The span of NACL rule numbers the setup's entries use, `first-last`, recorded on the peering. */
-  naclRules: string;
-}
-
-export interface PeeringState {
-  peeringConnectionId: string;
-  status: string;
-  message?: string;
-  requesterDnsResolution: boolean;
-  accepterDnsResolution: boolean;
-}
-
-export interface PeeringRef extends SideAccess {
-  peeringConnectionId: string;
-  region: string;
-}
-
-export interface DnsInput extends PeeringRef {
-  side: SideRole;
-}
-
-export interface EstablishPeeringInput {
-  peeringConnectionId: string;
-  requester: { region: string } & SideAccess;
-  accepter: { region: string } & SideAccess;
-  dnsResolution: boolean;
-}
+import { FailureTypes } from '../domain/failure-types';
+import { type ResourceRef } from '../domain/resource-ref';
+import {
+  type DnsInput,
+  type EstablishPeeringInput,
+  type PeeringEnd,
+  type PeeringRef,
+  type PeeringState,
+  type RequestPeeringInput,
+  type SideRole,
+} from '../domain/types';
 
 function toState(pcx: VpcPeeringConnection): PeeringState {
   return {
@@ -104,7 +73,7 @@ export async function waitForPeering(
   );
   // Rethrowing the signal's reason (a CancelledFailure) reports the activity as cancelled, not failed.
   if (result.state === WaiterState.ABORTED)
-    throw activitySignal()?.reason ?? retryable('Cancelled', `stopped waiting for ${id}`);
+    throw activitySignal()?.reason ?? retryable(FailureTypes.Cancelled, `stopped waiting for ${id}`);
   if (result.state === WaiterState.TIMEOUT) {
     throw retryable(
       FailureTypes.WaitTimedOut,
@@ -288,4 +257,22 @@ export function createPeeringActivities(clients: AwsClients, windows: Consistenc
   }
 
   return { requestPeering, acceptPeering, waitPeeringActive, enablePeeringDns, establishPeering };
+}
+
+/**
+ * The account that owns an end's VPC: known from its Describe, or read through the side's role (a
+ * run scheduled before VPC states carried it). Without a role the VPC is the worker's own.
+ */
+export async function ownerAccount(
+  clients: AwsClients,
+  windows: ConsistencyWindows,
+  end: PeeringEnd,
+): Promise<string | undefined> {
+  if (end.ownerId || !end.roleArn) return end.ownerId;
+  const ec2 = clients.ec2(end.region, accessOf(end));
+  const vpc = await retryNotFound(windows.notFoundSeconds, async () => {
+    const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [end.vpcId] }));
+    return out.Vpcs?.[0];
+  });
+  return vpc?.OwnerId;
 }

@@ -9,8 +9,9 @@ import { UNPROMOTABLE } from '../domain/failover-preflight';
 import type { ReplicaState } from '../domain/failover-reads';
 import type { ReplicaRef } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
-import { AwsErrors, FailureTypes, isNamed, nonRetryable, retryable } from './errors';
+import { AwsErrors, isNamed, nonRetryable, retryable } from './errors';
 import { pollWithHeartbeat } from './waiting';
+import { FailureTypes } from '../domain/failure-types';
 
 export interface PromotionResult {
   /** `already-promoted`: it was a standalone, available instance when this call found it. */

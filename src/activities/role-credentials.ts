@@ -1,7 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { SideAccess } from '../domain/access';
-import { FailureTypes } from './errors';
+import { FailureTypes } from '../domain/failure-types';
 
 /** What the SDK's credential providers answer. */
 interface Credentials {

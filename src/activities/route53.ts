@@ -11,9 +11,10 @@ import type { HostedZoneInfo, RecordKey, RecordRead } from '../domain/failover-r
 import type { RecordSnapshot } from '../domain/failover-types';
 import type { AwsClients } from './aws-clients';
 import { activityInfo } from './activity-context';
-import { AwsErrors, FailureTypes, isNamed, nonRetryable } from './errors';
+import { AwsErrors, isNamed, nonRetryable } from './errors';
 import { probe } from './reachability';
 import { waitWithHeartbeat } from './waiting';
+import { FailureTypes } from '../domain/failure-types';
 
 export interface UpsertRecordInput extends RecordKey {
   value: string;

@@ -3,11 +3,13 @@ import {
   UpdateRoutingControlStateCommand,
   type Route53RecoveryClusterClient,
 } from '@aws-sdk/client-route53-recovery-cluster';
-import type { ClusterEndpoint } from '../domain/failover-types';
-import type { EndpointMiss, RoutingControlRead, RoutingControlState } from '../domain/failover-reads';
+import type { ClusterEndpoint, RoutingControlChange } from '../domain/failover-types';
+import type { RoutingControlRead } from '../domain/failover-reads';
 import type { AwsClients } from './aws-clients';
 import { activityInfo } from './activity-context';
-import { FailureTypes, isEndpointDown, retryable } from './errors';
+import { isEndpointDown, retryable } from './errors';
+import { FailureTypes } from '../domain/failure-types';
+import { type RoutingControlState, type EndpointMiss } from '../domain/failover-types';
 
 export interface ClusterInput {
   clusterEndpoints: ClusterEndpoint[];
@@ -22,16 +24,6 @@ export interface ReadRoutingControlsInput extends ClusterInput {
 export interface SetRoutingControlInput extends ClusterInput {
   routingControlArn: string;
   state: RoutingControlState;
-}
-
-export interface RoutingControlChange {
-  routingControlArn: string;
-  state: RoutingControlState;
-  region: string;
-  endpoint: string;
-  skipped: EndpointMiss[];
-  /** Which attempt of the activity made the change; above 1 means every endpoint failed before. */
-  attempt: number;
 }
 
 function inTurn(input: ClusterInput): ClusterEndpoint[] {

@@ -13,11 +13,11 @@ import { accessOf, type SideAccess } from '../domain/access';
 import { isIpv6Cidr } from '../domain/cidr6';
 import type { SgPermission, SgPlan } from '../domain/rules-plan';
 import { securityGroupName } from '../domain/tags';
-import type { ResourceRef } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { tagSpec } from './ec2-helpers';
 import { AwsErrors, isNamed } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
+import { type ResourceRef } from '../domain/resource-ref';
 
 export interface EnsureSecurityGroupInput extends SideAccess {
   region: string;

@@ -11,9 +11,10 @@ import { SIDE_TAG } from '../domain/tags';
 import { activityInfo, keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
-import { FailureTypes, nonRetryable } from './errors';
+import { nonRetryable } from './errors';
 import { earlierRequests } from './setup-lookup';
-import type { SideRole } from './vpc';
+import { FailureTypes } from '../domain/failure-types';
+import { type SideRole } from '../domain/types';
 
 /** One side as this run will build it: the VPC it creates (by CIDR) or the one it was given. */
 export interface ConflictSide extends SideAccess {

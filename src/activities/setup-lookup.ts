@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { roleSessionName } from '../domain/access';
-import type { PeeringRequest, PeeringResult, ResourceRef, SetupLocator } from '../domain/types';
-import { FailureTypes, nonRetryable } from './errors';
+import type { PeeringRequest, PeeringResult, SetupLocator, SetupRecord } from '../domain/types';
+import { nonRetryable } from './errors';
 import { otherRuns, readWorkflowStart, type History } from './workflow-start';
+import { FailureTypes } from '../domain/failure-types';
+import { type ResourceRef } from '../domain/resource-ref';
+import { PeeringWorkflows } from '../domain/types';
 
-const SETUP = 'SetupInterRegionPeering';
+const SETUP = PeeringWorkflows.SetupInterRegionPeering;
 /** A run that failed with one of these changed nothing, so it says nothing about what a setup id holds. */
 const FAILED_BEFORE_ANY_CHANGE = new Set<string>([
   FailureTypes.InvalidPeeringRequest,
@@ -15,13 +18,6 @@ const FAILED_BEFORE_ANY_CHANGE = new Set<string>([
 
 /** What AWS lists by tag only a while after its creation (the rest is found through the peering). */
 const LISTED_LATE = new Set<ResourceRef['type']>(['vpc', 'subnet', 'security-group']);
-
-/** A setup as Temporal recorded it: its input, and its result once it completed. */
-export interface SetupRecord {
-  locator: SetupLocator;
-  request: PeeringRequest;
-  result?: PeeringResult;
-}
 
 export interface SetupRunStatus {
   running: boolean;

@@ -14,32 +14,14 @@ import {
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { accessOf, type SideAccess } from '../domain/access';
 import { SIDE_TAG } from '../domain/tags';
-import type { ResourceRef, SubnetSpec } from '../domain/types';
+import type { SubnetSpec, VpcState } from '../domain/types';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './ec2-helpers';
-import { AwsErrors, FailureTypes, isNamed, retryable } from './errors';
+import { AwsErrors, isNamed, retryable } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
-
-export type SideRole = 'requester' | 'accepter';
-
-export interface VpcState {
-  region: string;
-  vpcId: string;
-  /** The primary IPv4 CIDR. */
-  cidrBlock: string;
-  /** Every associated IPv4 CIDR, the primary first; absent in runs from before secondary CIDRs. */
-  cidrBlocks?: string[];
-  /** Every associated IPv6 block; absent when the VPC has none. */
-  ipv6CidrBlocks?: string[];
-  /**
-   * The ones the request named, or every table of an existing VPC; unset for a VPC the setup made
-   * (all of its tables).
-   */
-  routeTableIds?: string[];
-  networkAclIds?: string[];
-  ownerId?: string;
-}
+import { FailureTypes } from '../domain/failure-types';
+import { type ResourceRef } from '../domain/resource-ref';
 
 export interface EnsureVpcInput extends SideAccess {
   /** A setup's side, or the VPC's key in a mesh: tagged as `vpc-peering:side`, and found by it. */
@@ -102,7 +84,8 @@ async function waitForIpv6Block(ec2: EC2Client, vpcId: string): Promise<Vpc> {
       return { state: last && vpcCidrs(last).ipv6CidrBlocks.length ? WaiterState.SUCCESS : WaiterState.RETRY };
     },
   );
-  if (result.state === WaiterState.ABORTED) throw activitySignal()?.reason ?? retryable('Cancelled', 'stopped');
+  if (result.state === WaiterState.ABORTED)
+    throw activitySignal()?.reason ?? retryable(FailureTypes.Cancelled, 'stopped');
   if (result.state !== WaiterState.SUCCESS || !last) {
     throw retryable(FailureTypes.WaitTimedOut, `${vpcId}'s IPv6 block was still not associated after 120 s`);
   }

@@ -1,6 +1,7 @@
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { activitySignal, attempt, heartbeat, keepAlive, pause } from './activity-context';
 import { isResourceNotFound, retryable } from './errors';
+import { FailureTypes } from '../domain/failure-types';
 
 /**
  * How long the activities wait out AWS's eventual consistency. Both are bounds: past them the
@@ -114,6 +115,7 @@ export async function pollWithHeartbeat<C, T>(
       return { state: poll.state, reason: poll.seen };
     },
   );
-  if (result.state === WaiterState.ABORTED) throw signal?.reason ?? retryable('Cancelled', 'stopped waiting');
+  if (result.state === WaiterState.ABORTED)
+    throw signal?.reason ?? retryable(FailureTypes.Cancelled, 'stopped waiting');
   return { state: result.state, seen };
 }

@@ -7,6 +7,7 @@ import { renderCostReport } from './cost-output';
 import { explainFailure } from './follow';
 import { EXIT, printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
+import { CostWorkflows } from '../domain/cost-types';
 
 const USAGE =
   'cost needs --setup-id ID, --peering pcx-… --requester-region R --accepter-region R, or --file report.json';
@@ -59,7 +60,7 @@ export async function costCommand(ctx: CommandContext, argv: string[]): Promise<
   const target =
     'setupWorkflowId' in request.peering ? request.peering.setupWorkflowId : request.peering.peeringConnectionId;
   const client = await ctx.client();
-  const handle = await client.workflow.start('PeeringCostReport', {
+  const handle = await client.workflow.start(CostWorkflows.PeeringCostReport, {
     taskQueue: ctx.taskQueue,
     workflowId: `cost-${target}-${Date.now().toString(36)}`,
     args: [request],

@@ -12,6 +12,7 @@ import { startAndFollow } from './follow';
 import { failoverView } from './progress-views';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
+import { FailoverWorkflows } from '../domain/failover-types';
 
 function whoAmI(): string {
   try {
@@ -51,7 +52,7 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
-    workflowType: 'FailoverToRegion',
+    workflowType: FailoverWorkflows.FailoverToRegion,
     workflowId,
     args: [req],
     summary: `${req.drill ? 'Drill: fail over' : 'Fail over'} ${req.recordName} ${req.from.region} → ${req.to.region}`,
@@ -82,7 +83,7 @@ async function decide(kind: keyof typeof FAILOVER_SIGNALS, ctx: CommandContext, 
     if ((err as Error).name === 'WorkflowNotFoundError') throw new UsageError(`no workflow with id ${workflowId}`);
     throw err;
   }
-  if (info.type !== 'FailoverToRegion')
+  if (info.type !== FailoverWorkflows.FailoverToRegion)
     throw new UsageError(`${workflowId} is a ${info.type} run; ${kind} is for FailoverToRegion runs`);
   if (info.status.name !== 'RUNNING') {
     console.error(`${workflowId} is ${info.status.name}; a decision can no longer change it`);

@@ -7,6 +7,7 @@ import { formatMeshPlan } from './mesh-table';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
 import { meshTeardownView, meshView } from './progress-views';
+import { MeshWorkflows } from '../domain/mesh-types';
 
 const shortId = () => Date.now().toString(36);
 
@@ -26,7 +27,7 @@ async function planCommand(ctx: CommandContext, argv: string[]): Promise<number>
   const flags = parseFlags(argv, [], ['json']);
   const req = readMesh(flags.file, 'plan');
   const client = await ctx.client();
-  const handle = await client.workflow.start('PlanPeeringMesh', {
+  const handle = await client.workflow.start(MeshWorkflows.PlanPeeringMesh, {
     taskQueue: ctx.taskQueue,
     workflowId: `mesh-plan-${shortId()}`,
     args: flags.id ? [req, flags.id] : [req],
@@ -37,7 +38,7 @@ async function planCommand(ctx: CommandContext, argv: string[]): Promise<number>
     () => undefined,
   );
   // A refusal (a VPC that is not there, …) is printed with its reason; bad input exits 2.
-  if (!plan) return awaitResult(handle, { namespace: ctx.namespace, workflowType: 'PlanPeeringMesh' });
+  if (!plan) return awaitResult(handle, { namespace: ctx.namespace, workflowType: MeshWorkflows.PlanPeeringMesh });
   if (flags.values.json === true) printJson(plan);
   else console.log(formatMeshPlan(plan));
   return plan.violations.length ? EXIT.badInput : EXIT.ok;
@@ -52,7 +53,7 @@ async function setupCommand(ctx: CommandContext, argv: string[]): Promise<number
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
-    workflowType: 'SetupPeeringMesh',
+    workflowType: MeshWorkflows.SetupPeeringMesh,
     workflowId,
     args: [req],
     summary: meshSummary(workflowId, req),
@@ -70,7 +71,7 @@ async function teardownCommand(ctx: CommandContext, argv: string[]): Promise<num
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
-    workflowType: 'TeardownPeeringMesh',
+    workflowType: MeshWorkflows.TeardownPeeringMesh,
     workflowId: `mesh-teardown-${flags.id}-${shortId()}`,
     args: [{ meshWorkflowId: flags.id }],
     summary: `Tear down mesh ${flags.id}`,

@@ -6,6 +6,7 @@ import { startAndFollow } from './follow';
 import { setupViewFor, teardownView } from './progress-views';
 import { UsageError } from './output';
 import { SIDE_FLAGS, withSideFlags } from './side-flags';
+import { PeeringWorkflows } from '../domain/types';
 
 export interface CommandContext {
   /** Connects on first use, so bad input is reported even when Temporal is unreachable. */
@@ -33,7 +34,7 @@ export async function setupCommand(ctx: CommandContext, argv: string[]): Promise
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
-    workflowType: 'SetupInterRegionPeering',
+    workflowType: PeeringWorkflows.SetupInterRegionPeering,
     workflowId: flags.id ?? `peering-${req.requester.region}-${req.accepter.region}-${shortId()}`,
     args: [req],
     summary: `Peer ${describe(req.requester)} ↔ ${describe(req.accepter)}`,
@@ -70,7 +71,7 @@ export async function teardownCommand(ctx: CommandContext, argv: string[]): Prom
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
-    workflowType: 'TeardownInterRegionPeering',
+    workflowType: PeeringWorkflows.TeardownInterRegionPeering,
     workflowId: flags.id ?? `teardown-${target}-${shortId()}`,
     args: [request],
     summary: `Tear down ${target}`,

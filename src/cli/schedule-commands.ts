@@ -14,6 +14,7 @@ import { awaitResult } from './follow';
 import { drillView } from './progress-views';
 import { EXIT, printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
+import { DrillWorkflows } from '../domain/drill-types';
 
 /** Every drill schedule's id starts with this; `schedule list` shows only these. */
 export const DRILL_SCHEDULE_PREFIX = 'dr-drill-';
@@ -36,7 +37,7 @@ export async function drillCommand(ctx: CommandContext, argv: string[]): Promise
   if (!flags.file) throw new UsageError('drill needs --file drill.json (see examples/drill.json)');
   const req = readDrillRequest(flags.file);
   const client = await ctx.client();
-  const handle = await client.workflow.start('DrDrill', {
+  const handle = await client.workflow.start(DrillWorkflows.DrDrill, {
     taskQueue: ctx.taskQueue,
     workflowId: flags.id ?? `${drillScheduleId(req.name)}-${Date.now().toString(36)}`,
     args: [req],
@@ -117,7 +118,7 @@ async function createSchedule(ctx: CommandContext, argv: string[]): Promise<numb
       spec: everyMs !== undefined ? { intervals: [{ every: everyMs }] } : { cronExpressions: [cron!] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'DrDrill',
+        workflowType: DrillWorkflows.DrDrill,
         taskQueue: ctx.taskQueue,
         // The server appends the scheduled time, so each run has its own id.
         workflowId: scheduleId,

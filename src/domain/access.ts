@@ -3,7 +3,6 @@
  * assumed for that side (a side in another account). Pure, so workflows build it from the request.
  */
 import { fnv1a } from './hash';
-import type { SetupLocator } from './types';
 
 export interface SideAccess {
   /** The role assumed for the side's calls; absent: the worker's own credentials. */
@@ -62,18 +61,6 @@ export function accessOf(input: SideAccess | undefined): SideAccess {
     roleArn: input.roleArn,
     ...(input.externalId ? { externalId: input.externalId } : {}),
     ...(input.roleSessionName ? { roleSessionName: input.roleSessionName } : {}),
-  };
-}
-
-/** A side's access as a setup locator (teardown, drill, inventory) carries it. */
-export function locatorAccess(locator: SetupLocator, side: 'requester' | 'accepter'): SideAccess {
-  const roleArn = side === 'requester' ? locator.requesterRoleArn : locator.accepterRoleArn;
-  const externalId = side === 'requester' ? locator.requesterExternalId : locator.accepterExternalId;
-  if (!roleArn) return {};
-  return {
-    roleArn,
-    ...(externalId ? { externalId } : {}),
-    ...(locator.roleSessionName ? { roleSessionName: locator.roleSessionName } : {}),
   };
 }
 

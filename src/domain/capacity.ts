@@ -3,53 +3,7 @@
  * capacity maths. Shared by the workflow (which reports) and the activities (which act), so both
  * say the same thing.
  */
-import type { FailoverStepName, ScaleAction, ScaleWhen, StepOutcome } from './failover-types';
-
-/** A group's or service's capacity as AWS reports it. */
-export interface CapacityState {
-  exists: boolean;
-  /** DesiredCapacity of a group, desiredCount of a service. */
-  desired: number;
-  /** InService and Healthy instances of a group; running tasks of a service. */
-  inService: number;
-  /** Instances still launching, or tasks pending. */
-  pending: number;
-  /** Auto Scaling only. */
-  minSize?: number;
-  maxSize?: number;
-  /** Why it cannot scale now (an ECS service that is DRAINING or INACTIVE). */
-  blocked?: string;
-}
-
-export interface SizeChange {
-  from: number;
-  to: number;
-}
-
-/** The bounds of a group that must move so that the desired capacity is allowed. */
-export interface BoundsChange {
-  minSize?: SizeChange;
-  maxSize?: SizeChange;
-}
-
-/** A scale action in the report: its capacity before and after, and any bound that had to move. */
-export interface CapacityReport {
-  step: FailoverStepName;
-  kind: ScaleAction['kind'];
-  region: string;
-  /** The group's name, or the service's. */
-  name: string;
-  when: ScaleWhen;
-  desired: number;
-  /** As preflight read it; null when it could not be read (its region did not answer). */
-  before: CapacityState | null;
-  /** Once in service; null when not reached (a drill, a skip, a failure). */
-  after: CapacityState | null;
-  bounds?: BoundsChange;
-  outcome: StepOutcome;
-  detail: string;
-}
-
+import type { BoundsChange, CapacityState, FailoverStepName, ScaleAction, ScaleWhen } from './failover-types';
 export const scaleWhen = (a: ScaleAction): ScaleWhen => a.when ?? 'before-switch';
 
 export const desiredOf = (a: ScaleAction): number => (a.kind === 'autoscaling' ? a.desiredCapacity : a.desiredCount);

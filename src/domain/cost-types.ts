@@ -1,15 +1,10 @@
-/**
- * Public shapes of `PeeringCostReport` (see CONTRACT.md, "The cost of the link"). Plain JSON, so
- * `temporal workflow start --type PeeringCostReport --input-file f.json` works and `DrDrill` can run
- * it as a child workflow.
- */
-import type { DrillPeering } from './drill-types';
+import { type PeeringTarget } from './types';
 
 export type CostGranularity = 'MONTHLY' | 'DAILY';
 
 export interface CostReportRequest {
   /** The same two forms as DrDrill's: the setup that made the peering, or the peering itself. */
-  peering: DrillPeering;
+  peering: PeeringTarget;
   /** First day, `YYYY-MM-DD`, inclusive. @default the first day of the current month (UTC) */
   start?: string;
   /** Last day, `YYYY-MM-DD`, exclusive. @default the first day of the next month */
@@ -103,3 +98,19 @@ export interface CostReport {
   /** AWS calls this report made, by service; Cost Explorer charges per request. */
   calls: Record<string, number>;
 }
+
+export interface ForecastResult {
+  forecastUsd?: number;
+  note?: string;
+}
+
+export interface ReadFlowTrafficResult {
+  traffic: FlowLogTraffic | null;
+  /** FilterLogEvents requests made. */
+  pages: number;
+}
+
+/** The registered workflow type names: each is the exported workflow function's name. */
+export const CostWorkflows = {
+  PeeringCostReport: 'PeeringCostReport',
+} as const;

@@ -4,11 +4,7 @@
  */
 import type { FailoverReport, FailoverRequest } from './failover-types';
 import type { NaclEntrySpec, SgPermission } from './rules-plan';
-import type { AllowRule } from './types';
-
-/** The peering to drill: the setup that made it, or the peering itself. */
-export type DrillPeering =
-  { setupWorkflowId: string } | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+import type { AllowRule, PeeringTarget, SetupLocator } from './types';
 
 /**
  * The rules the peering should hold. Normally read back from the setup's own input in Temporal
@@ -32,7 +28,7 @@ export type DrillFailover = Omit<FailoverRequest, 'peeringConnectionId'> & { pee
 export interface DrillRequest {
   /** Names the drill in its summary, its workflow id and its Schedule (`dr-drill-<name>`). */
   name: string;
-  peering: DrillPeering;
+  peering: PeeringTarget;
   /**
    * Rehearsed with `drill: true` and `approval: "auto"`, then run swapped back (without
    * `promoteReplica`) as the failback.
@@ -162,4 +158,42 @@ export const DRILL_CHECKS = {
   rto: 'rto',
   cost: 'cost',
   latency: 'latency',
+} as const;
+
+/** What the setup made on one side; absent lists mean every table (or ACL) of the VPC. */
+export interface ExpectedSide {
+  routeTableIds?: string[];
+  networkAclIds?: string[];
+  /** The IPv4 CIDRs the setup routed and admitted; absent: every one the VPC has now. */
+  cidrBlocks?: string[];
+  /** With `ipv6`: the IPv6 blocks the setup routed and admitted; absent: the VPC's own now. */
+  ipv6CidrBlocks?: string[];
+}
+
+export interface InspectPeeringInput {
+  locator: SetupLocator & { peeringConnectionId: string };
+  /** The setup's allow rules; without them the security-group and NACL checks cannot be made. */
+  allow?: AllowRule[];
+  /** Said in the failed checks when `allow` is unknown. */
+  allowUnknownReason?: string;
+  /** @default true */
+  dnsResolution?: boolean;
+  /** @default the range recorded on the peering, else 900 */
+  naclRuleBase?: number;
+  /** The setup routed and admitted IPv6 too. @default false */
+  ipv6?: boolean;
+  requester?: ExpectedSide;
+  accepter?: ExpectedSide;
+}
+
+export interface PeeringInspection {
+  peeringConnectionId: string;
+  status: string;
+  checks: DrillCheck[];
+  drift: DriftItem[];
+}
+
+/** The registered workflow type names: each is the exported workflow function's name. */
+export const DrillWorkflows = {
+  DrDrill: 'DrDrill',
 } as const;

@@ -2,16 +2,7 @@
  * Reading the failover preflight: what the read-only checks found, what stops the run, and whether
  * traffic is already on the target. Pure, so every wording and rule is tested without a server.
  */
-import {
-  boundsFor,
-  describeBounds,
-  describeCapacity,
-  desiredOf,
-  scaleTarget,
-  scaleWhen,
-  unitOf,
-  type CapacityState,
-} from './capacity';
+import { boundsFor, describeBounds, describeCapacity, desiredOf, scaleTarget, scaleWhen, unitOf } from './capacity';
 import { isInZone, normalizeRecordName, sameRecordValue } from './dns-names';
 import {
   describeUnreachable,
@@ -21,10 +12,10 @@ import {
   type RecordRead,
   type ReplicaState,
   type RoutingControlRead,
-  type Unreachable,
 } from './failover-reads';
 import type { FailoverRequest, RecordSnapshot, RoutingControlPair } from './failover-types';
 import { targetRecordName } from './validate-failover';
+import { type CapacityState, type Unreachable } from './failover-types';
 
 /**
  * An activity's answer, or why it could not give one (already explained, `Type: message`);

@@ -3,7 +3,13 @@
  * shapes, the preflight reading in `failover-preflight.ts` interprets them, and the workflow only
  * passes them on.
  */
-import type { FailoverRecordType, RecordSnapshot } from './failover-types';
+import type {
+  EndpointMiss,
+  FailoverRecordType,
+  RecordSnapshot,
+  RoutingControlState,
+  Unreachable,
+} from './failover-types';
 
 export interface RecordKey {
   hostedZoneId: string;
@@ -52,28 +58,6 @@ export interface PeeringPathCheck {
   sides: PeeringPathSide[];
   /** Source-region checks that got no answer; the failover does not need them. */
   unreachable?: Unreachable[];
-}
-
-/** A check in a region that did not answer at all within the probe's bound. */
-export interface Unreachable {
-  region: string;
-  /** The API, as IAM names it: ec2, rds, route53, autoscaling, ecs, route53-recovery-cluster. */
-  service: string;
-  /** What could not be checked, e.g. "route tables of vpc-0abc". */
-  check: string;
-  /** How long it waited before giving up. */
-  waitedMs: number;
-  error: string;
-}
-
-export type RoutingControlState = 'On' | 'Off';
-
-/** A cluster endpoint that was tried and skipped, and why. */
-export interface EndpointMiss {
-  region: string;
-  endpoint: string;
-  error: string;
-  waitedMs: number;
 }
 
 /** Routing-control states as one cluster endpoint answered them; `answered: false` when none did. */

@@ -1,12 +1,3 @@
-/**
- * Public shapes of `FailoverToRegion` (see CONTRACT.md). Plain JSON, so
- * `temporal workflow start --type FailoverToRegion --input-file f.json` works, and so `DrDrill`
- * can run it as a child workflow and read the report.
- */
-
-import type { CapacityReport } from './capacity';
-import type { RoutingControlState, Unreachable } from './failover-reads';
-
 export type FailoverRecordType = 'CNAME' | 'A' | 'AAAA';
 
 /** One end of the redirect: where traffic goes, and the region it lives in. */
@@ -208,3 +199,85 @@ export interface DecisionInput {
 /** Signal and query names, shared by the workflow and the client. */
 export const FAILOVER_SIGNALS = { approve: 'approve', abort: 'abort' } as const;
 export const FAILOVER_PROGRESS_QUERY = 'progress';
+
+/** A group's or service's capacity as AWS reports it. */
+export interface CapacityState {
+  exists: boolean;
+  /** DesiredCapacity of a group, desiredCount of a service. */
+  desired: number;
+  /** InService and Healthy instances of a group; running tasks of a service. */
+  inService: number;
+  /** Instances still launching, or tasks pending. */
+  pending: number;
+  /** Auto Scaling only. */
+  minSize?: number;
+  maxSize?: number;
+  /** Why it cannot scale now (an ECS service that is DRAINING or INACTIVE). */
+  blocked?: string;
+}
+
+export interface SizeChange {
+  from: number;
+  to: number;
+}
+
+/** The bounds of a group that must move so that the desired capacity is allowed. */
+export interface BoundsChange {
+  minSize?: SizeChange;
+  maxSize?: SizeChange;
+}
+
+/** A scale action in the report: its capacity before and after, and any bound that had to move. */
+export interface CapacityReport {
+  step: FailoverStepName;
+  kind: ScaleAction['kind'];
+  region: string;
+  /** The group's name, or the service's. */
+  name: string;
+  when: ScaleWhen;
+  desired: number;
+  /** As preflight read it; null when it could not be read (its region did not answer). */
+  before: CapacityState | null;
+  /** Once in service; null when not reached (a drill, a skip, a failure). */
+  after: CapacityState | null;
+  bounds?: BoundsChange;
+  outcome: StepOutcome;
+  detail: string;
+}
+
+/** A check in a region that did not answer at all within the probe's bound. */
+export interface Unreachable {
+  region: string;
+  /** The API, as IAM names it: ec2, rds, route53, autoscaling, ecs, route53-recovery-cluster. */
+  service: string;
+  /** What could not be checked, e.g. "route tables of vpc-0abc". */
+  check: string;
+  /** How long it waited before giving up. */
+  waitedMs: number;
+  error: string;
+}
+
+export type RoutingControlState = 'On' | 'Off';
+
+/** A cluster endpoint that was tried and skipped, and why. */
+export interface EndpointMiss {
+  region: string;
+  endpoint: string;
+  error: string;
+  waitedMs: number;
+}
+
+export interface RoutingControlChange {
+  routingControlArn: string;
+  state: RoutingControlState;
+  region: string;
+  endpoint: string;
+  skipped: EndpointMiss[];
+  /** Which attempt of the activity made the change; above 1 means every endpoint failed before. */
+  attempt: number;
+}
+
+/** The registered workflow type names: each is the exported workflow function's name. */
+export const FailoverWorkflows = {
+  FailoverToRegion: 'FailoverToRegion',
+} as const;

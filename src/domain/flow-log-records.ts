@@ -7,36 +7,10 @@ import type { PortTraffic } from './cost-types';
 import { roundGb, roundUsd } from './cost-report';
 import { PROTOCOL_NUMBER } from './protocols';
 import type { AllowRule } from './types';
-
-/** The fields a setup's flow logs record, in this order. */
-export const FLOW_LOG_FIELDS = [
-  'version',
-  'interface-id',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'protocol',
-  'packets',
-  'bytes',
-  'start',
-  'end',
-  'action',
-  'log-status',
-  'flow-direction',
-  'traffic-path',
-] as const;
-
-export const FLOW_LOG_FORMAT = FLOW_LOG_FIELDS.map((f) => `\${${f}}`).join(' ');
-
+import { formatFields } from './flow-log-format';
 /** The fields any flow log must record for the report to read it. */
 export const NEEDED_FIELDS = ['bytes', 'dstport', 'flow-direction', 'traffic-path'] as const;
 export const INTER_REGION_PEERING_PATH = '5';
-
-/** The field names of a `LogFormat` such as `${version} ${bytes} …`, in order. */
-export function formatFields(logFormat: string): string[] {
-  return [...logFormat.matchAll(/\$\{([a-z0-9-]+)\}/g)].map((m) => m[1]!);
-}
 
 export function canRead(logFormat: string): boolean {
   const fields = formatFields(logFormat);
@@ -131,15 +105,6 @@ export function withEstimates(
 export function requesterFirst(ports: PortTraffic[], requesterRegion: string): PortTraffic[] {
   const side = (p: PortTraffic) => (p.from === requesterRegion ? 0 : 1);
   return [...ports].sort((a, b) => side(a) - side(b) || b.bytes - a.bytes || a.port - b.port);
-}
-
-/** Where a setup's flow logs go: one log group per side, named by the setup id. */
-export const FLOW_LOG_GROUP_PREFIX = '/vpc-peering/flow-logs/';
-/** Flow logs cost money to ingest and to keep; the groups a setup makes keep a month. */
-export const FLOW_LOG_RETENTION_DAYS = 30;
-
-export function flowLogGroupName(setupId: string, side: 'requester' | 'accepter'): string {
-  return `${FLOW_LOG_GROUP_PREFIX}${setupId.replace(/[^A-Za-z0-9._\-/#]/g, '_')}/${side}`;
 }
 
 /** Adds `more` into `totals`, port by port: a long log is read and summed a page at a time. */

@@ -3,7 +3,8 @@
  * "Setup and teardown of a mesh"). Plain JSON, so `temporal workflow start --input-file` works.
  */
 import type { QuotaName, QuotaSource, RegionQuotas } from './quotas';
-import type { AllowRule, PeeringSide, ResourceRef } from './types';
+import type { AllowRule, PeeringSide } from './types';
+import { type ResourceRef } from './resource-ref';
 
 /** `"full-mesh"` peers every pair; `{ hub }` peers every other VPC with the hub only. */
 export type MeshTopology = 'full-mesh' | { hub: string };
@@ -177,3 +178,10 @@ export interface MeshTeardownProgress {
   pairsDone: number;
   pairsTotal: number;
 }
+
+/** The registered workflow type names: each is the exported workflow function's name. */
+export const MeshWorkflows = {
+  SetupPeeringMesh: 'SetupPeeringMesh',
+  PlanPeeringMesh: 'PlanPeeringMesh',
+  TeardownPeeringMesh: 'TeardownPeeringMesh',
+} as const;

@@ -1,5 +1,3 @@
-import type { ResourceRef, ResourceType } from './types';
-
 /** Dependents before what they depend on: rules and routes, then the peering, then the VPCs. */
 export const PHASES: ResourceType[][] = [
   ['network-acl-entry', 'route', 'security-group', 'flow-log'],
@@ -47,4 +45,32 @@ export function deletionOrder(...lists: ResourceRef[][]): ResourceRef[] {
 /** Refs made in one account, marked with it (where AWS named it). */
 export function inAccount(refs: ResourceRef[], accountId: string | undefined): ResourceRef[] {
   return accountId ? refs.map((r) => (r.accountId ? r : { ...r, accountId })) : refs;
+}
+
+export type ResourceType =
+  'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry' | 'flow-log' | 'log-group';
+
+export interface ResourceRef {
+  type: ResourceType;
+  region: string;
+  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group its name. */
+  id: string;
+  /** For a route: its destination, an IPv4 or (with colons) an IPv6 block. */
+  destinationCidrBlock?: string;
+  ruleNumber?: number;
+  egress?: boolean;
+  /** For a peering connection: the accepter region. */
+  peerRegion?: string;
+  /**
+   * For a route: the peering it points at; a route pointing elsewhere is never deleted. For a NACL
+   * entry: the peering whose record on the ACL lists it (absent for entries of older setups).
+   */
+  target?: string;
+  /** The account that owns it, where AWS said so; removal reaches it through that side's role. */
+  accountId?: string;
+}
+
+export interface DeleteFailure {
+  ref: ResourceRef;
+  error: string;
 }

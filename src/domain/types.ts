@@ -3,6 +3,9 @@
  * JSON so that `temporal workflow start --input-file` works.
  */
 
+import type { SideAccess } from './access';
+import type { ResourceRef } from './resource-ref';
+
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 
 export interface AllowRule {
@@ -88,29 +91,6 @@ export interface PeeringRequest {
   peeringConnectionId?: string;
 }
 
-export type ResourceType =
-  'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry' | 'flow-log' | 'log-group';
-
-export interface ResourceRef {
-  type: ResourceType;
-  region: string;
-  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group its name. */
-  id: string;
-  /** For a route: its destination, an IPv4 or (with colons) an IPv6 block. */
-  destinationCidrBlock?: string;
-  ruleNumber?: number;
-  egress?: boolean;
-  /** For a peering connection: the accepter region. */
-  peerRegion?: string;
-  /**
-   * For a route: the peering it points at; a route pointing elsewhere is never deleted. For a NACL
-   * entry: the peering whose record on the ACL lists it (absent for entries of older setups).
-   */
-  target?: string;
-  /** The account that owns it, where AWS said so; removal reaches it through that side's role. */
-  accountId?: string;
-}
-
 export interface SideResult {
   region: string;
   vpcId: string;
@@ -190,4 +170,93 @@ export interface SetupLocator extends SideRoles {
    * made moments ago by tag yet, so the inventory looks those up by id too.
    */
   knownRefs?: ResourceRef[];
+}
+
+/** A side's access as a setup locator (teardown, drill, inventory) carries it. */
+export function locatorAccess(locator: SetupLocator, side: 'requester' | 'accepter'): SideAccess {
+  const roleArn = side === 'requester' ? locator.requesterRoleArn : locator.accepterRoleArn;
+  const externalId = side === 'requester' ? locator.requesterExternalId : locator.accepterExternalId;
+  if (!roleArn) return {};
+  return {
+    roleArn,
+    ...(externalId ? { externalId } : {}),
+    ...(locator.roleSessionName ? { roleSessionName: locator.roleSessionName } : {}),
+  };
+}
+
+export type SideRole = 'requester' | 'accepter';
+
+export interface VpcState {
+  region: string;
+  vpcId: string;
+  /** The primary IPv4 CIDR. */
+  cidrBlock: string;
+  /** Every associated IPv4 CIDR, the primary first; absent in runs from before secondary CIDRs. */
+  cidrBlocks?: string[];
+  /** Every associated IPv6 block; absent when the VPC has none. */
+  ipv6CidrBlocks?: string[];
+  /**
+   * The ones the request named, or every table of an existing VPC; unset for a VPC the setup made
+   * (all of its tables).
+   */
+  routeTableIds?: string[];
+  networkAclIds?: string[];
+  ownerId?: string;
+}
+
+/** A setup as Temporal recorded it: its input, and its result once it completed. */
+export interface SetupRecord {
+  locator: SetupLocator;
+  request: PeeringRequest;
+  result?: PeeringResult;
+}
+
+/** The peering to drill: the setup that made it, or the peering itself. */
+export type PeeringTarget =
+  { setupWorkflowId: string } | { peeringConnectionId: string; requesterRegion: string; accepterRegion: string };
+
+/** The registered workflow type names: each is the exported workflow function's name. */
+export const PeeringWorkflows = {
+  SetupInterRegionPeering: 'SetupInterRegionPeering',
+  TeardownInterRegionPeering: 'TeardownInterRegionPeering',
+} as const;
+
+export interface PeeringEnd extends SideAccess {
+  region: string;
+  vpcId: string;
+  /** The account that owns the VPC; read through the side's role when unknown. */
+  ownerId?: string;
+}
+
+export interface RequestPeeringInput {
+  setupId: string;
+  requester: PeeringEnd;
+  accepter: PeeringEnd;
+  tags: Record<string, string>;
+  /** The span of NACL rule numbers the setup's entries use, `first-last`, recorded on the peering. */
+  naclRules: string;
+}
+
+export interface PeeringState {
+  peeringConnectionId: string;
+  status: string;
+  message?: string;
+  requesterDnsResolution: boolean;
+  accepterDnsResolution: boolean;
+}
+
+export interface PeeringRef extends SideAccess {
+  peeringConnectionId: string;
+  region: string;
+}
+
+export interface DnsInput extends PeeringRef {
+  side: SideRole;
+}
+
+export interface EstablishPeeringInput {
+  peeringConnectionId: string;
+  requester: { region: string } & SideAccess;
+  accepter: { region: string } & SideAccess;
+  dnsResolution: boolean;
 }

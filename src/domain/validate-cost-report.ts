@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { daysBetween, firstOfNextMonth, isIsoDate, resolvePeriod } from './cost-period';
 import type { CostReportRequest } from './cost-types';
-import { drillPeeringSchema, peeringRegionsError } from './validate-drill';
 import { firstIssue, type Validated } from './validation';
+import { peeringTargetSchema, peeringRegionsError } from './validate-peering';
 
 /** One report stays a few Cost Explorer pages: a quarter of days, or 38 months (multi-year history). */
 export const MAX_DAILY_DAYS = 92;
@@ -11,7 +11,7 @@ export const MAX_MONTHLY_MONTHS = 38;
 const day = z.string().refine(isIsoDate, 'must be a calendar date as YYYY-MM-DD');
 
 const request = z.strictObject({
-  peering: drillPeeringSchema,
+  peering: peeringTargetSchema,
   start: day.optional(),
   end: day.optional(),
   granularity: z

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { DrillRequest } from './drill-types';
 import { validateFailoverRequest } from './validate-failover';
-import { allowRuleSchema } from './validate-peering';
-import { firstIssue, peeringIdSchema, regionSchema as region, type InvalidField, type Validated } from './validation';
+import { allowRuleSchema, peeringTargetSchema, peeringRegionsError } from './validate-peering';
+import { firstIssue, type Validated } from './validation';
 
 /** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
 const name = z
@@ -11,20 +11,6 @@ const name = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
     'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
-
-/** The peering a drill or a cost report is about; shared by both requests. */
-export const drillPeeringSchema = z.union(
-  [
-    z.strictObject({ setupWorkflowId: z.string().min(1, 'must be the setup workflow id') }),
-    z.strictObject({
-      peeringConnectionId: peeringIdSchema,
-      requesterRegion: region,
-      accepterRegion: region,
-    }),
-  ],
-  { message: 'give { setupWorkflowId } or { peeringConnectionId, requesterRegion, accepterRegion }' },
-);
-
 /** Checked in full by FailoverToRegion's own validator, below, once the shape is an object. */
 const failover = z.looseObject({});
 
@@ -39,7 +25,7 @@ const expectation = z.strictObject({
 
 const request = z.strictObject({
   name,
-  peering: drillPeeringSchema,
+  peering: peeringTargetSchema,
   failover,
   rtoTargetSeconds: z.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more seconds'),
   repairDrift: z.boolean().optional(),
@@ -56,15 +42,6 @@ const request = z.strictObject({
     .optional(),
   enableLatencySubscription: z.boolean().optional(),
 });
-
-/** A peering named by id must join two different regions. */
-export function peeringRegionsError(peering: z.infer<typeof drillPeeringSchema>): InvalidField | undefined {
-  if (!('requesterRegion' in peering) || peering.requesterRegion !== peering.accepterRegion) return undefined;
-  return {
-    field: 'peering.accepterRegion',
-    reason: `is the same as peering.requesterRegion (${peering.requesterRegion})`,
-  };
-}
 
 export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
   const parsed = request.safeParse(input);

@@ -9,6 +9,7 @@ import {
   peeringIdSchema,
   regionSchema as region,
   roleArnSchema,
+  type InvalidField,
   type Validated,
 } from './validation';
 import { NACL_RULE_MAX, resolvedSide, validateResolvedCidrs } from './validate-resolved';
@@ -236,4 +237,26 @@ export function validatePeeringRequest(input: unknown): Validated<PeeringRequest
     if (cidrError) return { ok: false, error: cidrError };
   }
   return { ok: true, value: req };
+}
+
+/** The peering a drill or a cost report is about; shared by both requests. */
+export const peeringTargetSchema = z.union(
+  [
+    z.strictObject({ setupWorkflowId: z.string().min(1, 'must be the setup workflow id') }),
+    z.strictObject({
+      peeringConnectionId: peeringIdSchema,
+      requesterRegion: region,
+      accepterRegion: region,
+    }),
+  ],
+  { message: 'give { setupWorkflowId } or { peeringConnectionId, requesterRegion, accepterRegion }' },
+);
+
+/** A peering named by id must join two different regions. */
+export function peeringRegionsError(peering: z.infer<typeof peeringTargetSchema>): InvalidField | undefined {
+  if (!('requesterRegion' in peering) || peering.requesterRegion !== peering.accepterRegion) return undefined;
+  return {
+    field: 'peering.accepterRegion',
+    reason: `is the same as peering.requesterRegion (${peering.requesterRegion})`,
+  };
 }

@@ -1,7 +1,4 @@
 import { isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { ForecastResult } from '../activities/cost-explorer';
-import type { ReadFlowTrafficResult } from '../activities/flow-log-traffic';
 import { pairUsageTypes } from '../domain/billing-codes';
 import { dayStartMs, forecastWindow, isoDay, resolvePeriod } from '../domain/cost-period';
 import { COST_SCOPE, isOverBudget, roundUsd, summarizePeriods, totals } from '../domain/cost-report';
@@ -11,9 +8,10 @@ import { opt } from '../domain/objects';
 import { validateCostReportRequest } from '../domain/validate-cost-report';
 import { resolveCostTarget } from './cost-target';
 import { explain, invalidInput } from './failures';
-import { COST_EXPLORER, EC2_CALL, LONG_WAIT } from './profiles';
+import { COST_EXPLORER, EC2_CALL, LONG_WAIT, type Activities } from './profiles';
+import { type ForecastResult, type ReadFlowTrafficResult } from '../domain/cost-types';
+import { FailureTypes } from '../domain/failure-types';
 
-type Activities = ReturnType<typeof createActivities>;
 const costExplorer = proxyActivities<Activities>(COST_EXPLORER);
 const pricing = proxyActivities<Activities>(EC2_CALL);
 const flowLogs = proxyActivities<Activities>(LONG_WAIT);
@@ -27,7 +25,7 @@ const flowLogs = proxyActivities<Activities>(LONG_WAIT);
 export async function PeeringCostReport(request: CostReportRequest): Promise<CostReport> {
   const today = isoDay(workflowInfo().runStartTime);
   const checked = validateCostReportRequest(request, today);
-  if (!checked.ok) throw invalidInput('InvalidCostReportRequest', checked.error);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidCostReportRequest, checked.error);
   const req = checked.value;
   const period = resolvePeriod(req, today);
   const status = (line: string) => setCurrentDetails(`**Cost report** ${period.start} → ${period.end}\n\n${line}`);
@@ -36,7 +34,7 @@ export async function PeeringCostReport(request: CostReportRequest): Promise<Cos
   const target = await resolveCostTarget(req.peering);
   const [requester, accepter] = target.regions;
   if (requester === accepter)
-    throw invalidInput('InvalidCostReportRequest', {
+    throw invalidInput(FailureTypes.InvalidCostReportRequest, {
       field: 'peering',
       reason: `peers two VPCs in ${requester}; this report covers inter-region transfer, which that peering has none of`,
     });

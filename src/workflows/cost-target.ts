@@ -1,12 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import { locatorAccess, type SideAccess } from '../domain/access';
-import type { DrillPeering } from '../domain/drill-types';
+import { type SideAccess } from '../domain/access';
 import type { AllowRule } from '../domain/types';
-import { EC2_CALL } from './profiles';
-
-type Activities = ReturnType<typeof createActivities>;
-const lookups = proxyActivities<Activities>(EC2_CALL);
+import { resolvePeeringTarget } from './peering-target';
+import { locatorAccess, type PeeringTarget } from '../domain/types';
 
 /** The region pair a cost report is about, and what is known of the peering between them. */
 export interface CostTarget {
@@ -23,38 +18,20 @@ export interface CostTarget {
 }
 
 /** A setup is read back from its own history; a peering given by id needs nothing read. */
-export async function resolveCostTarget(peering: DrillPeering): Promise<CostTarget> {
-  if (!('setupWorkflowId' in peering)) {
-    return {
-      regions: [peering.requesterRegion, peering.accepterRegion],
-      peeringConnectionId: peering.peeringConnectionId,
-      allow: [],
-    };
-  }
-  const setupId = peering.setupWorkflowId;
-  const record = await lookups.readSetupRecord.executeWithOptions(
-    { summary: `Read setup ${setupId}'s regions and peering` },
-    [setupId],
-  );
-  let pcx = record.result?.peeringConnectionId;
-  if (!pcx) {
-    const inventory = await lookups.findSetupResources.executeWithOptions(
-      { summary: `Find the peering of setup ${setupId}` },
-      [record.locator],
-    );
-    pcx = inventory.peeringConnectionId;
-  }
-  const { requesterRoleArn, accepterRoleArn } = record.locator;
+export async function resolveCostTarget(peering: PeeringTarget): Promise<CostTarget> {
+  const { locator, record, peeringConnectionId } = await resolvePeeringTarget(peering);
+  const { requesterRoleArn, accepterRoleArn } = locator;
   return {
-    regions: [record.locator.requesterRegion, record.locator.accepterRegion],
+    regions: [locator.requesterRegion, locator.accepterRegion],
     ...(requesterRoleArn ? { requesterRoleArn } : {}),
     ...(accepterRoleArn ? { accepterRoleArn } : {}),
-    access: {
-      requester: locatorAccess(record.locator, 'requester'),
-      accepter: locatorAccess(record.locator, 'accepter'),
-    },
-    peeringConnectionId: pcx ?? null,
-    setupWorkflowId: setupId,
-    allow: record.request.allow,
+    ...(record
+      ? {
+          access: { requester: locatorAccess(locator, 'requester'), accepter: locatorAccess(locator, 'accepter') },
+          setupWorkflowId: 'setupWorkflowId' in peering ? peering.setupWorkflowId : locator.setupId,
+        }
+      : {}),
+    peeringConnectionId: peeringConnectionId ?? null,
+    allow: record?.request.allow ?? [],
   };
 }

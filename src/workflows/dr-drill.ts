@@ -7,9 +7,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { InspectPeeringInput, PeeringInspection } from '../activities/peering-inspection';
-import { DRILL_CHECKS, type DrillProgress, type DrillReport, type DrillRequest } from '../domain/drill-types';
+import {
+  DRILL_CHECKS,
+  type DrillProgress,
+  type DrillReport,
+  type DrillRequest,
+  type InspectPeeringInput,
+  type PeeringInspection,
+} from '../domain/drill-types';
 import type { FailoverRequest } from '../domain/failover-types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attributes';
 import { validateDrillRequest } from '../domain/validate-drill';
@@ -17,9 +22,9 @@ import { budgetChecks } from './drill-budgets';
 import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './drill-checks';
 import { peeringRolesOf, resolveTarget, type Target } from './drill-target';
 import { explain, invalidInput } from './failures';
-import { COMPOSITE } from './profiles';
+import { COMPOSITE, type Activities } from './profiles';
+import { FailureTypes } from '../domain/failure-types';
 
-type Activities = ReturnType<typeof createActivities>;
 const driftRepair = proxyActivities<Activities>(COMPOSITE);
 
 export const drillProgressQuery = defineQuery<DrillProgress>('progress');
@@ -31,7 +36,7 @@ export const drillProgressQuery = defineQuery<DrillProgress>('progress');
  */
 export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
   const checked = validateDrillRequest(request);
-  if (!checked.ok) throw invalidInput('InvalidDrillRequest', checked.error);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidDrillRequest, checked.error);
   const req = checked.value;
   const drillId = workflowInfo().workflowId;
   const progress: DrillProgress = { step: 'resolve', checks: [], drift: [], repaired: [] };

@@ -1,9 +1,7 @@
 import { executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
-import { locatorAccess } from '../domain/access';
 import type { SetupLocator } from '../domain/types';
-import type { createActivities } from '../activities';
 import { roundUsd } from '../domain/cost-report';
-import type { CostReport, CostReportRequest } from '../domain/cost-types';
+import type { CostReport } from '../domain/cost-types';
 import {
   DRILL_CHECKS,
   type DrillCheck,
@@ -11,14 +9,14 @@ import {
   type DrillLatency,
   type DrillRequest,
 } from '../domain/drill-types';
+import { PeeringCostReport } from './cost-report';
 import { explain } from './failures';
-import { EC2_CALL } from './profiles';
+import { EC2_CALL, type Activities } from './profiles';
+import { locatorAccess } from '../domain/types';
 
-type Activities = ReturnType<typeof createActivities>;
 const performance = proxyActivities<Activities>(EC2_CALL);
 
 /** PeeringCostReport, called by its registered name so the two workflows stay independent modules. */
-type CostReportWorkflow = (request: CostReportRequest) => Promise<CostReport>;
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -31,7 +29,7 @@ export async function costCheck(
   const reportWorkflowId = `${drillId}-cost`;
   let report: CostReport;
   try {
-    report = await executeChild<CostReportWorkflow>('PeeringCostReport', {
+    report = await executeChild(PeeringCostReport, {
       args: [{ peering: req.peering, budgetUsd: budget }],
       workflowId: reportWorkflowId,
       staticSummary: `Drill cost check: this month's transfer against ${usd(budget)} (${req.name})`,

@@ -1,16 +1,13 @@
 import { executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { InspectPeeringInput, PeeringInspection } from '../activities/peering-inspection';
-import { DRILL_CHECKS, type DrillCheck } from '../domain/drill-types';
+import { DRILL_CHECKS, type DrillCheck, type InspectPeeringInput, type PeeringInspection } from '../domain/drill-types';
 import type { FailoverReport, FailoverRequest } from '../domain/failover-types';
+import { FailoverToRegion } from './failover';
 import { explain } from './failures';
-import { COMPOSITE } from './profiles';
+import { COMPOSITE, type Activities } from './profiles';
 
-type Activities = ReturnType<typeof createActivities>;
 const inspection = proxyActivities<Activities>(COMPOSITE);
 
 /** FailoverToRegion, called by its registered name so the two workflows stay independent modules. */
-type FailoverWorkflow = (request: FailoverRequest) => Promise<FailoverReport>;
 
 export const PEERING_CHECKS = [
   DRILL_CHECKS.peeringActive,
@@ -42,7 +39,7 @@ export async function rehearse(
   summary: string,
 ): Promise<{ report: FailoverReport | null; error?: string }> {
   try {
-    const report = await executeChild<FailoverWorkflow>('FailoverToRegion', {
+    const report = await executeChild(FailoverToRegion, {
       args: [request],
       workflowId,
       staticSummary: summary,

@@ -1,16 +1,11 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { InspectPeeringInput } from '../activities/peering-inspection';
-import type { SetupRecord } from '../activities/setup-lookup';
 import type { DrillRequest } from '../domain/drill-types';
 import type { PeeringRole } from '../domain/failover-types';
 import type { SetupLocator } from '../domain/types';
 import { explain, failureType } from './failures';
-import { COMPOSITE, EC2_CALL } from './profiles';
-
-type Activities = ReturnType<typeof createActivities>;
-const inspection = proxyActivities<Activities>(COMPOSITE);
-const setupRecords = proxyActivities<Activities>(EC2_CALL);
+import { resolvePeeringTarget, type ResolvedPeering } from './peering-target';
+import { type SetupRecord } from '../domain/types';
+import { type InspectPeeringInput } from '../domain/drill-types';
+import { FailureTypes } from '../domain/failure-types';
 
 /** What the drill is about to check, or why it cannot check anything. */
 export interface Target {
@@ -53,33 +48,23 @@ export async function resolveTarget(req: DrillRequest): Promise<Target> {
       ...fromExpect,
     };
   };
-  const readRecord = async (setupId: string): Promise<SetupRecord | string> => {
-    try {
-      return await setupRecords.readSetupRecord.executeWithOptions(
-        { summary: `Read setup ${setupId}'s request and result` },
-        [setupId],
-      );
-    } catch (err) {
-      if (failureType(err) === 'SetupNotFound')
-        return `${explain(err)} (its history may be past the namespace's retention)`;
-      throw err;
-    }
-  };
+  const missing = (err: unknown): string | undefined =>
+    failureType(err) === FailureTypes.SetupNotFound
+      ? `${explain(err)} (its history may be past the namespace's retention)`
+      : undefined;
 
   if ('setupWorkflowId' in req.peering) {
     const setupId = req.peering.setupWorkflowId;
-    const record = await readRecord(setupId);
-    if (typeof record === 'string')
-      return { expected: {}, problem: `${record}; drill by peeringConnectionId with "expect" instead` };
-    let pcx = record.result?.peeringConnectionId;
-    if (!pcx) {
-      const inventory = await inspection.findSetupResources.executeWithOptions(
-        { summary: `Find the peering of setup ${setupId}` },
-        [record.locator],
-      );
-      pcx = inventory.peeringConnectionId;
+    let found: ResolvedPeering;
+    try {
+      found = await resolvePeeringTarget(req.peering);
+    } catch (err) {
+      const reason = missing(err);
+      if (!reason) throw err;
+      return { expected: {}, problem: `${reason}; drill by peeringConnectionId with "expect" instead` };
     }
-    if (!pcx)
+    const { record, peeringConnectionId: pcx } = found;
+    if (!pcx || !record)
       return { expected: {}, problem: `setup ${setupId} has no peering connection (it failed, or was torn down)` };
     return { locator: { ...record.locator, peeringConnectionId: pcx }, expected: fromRecord(record) };
   }
@@ -88,28 +73,22 @@ export async function resolveTarget(req: DrillRequest): Promise<Target> {
   const locator = { peeringConnectionId, requesterRegion, accepterRegion };
   if (fromExpect) return { locator, expected: fromExpect };
   // The peering's setup tag leads to the setup, whose request holds the allowed rules.
-  let setupId: string | undefined;
+  let found: ResolvedPeering;
   try {
-    setupId = (
-      await inspection.findSetupResources.executeWithOptions(
-        { summary: `Find the setup that made ${peeringConnectionId}` },
-        [locator],
-      )
-    ).setupId;
+    found = await resolvePeeringTarget(req.peering, true);
   } catch (err) {
-    if (failureType(err) !== 'NotCreatedBySetup') throw err;
+    const reason = missing(err);
+    if (!reason) throw err;
+    return { locator, expected: { allowUnknownReason: `${reason}; give "expect" in the drill request` } };
   }
-  if (!setupId)
+  if (!found.record)
     return {
       locator,
       expected: {
         allowUnknownReason: `${peeringConnectionId} was not made by a setup (or is gone); give "expect" in the drill request`,
       },
     };
-  const record = await readRecord(setupId);
-  if (typeof record === 'string')
-    return { locator, expected: { allowUnknownReason: `${record}; give "expect" in the drill request` } };
-  return { locator: { ...record.locator, peeringConnectionId }, expected: fromRecord(record) };
+  return { locator: { ...found.record.locator, peeringConnectionId }, expected: fromRecord(found.record) };
 }
 
 /** The setup's side roles, for the rehearsal's peering check in each side's own account. */

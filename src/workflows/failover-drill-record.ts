@@ -1,11 +1,9 @@
 import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import type { FailoverReport } from '../domain/failover-types';
 import { explain } from './failures';
 import { end, type FailoverRun, type StepEnd } from './failover-run';
-import { CLEANUP, DNS_SWITCH, EC2_CALL } from './profiles';
+import { CLEANUP, DNS_SWITCH, EC2_CALL, type Activities } from './profiles';
 
-type Activities = ReturnType<typeof createActivities>;
 const dns = proxyActivities<Activities>(DNS_SWITCH);
 const reads = proxyActivities<Activities>(EC2_CALL);
 const cleanup = proxyActivities<Activities>(CLEANUP);

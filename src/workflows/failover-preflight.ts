@@ -1,16 +1,15 @@
 import { ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import { roleSessionName, type SideAccess } from '../domain/access';
 import { scaleTarget } from '../domain/capacity';
 import type { PeeringRole } from '../domain/failover-types';
-import type { Unreachable } from '../domain/failover-reads';
 import { readPreflight, type Settled } from '../domain/failover-preflight';
 import { explain, rootCause } from './failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './failover-run';
 import { capacityEntries } from './failover-scale';
-import { EC2_CALL } from './profiles';
+import { EC2_CALL, type Activities } from './profiles';
+import { type Unreachable } from '../domain/failover-types';
+import { FailureTypes } from '../domain/failure-types';
 
-type Activities = ReturnType<typeof createActivities>;
 const reads = proxyActivities<Activities>(EC2_CALL);
 
 async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
@@ -20,7 +19,7 @@ async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
     if (isCancellation(err)) throw err;
     const cause = rootCause(err);
     const unreachable =
-      cause instanceof ApplicationFailure && cause.type === 'Unreachable'
+      cause instanceof ApplicationFailure && cause.type === FailureTypes.Unreachable
         ? (cause.details?.[0] as Unreachable)
         : undefined;
     return { ok: false, error: explain(err), ...(unreachable ? { unreachable } : {}) };

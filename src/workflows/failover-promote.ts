@@ -1,10 +1,8 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import { explain } from './failures';
 import { end, type FailoverRun, type StepEnd } from './failover-run';
-import { PROMOTION } from './profiles';
+import { PROMOTION, type Activities } from './profiles';
 
-type Activities = ReturnType<typeof createActivities>;
 const promotion = proxyActivities<Activities>(PROMOTION);
 
 /** Promotes the standby database before traffic moves. A drill never promotes: the replica is the real standby. */

@@ -1,12 +1,10 @@
 import { ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { RoutingControlChange } from '../activities/routing-control';
-import type { RoutingControlState } from '../domain/failover-reads';
 import { explain } from './failures';
 import { end, seconds, type FailoverRun, type StepEnd } from './failover-run';
-import { DNS_SWITCH, EC2_CALL } from './profiles';
+import { DNS_SWITCH, EC2_CALL, type Activities } from './profiles';
+import { type RoutingControlState, type RoutingControlChange } from '../domain/failover-types';
+import { FailureTypes } from '../domain/failure-types';
 
-type Activities = ReturnType<typeof createActivities>;
 const dataPlane = proxyActivities<Activities>(DNS_SWITCH);
 const reads = proxyActivities<Activities>(EC2_CALL);
 
@@ -14,7 +12,7 @@ function routingControls(run: FailoverRun) {
   const d = run.req.dnsSwitch;
   if (d?.mode !== 'routing-control') {
     throw ApplicationFailure.create({
-      type: 'PlanError',
+      type: FailureTypes.PlanError,
       message: 'a routing-control step without dnsSwitch',
       nonRetryable: true,
     });

@@ -11,8 +11,8 @@ import {
   type FailoverRequest,
   type FailoverStepName,
   type StepOutcome,
+  type CapacityState,
 } from '../domain/failover-types';
-import type { CapacityState } from '../domain/capacity';
 import { planStepNames } from '../domain/failover-plan';
 import { targetRecordName } from '../domain/validate-failover';
 

@@ -1,5 +1,4 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import {
   boundsFor,
   describeBounds,
@@ -9,14 +8,13 @@ import {
   scaleTarget,
   scaleWhen,
   unitOf,
-  type CapacityReport,
 } from '../domain/capacity';
 import type { ScaleAction, StepOutcome } from '../domain/failover-types';
 import { explain } from './failures';
 import { end, type FailoverRun, type StepEnd } from './failover-run';
-import { SCALE } from './profiles';
+import { SCALE, type Activities } from './profiles';
+import { type CapacityReport } from '../domain/failover-types';
 
-type Activities = ReturnType<typeof createActivities>;
 const scaling = proxyActivities<Activities>(SCALE);
 
 /** The report's entry for each scale action, in request order, filled in as the steps run. */

@@ -1,10 +1,8 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import { explain } from './failures';
 import { end, type FailoverRun, type StepEnd } from './failover-run';
-import { DNS_SWITCH } from './profiles';
+import { DNS_SWITCH, type Activities } from './profiles';
 
-type Activities = ReturnType<typeof createActivities>;
 const dns = proxyActivities<Activities>(DNS_SWITCH);
 
 /** The switch: UPSERT the record to `to.value`. From here on a promoted replica stays promoted. */

@@ -1,13 +1,11 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import { sameRecordValue } from '../domain/dns-names';
 import type { RecordRead } from '../domain/failover-reads';
 import { describeRecord } from '../domain/failover-preflight';
 import { explain } from './failures';
 import { end, seconds, type FailoverRun, type StepEnd } from './failover-run';
-import { EC2_CALL } from './profiles';
+import { EC2_CALL, type Activities } from './profiles';
 
-type Activities = ReturnType<typeof createActivities>;
 const reads = proxyActivities<Activities>(EC2_CALL);
 
 /** Reads the record back: the switch counts only once Route 53 answers with `to.value`. Measures the RTO. */

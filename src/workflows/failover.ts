@@ -11,6 +11,7 @@ import { startRun, type FailoverRun, type StepEnd } from './failover-run';
 import { inParallel, scaleStep } from './failover-scale';
 import { switchRecord } from './failover-switch';
 import { verifyRecord } from './failover-verify';
+import { FailureTypes } from '../domain/failure-types';
 
 export { abortFailoverSignal, approveFailoverSignal, failoverProgressQuery } from './failover-run';
 
@@ -44,7 +45,7 @@ const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<
  */
 export async function FailoverToRegion(request: FailoverRequest): Promise<FailoverReport> {
   const checked = validateFailoverRequest(request);
-  if (!checked.ok) throw invalidInput('InvalidFailoverRequest', checked.error);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, checked.error);
   const run = startRun(checked.value);
   const stopped = await preflight(run);
   if (stopped) return run.finish(stopped.outcome, stopped.reason);

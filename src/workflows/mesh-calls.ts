@@ -1,5 +1,4 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import { planMesh } from '../domain/mesh-plan';
 import { meshPairs, pairSetupId } from '../domain/mesh-topology';
 import type { MeshPlan, MeshRequest, MeshState } from '../domain/mesh-types';
@@ -7,12 +6,12 @@ import { sideAccess, type RemovalSide, type SideAccess } from '../domain/access'
 import { opt } from '../domain/objects';
 import { lowerQuotas, type RegionQuotas } from '../domain/quotas';
 import { MESH_ID_TAG, setupTags } from '../domain/tags';
-import type { ResourceRef } from '../domain/types';
 import { invalidInput } from './failures';
-import { EC2_CALL } from './profiles';
+import { EC2_CALL, type Activities } from './profiles';
+import { type ResourceRef } from '../domain/resource-ref';
+import { FailureTypes } from '../domain/failure-types';
 
 /** The mesh's own activity calls (its pairs run as child setups), with their Web UI summaries. */
-type Activities = ReturnType<typeof createActivities>;
 const ec2 = proxyActivities<Activities>(EC2_CALL);
 
 /** The mesh's VPCs grouped by region and account: one read per group, through its role. */
@@ -71,7 +70,7 @@ export async function planMeshNow(meshId: string, req: MeshRequest): Promise<Mes
     quotas[region] = prev ? lowerQuotas(prev, r.quotas) : r.quotas;
   });
   const planned = planMesh({ meshId, request: req, state, quotas });
-  if (!planned.ok) throw invalidInput('InvalidMeshRequest', planned.error);
+  if (!planned.ok) throw invalidInput(FailureTypes.InvalidMeshRequest, planned.error);
   return planned.value;
 }
 

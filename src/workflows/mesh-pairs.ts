@@ -7,6 +7,7 @@ import type { PeeringRequest, PeeringResult, TeardownResult } from '../domain/ty
 import { failureType } from './failures';
 import { SetupInterRegionPeering } from './setup-peering';
 import { TeardownInterRegionPeering } from './teardown-peering';
+import { FailureTypes } from '../domain/failure-types';
 
 export type MeshVpcs = Record<string, { region: string; vpcId: string; cidrBlock: string }>;
 
@@ -79,7 +80,7 @@ export async function teardownPair(
       staticSummary: `Tear down mesh ${meshId} pair ${pairLabel(pair)} (${pair.setupWorkflowId})`,
     });
   } catch (err) {
-    if (failureType(err) === 'SetupNotFound') return { deleted: [], alreadyGone: [] };
+    if (failureType(err) === FailureTypes.SetupNotFound) return { deleted: [], alreadyGone: [] };
     throw err;
   }
 }

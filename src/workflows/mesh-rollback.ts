@@ -1,9 +1,10 @@
 import { ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
 import type { MeshPeering, MeshPlan, MeshProgress, MeshRequest } from '../domain/mesh-types';
-import type { ResourceRef } from '../domain/types';
 import { explain, rootCause } from './failures';
 import { removeMeshVpcs, summarizePairs, teardownPairs } from './mesh-removal';
 import { summarizeRemoval } from './removal';
+import { type ResourceRef } from '../domain/resource-ref';
+import { FailureTypes } from '../domain/failure-types';
 
 /** What a mesh run knows about the changes it made, carried across continue-as-new. */
 export interface MeshContext {
@@ -29,7 +30,7 @@ export function quotaFailure(plan: MeshPlan): ApplicationFailure {
     ? ` (and ${more.length} more past a quota: ${listed.join(', ')}${more.length > 5 ? ', …' : ''})`
     : '';
   return ApplicationFailure.create({
-    type: 'InvalidMeshRequest',
+    type: FailureTypes.InvalidMeshRequest,
     message: `${first!.message}${others}`,
     nonRetryable: true,
     details: [{ field: `vpcs.${first!.vpc}`, reason: first!.message, violations: plan.violations }],
@@ -44,7 +45,7 @@ export function quotaFailure(plan: MeshPlan): ApplicationFailure {
  */
 export async function meshFailure(err: unknown, ctx: MeshContext, mutating: boolean): Promise<ApplicationFailure> {
   const cause = rootCause(err);
-  if (!mutating && cause instanceof ApplicationFailure && cause.type === 'InvalidMeshRequest') return cause;
+  if (!mutating && cause instanceof ApplicationFailure && cause.type === FailureTypes.InvalidMeshRequest) return cause;
   const step = ctx.progress.step;
   const cancelled = isCancellation(err) || CancellationScope.current().consideredCancelled;
   const what = cancelled
@@ -54,7 +55,7 @@ export async function meshFailure(err: unknown, ctx: MeshContext, mutating: bool
   if (ctx.req.onFailure === 'keep' || !mutating) {
     const kept = [...ctx.created.map((r) => r.id), ...ctx.started.map((p) => p.setupWorkflowId)];
     return ApplicationFailure.create({
-      type: 'MeshFailed',
+      type: FailureTypes.MeshFailed,
       message: `Mesh ${what}. ${mutating ? `Kept as requested: ${kept.join(', ')}` : 'Nothing was created.'}`,
       nonRetryable: true,
       cause: causeError,
@@ -69,7 +70,7 @@ export async function meshFailure(err: unknown, ctx: MeshContext, mutating: bool
     return { pairs: removedPairs, vpcs: await removeMeshVpcs(ctx.meshId, ctx.req, ctx.created, ctx.madeKeys) };
   });
   return ApplicationFailure.create({
-    type: 'MeshFailed',
+    type: FailureTypes.MeshFailed,
     message: `Mesh ${what}. Rollback: ${summarizePairs(pairs)}; VPCs: ${summarizeRemoval(vpcs)}.`,
     nonRetryable: true,
     cause: causeError,

@@ -4,6 +4,7 @@ import type { MeshPlan, MeshRequest } from '../domain/mesh-types';
 import { validateMeshRequest } from '../domain/validate-mesh';
 import { invalidInput } from './failures';
 import { planMeshNow } from './mesh-calls';
+import { FailureTypes } from '../domain/failure-types';
 
 /**
  * Plans a mesh and changes nothing: reads what AWS holds and the account's quotas, and returns the
@@ -13,7 +14,7 @@ import { planMeshNow } from './mesh-calls';
  */
 export async function PlanPeeringMesh(request: MeshRequest, meshWorkflowId?: string): Promise<MeshPlan> {
   const checked = validateMeshRequest(request);
-  if (!checked.ok) throw invalidInput('InvalidMeshRequest', checked.error);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidMeshRequest, checked.error);
   const meshId = meshWorkflowId ?? workflowInfo().workflowId;
   setCurrentDetails(`**Plan only** for ${meshSummary(meshId, checked.value)}; nothing is changed`);
   return planMeshNow(meshId, checked.value);

@@ -1,18 +1,9 @@
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+import { FailureTypes, NON_RETRYABLE_FAILURES } from '../domain/failure-types';
 
-const NON_RETRYABLE = [
-  'InvalidPeeringRequest',
-  'PeeringFailed',
-  'PeeringAlreadyExists',
-  'RouteConflict',
-  'NaclRuleConflict',
-  'NotCreatedBySetup',
-  'SetupNotFound',
-  'SetupConflict',
-  'SetupStillRunning',
-  'NaclQuotaExceeded',
-  'AssumeRoleRefused',
-];
+export type { Activities } from '../activities';
+
+const NON_RETRYABLE = [...NON_RETRYABLE_FAILURES];
 
 /**
  * A single EC2 call or a short read-check-write. Waiting for a cancelled activity to finish means a
@@ -133,6 +124,6 @@ export const COST_EXPLORER = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 4,
-    nonRetryableErrorTypes: [...NON_RETRYABLE, 'CostReportTooLarge'],
+    nonRetryableErrorTypes: [...NON_RETRYABLE, FailureTypes.CostReportTooLarge],
   },
 } as const satisfies ActivityOptions;

@@ -1,12 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { DeleteFailure } from '../activities/cleanup';
 import { accessForRef, type RemovalSide, type SideAccess } from '../domain/access';
-import { deletionOrder, PHASES } from '../domain/resource-ref';
-import type { ResourceRef } from '../domain/types';
-import { CLEANUP } from './profiles';
+import { deletionOrder, PHASES, type ResourceRef, type DeleteFailure } from '../domain/resource-ref';
+import { CLEANUP, type Activities } from './profiles';
 
-const { deleteResources } = proxyActivities<ReturnType<typeof createActivities>>(CLEANUP);
+const { deleteResources } = proxyActivities<Activities>(CLEANUP);
 
 export interface RemovalReport {
   deleted: ResourceRef[];

@@ -1,13 +1,11 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { VpcState } from '../activities/vpc';
 import type { SideAccess } from '../domain/access';
 import { opt } from '../domain/objects';
 import type { PeeringRequest } from '../domain/types';
-import { COMPOSITE, EC2_CALL } from './profiles';
+import { COMPOSITE, EC2_CALL, type Activities } from './profiles';
+import { type VpcState } from '../domain/types';
 
 /** The activity calls of the setup's VPC stage and its inventory, with their Web UI summaries. */
-type Activities = ReturnType<typeof createActivities>;
 const ec2 = proxyActivities<Activities>(EC2_CALL);
 const composite = proxyActivities<Activities>(COMPOSITE);
 

@@ -1,11 +1,9 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import type { PeeringRequest } from '../domain/types';
 import { flowLogsRoleFor } from '../domain/validate-flow-logs';
-import { EC2_CALL } from './profiles';
+import { EC2_CALL, type Activities } from './profiles';
 import type { Role, SetupContext, SideVpcs } from './setup-calls';
 
-type Activities = ReturnType<typeof createActivities>;
 const ec2 = proxyActivities<Activities>(EC2_CALL);
 
 /** The setup's flow-log stage is a command change; setups recorded before it replay without it. */

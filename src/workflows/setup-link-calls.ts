@@ -1,13 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { VpcState } from '../activities/vpc';
 import { naclPlan, naclRuleSpan, securityGroupPlan } from '../domain/rules-plan';
 import type { PeeringRequest } from '../domain/types';
-import { COMPOSITE, EC2_CALL, LONG_WAIT } from './profiles';
+import { COMPOSITE, EC2_CALL, LONG_WAIT, type Activities } from './profiles';
 import { dnsOn, ROLES, type Role, type SetupContext, type SideVpcs } from './setup-calls';
+import { type VpcState } from '../domain/types';
 
 /** The activity calls that link the two VPCs: the peering (requested or adopted) and each side's rules. */
-type Activities = ReturnType<typeof createActivities>;
 const ec2 = proxyActivities<Activities>(EC2_CALL);
 const composite = proxyActivities<Activities>(COMPOSITE);
 const waits = proxyActivities<Activities>(LONG_WAIT);

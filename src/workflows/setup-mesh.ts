@@ -1,13 +1,13 @@
 import { continueAsNew, defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { meshSummary } from '../domain/mesh-topology';
-import { inAccount } from '../domain/resource-ref';
+import { inAccount, type ResourceRef } from '../domain/resource-ref';
 import type { MeshPlan, MeshProgress, MeshRequest, MeshResult } from '../domain/mesh-types';
-import type { ResourceRef } from '../domain/types';
 import { validateMeshRequest } from '../domain/validate-mesh';
 import { invalidInput } from './failures';
 import { ensureMeshVpc, planMeshNow } from './mesh-calls';
 import { pairLabel, runBounded, setupPair, type MeshVpcs } from './mesh-pairs';
 import { meshFailure, quotaFailure, type MeshContext } from './mesh-rollback';
+import { FailureTypes } from '../domain/failure-types';
 
 export const meshProgressQuery = defineQuery<MeshProgress>('progress');
 
@@ -31,7 +31,7 @@ const DEFAULT_PAIRS_PER_RUN = 100;
  */
 export async function SetupPeeringMesh(request: MeshRequest, carried?: MeshCarry): Promise<MeshResult> {
   const checked = validateMeshRequest(request);
-  if (!checked.ok) throw invalidInput('InvalidMeshRequest', checked.error);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidMeshRequest, checked.error);
   const req = checked.value;
   const meshId = workflowInfo().workflowId;
   const progress: MeshProgress = { step: carried ? 'pairs' : 'plan', pairsDone: 0, pairsTotal: 0, running: [] };

@@ -7,11 +7,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { sideAccess } from '../domain/access';
-import { inAccount, refKey } from '../domain/resource-ref';
+import { inAccount, refKey, type ResourceRef } from '../domain/resource-ref';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
 import { SETUP_STAGES, SETUP_STEPS, type SetupStage } from '../domain/setup-stages';
 import { setupTags } from '../domain/tags';
-import type { PeeringRequest, PeeringResult, ResourceRef, SetupProgress, SideResult } from '../domain/types';
+import type { PeeringRequest, PeeringResult, SetupProgress, SideResult } from '../domain/types';
 import { resolvedSide, validatePeeringRequest, validateResolvedCidrs } from '../domain/validate-peering';
 import { invalidInput } from './failures';
 import {
@@ -28,6 +28,7 @@ import {
 import { ensureSideFlowLogs, FLOW_LOGS_PATCH, wantsFlowLogs } from './setup-flow-logs';
 import { checkAdoptedPeering, ensureSideRules, establishPeering, requestPeering, sideCidrs } from './setup-link-calls';
 import { setupFailure } from './setup-rollback';
+import { FailureTypes } from '../domain/failure-types';
 
 export const progressQuery = defineQuery<SetupProgress>('progress');
 
@@ -37,7 +38,7 @@ export const progressQuery = defineQuery<SetupProgress>('progress');
  */
 export async function SetupInterRegionPeering(request: PeeringRequest): Promise<PeeringResult> {
   const checked = validatePeeringRequest(request);
-  if (!checked.ok) throw invalidInput('InvalidPeeringRequest', checked.error);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidPeeringRequest, checked.error);
   const req = checked.value;
   const setupId = workflowInfo().workflowId;
   const ctx: SetupContext = {
@@ -77,7 +78,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       const existing = await Promise.all(ROLES.map((role) => describeExistingVpc(ctx, role)));
       const side = (role: Role, i: number) => resolvedSide(req, role, existing[i]);
       const cidrError = validateResolvedCidrs(side('requester', 0), side('accepter', 1), req.allow, ctx.naclBase);
-      if (cidrError) throw invalidInput('InvalidPeeringRequest', cidrError);
+      if (cidrError) throw invalidInput(FailureTypes.InvalidPeeringRequest, cidrError);
       // Only requests that adopt a peering take this step; no run from before it did.
       if (adopted) await checkAdoptedPeering(ctx, { ...req, peeringConnectionId: adopted });
       if (patched(PATCHES.oneNetwork)) await checkSetupConflict(ctx, existing);

@@ -1,12 +1,17 @@
 import { ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
-import { deletionOrder } from '../domain/resource-ref';
-import type { ResourceRef, SetupProgress } from '../domain/types';
+import { deletionOrder, type ResourceRef } from '../domain/resource-ref';
+import type { SetupProgress } from '../domain/types';
 import { explain, rootCause } from './failures';
 import { removeResources, summarizeRemoval, type RemovalReport } from './removal';
 import { findSetupResources, type SetupContext } from './setup-calls';
+import { FailureTypes } from '../domain/failure-types';
 
 /** Bad input, another network under the id, or a side's role that STS refuses: said as they are. */
-const REFUSED_BEFORE_CHANGE = new Set(['InvalidPeeringRequest', 'SetupConflict', 'AssumeRoleRefused']);
+const REFUSED_BEFORE_CHANGE = new Set<string>([
+  FailureTypes.InvalidPeeringRequest,
+  FailureTypes.SetupConflict,
+  FailureTypes.AssumeRoleRefused,
+]);
 
 /** The finer step a composite activity names in its failure's details, if any. */
 function stepOf(cause: unknown): string | undefined {
@@ -37,7 +42,7 @@ export async function setupFailure(
 
   if (ctx.req.onFailure === 'keep' || !mutating) {
     return ApplicationFailure.create({
-      type: 'SetupFailed',
+      type: FailureTypes.SetupFailed,
       message: `Setup ${what}. ${mutating ? `Kept ${progress.created.length} resource(s) as requested: ${progress.created.map((r) => r.id).join(', ')}` : 'Nothing was created.'}`,
       nonRetryable: true,
       cause: causeError,
@@ -48,7 +53,7 @@ export async function setupFailure(
   setCurrentDetails(`**Rolling back** after: ${what}`);
   const removal = await CancellationScope.nonCancellable(() => rollback(ctx, progress.created));
   return ApplicationFailure.create({
-    type: 'SetupFailed',
+    type: FailureTypes.SetupFailed,
     message: `Setup ${what}. Rollback ${summarizeRemoval(removal)}.`,
     nonRetryable: true,
     cause: causeError,

@@ -5,6 +5,7 @@ import type { TeardownResult } from '../domain/types';
 import { readMeshRequest } from './mesh-calls';
 import { removeMeshVpcs, summarizePairs, teardownPairs } from './mesh-removal';
 import { summarizeRemoval } from './removal';
+import { FailureTypes } from '../domain/failure-types';
 
 export const meshTeardownProgressQuery = defineQuery<MeshTeardownProgress>('progress');
 
@@ -12,7 +13,7 @@ function checkRequest(request: MeshTeardownRequest): void {
   const r = request as unknown as Partial<Record<string, unknown>> | null;
   if (typeof r !== 'object' || r === null || typeof r.meshWorkflowId !== 'string' || !r.meshWorkflowId) {
     throw ApplicationFailure.create({
-      type: 'InvalidMeshRequest',
+      type: FailureTypes.InvalidMeshRequest,
       message: 'meshWorkflowId: must be the non-empty workflow id of a SetupPeeringMesh run',
       nonRetryable: true,
       details: [{ field: 'meshWorkflowId', reason: 'must be a non-empty string' }],
@@ -56,7 +57,7 @@ export async function TeardownPeeringMesh(request: MeshTeardownRequest): Promise
   setCurrentDetails(`**Done:** ${summary}`);
   if (removed.failed.length || vpcs.failed.length) {
     throw ApplicationFailure.create({
-      type: 'TeardownIncomplete',
+      type: FailureTypes.TeardownIncomplete,
       message: `Mesh teardown ${summary}. Run it again once the cause is fixed; it resumes where it stopped.`,
       nonRetryable: true,
       details: [{ pairs: removed, vpcs }],

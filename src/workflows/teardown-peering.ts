@@ -7,16 +7,17 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import { locatorAccess, roleSessionName } from '../domain/access';
+import { roleSessionName } from '../domain/access';
 import { isKnownRegion } from '../domain/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
-import type { ResourceRef, SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
+import type { SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
 import { externalIdSchema, PEERING_ID_RE, roleArnSchema } from '../domain/validation';
-import { COMPOSITE, EC2_CALL } from './profiles';
+import { COMPOSITE, EC2_CALL, type Activities } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
+import { type ResourceRef } from '../domain/resource-ref';
+import { locatorAccess } from '../domain/types';
+import { FailureTypes } from '../domain/failure-types';
 
-type Activities = ReturnType<typeof createActivities>;
 const { locateSetup, describeSetupRun } = proxyActivities<Activities>(EC2_CALL);
 const { findSetupResources } = proxyActivities<Activities>(COMPOSITE);
 
@@ -30,7 +31,7 @@ async function refuseWhileSetupRuns(setupId: string): Promise<void> {
   ]);
   if (!run.running) return;
   throw ApplicationFailure.create({
-    type: 'SetupStillRunning',
+    type: FailureTypes.SetupStillRunning,
     message: `setup ${setupId} is still running (run ${run.runId}); a teardown now would race it and delete what it is still creating. Wait until it ends, or cancel it (it then rolls back by itself), and run the teardown again.`,
     nonRetryable: true,
     details: [{ setupId, runId: run.runId }],
@@ -61,7 +62,7 @@ export const teardownProgressQuery = defineQuery<TeardownProgress>('progress');
 
 function invalid(field: string, reason: string): ApplicationFailure {
   return ApplicationFailure.create({
-    type: 'InvalidTeardownRequest',
+    type: FailureTypes.InvalidTeardownRequest,
     message: `${field}: ${reason}`,
     nonRetryable: true,
     details: [{ field, reason }],
@@ -149,7 +150,7 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
   setCurrentDetails(`**Done:** ${summarizeRemoval(removal)}`);
   if (removal.failed.length) {
     throw ApplicationFailure.create({
-      type: 'TeardownIncomplete',
+      type: FailureTypes.TeardownIncomplete,
       message: `Teardown ${summarizeRemoval(removal)}. Run it again once the cause is fixed; it resumes where it stopped.`,
       nonRetryable: true,
       details: [removal],

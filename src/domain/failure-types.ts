@@ -1,0 +1,68 @@
+/**
+ * Stable `type`s of the failures this project raises itself: workflows, activities and the CLI
+ * compare these constants, never the strings. Operators and outside tests match on the strings, so
+ * a value never changes.
+ */
+export const FailureTypes = {
+  InvalidPeeringRequest: 'InvalidPeeringRequest',
+  InvalidMeshRequest: 'InvalidMeshRequest',
+  MeshNotFound: 'MeshNotFound',
+  MeshStillRunning: 'MeshStillRunning',
+  PeeringFailed: 'PeeringFailed',
+  PeeringNotVisible: 'PeeringNotVisible',
+  PeeringAlreadyExists: 'PeeringAlreadyExists',
+  RouteConflict: 'RouteConflict',
+  NaclRuleConflict: 'NaclRuleConflict',
+  NotCreatedBySetup: 'NotCreatedBySetup',
+  SetupNotFound: 'SetupNotFound',
+  DeleteIncomplete: 'DeleteIncomplete',
+  InvalidFailoverRequest: 'InvalidFailoverRequest',
+  ReplicaNotFound: 'ReplicaNotFound',
+  /** The replica reached a state from which no promotion follows (failed, stopped, storage-full …). */
+  PromotionFailed: 'PromotionFailed',
+  DrillRecordInUse: 'DrillRecordInUse',
+  SetupConflict: 'SetupConflict',
+  SetupStillRunning: 'SetupStillRunning',
+  NaclQuotaExceeded: 'NaclQuotaExceeded',
+  WaitTimedOut: 'WaitTimedOut',
+  /** A bounded check got no answer at all: the region (or service) looks down. */
+  Unreachable: 'Unreachable',
+  ScaleTargetNotFound: 'ScaleTargetNotFound',
+  /** No endpoint of the ARC cluster answered; the next attempt tries them all again. */
+  ClusterUnreachable: 'ClusterUnreachable',
+  /** STS refused a side's role (no such role, a trust policy without the worker, a wrong external ID). */
+  AssumeRoleRefused: 'AssumeRoleRefused',
+  InvalidTeardownRequest: 'InvalidTeardownRequest',
+  InvalidDrillRequest: 'InvalidDrillRequest',
+  InvalidCostReportRequest: 'InvalidCostReportRequest',
+  /** A setup failed; the message says which step, its cause, and what the rollback did. */
+  SetupFailed: 'SetupFailed',
+  MeshFailed: 'MeshFailed',
+  TeardownIncomplete: 'TeardownIncomplete',
+  /** A failover request whose routing-control plan cannot be made. */
+  PlanError: 'PlanError',
+  /** A Cost Explorer answer past what one report may page through. */
+  CostReportTooLarge: 'CostReportTooLarge',
+  CapacityTimeout: 'CapacityTimeout',
+  CapacityChanged: 'CapacityChanged',
+  CreateFlowLogsFailed: 'CreateFlowLogsFailed',
+  /** A wait stopped because its activity was cancelled. */
+  Cancelled: 'Cancelled',
+} as const;
+
+export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];
+
+/** Failures no retry can mend: activities raise them non-retryable, and every retry policy stops on them. */
+export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
+  FailureTypes.InvalidPeeringRequest,
+  FailureTypes.PeeringFailed,
+  FailureTypes.PeeringAlreadyExists,
+  FailureTypes.RouteConflict,
+  FailureTypes.NaclRuleConflict,
+  FailureTypes.NotCreatedBySetup,
+  FailureTypes.SetupNotFound,
+  FailureTypes.SetupConflict,
+  FailureTypes.SetupStillRunning,
+  FailureTypes.NaclQuotaExceeded,
+  FailureTypes.AssumeRoleRefused,
+];
