@@ -39,10 +39,10 @@ import { createAwsClients, type AwsClients } from '../src/activities/aws-clients
 import { toTags } from '../src/activities/ec2-helpers';
 import { createNaclEntry } from '../src/activities/network-acls';
 import { waitForPeering } from '../src/activities/peering';
-import { formatNaclRecord, naclRecordKey, naclRecordOf } from '../src/domain/nacl-record';
-import { naclPlan, naclRuleSpan, securityGroupPlan, type SgPermission } from '../src/domain/rules-plan';
-import * as TAGS from '../src/domain/tags';
-import type { PeeringRequest } from '../src/domain/types';
+import { formatNaclRecord, naclRecordKey, naclRecordOf } from '../src/domain/peering/nacl-record';
+import { naclPlan, naclRuleSpan, securityGroupPlan, type SgPermission } from '../src/domain/peering/rules-plan';
+import * as TAGS from '../src/domain/aws/tags';
+import type { PeeringRequest } from '../src/domain/peering/types';
 
 type Role = 'requester' | 'accepter';
 const ROLES: Role[] = ['requester', 'accepter'];

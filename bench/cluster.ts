@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { AwsClients } from '../src/activities/aws-clients';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { type FaultProxy } from '../harness/fault-proxy';
 import { runConcurrent, type Concurrent } from './concurrent';
 import { RUNS, log } from './config';

@@ -4,7 +4,7 @@
  */
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import type { AwsClients } from '../src/activities/aws-clients';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { bareSetup } from './bare-setup';
 import { burst, cpuDuring, type Burst, type WithCpu } from './burst';
 import { CONCURRENCY, log } from './config';

@@ -8,8 +8,8 @@
  */
 import { DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { type Client } from '@temporalio/client';
-import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
-import { SETUP_ID_TAG } from '../src/domain/tags';
+import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/peering/types';
+import { SETUP_ID_TAG } from '../src/domain/aws/tags';
 import { SUITE_PROFILE } from '../harness/faithful';
 import { startFaultProxy } from '../harness/fault-proxy';
 import { RUN_TIMEOUT_MS } from './config';

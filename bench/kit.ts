@@ -4,7 +4,7 @@
  */
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
-import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/peering/types';
 import type { SetupInterRegionPeering, TeardownInterRegionPeering } from '../src/workflows';
 import { burst, type Burst } from './burst';
 import { CONCURRENCY, RUN_TIMEOUT_MS } from './config';

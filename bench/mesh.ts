@@ -5,8 +5,8 @@
  */
 import { CreateVpcCommand, DescribeVpcsCommand, EC2Client, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
-import type { MeshRequest, MeshResult } from '../src/domain/mesh-types';
-import type { PeeringRequest, TeardownResult } from '../src/domain/types';
+import type { MeshRequest, MeshResult } from '../src/domain/mesh/types';
+import type { PeeringRequest, TeardownResult } from '../src/domain/peering/types';
 import { cpuDuring } from './burst';
 import { log, RUN_TIMEOUT_MS } from './config';
 import { CREDENTIALS, type InProcessWorker } from './in-process-worker';

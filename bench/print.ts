@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { CONCURRENCY, REQUEST_FILE, RESULTS_FILE, ROOT, RUNS } from './config';
 import type { Figures, Measurements } from './figures';
 import { type HistorySummary } from './measure';

@@ -6,7 +6,7 @@
  */
 import { type WorkflowHandle } from '@temporalio/client';
 import type { AwsClients } from '../src/activities/aws-clients';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { type FaultProxy } from '../harness/fault-proxy';
 import { type LatencyProfile } from '../harness/latency-profile';
 import { bareSetup } from './bare-setup';

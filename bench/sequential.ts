@@ -4,7 +4,7 @@
  * counts its calls, then a re-run of the same workflow id and its teardown; (e) history events.
  */
 import type { AwsClients } from '../src/activities/aws-clients';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { bareSetup } from './bare-setup';
 import { RUNS, log } from './config';
 import type { InProcessWorker } from './in-process-worker';

@@ -5,7 +5,7 @@
  * under the realistic profile (realistic.ts) the same proxy adds AWS's latency to both.
  */
 import * as path from 'node:path';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { type FaultProxy } from '../harness/fault-proxy';
 import { LOG_DIR } from './servers';
 import { log } from './config';

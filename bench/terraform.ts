@@ -7,8 +7,8 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { naclPlan, securityGroupPlan, type SgPermission } from '../src/domain/rules-plan';
-import type { PeeringRequest } from '../src/domain/types';
+import { naclPlan, securityGroupPlan, type SgPermission } from '../src/domain/peering/rules-plan';
+import type { PeeringRequest } from '../src/domain/peering/types';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONFIG_DIR = path.join(ROOT, 'bench', 'terraform');

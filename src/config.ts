@@ -1,6 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { durationMs } from './domain/validate-failover';
+import { durationMs } from './domain/failover/validate';
 
 export const DEFAULT_TASK_QUEUE = 'vpc-peering';
 

@@ -9,13 +9,13 @@ import {
   DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../src/activities';
-import { naclPlan, securityGroupPlan } from '../src/domain/rules-plan';
-import { setupTags } from '../src/domain/tags';
-import type { AllowRule } from '../src/domain/types';
+import { naclPlan, securityGroupPlan } from '../src/domain/peering/rules-plan';
+import { setupTags } from '../src/domain/aws/tags';
+import type { AllowRule } from '../src/domain/peering/types';
 import { taggedResources } from './support/aws-state';
 import { testEnv } from './support/env';
 import { CREDENTIALS, ec2, uniqueId } from './support/harness';
-import { FLOW_LOG_FORMAT } from '../src/domain/flow-log-format';
+import { FLOW_LOG_FORMAT } from '../src/domain/peering/flow-log-format';
 
 const ALLOW: AllowRule[] = [
   { protocol: 'tcp', fromPort: 5432, toPort: 5432 },

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { FailoverReport, FailoverRequest } from '../src/domain/failover-types';
+import type { FailoverReport, FailoverRequest } from '../src/domain/failover/types';
 import { cliProcess } from './support/cli-process';
 import { TO } from './support/failover-fixture';
 import { useFailoverSuite } from './support/failover-suite';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withSideFlags } from '../src/cli/side-flags';
-import type { PeeringResult } from '../src/domain/types';
+import type { PeeringResult } from '../src/domain/peering/types';
 import { partnerRoles, PARTNER_ACCOUNT } from './support/accounts';
 import { cliProcess } from './support/cli-process';
 import { testEnv } from './support/env';

@@ -7,8 +7,8 @@ import { CreateVpcCommand, CreateVpcPeeringConnectionCommand } from '@aws-sdk/cl
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { PeeringResult, TeardownResult } from '../src/domain/types';
-import { SETUP_STEPS } from '../src/domain/setup-stages';
+import type { PeeringResult, TeardownResult } from '../src/domain/peering/types';
+import { SETUP_STEPS } from '../src/domain/peering/setup-stages';
 import { cliProcess } from './support/cli-process';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 

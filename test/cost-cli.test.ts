@@ -4,8 +4,8 @@
  * and the exit codes (1 over budget, 2 bad flags).
  */
 import { execFile } from 'node:child_process';
-import { addDays } from '../src/domain/cost-period';
-import type { CostReport } from '../src/domain/cost-types';
+import { addDays } from '../src/domain/cost/period';
+import type { CostReport } from '../src/domain/cost/types';
 import { ABC_MONTH, PAIR_PRICES, costAndUsage, lastMonth, resultByTime } from './support/cost-fixtures';
 import { testEnv } from './support/env';
 import { useFaithfulStack } from './support/faithful-stack';

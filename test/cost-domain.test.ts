@@ -3,13 +3,13 @@
  * period and direction, the period rules Cost Explorer imposes, list prices, and flow-log records.
  */
 import fc from 'fast-check';
-import { BILLING_CODES, billingCode, pairUsageTypes, regionsWithoutBillingCode } from '../src/domain/billing-codes';
-import { firstOfNextMonth, forecastWindow, resolvePeriod } from '../src/domain/cost-period';
-import { isOverBudget, summarizePeriods, totals, type UsagePeriod } from '../src/domain/cost-report';
-import { canRead, peeringEgressPattern, sumPeeringTraffic, withEstimates } from '../src/domain/flow-log-records';
-import { fallbackRate, firstTierUsdPerGb } from '../src/domain/transfer-rates';
-import { validateCostReportRequest } from '../src/domain/validate-cost-report';
-import { FLOW_LOG_FORMAT, flowLogGroupName } from '../src/domain/flow-log-format';
+import { BILLING_CODES, billingCode, pairUsageTypes, regionsWithoutBillingCode } from '../src/domain/cost/billing-codes';
+import { firstOfNextMonth, forecastWindow, resolvePeriod } from '../src/domain/cost/period';
+import { isOverBudget, summarizePeriods, totals, type UsagePeriod } from '../src/domain/cost/report';
+import { canRead, peeringEgressPattern, sumPeeringTraffic, withEstimates } from '../src/domain/cost/flow-log-records';
+import { fallbackRate, firstTierUsdPerGb } from '../src/domain/cost/transfer-rates';
+import { validateCostReportRequest } from '../src/domain/cost/validate';
+import { FLOW_LOG_FORMAT, flowLogGroupName } from '../src/domain/peering/flow-log-format';
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';

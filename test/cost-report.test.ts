@@ -3,8 +3,8 @@
  * fault proxy's AWS-faithful forecast and Pricing APIs: what it sums, what it leaves out, what it
  * says about prices, and how few billed requests one report makes.
  */
-import type { CostReport, CostReportRequest } from '../src/domain/cost-types';
-import { addDays, firstOfMonth, isoDay } from '../src/domain/cost-period';
+import type { CostReport, CostReportRequest } from '../src/domain/cost/types';
+import { addDays, firstOfMonth, isoDay } from '../src/domain/cost/period';
 import { ABC_MONTH, EU, PAIR_PRICES, US, costAndUsage, lastMonth, resultByTime } from './support/cost-fixtures';
 import { useFaithfulStack } from './support/faithful-stack';
 import { uniqueId } from './support/harness';

@@ -3,8 +3,8 @@
  * seeded Cost Explorer month and the faithful forecast, `latency` from EC2's network-performance
  * data (served by the AWS-faithful layer), subscribed only when the request allows it.
  */
-import { firstOfMonth, firstOfNextMonth, isoDay } from '../src/domain/cost-period';
-import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill-types';
+import { firstOfMonth, firstOfNextMonth, isoDay } from '../src/domain/cost/period';
+import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill/types';
 import { EU, PAIR_PRICES, US, costAndUsage, resultByTime } from './support/cost-fixtures';
 import { abcDrillRequest, abcDrillWorld } from './support/drill-fixtures';
 import { useFaithfulStack } from './support/faithful-stack';

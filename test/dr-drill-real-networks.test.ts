@@ -8,8 +8,8 @@ import {
   DeleteRouteCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import type { DrillFailover, DrillReport } from '../src/domain/drill-types';
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import type { DrillFailover, DrillReport } from '../src/domain/drill/types';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 import { ec2In, partnerRoles, PARTNER_ACCOUNT } from './support/accounts';
 import { vpcSnapshot } from './support/aws-state';
 import { abcDrillRequest, createFailoverTargets } from './support/drill-fixtures';

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { CommandContext } from '../src/cli/peering-commands';
 import { scheduleCommand } from '../src/cli/schedule-commands';
-import type { DrillFailover, DrillRequest } from '../src/domain/drill-types';
+import type { DrillFailover, DrillRequest } from '../src/domain/drill/types';
 import { inProcessCli } from './support/drill-cli';
 import { abcDrillRequest, abcDrillWorld } from './support/drill-fixtures';
 import { applicationFailureOf } from './support/failures';

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import type { CommandContext } from '../src/cli/peering-commands';
 import { drillsCommand, recentDrills, scheduleCommand } from '../src/cli/schedule-commands';
 import { UsageError } from '../src/cli/output';
-import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill-types';
-import type { PeeringResult } from '../src/domain/types';
+import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill/types';
+import type { PeeringResult } from '../src/domain/peering/types';
 import { vpcSnapshot } from './support/aws-state';
 import { inProcessCli } from './support/drill-cli';
 import {

@@ -1,5 +1,5 @@
 /** FailoverToRegion with approval by signal: approve, abort, and no decision within the timeout. */
-import type { FailoverReport } from '../src/domain/failover-types';
+import type { FailoverReport } from '../src/domain/failover/types';
 import { sleep, stepOf, names, MUTATIONS, useFailoverSuite } from './support/failover-suite';
 
 const f = useFailoverSuite();

@@ -2,8 +2,8 @@
  * The failover's pure decisions, without a server: reading the preflight answers and planning the
  * steps. The workflow only schedules the reads and runs the plan.
  */
-import { planFailover } from '../src/domain/failover-plan';
-import { readPreflight } from '../src/domain/failover-preflight';
+import { planFailover } from '../src/domain/failover/plan';
+import { readPreflight } from '../src/domain/failover/preflight';
 import { healthy, ok, record, REQUEST } from './support/preflight-facts';
 
 describe('readPreflight', () => {

@@ -1,5 +1,5 @@
 /** FailoverToRegion as a drill: a rehearsal on its own record that never promotes the real replica. */
-import type { FailoverReport } from '../src/domain/failover-types';
+import type { FailoverReport } from '../src/domain/failover/types';
 import { names, stepOf, useFailoverSuite } from './support/failover-suite';
 
 const f = useFailoverSuite();

@@ -5,7 +5,7 @@
  * failover must still wake the pilot light in eu-west-1, promote the replica and move traffic, in
  * seconds of checking rather than minutes.
  */
-import type { FailoverReport, FailoverRequest } from '../src/domain/failover-types';
+import type { FailoverReport, FailoverRequest } from '../src/domain/failover/types';
 import { startArcCluster, type ArcCluster } from './support/arc-cluster';
 import { FROM, TO } from './support/failover-fixture';
 import { MUTATIONS, names, stepOf, useFailoverSuite } from './support/failover-suite';

@@ -5,7 +5,7 @@
  * test watches the record while it does.
  */
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { FailoverReport } from '../src/domain/failover-types';
+import type { FailoverReport } from '../src/domain/failover/types';
 import { TO } from './support/failover-fixture';
 import { sleep, stepOf, useFailoverSuite } from './support/failover-suite';
 import { CREDENTIALS } from './support/harness';

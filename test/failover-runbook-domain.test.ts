@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { boundsFor, capacityReached, desiredOf, scaleWhen } from '../src/domain/capacity';
-import { planFailover, planStepNames } from '../src/domain/failover-plan';
-import { readPreflight } from '../src/domain/failover-preflight';
-import type { FailoverRequest } from '../src/domain/failover-types';
-import { validateFailoverRequest } from '../src/domain/validate-failover';
+import { boundsFor, capacityReached, desiredOf, scaleWhen } from '../src/domain/failover/capacity';
+import { planFailover, planStepNames } from '../src/domain/failover/plan';
+import { readPreflight } from '../src/domain/failover/preflight';
+import type { FailoverRequest } from '../src/domain/failover/types';
+import { validateFailoverRequest } from '../src/domain/failover/validate';
 import { healthy, ok, REQUEST } from './support/preflight-facts';
 import { ROOT } from '../harness/stack';
 

@@ -3,7 +3,7 @@
  * the old side to sleep after it. The proxy gives capacity as AWS does: a desired capacity outside
  * MinSize..MaxSize is refused, and new instances and tasks take two seconds to be in service.
  */
-import type { FailoverReport, FailoverRequest } from '../src/domain/failover-types';
+import type { FailoverReport, FailoverRequest } from '../src/domain/failover/types';
 import { FROM, TO } from './support/failover-fixture';
 import { MUTATIONS, names, stepOf, useFailoverSuite } from './support/failover-suite';
 

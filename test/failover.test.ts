@@ -6,8 +6,8 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailoverRequest } from '../src/domain/failover-types';
-import { validateFailoverRequest } from '../src/domain/validate-failover';
+import type { FailoverRequest } from '../src/domain/failover/types';
+import { validateFailoverRequest } from '../src/domain/failover/validate';
 import { TO, type FailoverWorld } from './support/failover-fixture';
 import { MUTATIONS, names, stepOf, useFailoverSuite } from './support/failover-suite';
 import { REQUEST } from './support/preflight-facts';

@@ -11,16 +11,16 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
-import type { CostReport } from '../src/domain/cost-types';
-import { firstOfMonth, firstOfNextMonth, isoDay } from '../src/domain/cost-period';
-import { SETUP_ID_TAG } from '../src/domain/tags';
-import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
+import type { CostReport } from '../src/domain/cost/types';
+import { firstOfMonth, firstOfNextMonth, isoDay } from '../src/domain/cost/period';
+import { SETUP_ID_TAG } from '../src/domain/aws/tags';
+import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/peering/types';
 import { EU, PAIR_PRICES, US, costAndUsage, resultByTime } from './support/cost-fixtures';
 import { useFaithfulStack } from './support/faithful-stack';
 import { applicationFailureOf } from './support/failures';
 import { uniqueId } from './support/harness';
 import { twoRegionRequest } from './support/requests';
-import { FLOW_LOG_FORMAT, FLOW_LOG_GROUP_PREFIX, flowLogGroupName } from '../src/domain/flow-log-format';
+import { FLOW_LOG_FORMAT, FLOW_LOG_GROUP_PREFIX, flowLogGroupName } from '../src/domain/peering/flow-log-format';
 
 const stack = useFaithfulStack();
 const ROLE = 'arn:aws:iam::123456789012:role/vpc-peering-flow-logs';

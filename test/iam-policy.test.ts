@@ -10,8 +10,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FailoverRequest } from '../src/domain/failover-types';
-import type { PeeringRequest } from '../src/domain/types';
+import type { FailoverRequest } from '../src/domain/failover/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { startArcCluster, type ArcCluster } from './support/arc-cluster';
 import { testEnv } from './support/env';
 import { FROM, MotoFailoverFixture, TO } from './support/failover-fixture';

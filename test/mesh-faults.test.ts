@@ -4,7 +4,7 @@
  * run's share of pairs, which continues as new and still completes with every pair.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { MeshProgress, MeshRequest, MeshResult } from '../src/domain/mesh-types';
+import type { MeshProgress, MeshRequest, MeshResult } from '../src/domain/mesh/types';
 
 import { applicationFailureOf } from './support/failures';
 import { type FaultProxy } from '../harness/fault-proxy';

@@ -3,12 +3,12 @@
  * against a model that applies each pair's own setup plan to the VPCs.
  */
 import fc from 'fast-check';
-import { newVpcState, planMesh } from '../src/domain/mesh-plan';
-import { pairSetupId } from '../src/domain/mesh-topology';
-import type { MeshPlan, MeshRequest, MeshState, MeshVpcState } from '../src/domain/mesh-types';
-import { builtInQuotas, type RegionQuotas } from '../src/domain/quotas';
-import { naclPlan } from '../src/domain/rules-plan';
-import type { AllowRule } from '../src/domain/types';
+import { newVpcState, planMesh } from '../src/domain/mesh/plan';
+import { pairSetupId } from '../src/domain/mesh/topology';
+import type { MeshPlan, MeshRequest, MeshState, MeshVpcState } from '../src/domain/mesh/types';
+import { builtInQuotas, type RegionQuotas } from '../src/domain/aws/quotas';
+import { naclPlan } from '../src/domain/peering/rules-plan';
+import type { AllowRule } from '../src/domain/peering/types';
 
 const HTTPS: AllowRule = { protocol: 'tcp', fromPort: 443, toPort: 443 };
 const SSH: AllowRule = { protocol: 'tcp', fromPort: 22, toPort: 22 };

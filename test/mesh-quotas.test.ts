@@ -13,7 +13,7 @@ import {
   DescribeRouteTablesCommand,
 } from '@aws-sdk/client-ec2';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { MeshPlan, MeshRequest } from '../src/domain/mesh-types';
+import type { MeshPlan, MeshRequest } from '../src/domain/mesh/types';
 import { vpcSnapshot } from './support/aws-state';
 import { applicationFailureOf } from './support/failures';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';

@@ -3,11 +3,11 @@
  * peer's routes, rules and NACL entries (and widen its pairs' rule ranges), route tables chosen by
  * tag are the ones counted, and IPv6, which it does not plan, is refused with the reason.
  */
-import { planMesh } from '../src/domain/mesh-plan';
-import type { MeshPlan, MeshRequest, MeshState, MeshVpcState } from '../src/domain/mesh-types';
-import { naclPlan } from '../src/domain/rules-plan';
-import type { AllowRule } from '../src/domain/types';
-import { validateMeshRequest } from '../src/domain/validate-mesh';
+import { planMesh } from '../src/domain/mesh/plan';
+import type { MeshPlan, MeshRequest, MeshState, MeshVpcState } from '../src/domain/mesh/types';
+import { naclPlan } from '../src/domain/peering/rules-plan';
+import type { AllowRule } from '../src/domain/peering/types';
+import { validateMeshRequest } from '../src/domain/mesh/validate';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork, taggedTable } from './support/real-networks';
 

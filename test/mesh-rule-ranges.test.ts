@@ -1,7 +1,7 @@
 /** The mesh's pairs and their NACL rule ranges, by property (fast-check). */
 import fc from 'fast-check';
-import { allocateRuleRanges, NACL_RULE_MAX } from '../src/domain/mesh-rule-ranges';
-import { meshPairs } from '../src/domain/mesh-topology';
+import { allocateRuleRanges, NACL_RULE_MAX } from '../src/domain/mesh/rule-ranges';
+import { meshPairs } from '../src/domain/mesh/topology';
 
 describe('pairs', () => {
   test('GIVEN n VPCs WHEN fully meshed THEN n(n-1)/2 pairs, each with a before b in the order of vpcs', () => {

@@ -3,7 +3,7 @@
  * METRICS_BIND_ADDRESS, runs a setup; its /metrics then names the SDK's workflow and activity metrics.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { testEnv } from './support/env';
 import { uniqueId } from './support/harness';
 import { freePort } from '../harness/stack';

@@ -9,8 +9,8 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   type NetworkAcl,
 } from '@aws-sdk/client-ec2';
-import { NACL_RULES_TAG } from '../src/domain/tags';
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import { NACL_RULES_TAG } from '../src/domain/aws/tags';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 import { vpcSnapshot } from './support/aws-state';
 import { ec2, startTestWorker, type TestWorker } from './support/harness';
 import { existingVpc, runSetup, runTeardown } from './support/setup-runs';

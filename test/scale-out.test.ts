@@ -4,7 +4,7 @@
  * activities' history events name both workers.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { testEnv } from './support/env';
 import { uniqueId } from './support/harness';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';

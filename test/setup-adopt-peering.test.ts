@@ -4,7 +4,7 @@
  * and teardown leaves it active and says so.
  */
 import { DescribeVpcPeeringConnectionsCommand } from '@aws-sdk/client-ec2';
-import type { PeeringRequest, PeeringResult, SetupProgress } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult, SetupProgress } from '../src/domain/peering/types';
 import { ec2In } from './support/accounts';
 import { routesVia, vpcSnapshot } from './support/aws-state';
 import { SETUP_EC2_WRITES } from '../harness/ec2-writes';

@@ -8,7 +8,7 @@ import { CreateVpcCommand, CreateVpcPeeringConnectionCommand } from '@aws-sdk/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { WaiterState } from '@smithy/util-waiter';
 import { waitForPeering } from '../src/activities/peering';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { taggedResources } from './support/aws-state';
 
 import { type FaultProxy, type FaultRule } from '../harness/fault-proxy';

@@ -6,8 +6,8 @@
  * of it refuses as AWS does (harness/faithful/sts-trust.ts).
  */
 import { DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
-import { roleSessionName } from '../src/domain/access';
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import { roleSessionName } from '../src/domain/aws/access';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 import { ec2In, partnerRoles, PARTNER_ACCOUNT, WORKER_ACCOUNT } from './support/accounts';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { startStsTrust, type StsTrustLayer } from '../harness/faithful/sts-trust';

@@ -4,7 +4,7 @@
  * care. A VPC the setup creates gets both; an existing one without them is refused before any change.
  */
 import { DescribeVpcAttributeCommand } from '@aws-sdk/client-ec2';
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { applicationFailureOf } from './support/failures';
 import { ec2, startTestWorker, type TestWorker } from './support/harness';
 import { existingVpc, mutatingCallsSince, runSetup, runTeardown, startSetup } from './support/setup-runs';

@@ -2,7 +2,7 @@
  * Existing VPCs as organisations have them: a secondary CIDR (routes and rules cover every CIDR,
  * the overlap check too) and route tables chosen by tag (a private tier routed, a public one not).
  */
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 import { vpcSnapshot } from './support/aws-state';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';

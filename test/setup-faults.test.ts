@@ -3,7 +3,7 @@
  * a failure at every step, cancellation mid-run, and responses lost after AWS did the work.
  */
 import { type WorkflowHandle } from '@temporalio/client';
-import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult, SetupProgress, TeardownResult } from '../src/domain/peering/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { SETUP_EC2_WRITES } from '../harness/ec2-writes';
 

@@ -10,7 +10,7 @@ import {
   DescribeVpcPeeringConnectionsCommand,
 } from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../src/activities';
-import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult, TeardownResult } from '../src/domain/peering/types';
 import { countTagged, routesVia, taggedResources } from './support/aws-state';
 import { testEnv } from './support/env';
 import { CREDENTIALS, ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';

@@ -4,7 +4,7 @@
  * IPv6 egress included), and teardown removes the IPv6 routes too.
  */
 import { DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 import { ec2In } from './support/accounts';
 import { routesVia, taggedResources } from './support/aws-state';
 import { applicationFailureOf } from './support/failures';

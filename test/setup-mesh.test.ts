@@ -9,8 +9,8 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
 } from '@aws-sdk/client-ec2';
-import { meshSummary, pairSetupId } from '../src/domain/mesh-topology';
-import type { MeshRequest, MeshResult } from '../src/domain/mesh-types';
+import { meshSummary, pairSetupId } from '../src/domain/mesh/topology';
+import type { MeshRequest, MeshResult } from '../src/domain/mesh/types';
 import { vpcSnapshot } from './support/aws-state';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { expectRoutedExactly, meshLeftovers, peersOf, runMesh, tablesOf, teardownMesh } from './support/mesh-state';

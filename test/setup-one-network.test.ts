@@ -2,7 +2,7 @@
  * One setup id is one network. A run under an id that already holds another network (other
  * CIDRs, VPCs or regions) fails with SetupConflict before any change, and deletes nothing of it.
  */
-import type { PeeringRequest } from '../src/domain/types';
+import type { PeeringRequest } from '../src/domain/peering/types';
 import { taggedResources, vpcSnapshot } from './support/aws-state';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';

@@ -2,7 +2,7 @@
  * Both sides of a stage run at once. When one fails, rollback must wait for the other to end, and
  * take its inventory after that: otherwise what the other side creates meanwhile is left behind.
  */
-import type { PeeringRequest, SetupProgress } from '../src/domain/types';
+import type { PeeringRequest, SetupProgress } from '../src/domain/peering/types';
 import { taggedResources, vpcSnapshot } from './support/aws-state';
 
 import { applicationFailureOf } from './support/failures';

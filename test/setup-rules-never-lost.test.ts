@@ -4,7 +4,7 @@
  * of the others, so that answer must never be taken as done.
  */
 import { DescribeSecurityGroupsCommand, type IpPermission } from '@aws-sdk/client-ec2';
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 
 import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';

@@ -3,7 +3,7 @@
  * keeps listing a deleted one), and a teardown started while its setup still runs.
  */
 import { DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
-import type { PeeringResult, SetupProgress } from '../src/domain/types';
+import type { PeeringResult, SetupProgress } from '../src/domain/peering/types';
 import { countTagged, routesVia, taggedResources, vpcSnapshot } from './support/aws-state';
 
 import { applicationFailureOf } from './support/failures';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { MeshResult } from '../src/domain/mesh-types';
+import type { MeshResult } from '../src/domain/mesh/types';
 import { cliEnv, runCli } from './support/cli-process';
 import { testEnv } from './support/env';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';

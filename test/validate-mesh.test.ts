@@ -1,8 +1,8 @@
 /** The mesh request's checks that need no AWS: each bad input names its field. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MeshRequest } from '../src/domain/mesh-types';
-import { validateMeshRequest } from '../src/domain/validate-mesh';
+import type { MeshRequest } from '../src/domain/mesh/types';
+import { validateMeshRequest } from '../src/domain/mesh/validate';
 
 const EXAMPLE = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../examples/mesh.json'), 'utf8')) as MeshRequest;
 

@@ -3,7 +3,7 @@
  * attributes the workflows upsert find their runs.
  */
 import type { Client } from '@temporalio/client';
-import type { PeeringRequest, PeeringResult } from '../src/domain/types';
+import type { PeeringRequest, PeeringResult } from '../src/domain/peering/types';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { waitFor } from '../harness/stack';
 

@@ -3,7 +3,7 @@
  * worker stops taking work, waits for them (up to WORKER_SHUTDOWN_GRACE), then exits. Another
  * worker carries the run on from there, with no attempt lost to the shutdown.
  */
-import type { PeeringResult, SetupProgress } from '../src/domain/types';
+import type { PeeringResult, SetupProgress } from '../src/domain/peering/types';
 
 import { type FaultProxy } from '../harness/fault-proxy';
 import { startSuiteFaultProxy } from './support/faithful-layer';

@@ -4,8 +4,8 @@
  * one of its CIDRs (each run's CIDRs are unique, so entries can be attributed without tags).
  */
 import { type Tag } from '@aws-sdk/client-ec2';
-import { SETUP_ID_TAG, securityGroupName } from '../../src/domain/tags';
-import { naclRuleCount } from '../../src/domain/validate-peering';
+import { SETUP_ID_TAG, securityGroupName } from '../../src/domain/aws/tags';
+import { naclRuleCount } from '../../src/domain/peering/validate';
 import type { AuditedRun, Finding, FindingKind } from './audit';
 import { dedupe, GONE_PEERING, tagOf, type RegionSnapshot } from './audit-snapshot';
 

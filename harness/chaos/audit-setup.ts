@@ -6,9 +6,9 @@
 import { type Tag } from '@aws-sdk/client-ec2';
 import { entryMatches, findEntry } from '../../src/activities/network-acls';
 import { hasDrift, securityGroupDrift } from '../../src/activities/security-groups';
-import { naclPlan, securityGroupPlan } from '../../src/domain/rules-plan';
-import { SETUP_ID_TAG, SIDE_TAG, securityGroupName } from '../../src/domain/tags';
-import type { PeeringResult } from '../../src/domain/types';
+import { naclPlan, securityGroupPlan } from '../../src/domain/peering/rules-plan';
+import { SETUP_ID_TAG, SIDE_TAG, securityGroupName } from '../../src/domain/aws/tags';
+import type { PeeringResult } from '../../src/domain/peering/types';
 import type { AuditedRun, Finding, FindingKind } from './audit';
 import { dedupe, GONE_PEERING, groupBy, tagOf, type RegionSnapshot } from './audit-snapshot';
 

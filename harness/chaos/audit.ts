@@ -4,7 +4,7 @@
  * (chaos-audit-leaks.ts).
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { PeeringRequest, PeeringResult } from '../../src/domain/types';
+import type { PeeringRequest, PeeringResult } from '../../src/domain/peering/types';
 import { auditLeaks } from './audit-leaks';
 import { auditSetup, type SetupAudit } from './audit-setup';
 import { snapshotRegion, type RegionSnapshot } from './audit-snapshot';

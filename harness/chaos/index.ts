@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { PeeringResult } from '../../src/domain/types';
+import type { PeeringResult } from '../../src/domain/peering/types';
 import { MotoAuditor, type AuditedRun, type Finding } from './audit';
 import { killWorkerRepeatedly, restartServerRepeatedly } from './disruptions';
 import { startChaosEngine, type ChaosEngine, type ChaosEngineName } from './engine';

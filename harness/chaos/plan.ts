@@ -1,5 +1,5 @@
 /** What a chaos run asks for: realistic setup requests, and the AWS misbehaviour injected on the way. */
-import type { PeeringRequest } from '../../src/domain/types';
+import type { PeeringRequest } from '../../src/domain/peering/types';
 import { SETUP_EC2_WRITES, TEARDOWN_EC2_WRITES } from '../ec2-writes';
 import type { FaultRule } from '../fault-proxy';
 

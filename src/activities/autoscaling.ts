@@ -5,9 +5,9 @@ import {
   type AutoScalingClient,
 } from '@aws-sdk/client-auto-scaling';
 import { WaiterState } from '@smithy/util-waiter';
-import { capacityReached } from '../domain/capacity';
+import { capacityReached } from '../domain/failover/capacity';
 import { pollWithHeartbeat } from './waiting';
-import { type CapacityState, type BoundsChange } from '../domain/failover-types';
+import { type CapacityState, type BoundsChange } from '../domain/failover/types';
 
 /** An EC2 Auto Scaling group as the failover sees it; `exists: false` when there is none by that name. */
 export async function describeGroup(client: AutoScalingClient, name: string): Promise<CapacityState> {

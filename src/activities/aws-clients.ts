@@ -8,7 +8,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import type { SideAccess } from '../domain/access';
+import type { SideAccess } from '../domain/aws/access';
 import { createRoleCredentials, MAX_HELD } from './role-credentials';
 
 /**

@@ -1,12 +1,12 @@
-import type { ScaleAction } from '../domain/failover-types';
-import { boundsFor, describeCapacity, desiredOf, scaleTarget, unitOf } from '../domain/capacity';
+import type { ScaleAction } from '../domain/failover/types';
+import { boundsFor, describeCapacity, desiredOf, scaleTarget, unitOf } from '../domain/failover/capacity';
 import type { AwsClients } from './aws-clients';
 import { describeGroup, setGroupCapacity, waitGroupInService } from './autoscaling';
 import { describeService, setServiceCount, waitServiceStable } from './ecs';
 import { isNamed, nonRetryable, retryable } from './errors';
 import { probe } from './reachability';
 import { FailureTypes } from '../domain/failure-types';
-import { type CapacityState, type BoundsChange } from '../domain/failover-types';
+import { type CapacityState, type BoundsChange } from '../domain/failover/types';
 
 export interface CapacityInput {
   action: ScaleAction;

@@ -11,9 +11,9 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
-import { accessOf, type SideAccess } from '../domain/access';
-import { isPeeringGone } from '../domain/peering-states';
-import { refKey, type DeleteFailure, type ResourceRef } from '../domain/resource-ref';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { isPeeringGone } from '../domain/aws/peering-states';
+import { refKey, type DeleteFailure, type ResourceRef } from '../domain/aws/resource-ref';
 import { activityInfo, activitySignal, heartbeat } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';

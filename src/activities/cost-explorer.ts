@@ -4,8 +4,8 @@ import {
   type Expression,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
-import type { CostGranularity, ForecastResult } from '../domain/cost-types';
-import { roundUsd, type UsagePeriod } from '../domain/cost-report';
+import type { CostGranularity, ForecastResult } from '../domain/cost/types';
+import { roundUsd, type UsagePeriod } from '../domain/cost/report';
 import { heartbeat } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { isNamed, nonRetryable } from './errors';

@@ -5,17 +5,17 @@ import {
   type RouteTable,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import type { DriftItem } from '../domain/drill-types';
-import { cidrList, naclPlan, securityGroupPlan, type SgPermission, type SideCidrs } from '../domain/rules-plan';
-import { securityGroupName } from '../domain/tags';
+import type { DriftItem } from '../domain/drill/types';
+import { cidrList, naclPlan, securityGroupPlan, type SgPermission, type SideCidrs } from '../domain/peering/rules-plan';
+import { securityGroupName } from '../domain/aws/tags';
 import { collect } from './ec2-helpers';
 import { AwsErrors, retryable } from './errors';
 import { describeSpec, describeVpcAcls, entryMatches, findEntry } from './network-acls';
 import { describePeering } from './peering';
 import { routeTo } from './routes';
 import { findPeeringSecurityGroup, securityGroupDrift, type SecurityGroupDrift } from './security-groups';
-import { type SideRole as Side } from '../domain/types';
-import { type InspectPeeringInput } from '../domain/drill-types';
+import { type SideRole as Side } from '../domain/peering/types';
+import { type InspectPeeringInput } from '../domain/drill/types';
 
 /*
  * The drill's read-only checks of one side of a peering. Each lists what differs from what the

@@ -1,7 +1,7 @@
 import { DescribeNetworkAclsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DriftItem, RepairAction } from '../domain/drill-types';
-import type { SetupLocator } from '../domain/types';
+import type { DriftItem, RepairAction } from '../domain/drill/types';
+import type { SetupLocator } from '../domain/peering/types';
 import { keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { errorName, toApplicationFailure } from './errors';
@@ -10,7 +10,7 @@ import { enableRemoteDns } from './peering';
 import { ec2ForSide } from './peering-inspection';
 import { createPeeringRoute } from './routes';
 import { applySecurityGroupPlan, type SecurityGroupDrift } from './security-groups';
-import { type SideRole as Side } from '../domain/types';
+import { type SideRole as Side } from '../domain/peering/types';
 
 export interface RepairInput {
   locator: SetupLocator;

@@ -1,5 +1,5 @@
 import type { Filter, Tag, TagSpecification } from '@aws-sdk/client-ec2';
-import { SETUP_ID_TAG } from '../domain/tags';
+import { SETUP_ID_TAG } from '../domain/aws/tags';
 
 type Ec2ResourceType = NonNullable<TagSpecification['ResourceType']>;
 

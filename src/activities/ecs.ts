@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { AwsErrors, isNamed } from './errors';
 import { waitWithHeartbeat } from './waiting';
-import { type CapacityState } from '../domain/failover-types';
+import { type CapacityState } from '../domain/failover/types';
 
 /** An ECS service as the failover sees it; `exists: false` when the cluster or the service is missing. */
 export async function describeService(client: ECSClient, cluster: string, service: string): Promise<CapacityState> {

@@ -5,13 +5,13 @@ import {
   type EC2Client,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
-import { accessOf, type SideAccess } from '../domain/access';
+import { accessOf, type SideAccess } from '../domain/aws/access';
 import type { AwsClients } from './aws-clients';
 import { carriesTags, collect, describeTags } from './ec2-helpers';
 import { isNotFound, nonRetryable } from './errors';
 import { dnsAttributesOff, vpcState } from './vpc';
 import { FailureTypes } from '../domain/failure-types';
-import { type SideRole, type VpcState } from '../domain/types';
+import { type SideRole, type VpcState } from '../domain/peering/types';
 
 export interface DescribeVpcInput extends SideAccess {
   side: SideRole;

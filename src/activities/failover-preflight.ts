@@ -1,11 +1,11 @@
 import { paginateDescribeRouteTables, type EC2Client, type VpcPeeringConnectionVpcInfo } from '@aws-sdk/client-ec2';
-import { describeUnreachable, type PeeringPathCheck, type PeeringPathSide } from '../domain/failover-reads';
-import { accessOf, type SideAccess } from '../domain/access';
+import { describeUnreachable, type PeeringPathCheck, type PeeringPathSide } from '../domain/failover/reads';
+import { accessOf, type SideAccess } from '../domain/aws/access';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { describePeering } from './peering';
 import { tryProbe } from './reachability';
-import { type Unreachable } from '../domain/failover-types';
+import { type Unreachable } from '../domain/failover/types';
 
 export interface PeeringPathInput {
   peeringConnectionId: string;

@@ -1,10 +1,10 @@
 import { paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import { paginateDescribeFlowLogs, type FlowLog } from '@aws-sdk/client-ec2';
-import type { PortTraffic, ReadFlowTrafficResult } from '../domain/cost-types';
-import { addTraffic, canRead, peeringEgressPattern, sumPeeringTraffic } from '../domain/flow-log-records';
-import type { AllowRule } from '../domain/types';
+import type { PortTraffic, ReadFlowTrafficResult } from '../domain/cost/types';
+import { addTraffic, canRead, peeringEgressPattern, sumPeeringTraffic } from '../domain/cost/flow-log-records';
+import type { AllowRule } from '../domain/peering/types';
 import { heartbeat } from './activity-context';
-import { accessOf, type SideAccess } from '../domain/access';
+import { accessOf, type SideAccess } from '../domain/aws/access';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { describePeering } from './peering';

@@ -14,19 +14,19 @@ import {
   type EC2Client,
   type FlowLog,
 } from '@aws-sdk/client-ec2';
-import { SETUP_ID_TAG } from '../domain/tags';
-import { accessOf, type SideAccess } from '../domain/access';
+import { SETUP_ID_TAG } from '../domain/aws/tags';
+import { accessOf, type SideAccess } from '../domain/aws/access';
 import type { AwsClients } from './aws-clients';
 import { collect, hasSetupTag, setupFilter, tagSpec } from './ec2-helpers';
 import { isNamed, nonRetryable } from './errors';
-import { type ResourceRef } from '../domain/resource-ref';
-import { type SideRole } from '../domain/types';
+import { type ResourceRef } from '../domain/aws/resource-ref';
+import { type SideRole } from '../domain/peering/types';
 import {
   FLOW_LOG_FORMAT,
   FLOW_LOG_GROUP_PREFIX,
   FLOW_LOG_RETENTION_DAYS,
   flowLogGroupName,
-} from '../domain/flow-log-format';
+} from '../domain/peering/flow-log-format';
 import { FailureTypes } from '../domain/failure-types';
 
 export interface EnsureFlowLogsInput extends SideAccess {

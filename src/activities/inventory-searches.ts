@@ -11,11 +11,11 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { contains, parseCidr, type Cidr } from '../domain/cidr';
-import { naclRecordKey } from '../domain/nacl-record';
-import { isPeeringGone } from '../domain/peering-states';
-import { inAccount, type ResourceRef } from '../domain/resource-ref';
-import { SETUP_ID_TAG } from '../domain/tags';
+import { contains, parseCidr, type Cidr } from '../domain/net/cidr';
+import { naclRecordKey } from '../domain/peering/nacl-record';
+import { isPeeringGone } from '../domain/aws/peering-states';
+import { inAccount, type ResourceRef } from '../domain/aws/resource-ref';
+import { SETUP_ID_TAG } from '../domain/aws/tags';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { isResourceNotFound } from './errors';
 import { findFlowLogResources } from './flow-logs';

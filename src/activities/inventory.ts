@@ -1,9 +1,9 @@
 import { paginateDescribeVpcPeeringConnections, type EC2Client, type VpcPeeringConnection } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
-import { sameAccess, type SideAccess } from '../domain/access';
-import { refKey, type ResourceRef } from '../domain/resource-ref';
-import { NACL_RECORD_TAG, NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/tags';
-import type { PeeringRequest, SetupLocator } from '../domain/types';
+import { sameAccess, type SideAccess } from '../domain/aws/access';
+import { refKey, type ResourceRef } from '../domain/aws/resource-ref';
+import { NACL_RECORD_TAG, NACL_RULES_TAG, SETUP_ID_TAG } from '../domain/aws/tags';
+import type { PeeringRequest, SetupLocator } from '../domain/peering/types';
 import type { AwsClients } from './aws-clients';
 import { keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
@@ -21,8 +21,8 @@ import { describePeering } from './peering';
 import { locatorOf } from './setup-lookup';
 import { readWorkflowStart } from './workflow-start';
 import { FailureTypes } from '../domain/failure-types';
-import { locatorAccess } from '../domain/types';
-import { PeeringWorkflows } from '../domain/types';
+import { locatorAccess } from '../domain/peering/types';
+import { PeeringWorkflows } from '../domain/peering/types';
 
 export interface Inventory {
   setupId?: string;

@@ -1,9 +1,9 @@
 import { paginateDescribeSubnets, paginateDescribeVpcs, type Tag } from '@aws-sdk/client-ec2';
-import { accessOf, type SideAccess } from '../domain/access';
-import { MESH_ID_TAG, SIDE_TAG } from '../domain/tags';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { MESH_ID_TAG, SIDE_TAG } from '../domain/aws/tags';
 import type { AwsClients } from './aws-clients';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 
 export interface FindMeshVpcsInput extends SideAccess {
   meshId: string;

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { MeshRequest } from '../domain/mesh-types';
+import type { MeshRequest } from '../domain/mesh/types';
 import { nonRetryable } from './errors';
 import { readWorkflowStart } from './workflow-start';
 import { FailureTypes } from '../domain/failure-types';
-import { MeshWorkflows } from '../domain/mesh-types';
+import { MeshWorkflows } from '../domain/mesh/types';
 
 export function createMeshLookupActivities(temporal: Client | undefined) {
   /**

@@ -11,11 +11,11 @@ import {
   type Vpc,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import type { MeshPeeringState, MeshVpcState, NetworkAclState, RouteTableState } from '../domain/mesh-types';
-import { accessOf, type SideAccess } from '../domain/access';
-import { isPeeringDead } from '../domain/peering-states';
-import type { RegionQuotas } from '../domain/quotas';
-import { MESH_ID_TAG, NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG } from '../domain/tags';
+import type { MeshPeeringState, MeshVpcState, NetworkAclState, RouteTableState } from '../domain/mesh/types';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { isPeeringDead } from '../domain/aws/peering-states';
+import type { RegionQuotas } from '../domain/aws/quotas';
+import { MESH_ID_TAG, NACL_RULES_TAG, SETUP_ID_TAG, SIDE_TAG } from '../domain/aws/tags';
 import type { AwsClients } from './aws-clients';
 import { carriesTags, collect, describeTags, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { isNotFound, nonRetryable } from './errors';

@@ -8,8 +8,8 @@ import {
   type NetworkAcl,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
-import { accessOf, type SideAccess } from '../domain/access';
-import { isIpv6Cidr } from '../domain/cidr6';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { isIpv6Cidr } from '../domain/net/cidr6';
 import {
   contentOfSpec,
   naclFingerprint,
@@ -18,16 +18,16 @@ import {
   readNaclRecordTags,
   type NaclEntryContent,
   type NaclRecord,
-} from '../domain/nacl-record';
-import { PROTOCOL_NUMBER } from '../domain/protocols';
-import { VPC_QUOTAS } from '../domain/quotas';
-import type { NaclEntrySpec } from '../domain/rules-plan';
+} from '../domain/peering/nacl-record';
+import { PROTOCOL_NUMBER } from '../domain/net/protocols';
+import { VPC_QUOTAS } from '../domain/aws/quotas';
+import type { NaclEntrySpec } from '../domain/peering/rules-plan';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { AwsErrors, isNamed, nonRetryable } from './errors';
 import { retryNotFound, type ConsistencyWindows } from './waiting';
 import { FailureTypes } from '../domain/failure-types';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 
 export interface EnsureNaclInput extends SideAccess {
   region: string;

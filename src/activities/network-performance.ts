@@ -4,7 +4,7 @@ import {
   paginateGetAwsNetworkPerformanceData,
   type MetricPoint,
 } from '@aws-sdk/client-ec2';
-import { accessOf, type SideAccess } from '../domain/access';
+import { accessOf, type SideAccess } from '../domain/aws/access';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 

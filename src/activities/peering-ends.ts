@@ -1,13 +1,13 @@
-import { accessOf, type SideAccess } from '../domain/access';
-import { isPeeringGone } from '../domain/peering-states';
-import { securityGroupName, SETUP_ID_TAG } from '../domain/tags';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { isPeeringGone } from '../domain/aws/peering-states';
+import { securityGroupName, SETUP_ID_TAG } from '../domain/aws/tags';
 import type { AwsClients } from './aws-clients';
 import { nonRetryable } from './errors';
 import { tagValue } from './ec2-helpers';
 import { describePeering } from './peering';
 import { findPeeringSecurityGroup } from './security-groups';
 import { FailureTypes } from '../domain/failure-types';
-import { type PeeringState } from '../domain/types';
+import { type PeeringState } from '../domain/peering/types';
 
 export interface AdoptPeeringInput {
   /** The setup adopting it: another setup that already adopted it is a conflict. */

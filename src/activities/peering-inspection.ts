@@ -5,16 +5,16 @@ import {
   type DriftItem,
   type InspectPeeringInput,
   type PeeringInspection,
-} from '../domain/drill-types';
-import { NACL_RULES_TAG } from '../domain/tags';
-import type { SetupLocator } from '../domain/types';
+} from '../domain/drill/types';
+import { NACL_RULES_TAG } from '../domain/aws/tags';
+import type { SetupLocator } from '../domain/peering/types';
 import { keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { checkDns, checkNacls, checkRoutes, checkSecurityGroup, type Finding } from './drift-checks';
 import { tagValue } from './ec2-helpers';
 import { describePeering } from './peering';
 import { vpcCidrs } from './vpc';
-import { locatorAccess, type SideRole as Side } from '../domain/types';
+import { locatorAccess, type SideRole as Side } from '../domain/peering/types';
 
 const SIDES: Side[] = ['requester', 'accepter'];
 const CHECK_ORDER = [

@@ -9,16 +9,16 @@ import {
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
-import { accessOf } from '../domain/access';
-import { isPeeringDead, isPeeringGone } from '../domain/peering-states';
-import { NACL_RECORD_ON_ACLS, NACL_RECORD_TAG, NACL_RULES_TAG } from '../domain/tags';
+import { accessOf } from '../domain/aws/access';
+import { isPeeringDead, isPeeringGone } from '../domain/aws/peering-states';
+import { NACL_RECORD_ON_ACLS, NACL_RECORD_TAG, NACL_RULES_TAG } from '../domain/aws/tags';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, heartbeat, keepAlive } from './activity-context';
 import { collect, hasSetupTag, tagSpec } from './ec2-helpers';
 import { AwsErrors, inStep, isNamed, nonRetryable, retryable } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 import { FailureTypes } from '../domain/failure-types';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 import {
   type DnsInput,
   type EstablishPeeringInput,
@@ -27,7 +27,7 @@ import {
   type PeeringState,
   type RequestPeeringInput,
   type SideRole,
-} from '../domain/types';
+} from '../domain/peering/types';
 
 function toState(pcx: VpcPeeringConnection): PeeringState {
   return {

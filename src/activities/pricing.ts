@@ -1,6 +1,6 @@
 import { GetProductsCommand } from '@aws-sdk/client-pricing';
-import type { TransferRate } from '../domain/cost-types';
-import { fallbackRate, firstTierUsdPerGb } from '../domain/transfer-rates';
+import type { TransferRate } from '../domain/cost/types';
+import { fallbackRate, firstTierUsdPerGb } from '../domain/cost/transfer-rates';
 import type { AwsClients } from './aws-clients';
 import { errorName } from './errors';
 

@@ -5,9 +5,9 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { WaiterState } from '@smithy/util-waiter';
-import { UNPROMOTABLE } from '../domain/failover-preflight';
-import type { ReplicaState } from '../domain/failover-reads';
-import type { ReplicaRef } from '../domain/failover-types';
+import { UNPROMOTABLE } from '../domain/failover/preflight';
+import type { ReplicaState } from '../domain/failover/reads';
+import type { ReplicaRef } from '../domain/failover/types';
 import type { AwsClients } from './aws-clients';
 import { AwsErrors, isNamed, nonRetryable, retryable } from './errors';
 import { pollWithHeartbeat } from './waiting';

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { describeUnreachable } from '../domain/failover-reads';
+import { describeUnreachable } from '../domain/failover/reads';
 import { isNoAnswer } from './errors';
 import { FailureTypes } from '../domain/failure-types';
-import { type Unreachable } from '../domain/failover-types';
+import { type Unreachable } from '../domain/failover/types';
 
 /** Where a bounded check goes: its region, its API (as IAM names it) and what it checks. */
 export interface ProbeTarget {

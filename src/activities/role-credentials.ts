@@ -1,6 +1,6 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { SideAccess } from '../domain/access';
+import type { SideAccess } from '../domain/aws/access';
 import { FailureTypes } from '../domain/failure-types';
 
 /** What the SDK's credential providers answer. */

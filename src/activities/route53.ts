@@ -6,9 +6,9 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { normalizeRecordName, sameRecordValue } from '../domain/dns-names';
-import type { HostedZoneInfo, RecordKey, RecordRead } from '../domain/failover-reads';
-import type { RecordSnapshot } from '../domain/failover-types';
+import { normalizeRecordName, sameRecordValue } from '../domain/failover/dns-names';
+import type { HostedZoneInfo, RecordKey, RecordRead } from '../domain/failover/reads';
+import type { RecordSnapshot } from '../domain/failover/types';
 import type { AwsClients } from './aws-clients';
 import { activityInfo } from './activity-context';
 import { AwsErrors, isNamed, nonRetryable } from './errors';

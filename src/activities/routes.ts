@@ -1,12 +1,12 @@
 import { CreateRouteCommand, paginateDescribeRouteTables, type EC2Client, type RouteTable } from '@aws-sdk/client-ec2';
-import { accessOf, type SideAccess } from '../domain/access';
-import { isIpv6Cidr } from '../domain/cidr6';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { isIpv6Cidr } from '../domain/net/cidr6';
 import type { AwsClients } from './aws-clients';
 import { collect } from './ec2-helpers';
 import { AwsErrors, isNamed, nonRetryable } from './errors';
 import { retryNotFound, type ConsistencyWindows } from './waiting';
 import { FailureTypes } from '../domain/failure-types';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 
 export interface EnsureRoutesInput extends SideAccess {
   region: string;

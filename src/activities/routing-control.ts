@@ -3,13 +3,13 @@ import {
   UpdateRoutingControlStateCommand,
   type Route53RecoveryClusterClient,
 } from '@aws-sdk/client-route53-recovery-cluster';
-import type { ClusterEndpoint, RoutingControlChange } from '../domain/failover-types';
-import type { RoutingControlRead } from '../domain/failover-reads';
+import type { ClusterEndpoint, RoutingControlChange } from '../domain/failover/types';
+import type { RoutingControlRead } from '../domain/failover/reads';
 import type { AwsClients } from './aws-clients';
 import { activityInfo } from './activity-context';
 import { isEndpointDown, retryable } from './errors';
 import { FailureTypes } from '../domain/failure-types';
-import { type RoutingControlState, type EndpointMiss } from '../domain/failover-types';
+import { type RoutingControlState, type EndpointMiss } from '../domain/failover/types';
 
 export interface ClusterInput {
   clusterEndpoints: ClusterEndpoint[];

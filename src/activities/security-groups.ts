@@ -9,15 +9,15 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { accessOf, type SideAccess } from '../domain/access';
-import { isIpv6Cidr } from '../domain/cidr6';
-import type { SgPermission, SgPlan } from '../domain/rules-plan';
-import { securityGroupName } from '../domain/tags';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { isIpv6Cidr } from '../domain/net/cidr6';
+import type { SgPermission, SgPlan } from '../domain/peering/rules-plan';
+import { securityGroupName } from '../domain/aws/tags';
 import type { AwsClients } from './aws-clients';
 import { tagSpec } from './ec2-helpers';
 import { AwsErrors, isNamed } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 
 export interface EnsureSecurityGroupInput extends SideAccess {
   region: string;

@@ -3,7 +3,7 @@ import {
   GetServiceQuotaCommand,
   type ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
-import { QUOTA_NAMES, SERVICE_QUOTAS_VPC, VPC_QUOTAS, type QuotaValue, type RegionQuotas } from '../domain/quotas';
+import { QUOTA_NAMES, SERVICE_QUOTAS_VPC, VPC_QUOTAS, type QuotaValue, type RegionQuotas } from '../domain/aws/quotas';
 import { errorName } from './errors';
 
 /** Service Quotas is a planning aid: a region where it does not answer in time is planned with AWS's defaults. */

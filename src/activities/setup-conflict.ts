@@ -5,16 +5,16 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Client } from '@temporalio/client';
-import { accessOf, sameAccess, sideAccess, type SideAccess } from '../domain/access';
-import { isPeeringDead } from '../domain/peering-states';
-import { SIDE_TAG } from '../domain/tags';
+import { accessOf, sameAccess, sideAccess, type SideAccess } from '../domain/aws/access';
+import { isPeeringDead } from '../domain/aws/peering-states';
+import { SIDE_TAG } from '../domain/aws/tags';
 import { activityInfo, keepAlive } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { collect, hasSetupTag, setupFilter, tagValue } from './ec2-helpers';
 import { nonRetryable } from './errors';
 import { earlierRequests } from './setup-lookup';
 import { FailureTypes } from '../domain/failure-types';
-import { type SideRole } from '../domain/types';
+import { type SideRole } from '../domain/peering/types';
 
 /** One side as this run will build it: the VPC it creates (by CIDR) or the one it was given. */
 export interface ConflictSide extends SideAccess {

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { roleSessionName } from '../domain/access';
-import type { PeeringRequest, PeeringResult, SetupLocator, SetupRecord } from '../domain/types';
+import { roleSessionName } from '../domain/aws/access';
+import type { PeeringRequest, PeeringResult, SetupLocator, SetupRecord } from '../domain/peering/types';
 import { nonRetryable } from './errors';
 import { otherRuns, readWorkflowStart, type History } from './workflow-start';
 import { FailureTypes } from '../domain/failure-types';
-import { type ResourceRef } from '../domain/resource-ref';
-import { PeeringWorkflows } from '../domain/types';
+import { type ResourceRef } from '../domain/aws/resource-ref';
+import { PeeringWorkflows } from '../domain/peering/types';
 
 const SETUP = PeeringWorkflows.SetupInterRegionPeering;
 /** A run that failed with one of these changed nothing, so it says nothing about what a setup id holds. */

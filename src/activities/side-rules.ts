@@ -1,11 +1,11 @@
-import { accessOf, type SideAccess } from '../domain/access';
-import type { NaclEntrySpec, SgPlan } from '../domain/rules-plan';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import type { NaclEntrySpec, SgPlan } from '../domain/peering/rules-plan';
 import { keepAlive } from './activity-context';
 import { inStep } from './errors';
 import type { createNetworkAclActivities } from './network-acls';
 import type { createRouteActivities } from './routes';
 import type { createSecurityGroupActivities } from './security-groups';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 
 export interface SideRulesInput extends SideAccess {
   region: string;

@@ -12,16 +12,16 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
-import { accessOf, type SideAccess } from '../domain/access';
-import { SIDE_TAG } from '../domain/tags';
-import type { SubnetSpec, VpcState } from '../domain/types';
+import { accessOf, type SideAccess } from '../domain/aws/access';
+import { SIDE_TAG } from '../domain/aws/tags';
+import type { SubnetSpec, VpcState } from '../domain/peering/types';
 import type { AwsClients } from './aws-clients';
 import { activitySignal, keepAlive } from './activity-context';
 import { collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './ec2-helpers';
 import { AwsErrors, isNamed, retryable } from './errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from './waiting';
 import { FailureTypes } from '../domain/failure-types';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 
 export interface EnsureVpcInput extends SideAccess {
   /** A setup's side, or the VPC's key in a mesh: tagged as `vpc-peering:side`, and found by it. */

@@ -1,13 +1,13 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { isoDay } from '../domain/cost-period';
-import type { CostReport, CostReportRequest } from '../domain/cost-types';
-import { validateCostReportRequest } from '../domain/validate-cost-report';
+import { isoDay } from '../domain/cost/period';
+import type { CostReport, CostReportRequest } from '../domain/cost/types';
+import { validateCostReportRequest } from '../domain/cost/validate';
 import { parseFlags, readJsonFile } from './args';
 import { renderCostReport } from './cost-output';
 import { explainFailure } from './follow';
 import { EXIT, printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
-import { CostWorkflows } from '../domain/cost-types';
+import { CostWorkflows } from '../domain/cost/types';
 
 const USAGE =
   'cost needs --setup-id ID, --peering pcx-… --requester-region R --accepter-region R, or --file report.json';

@@ -1,5 +1,5 @@
 /** The `cost` command's text: a table per period and direction, and a bar per day for DAILY reports. */
-import type { CostPeriod, CostReport, TransferRate } from '../domain/cost-types';
+import type { CostPeriod, CostReport, TransferRate } from '../domain/cost/types';
 
 const BAR_WIDTH = 40;
 /** Eighths of a block, so a bar's end shows fractions of a cell. */

@@ -5,14 +5,14 @@ import {
   type DecisionInput,
   type FailoverProgress,
   type FailoverReport,
-} from '../domain/failover-types';
-import { validateFailoverRequest } from '../domain/validate-failover';
+} from '../domain/failover/types';
+import { validateFailoverRequest } from '../domain/failover/validate';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
 import { failoverView } from './progress-views';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
-import { FailoverWorkflows } from '../domain/failover-types';
+import { FailoverWorkflows } from '../domain/failover/types';
 
 function whoAmI(): string {
   try {

@@ -1,13 +1,13 @@
-import { meshSummary } from '../domain/mesh-topology';
-import type { MeshPlan, MeshRequest } from '../domain/mesh-types';
-import { validateMeshRequest } from '../domain/validate-mesh';
+import { meshSummary } from '../domain/mesh/topology';
+import type { MeshPlan, MeshRequest } from '../domain/mesh/types';
+import { validateMeshRequest } from '../domain/mesh/validate';
 import { parseFlags, readJsonFile } from './args';
 import { awaitResult, startAndFollow } from './follow';
 import { formatMeshPlan } from './mesh-table';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
 import { meshTeardownView, meshView } from './progress-views';
-import { MeshWorkflows } from '../domain/mesh-types';
+import { MeshWorkflows } from '../domain/mesh/types';
 
 const shortId = () => Date.now().toString(36);
 

@@ -1,6 +1,6 @@
-import { topologyName } from '../domain/mesh-topology';
-import type { MeshFigure, MeshPlan } from '../domain/mesh-types';
-import { VPC_QUOTAS, type QuotaName, type QuotaSource } from '../domain/quotas';
+import { topologyName } from '../domain/mesh/topology';
+import type { MeshFigure, MeshPlan } from '../domain/mesh/types';
+import { VPC_QUOTAS, type QuotaName, type QuotaSource } from '../domain/aws/quotas';
 
 const LABEL: Record<QuotaName, string> = {
   peerings: 'active peerings per VPC',

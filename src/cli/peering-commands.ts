@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
-import type { PeeringRequest, TeardownRequest } from '../domain/types';
-import { validatePeeringRequest } from '../domain/validate-peering';
+import type { PeeringRequest, TeardownRequest } from '../domain/peering/types';
+import { validatePeeringRequest } from '../domain/peering/validate';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
 import { setupViewFor, teardownView } from './progress-views';
 import { UsageError } from './output';
 import { SIDE_FLAGS, withSideFlags } from './side-flags';
-import { PeeringWorkflows } from '../domain/types';
+import { PeeringWorkflows } from '../domain/peering/types';
 
 export interface CommandContext {
   /** Connects on first use, so bad input is reported even when Temporal is unreachable. */

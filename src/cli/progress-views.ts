@@ -1,8 +1,8 @@
-import type { DrillProgress, DrillReport } from '../domain/drill-types';
-import type { FailoverProgress, FailoverReport, FailoverStepName } from '../domain/failover-types';
-import type { MeshResult } from '../domain/mesh-types';
-import type { PeeringResult, TeardownResult } from '../domain/types';
-import { SETUP_STEPS } from '../domain/setup-stages';
+import type { DrillProgress, DrillReport } from '../domain/drill/types';
+import type { FailoverProgress, FailoverReport, FailoverStepName } from '../domain/failover/types';
+import type { MeshResult } from '../domain/mesh/types';
+import type { PeeringResult, TeardownResult } from '../domain/peering/types';
+import { SETUP_STEPS } from '../domain/peering/setup-stages';
 import type { ProgressView } from './follow';
 
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);

@@ -5,16 +5,16 @@ import {
   type ScheduleDescription,
   type ScheduleSummary,
 } from '@temporalio/client';
-import type { DrillReport, DrillRequest } from '../domain/drill-types';
+import type { DrillReport, DrillRequest } from '../domain/drill/types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attributes';
-import { validateDrillRequest } from '../domain/validate-drill';
-import { durationMs } from '../domain/validate-failover';
+import { validateDrillRequest } from '../domain/drill/validate';
+import { durationMs } from '../domain/failover/validate';
 import { parseFlags, readJsonFile } from './args';
 import { awaitResult } from './follow';
 import { drillView } from './progress-views';
 import { EXIT, printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
-import { DrillWorkflows } from '../domain/drill-types';
+import { DrillWorkflows } from '../domain/drill/types';
 
 /** Every drill schedule's id starts with this; `schedule list` shows only these. */
 export const DRILL_SCHEDULE_PREFIX = 'dr-drill-';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isKnownRegion } from './regions';
+import { isKnownRegion } from './net/regions';
 
 /** A rejected request: the dotted path of the offending field and why. */
 export interface InvalidField {

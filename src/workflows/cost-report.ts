@@ -1,15 +1,15 @@
 import { isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { pairUsageTypes } from '../domain/billing-codes';
-import { dayStartMs, forecastWindow, isoDay, resolvePeriod } from '../domain/cost-period';
-import { COST_SCOPE, isOverBudget, roundUsd, summarizePeriods, totals } from '../domain/cost-report';
-import type { CostReport, CostReportRequest } from '../domain/cost-types';
-import { requesterFirst, withEstimates } from '../domain/flow-log-records';
+import { pairUsageTypes } from '../domain/cost/billing-codes';
+import { dayStartMs, forecastWindow, isoDay, resolvePeriod } from '../domain/cost/period';
+import { COST_SCOPE, isOverBudget, roundUsd, summarizePeriods, totals } from '../domain/cost/report';
+import type { CostReport, CostReportRequest } from '../domain/cost/types';
+import { requesterFirst, withEstimates } from '../domain/cost/flow-log-records';
 import { opt } from '../domain/objects';
-import { validateCostReportRequest } from '../domain/validate-cost-report';
+import { validateCostReportRequest } from '../domain/cost/validate';
 import { resolveCostTarget } from './cost-target';
 import { explain, invalidInput } from './failures';
 import { COST_EXPLORER, EC2_CALL, LONG_WAIT, type Activities } from './profiles';
-import { type ForecastResult, type ReadFlowTrafficResult } from '../domain/cost-types';
+import { type ForecastResult, type ReadFlowTrafficResult } from '../domain/cost/types';
 import { FailureTypes } from '../domain/failure-types';
 
 const costExplorer = proxyActivities<Activities>(COST_EXPLORER);

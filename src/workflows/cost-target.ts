@@ -1,7 +1,7 @@
-import { type SideAccess } from '../domain/access';
-import type { AllowRule } from '../domain/types';
+import { type SideAccess } from '../domain/aws/access';
+import type { AllowRule } from '../domain/peering/types';
 import { resolvePeeringTarget } from './peering-target';
-import { locatorAccess, type PeeringTarget } from '../domain/types';
+import { locatorAccess, type PeeringTarget } from '../domain/peering/types';
 
 /** The region pair a cost report is about, and what is known of the peering between them. */
 export interface CostTarget {

@@ -14,10 +14,10 @@ import {
   type DrillRequest,
   type InspectPeeringInput,
   type PeeringInspection,
-} from '../domain/drill-types';
-import type { FailoverRequest } from '../domain/failover-types';
+} from '../domain/drill/types';
+import type { FailoverRequest } from '../domain/failover/types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../domain/search-attributes';
-import { validateDrillRequest } from '../domain/validate-drill';
+import { validateDrillRequest } from '../domain/drill/validate';
 import { budgetChecks } from './drill-budgets';
 import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './drill-checks';
 import { peeringRolesOf, resolveTarget, type Target } from './drill-target';

@@ -1,18 +1,18 @@
 import { executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
-import type { SetupLocator } from '../domain/types';
-import { roundUsd } from '../domain/cost-report';
-import type { CostReport } from '../domain/cost-types';
+import type { SetupLocator } from '../domain/peering/types';
+import { roundUsd } from '../domain/cost/report';
+import type { CostReport } from '../domain/cost/types';
 import {
   DRILL_CHECKS,
   type DrillCheck,
   type DrillCost,
   type DrillLatency,
   type DrillRequest,
-} from '../domain/drill-types';
+} from '../domain/drill/types';
 import { PeeringCostReport } from './cost-report';
 import { explain } from './failures';
 import { EC2_CALL, type Activities } from './profiles';
-import { locatorAccess } from '../domain/types';
+import { locatorAccess } from '../domain/peering/types';
 
 const performance = proxyActivities<Activities>(EC2_CALL);
 

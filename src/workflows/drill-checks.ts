@@ -1,6 +1,6 @@
 import { executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
-import { DRILL_CHECKS, type DrillCheck, type InspectPeeringInput, type PeeringInspection } from '../domain/drill-types';
-import type { FailoverReport, FailoverRequest } from '../domain/failover-types';
+import { DRILL_CHECKS, type DrillCheck, type InspectPeeringInput, type PeeringInspection } from '../domain/drill/types';
+import type { FailoverReport, FailoverRequest } from '../domain/failover/types';
 import { FailoverToRegion } from './failover';
 import { explain } from './failures';
 import { COMPOSITE, type Activities } from './profiles';

@@ -1,10 +1,10 @@
-import type { DrillRequest } from '../domain/drill-types';
-import type { PeeringRole } from '../domain/failover-types';
-import type { SetupLocator } from '../domain/types';
+import type { DrillRequest } from '../domain/drill/types';
+import type { PeeringRole } from '../domain/failover/types';
+import type { SetupLocator } from '../domain/peering/types';
 import { explain, failureType } from './failures';
 import { resolvePeeringTarget, type ResolvedPeering } from './peering-target';
-import { type SetupRecord } from '../domain/types';
-import { type InspectPeeringInput } from '../domain/drill-types';
+import { type SetupRecord } from '../domain/peering/types';
+import { type InspectPeeringInput } from '../domain/drill/types';
 import { FailureTypes } from '../domain/failure-types';
 
 /** What the drill is about to check, or why it cannot check anything. */

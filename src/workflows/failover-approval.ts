@@ -1,5 +1,5 @@
 import { condition, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { DEFAULT_APPROVAL_TIMEOUT, durationMs } from '../domain/validate-failover';
+import { DEFAULT_APPROVAL_TIMEOUT, durationMs } from '../domain/failover/validate';
 import { by, end, seconds, type FailoverRun, type StepEnd } from './failover-run';
 
 /**

@@ -1,5 +1,5 @@
 import { CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { FailoverReport } from '../domain/failover-types';
+import type { FailoverReport } from '../domain/failover/types';
 import { explain } from './failures';
 import { end, type FailoverRun, type StepEnd } from './failover-run';
 import { CLEANUP, DNS_SWITCH, EC2_CALL, type Activities } from './profiles';

@@ -1,13 +1,13 @@
 import { ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { roleSessionName, type SideAccess } from '../domain/access';
-import { scaleTarget } from '../domain/capacity';
-import type { PeeringRole } from '../domain/failover-types';
-import { readPreflight, type Settled } from '../domain/failover-preflight';
+import { roleSessionName, type SideAccess } from '../domain/aws/access';
+import { scaleTarget } from '../domain/failover/capacity';
+import type { PeeringRole } from '../domain/failover/types';
+import { readPreflight, type Settled } from '../domain/failover/preflight';
 import { explain, rootCause } from './failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './failover-run';
 import { capacityEntries } from './failover-scale';
 import { EC2_CALL, type Activities } from './profiles';
-import { type Unreachable } from '../domain/failover-types';
+import { type Unreachable } from '../domain/failover/types';
 import { FailureTypes } from '../domain/failure-types';
 
 const reads = proxyActivities<Activities>(EC2_CALL);

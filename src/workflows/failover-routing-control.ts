@@ -2,7 +2,7 @@ import { ApplicationFailure, isCancellation, proxyActivities } from '@temporalio
 import { explain } from './failures';
 import { end, seconds, type FailoverRun, type StepEnd } from './failover-run';
 import { DNS_SWITCH, EC2_CALL, type Activities } from './profiles';
-import { type RoutingControlState, type RoutingControlChange } from '../domain/failover-types';
+import { type RoutingControlState, type RoutingControlChange } from '../domain/failover/types';
 import { FailureTypes } from '../domain/failure-types';
 
 const dataPlane = proxyActivities<Activities>(DNS_SWITCH);

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import { normalizeRecordName } from '../domain/dns-names';
-import type { RecordKey } from '../domain/failover-reads';
+import { normalizeRecordName } from '../domain/failover/dns-names';
+import type { RecordKey } from '../domain/failover/reads';
 import {
   FAILOVER_PROGRESS_QUERY,
   FAILOVER_SIGNALS,
@@ -12,9 +12,9 @@ import {
   type FailoverStepName,
   type StepOutcome,
   type CapacityState,
-} from '../domain/failover-types';
-import { planStepNames } from '../domain/failover-plan';
-import { targetRecordName } from '../domain/validate-failover';
+} from '../domain/failover/types';
+import { planStepNames } from '../domain/failover/plan';
+import { targetRecordName } from '../domain/failover/validate';
 
 export const failoverProgressQuery = defineQuery<FailoverProgress>(FAILOVER_PROGRESS_QUERY);
 export const approveFailoverSignal = defineSignal<[DecisionInput?]>(FAILOVER_SIGNALS.approve);

@@ -8,12 +8,12 @@ import {
   scaleTarget,
   scaleWhen,
   unitOf,
-} from '../domain/capacity';
-import type { ScaleAction, StepOutcome } from '../domain/failover-types';
+} from '../domain/failover/capacity';
+import type { ScaleAction, StepOutcome } from '../domain/failover/types';
 import { explain } from './failures';
 import { end, type FailoverRun, type StepEnd } from './failover-run';
 import { SCALE, type Activities } from './profiles';
-import { type CapacityReport } from '../domain/failover-types';
+import { type CapacityReport } from '../domain/failover/types';
 
 const scaling = proxyActivities<Activities>(SCALE);
 

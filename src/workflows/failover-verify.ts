@@ -1,7 +1,7 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
-import { sameRecordValue } from '../domain/dns-names';
-import type { RecordRead } from '../domain/failover-reads';
-import { describeRecord } from '../domain/failover-preflight';
+import { sameRecordValue } from '../domain/failover/dns-names';
+import type { RecordRead } from '../domain/failover/reads';
+import { describeRecord } from '../domain/failover/preflight';
 import { explain } from './failures';
 import { end, seconds, type FailoverRun, type StepEnd } from './failover-run';
 import { EC2_CALL, type Activities } from './profiles';

@@ -1,6 +1,6 @@
-import { planFailover, type PlannedStep } from '../domain/failover-plan';
-import type { FailoverReport, FailoverRequest } from '../domain/failover-types';
-import { validateFailoverRequest } from '../domain/validate-failover';
+import { planFailover, type PlannedStep } from '../domain/failover/plan';
+import type { FailoverReport, FailoverRequest } from '../domain/failover/types';
+import { validateFailoverRequest } from '../domain/failover/validate';
 import { invalidInput } from './failures';
 import { approval } from './failover-approval';
 import { createDrillRecord, withDrillCleanup } from './failover-drill-record';

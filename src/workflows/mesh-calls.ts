@@ -1,14 +1,14 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { planMesh } from '../domain/mesh-plan';
-import { meshPairs, pairSetupId } from '../domain/mesh-topology';
-import type { MeshPlan, MeshRequest, MeshState } from '../domain/mesh-types';
-import { sideAccess, type RemovalSide, type SideAccess } from '../domain/access';
+import { planMesh } from '../domain/mesh/plan';
+import { meshPairs, pairSetupId } from '../domain/mesh/topology';
+import type { MeshPlan, MeshRequest, MeshState } from '../domain/mesh/types';
+import { sideAccess, type RemovalSide, type SideAccess } from '../domain/aws/access';
 import { opt } from '../domain/objects';
-import { lowerQuotas, type RegionQuotas } from '../domain/quotas';
-import { MESH_ID_TAG, setupTags } from '../domain/tags';
+import { lowerQuotas, type RegionQuotas } from '../domain/aws/quotas';
+import { MESH_ID_TAG, setupTags } from '../domain/aws/tags';
 import { invalidInput } from './failures';
 import { EC2_CALL, type Activities } from './profiles';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 import { FailureTypes } from '../domain/failure-types';
 
 /** The mesh's own activity calls (its pairs run as child setups), with their Web UI summaries. */

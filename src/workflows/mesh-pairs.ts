@@ -1,9 +1,9 @@
 import { CancellationScope, executeChild } from '@temporalio/workflow';
-import { childSide } from '../domain/mesh-topology';
-import type { MeshRequest, PlannedPair } from '../domain/mesh-types';
+import { childSide } from '../domain/mesh/topology';
+import type { MeshRequest, PlannedPair } from '../domain/mesh/types';
 import { opt } from '../domain/objects';
-import { MESH_ID_TAG } from '../domain/tags';
-import type { PeeringRequest, PeeringResult, TeardownResult } from '../domain/types';
+import { MESH_ID_TAG } from '../domain/aws/tags';
+import type { PeeringRequest, PeeringResult, TeardownResult } from '../domain/peering/types';
 import { failureType } from './failures';
 import { SetupInterRegionPeering } from './setup-peering';
 import { TeardownInterRegionPeering } from './teardown-peering';

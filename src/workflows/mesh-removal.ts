@@ -1,5 +1,5 @@
-import type { MeshRequest } from '../domain/mesh-types';
-import { deletionOrder, type ResourceRef } from '../domain/resource-ref';
+import type { MeshRequest } from '../domain/mesh/types';
+import { deletionOrder, type ResourceRef } from '../domain/aws/resource-ref';
 import { explain } from './failures';
 import { findMeshVpcs, meshSides } from './mesh-calls';
 import { pairLabel, runBounded, teardownPair } from './mesh-pairs';

@@ -1,9 +1,9 @@
 import { ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
-import type { MeshPeering, MeshPlan, MeshProgress, MeshRequest } from '../domain/mesh-types';
+import type { MeshPeering, MeshPlan, MeshProgress, MeshRequest } from '../domain/mesh/types';
 import { explain, rootCause } from './failures';
 import { removeMeshVpcs, summarizePairs, teardownPairs } from './mesh-removal';
 import { summarizeRemoval } from './removal';
-import { type ResourceRef } from '../domain/resource-ref';
+import { type ResourceRef } from '../domain/aws/resource-ref';
 import { FailureTypes } from '../domain/failure-types';
 
 /** What a mesh run knows about the changes it made, carried across continue-as-new. */

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failure-types';
-import type { PeeringTarget, SetupLocator, SetupRecord } from '../domain/types';
+import type { PeeringTarget, SetupLocator, SetupRecord } from '../domain/peering/types';
 import { failureType } from './failures';
 import { COMPOSITE, EC2_CALL, type Activities } from './profiles';
 

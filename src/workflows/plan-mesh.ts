@@ -1,7 +1,7 @@
 import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { meshSummary } from '../domain/mesh-topology';
-import type { MeshPlan, MeshRequest } from '../domain/mesh-types';
-import { validateMeshRequest } from '../domain/validate-mesh';
+import { meshSummary } from '../domain/mesh/topology';
+import type { MeshPlan, MeshRequest } from '../domain/mesh/types';
+import { validateMeshRequest } from '../domain/mesh/validate';
 import { invalidInput } from './failures';
 import { planMeshNow } from './mesh-calls';
 import { FailureTypes } from '../domain/failure-types';

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { accessForRef, type RemovalSide, type SideAccess } from '../domain/access';
-import { deletionOrder, PHASES, type ResourceRef, type DeleteFailure } from '../domain/resource-ref';
+import { accessForRef, type RemovalSide, type SideAccess } from '../domain/aws/access';
+import { deletionOrder, PHASES, type ResourceRef, type DeleteFailure } from '../domain/aws/resource-ref';
 import { CLEANUP, type Activities } from './profiles';
 
 const { deleteResources } = proxyActivities<Activities>(CLEANUP);

@@ -1,9 +1,9 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { SideAccess } from '../domain/access';
+import type { SideAccess } from '../domain/aws/access';
 import { opt } from '../domain/objects';
-import type { PeeringRequest } from '../domain/types';
+import type { PeeringRequest } from '../domain/peering/types';
 import { COMPOSITE, EC2_CALL, type Activities } from './profiles';
-import { type VpcState } from '../domain/types';
+import { type VpcState } from '../domain/peering/types';
 
 /** The activity calls of the setup's VPC stage and its inventory, with their Web UI summaries. */
 const ec2 = proxyActivities<Activities>(EC2_CALL);

@@ -1,6 +1,6 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { PeeringRequest } from '../domain/types';
-import { flowLogsRoleFor } from '../domain/validate-flow-logs';
+import type { PeeringRequest } from '../domain/peering/types';
+import { flowLogsRoleFor } from '../domain/peering/validate-flow-logs';
 import { EC2_CALL, type Activities } from './profiles';
 import type { Role, SetupContext, SideVpcs } from './setup-calls';
 

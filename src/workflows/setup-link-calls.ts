@@ -1,9 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { naclPlan, naclRuleSpan, securityGroupPlan } from '../domain/rules-plan';
-import type { PeeringRequest } from '../domain/types';
+import { naclPlan, naclRuleSpan, securityGroupPlan } from '../domain/peering/rules-plan';
+import type { PeeringRequest } from '../domain/peering/types';
 import { COMPOSITE, EC2_CALL, LONG_WAIT, type Activities } from './profiles';
 import { dnsOn, ROLES, type Role, type SetupContext, type SideVpcs } from './setup-calls';
-import { type VpcState } from '../domain/types';
+import { type VpcState } from '../domain/peering/types';
 
 /** The activity calls that link the two VPCs: the peering (requested or adopted) and each side's rules. */
 const ec2 = proxyActivities<Activities>(EC2_CALL);

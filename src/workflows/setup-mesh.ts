@@ -1,8 +1,8 @@
 import { continueAsNew, defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import { meshSummary } from '../domain/mesh-topology';
-import { inAccount, type ResourceRef } from '../domain/resource-ref';
-import type { MeshPlan, MeshProgress, MeshRequest, MeshResult } from '../domain/mesh-types';
-import { validateMeshRequest } from '../domain/validate-mesh';
+import { meshSummary } from '../domain/mesh/topology';
+import { inAccount, type ResourceRef } from '../domain/aws/resource-ref';
+import type { MeshPlan, MeshProgress, MeshRequest, MeshResult } from '../domain/mesh/types';
+import { validateMeshRequest } from '../domain/mesh/validate';
 import { invalidInput } from './failures';
 import { ensureMeshVpc, planMeshNow } from './mesh-calls';
 import { pairLabel, runBounded, setupPair, type MeshVpcs } from './mesh-pairs';

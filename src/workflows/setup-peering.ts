@@ -6,13 +6,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { sideAccess } from '../domain/access';
-import { inAccount, refKey, type ResourceRef } from '../domain/resource-ref';
+import { sideAccess } from '../domain/aws/access';
+import { inAccount, refKey, type ResourceRef } from '../domain/aws/resource-ref';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
-import { SETUP_STAGES, SETUP_STEPS, type SetupStage } from '../domain/setup-stages';
-import { setupTags } from '../domain/tags';
-import type { PeeringRequest, PeeringResult, SetupProgress, SideResult } from '../domain/types';
-import { resolvedSide, validatePeeringRequest, validateResolvedCidrs } from '../domain/validate-peering';
+import { SETUP_STAGES, SETUP_STEPS, type SetupStage } from '../domain/peering/setup-stages';
+import { setupTags } from '../domain/aws/tags';
+import type { PeeringRequest, PeeringResult, SetupProgress, SideResult } from '../domain/peering/types';
+import { resolvedSide, validatePeeringRequest, validateResolvedCidrs } from '../domain/peering/validate';
 import { invalidInput } from './failures';
 import {
   bothSides,

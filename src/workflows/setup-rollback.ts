@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
-import { deletionOrder, type ResourceRef } from '../domain/resource-ref';
-import type { SetupProgress } from '../domain/types';
+import { deletionOrder, type ResourceRef } from '../domain/aws/resource-ref';
+import type { SetupProgress } from '../domain/peering/types';
 import { explain, rootCause } from './failures';
 import { removeResources, summarizeRemoval, type RemovalReport } from './removal';
 import { findSetupResources, type SetupContext } from './setup-calls';

@@ -1,7 +1,7 @@
 import { ApplicationFailure, defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import { meshPairs, pairSetupId } from '../domain/mesh-topology';
-import type { MeshTeardownProgress, MeshTeardownRequest } from '../domain/mesh-types';
-import type { TeardownResult } from '../domain/types';
+import { meshPairs, pairSetupId } from '../domain/mesh/topology';
+import type { MeshTeardownProgress, MeshTeardownRequest } from '../domain/mesh/types';
+import type { TeardownResult } from '../domain/peering/types';
 import { readMeshRequest } from './mesh-calls';
 import { removeMeshVpcs, summarizePairs, teardownPairs } from './mesh-removal';
 import { summarizeRemoval } from './removal';

@@ -7,15 +7,15 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { roleSessionName } from '../domain/access';
-import { isKnownRegion } from '../domain/regions';
+import { roleSessionName } from '../domain/aws/access';
+import { isKnownRegion } from '../domain/net/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../domain/search-attributes';
-import type { SetupLocator, TeardownRequest, TeardownResult } from '../domain/types';
+import type { SetupLocator, TeardownRequest, TeardownResult } from '../domain/peering/types';
 import { externalIdSchema, PEERING_ID_RE, roleArnSchema } from '../domain/validation';
 import { COMPOSITE, EC2_CALL, type Activities } from './profiles';
 import { removeResources, summarizeRemoval } from './removal';
-import { type ResourceRef } from '../domain/resource-ref';
-import { locatorAccess } from '../domain/types';
+import { type ResourceRef } from '../domain/aws/resource-ref';
+import { locatorAccess } from '../domain/peering/types';
 import { FailureTypes } from '../domain/failure-types';
 
 const { locateSetup, describeSetupRun } = proxyActivities<Activities>(EC2_CALL);

@@ -1,7 +1,7 @@
 /** fast-check arbitraries for the domain's property tests: CIDRs, allow rules and whole requests. */
 import fc from 'fast-check';
-import { formatCidr, type Cidr } from '../../src/domain/cidr';
-import type { AllowRule, PeeringRequest } from '../../src/domain/types';
+import { formatCidr, type Cidr } from '../../src/domain/net/cidr';
+import type { AllowRule, PeeringRequest } from '../../src/domain/peering/types';
 
 /** An aligned block of `prefix` inside `outer`. */
 export function cidrInside(outer: Cidr, minPrefix: number, maxPrefix = 32): fc.Arbitrary<Cidr> {

@@ -1,6 +1,6 @@
 /** CIDR maths: parsing in AWS's canonical form, formatting, overlap and containment. */
 import fc from 'fast-check';
-import { contains, formatCidr, overlaps, parseCidr, type Cidr } from '../../src/domain/cidr';
+import { contains, formatCidr, overlaps, parseCidr, type Cidr } from '../../src/domain/net/cidr';
 import { cidrInside } from './arbitraries';
 
 const anyCidr: fc.Arbitrary<Cidr> = cidrInside({ base: 0, prefix: 0 }, 0, 32);

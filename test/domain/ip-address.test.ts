@@ -1,7 +1,7 @@
 /** IPv6 text forms for AAAA values: what is an address, and which forms are the same address. */
 import fc from 'fast-check';
-import { sameRecordValue } from '../../src/domain/dns-names';
-import { canonicalIpv6, isIpv6Address } from '../../src/domain/ip-address';
+import { sameRecordValue } from '../../src/domain/failover/dns-names';
+import { canonicalIpv6, isIpv6Address } from '../../src/domain/net/ip-address';
 
 test.each(['2001:db8::1', '::1', '::', '2001:DB8:0:0:0:0:0:1', 'fe80::1:2:3:4', '::ffff:192.0.2.1', '1:2:3:4:5:6:7:8'])(
   'GIVEN %s THEN it is an IPv6 address',

@@ -8,9 +8,9 @@ import {
   parseNaclRecord,
   parseNaclRecordKey,
   type NaclRecord,
-} from '../../src/domain/nacl-record';
-import { VPC_QUOTAS } from '../../src/domain/quotas';
-import type { NaclEntrySpec } from '../../src/domain/rules-plan';
+} from '../../src/domain/peering/nacl-record';
+import { VPC_QUOTAS } from '../../src/domain/aws/quotas';
+import type { NaclEntrySpec } from '../../src/domain/peering/rules-plan';
 
 const HTTPS: NaclEntrySpec = {
   ruleNumber: 900,

@@ -4,13 +4,13 @@
  * reaches a ref's account.
  */
 import fc from 'fast-check';
-import { accessForRef, roleSessionName, sideAccess } from '../../src/domain/access';
-import { isIpv6Cidr, overlaps6, parseIpv6Cidr } from '../../src/domain/cidr6';
-import { naclRecordTags, readNaclRecordTags, TAG_VALUE_MAX, type NaclRecord } from '../../src/domain/nacl-record';
-import { naclPlan, securityGroupPlan } from '../../src/domain/rules-plan';
-import type { AllowRule, PeeringRequest } from '../../src/domain/types';
-import { validatePeeringRequest } from '../../src/domain/validate-peering';
-import { IPV6_NOT_YET_PROVIDED, resolvedSide, validateResolvedCidrs } from '../../src/domain/validate-resolved';
+import { accessForRef, roleSessionName, sideAccess } from '../../src/domain/aws/access';
+import { isIpv6Cidr, overlaps6, parseIpv6Cidr } from '../../src/domain/net/cidr6';
+import { naclRecordTags, readNaclRecordTags, TAG_VALUE_MAX, type NaclRecord } from '../../src/domain/peering/nacl-record';
+import { naclPlan, securityGroupPlan } from '../../src/domain/peering/rules-plan';
+import type { AllowRule, PeeringRequest } from '../../src/domain/peering/types';
+import { validatePeeringRequest } from '../../src/domain/peering/validate';
+import { IPV6_NOT_YET_PROVIDED, resolvedSide, validateResolvedCidrs } from '../../src/domain/peering/validate-resolved';
 
 const ABC: AllowRule[] = [
   { protocol: 'tcp', fromPort: 5432, toPort: 5432 },

@@ -4,8 +4,8 @@
  * setup records on the peering.
  */
 import fc from 'fast-check';
-import { contains, parseCidr, type Cidr } from '../../src/domain/cidr';
-import { VPC_QUOTAS } from '../../src/domain/quotas';
+import { contains, parseCidr, type Cidr } from '../../src/domain/net/cidr';
+import { VPC_QUOTAS } from '../../src/domain/aws/quotas';
 import {
   EPHEMERAL,
   effectKey,
@@ -13,9 +13,9 @@ import {
   naclRuleSpan,
   securityGroupPlan,
   type NaclEntrySpec,
-} from '../../src/domain/rules-plan';
-import type { PeeringRequest } from '../../src/domain/types';
-import { naclRuleCount, validatePeeringRequest } from '../../src/domain/validate-peering';
+} from '../../src/domain/peering/rules-plan';
+import type { PeeringRequest } from '../../src/domain/peering/types';
+import { naclRuleCount, validatePeeringRequest } from '../../src/domain/peering/validate';
 import { request } from './arbitraries';
 
 const validRequest = request.filter((r) => validatePeeringRequest(r).ok);

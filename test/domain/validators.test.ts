@@ -1,9 +1,9 @@
 /** The request validators, case by case (each hole this release closed) and as properties. */
 import fc from 'fast-check';
-import type { PeeringRequest } from '../../src/domain/types';
-import { validateDrillRequest } from '../../src/domain/validate-drill';
-import { validateFailoverRequest } from '../../src/domain/validate-failover';
-import { isZoneOfRegion, validatePeeringRequest } from '../../src/domain/validate-peering';
+import type { PeeringRequest } from '../../src/domain/peering/types';
+import { validateDrillRequest } from '../../src/domain/drill/validate';
+import { validateFailoverRequest } from '../../src/domain/failover/validate';
+import { isZoneOfRegion, validatePeeringRequest } from '../../src/domain/peering/validate';
 import { request } from './arbitraries';
 
 const BASE: PeeringRequest = {

@@ -12,16 +12,16 @@ import { CreateLogStreamCommand, CloudWatchLogsClient, PutLogEventsCommand } fro
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addDays, firstOfMonth, firstOfNextMonth, isoDay } from '../../src/domain/cost-period';
-import type { DrillReport, DrillRequest } from '../../src/domain/drill-types';
-import type { PeeringResult } from '../../src/domain/types';
+import { addDays, firstOfMonth, firstOfNextMonth, isoDay } from '../../src/domain/cost/period';
+import type { DrillReport, DrillRequest } from '../../src/domain/drill/types';
+import type { PeeringResult } from '../../src/domain/peering/types';
 import { ABC_MONTH, EU, PAIR_PRICES, US, costAndUsage, lastMonth, resultByTime } from '../support/cost-fixtures';
 import { abcDrillRequest, ABC, createFailoverTargets } from '../support/drill-fixtures';
 import { startFaultProxy } from '../../harness/fault-proxy';
 import { CREDENTIALS, startTestWorker } from '../support/harness';
 import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
-import { flowLogGroupName } from '../../src/domain/flow-log-format';
+import { flowLogGroupName } from '../../src/domain/peering/flow-log-format';
 
 const OUT = path.join(ROOT, 'test', 'histories');
 const SETUP_ID = 'abc-corp-peering';

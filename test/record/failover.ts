@@ -15,7 +15,7 @@
 import { type WorkflowHandle } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover-types';
+import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover/types';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
 import { FROM, MotoFailoverFixture, TO } from '../support/failover-fixture';
 import { regionOutage, startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';

@@ -9,7 +9,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MeshProgress, MeshRequest } from '../../src/domain/mesh-types';
+import type { MeshProgress, MeshRequest } from '../../src/domain/mesh/types';
 import { startFaultProxy } from '../../harness/fault-proxy';
 import { startTestWorker } from '../support/harness';
 import { startRecordingServers } from './servers';

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { PeeringRequest } from '../../src/domain/types';
+import type { PeeringRequest } from '../../src/domain/peering/types';
 import { partnerRoles } from '../support/accounts';
 import { abcDrillRequest, createFailoverTargets } from '../support/drill-fixtures';
 import { startFaultProxy } from '../../harness/fault-proxy';

@@ -7,7 +7,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { PeeringRequest } from '../../src/domain/types';
+import type { PeeringRequest } from '../../src/domain/peering/types';
 import { startFaultProxy } from '../../harness/fault-proxy';
 import { startTestWorker } from '../support/harness';
 import { startRecordingServers } from './servers';

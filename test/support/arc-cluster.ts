@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import type { ClusterEndpoint } from '../../src/domain/failover-types';
+import type { ClusterEndpoint } from '../../src/domain/failover/types';
 import { readBody } from '../../harness/fault-proxy/http';
 
 export type RoutingControlState = 'On' | 'Off';

@@ -8,7 +8,7 @@ import {
   DescribeVpcsCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { SETUP_ID_TAG } from '../../src/domain/tags';
+import { SETUP_ID_TAG } from '../../src/domain/aws/tags';
 import { ec2In } from './accounts';
 
 const tagged = (tags: Tag[] | undefined, setupId: string) =>

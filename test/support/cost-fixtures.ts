@@ -2,7 +2,7 @@
  * Seeded Cost Explorer months for us-east-1 ↔ eu-west-1, as moto hands them to GetCostAndUsage,
  * and the list prices of the pair as the Pricing API would list them.
  */
-import { addDays, firstOfMonth, isoDay } from '../../src/domain/cost-period';
+import { addDays, firstOfMonth, isoDay } from '../../src/domain/cost/period';
 import type { TransferProduct } from '../../harness/faithful';
 
 export const US = 'us-east-1';

@@ -22,8 +22,8 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import type { DrillFailover, DrillRequest } from '../../src/domain/drill-types';
-import type { PeeringRequest, PeeringResult } from '../../src/domain/types';
+import type { DrillFailover, DrillRequest } from '../../src/domain/drill/types';
+import type { PeeringRequest, PeeringResult } from '../../src/domain/peering/types';
 import { testEnv } from './env';
 import { CREDENTIALS, ec2, uniqueId, type TestWorker } from './harness';
 

@@ -24,7 +24,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { randomUUID } from 'node:crypto';
-import type { FailoverRequest } from '../../src/domain/failover-types';
+import type { FailoverRequest } from '../../src/domain/failover/types';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const FROM = 'us-east-1';

@@ -5,7 +5,7 @@
  * make each test's world, and the steps of starting a run and reading its report.
  */
 import { type WorkflowHandle } from '@temporalio/client';
-import type { FailoverProgress, FailoverReport, FailoverRequest } from '../../src/domain/failover-types';
+import type { FailoverProgress, FailoverReport, FailoverRequest } from '../../src/domain/failover/types';
 import { testEnv } from './env';
 import { MotoFailoverFixture, type FailoverWorld } from './failover-fixture';
 import { startSuiteFaultProxy } from './faithful-layer';

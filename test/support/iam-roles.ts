@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MeshRequest } from '../../src/domain/mesh-types';
-import type { PeeringRequest } from '../../src/domain/types';
+import type { MeshRequest } from '../../src/domain/mesh/types';
+import type { PeeringRequest } from '../../src/domain/peering/types';
 import { partnerRoles, PARTNER_ACCOUNT } from './accounts';
 import { uniqueId, type TestWorker } from './harness';
 import { existingNetwork } from './real-networks';

@@ -8,10 +8,10 @@ import {
   DescribeVpcsCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { meshSummary } from '../../src/domain/mesh-topology';
-import type { MeshRequest, MeshResult } from '../../src/domain/mesh-types';
-import { MESH_ID_TAG, SETUP_ID_TAG } from '../../src/domain/tags';
-import type { TeardownResult } from '../../src/domain/types';
+import { meshSummary } from '../../src/domain/mesh/topology';
+import type { MeshRequest, MeshResult } from '../../src/domain/mesh/types';
+import { MESH_ID_TAG, SETUP_ID_TAG } from '../../src/domain/aws/tags';
+import type { TeardownResult } from '../../src/domain/peering/types';
 import { ec2, type TestWorker } from './harness';
 
 export const MESH_REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'us-west-2'];

@@ -1,6 +1,6 @@
 /** A failover request and healthy preflight answers, for the tests of the pure failover decisions. */
-import type { PreflightFacts } from '../../src/domain/failover-preflight';
-import type { FailoverRequest, RecordSnapshot } from '../../src/domain/failover-types';
+import type { PreflightFacts } from '../../src/domain/failover/preflight';
+import type { FailoverRequest, RecordSnapshot } from '../../src/domain/failover/types';
 
 export const REQUEST: FailoverRequest = {
   hostedZoneId: 'Z0123456789ABC',

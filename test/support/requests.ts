@@ -1,5 +1,5 @@
 /** Small setup requests for tests that need a real setup but not the ABC Corp example. */
-import type { AllowRule, PeeringRequest } from '../../src/domain/types';
+import type { AllowRule, PeeringRequest } from '../../src/domain/peering/types';
 
 /**
  * us-east-1 (10.<octet>.0.0/16, one subnet in us-east-1a) ↔ eu-west-1 (10.<octet + 1>.0.0/16):

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VPC_QUOTAS } from '../../src/domain/quotas';
+import { VPC_QUOTAS } from '../../src/domain/aws/quotas';
 
 export interface ServiceQuotasServer {
   url: string;

@@ -7,7 +7,7 @@ import type {
   SetupProgress,
   TeardownRequest,
   TeardownResult,
-} from '../../src/domain/types';
+} from '../../src/domain/peering/types';
 import { ec2, uniqueId, type TestWorker } from './harness';
 
 export function startSetup(

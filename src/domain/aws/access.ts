@@ -2,7 +2,7 @@
  * How one side's AWS calls reach its account: with the worker's own credentials, or through a role
  * assumed for that side (a side in another account). Pure, so workflows build it from the request.
  */
-import { fnv1a } from './hash';
+import { fnv1a } from '../hash';
 
 export interface SideAccess {
   /** The role assumed for the side's calls; absent: the worker's own credentials. */

@@ -3,11 +3,11 @@
  * role must be in the side's own account, since VPC Flow Logs only takes a role of the account
  * that owns the flow log.
  */
-import { accountOfRole } from './access';
+import { accountOfRole } from '../aws/access';
 import type { PeeringRequest } from './types';
-import type { InvalidField } from './validation';
+import type { InvalidField } from '../validation';
 
-export { roleArnSchema as iamRoleArnSchema } from './validation';
+export { roleArnSchema as iamRoleArnSchema } from '../validation';
 
 /** The role each side's flow log is delivered with: its own, else the request's. */
 export function flowLogsRoleFor(req: PeeringRequest, role: 'requester' | 'accepter'): string | undefined {

@@ -3,8 +3,8 @@
  * JSON so that `temporal workflow start --input-file` works.
  */
 
-import type { SideAccess } from './access';
-import type { ResourceRef } from './resource-ref';
+import type { SideAccess } from '../aws/access';
+import type { ResourceRef } from '../aws/resource-ref';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 

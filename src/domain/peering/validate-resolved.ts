@@ -3,12 +3,12 @@
  * for two VPCs to create, and again by the setup once it has read the existing VPCs (their
  * secondary CIDRs and IPv6 blocks included). Pure, so the workflow may call it.
  */
-import { contains, overlaps, parseCidr, type Cidr } from './cidr';
-import { isIpv6Cidr, overlaps6, parseIpv6Cidr } from './cidr6';
-import { VPC_QUOTAS } from './quotas';
+import { contains, overlaps, parseCidr, type Cidr } from '../net/cidr';
+import { isIpv6Cidr, overlaps6, parseIpv6Cidr } from '../net/cidr6';
+import { VPC_QUOTAS } from '../aws/quotas';
 import { effectKey, naclPlan, rulesForSide, securityGroupPlan } from './rules-plan';
 import type { AllowRule, PeeringRequest } from './types';
-import type { InvalidField } from './validation';
+import type { InvalidField } from '../validation';
 
 export const NACL_RULE_MAX = 32766;
 

@@ -2,8 +2,8 @@ import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { scaleStepName } from './capacity';
 import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
-import type { DnsSwitch, FailoverRequest } from './failover-types';
-import { isIpv6Address } from './ip-address';
+import type { DnsSwitch, FailoverRequest } from './types';
+import { isIpv6Address } from '../net/ip-address';
 import {
   externalIdSchema,
   firstIssue,
@@ -12,7 +12,7 @@ import {
   roleArnSchema,
   type InvalidField,
   type Validated,
-} from './validation';
+} from '../validation';
 
 export const DEFAULT_APPROVAL_TIMEOUT = '30m';
 

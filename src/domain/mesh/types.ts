@@ -2,9 +2,9 @@
  * Public shapes of `SetupPeeringMesh`, `PlanPeeringMesh` and `TeardownPeeringMesh` (see CONTRACT.md,
  * "Setup and teardown of a mesh"). Plain JSON, so `temporal workflow start --input-file` works.
  */
-import type { QuotaName, QuotaSource, RegionQuotas } from './quotas';
-import type { AllowRule, PeeringSide } from './types';
-import { type ResourceRef } from './resource-ref';
+import type { QuotaName, QuotaSource, RegionQuotas } from '../aws/quotas';
+import type { AllowRule, PeeringSide } from '../peering/types';
+import { type ResourceRef } from '../aws/resource-ref';
 
 /** `"full-mesh"` peers every pair; `{ hub }` peers every other VPC with the hub only. */
 export type MeshTopology = 'full-mesh' | { hub: string };

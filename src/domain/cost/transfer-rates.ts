@@ -4,7 +4,7 @@
  * was written (FALLBACK_RATES_AS_OF), from AWS's published figures, not read live. AWS changes them
  * rarely; the report labels them as this table, with its date, whenever they are used.
  */
-import type { TransferRate } from './cost-types';
+import type { TransferRate } from './types';
 
 export const FALLBACK_RATES_AS_OF = '2026-12-01';
 

@@ -1,5 +1,5 @@
-import { fnv1a } from './hash';
-import { PROTOCOL_NUMBER } from './protocols';
+import { fnv1a } from '../hash';
+import { PROTOCOL_NUMBER } from '../net/protocols';
 import type { NaclEntrySpec } from './rules-plan';
 
 /*

@@ -1,4 +1,4 @@
-import { type PeeringTarget } from './types';
+import { type PeeringTarget } from '../peering/types';
 
 export type CostGranularity = 'MONTHLY' | 'DAILY';
 

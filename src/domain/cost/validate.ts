@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { daysBetween, firstOfNextMonth, isIsoDate, resolvePeriod } from './cost-period';
-import type { CostReportRequest } from './cost-types';
-import { firstIssue, type Validated } from './validation';
-import { peeringTargetSchema, peeringRegionsError } from './validate-peering';
+import { daysBetween, firstOfNextMonth, isIsoDate, resolvePeriod } from './period';
+import type { CostReportRequest } from './types';
+import { firstIssue, type Validated } from '../validation';
+import { peeringTargetSchema, peeringRegionsError } from '../peering/validate';
 
 /** One report stays a few Cost Explorer pages: a quarter of days, or 38 months (multi-year history). */
 export const MAX_DAILY_DAYS = 92;

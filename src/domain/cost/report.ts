@@ -1,6 +1,6 @@
 /** The arithmetic of a cost report: Cost Explorer's rows summed per period and direction. */
 import type { UsageTypeRole } from './billing-codes';
-import type { CostPeriod, DirectionCost } from './cost-types';
+import type { CostPeriod, DirectionCost } from './types';
 
 /** One usage type's figures in one period, as Cost Explorer grouped them. */
 export interface UsageRow {

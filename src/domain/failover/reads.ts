@@ -9,7 +9,7 @@ import type {
   RecordSnapshot,
   RoutingControlState,
   Unreachable,
-} from './failover-types';
+} from './types';
 
 export interface RecordKey {
   hostedZoneId: string;

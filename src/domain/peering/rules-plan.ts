@@ -1,5 +1,5 @@
-import { contains, parseCidr, type Cidr } from './cidr';
-import { isIpv6Cidr } from './cidr6';
+import { contains, parseCidr, type Cidr } from '../net/cidr';
+import { isIpv6Cidr } from '../net/cidr6';
 import type { AllowRule } from './types';
 
 /** One security-group permission, in the form both the plan and a drift check compare. */

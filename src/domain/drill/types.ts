@@ -2,9 +2,9 @@
  * Public shapes of `DrDrill` (see CONTRACT.md). Plain JSON, so a Schedule or
  * `temporal workflow start --input-file` can carry the request as it is.
  */
-import type { FailoverReport, FailoverRequest } from './failover-types';
-import type { NaclEntrySpec, SgPermission } from './rules-plan';
-import type { AllowRule, PeeringTarget, SetupLocator } from './types';
+import type { FailoverReport, FailoverRequest } from '../failover/types';
+import type { NaclEntrySpec, SgPermission } from '../peering/rules-plan';
+import type { AllowRule, PeeringTarget, SetupLocator } from '../peering/types';
 
 /**
  * The rules the peering should hold. Normally read back from the setup's own input in Temporal

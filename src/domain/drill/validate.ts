@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { DrillRequest } from './drill-types';
-import { validateFailoverRequest } from './validate-failover';
-import { allowRuleSchema, peeringTargetSchema, peeringRegionsError } from './validate-peering';
-import { firstIssue, type Validated } from './validation';
+import type { DrillRequest } from './types';
+import { validateFailoverRequest } from '../failover/validate';
+import { allowRuleSchema, peeringTargetSchema, peeringRegionsError } from '../peering/validate';
+import { firstIssue, type Validated } from '../validation';
 
 /** Schedule ids are `dr-drill-<name>`, and workflow ids derive from it: keep it plain. */
 const name = z

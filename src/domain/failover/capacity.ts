@@ -3,7 +3,7 @@
  * capacity maths. Shared by the workflow (which reports) and the activities (which act), so both
  * say the same thing.
  */
-import type { BoundsChange, CapacityState, FailoverStepName, ScaleAction, ScaleWhen } from './failover-types';
+import type { BoundsChange, CapacityState, FailoverStepName, ScaleAction, ScaleWhen } from './types';
 export const scaleWhen = (a: ScaleAction): ScaleWhen => a.when ?? 'before-switch';
 
 export const desiredOf = (a: ScaleAction): number => (a.kind === 'autoscaling' ? a.desiredCapacity : a.desiredCount);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { overlaps, parseCidr, type Cidr } from './cidr';
-import { MESH_KEY_RE } from './mesh-topology';
-import type { MeshRequest } from './mesh-types';
-import { OUTSTANDING_PEERING_REQUESTS } from './quotas';
-import { MESH_ID_TAG } from './tags';
-import type { PeeringRequest } from './types';
-import { validatePeeringRequest } from './validate-peering';
-import { firstIssue, type InvalidField, type Validated } from './validation';
+import { overlaps, parseCidr, type Cidr } from '../net/cidr';
+import { MESH_KEY_RE } from './topology';
+import type { MeshRequest } from './types';
+import { OUTSTANDING_PEERING_REQUESTS } from '../aws/quotas';
+import { MESH_ID_TAG } from '../aws/tags';
+import type { PeeringRequest } from '../peering/types';
+import { validatePeeringRequest } from '../peering/validate';
+import { firstIssue, type InvalidField, type Validated } from '../validation';
 
 const NACL_RULE_MAX = 32766;
 

@@ -3,11 +3,11 @@
  * sent over it, per port. Only egress records carry `traffic-path`; 5 means "through an
  * inter-Region VPC peering connection", so each byte is counted once, by the side that sent it.
  */
-import type { PortTraffic } from './cost-types';
-import { roundGb, roundUsd } from './cost-report';
-import { PROTOCOL_NUMBER } from './protocols';
-import type { AllowRule } from './types';
-import { formatFields } from './flow-log-format';
+import type { PortTraffic } from './types';
+import { roundGb, roundUsd } from './report';
+import { PROTOCOL_NUMBER } from '../net/protocols';
+import type { AllowRule } from '../peering/types';
+import { formatFields } from '../peering/flow-log-format';
 /** The fields any flow log must record for the report to read it. */
 export const NEEDED_FIELDS = ['bytes', 'dstport', 'flow-direction', 'traffic-path'] as const;
 export const INTER_REGION_PEERING_PATH = '5';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { flowLogsError } from './validate-flow-logs';
-import { contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { contains, overlaps, parseCidr, type Cidr } from '../net/cidr';
 import type { AllowRule, PeeringRequest } from './types';
-import { SETUP_ID_TAG } from './tags';
+import { SETUP_ID_TAG } from '../aws/tags';
 import {
   externalIdSchema,
   firstIssue,
@@ -11,7 +11,7 @@ import {
   roleArnSchema,
   type InvalidField,
   type Validated,
-} from './validation';
+} from '../validation';
 import { NACL_RULE_MAX, resolvedSide, validateResolvedCidrs } from './validate-resolved';
 
 export { resolvedSide, validateResolvedCidrs, type ResolvedSide } from './validate-resolved';

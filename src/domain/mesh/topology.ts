@@ -1,5 +1,5 @@
-import type { MeshRequest, MeshTopology } from './mesh-types';
-import type { PeeringSide } from './types';
+import type { MeshRequest, MeshTopology } from './types';
+import type { PeeringSide } from '../peering/types';
 
 /** `[a-z0-9-]`, no leading, trailing or doubled hyphen: `--` separates the keys in pair ids. */
 export const MESH_KEY_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;

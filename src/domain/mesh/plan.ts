@@ -3,8 +3,8 @@
  * range, and every quota figure of every VPC once the mesh is set up. Pure, so the plan the
  * client prints is the plan the workflow checks.
  */
-import { allocateRuleRanges } from './mesh-rule-ranges';
-import { meshPairs, pairSetupId } from './mesh-topology';
+import { allocateRuleRanges } from './rule-ranges';
+import { meshPairs, pairSetupId } from './topology';
 import type {
   MeshFigure,
   MeshPlan,
@@ -14,12 +14,12 @@ import type {
   MeshVpcState,
   PlannedPair,
   QuotaViolation,
-} from './mesh-types';
-import { builtInQuotas, TIGHT_SHARE, VPC_QUOTAS, type QuotaName, type RegionQuotas } from './quotas';
-import { naclPlan, naclRuleSpan, securityGroupPlan } from './rules-plan';
-import { crossVpcIssue } from './validate-mesh';
-import { naclRuleCount } from './validate-peering';
-import type { InvalidField, Validated } from './validation';
+} from './types';
+import { builtInQuotas, TIGHT_SHARE, VPC_QUOTAS, type QuotaName, type RegionQuotas } from '../aws/quotas';
+import { naclPlan, naclRuleSpan, securityGroupPlan } from '../peering/rules-plan';
+import { crossVpcIssue } from './validate';
+import { naclRuleCount } from '../peering/validate';
+import type { InvalidField, Validated } from '../validation';
 
 export interface PlanInput {
   meshId: string;

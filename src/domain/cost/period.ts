@@ -2,7 +2,7 @@
  * Calendar days as Cost Explorer takes them: `YYYY-MM-DD` in UTC, start inclusive, end exclusive.
  * "Today" always comes in from outside (the workflow's start time), never from the clock here.
  */
-import type { CostGranularity, CostReportRequest } from './cost-types';
+import type { CostGranularity, CostReportRequest } from './types';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;

@@ -12,10 +12,10 @@ import {
   type RecordRead,
   type ReplicaState,
   type RoutingControlRead,
-} from './failover-reads';
-import type { FailoverRequest, RecordSnapshot, RoutingControlPair } from './failover-types';
-import { targetRecordName } from './validate-failover';
-import { type CapacityState, type Unreachable } from './failover-types';
+} from './reads';
+import type { FailoverRequest, RecordSnapshot, RoutingControlPair } from './types';
+import { targetRecordName } from './validate';
+import { type CapacityState, type Unreachable } from './types';
 
 /**
  * An activity's answer, or why it could not give one (already explained, `Type: message`);

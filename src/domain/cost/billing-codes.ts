@@ -1,4 +1,4 @@
-import { AWS_REGIONS } from './regions';
+import { AWS_REGIONS } from '../net/regions';
 
 /**
  * The short region codes of AWS billing (AWS docs, "Region billing codes"), which usage types

@@ -6,7 +6,7 @@
  * for a verified switch.
  */
 import { scaleStepName, scaleWhen } from './capacity';
-import type { FailoverRequest, FailoverStepName, ScaleAction } from './failover-types';
+import type { FailoverRequest, FailoverStepName, ScaleAction } from './types';
 
 export type SwitchMode = 'upsert' | 'routing-control';
 

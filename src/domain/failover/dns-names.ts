@@ -1,4 +1,4 @@
-import { canonicalIpv6 } from './ip-address';
+import { canonicalIpv6 } from '../net/ip-address';
 
 /**
  * Route 53 compares names case-insensitively, always answers with a trailing dot, and escapes
