@@ -1,8 +1,8 @@
-export { SetupInterRegionPeering, progressQuery } from './setup-peering';
-export { TeardownInterRegionPeering } from './teardown-peering';
-export { DrDrill } from './dr-drill';
-export { FailoverToRegion, failoverProgressQuery, approveFailoverSignal, abortFailoverSignal } from './failover';
-export { SetupPeeringMesh, meshProgressQuery } from './setup-mesh';
-export { PlanPeeringMesh } from './plan-mesh';
-export { TeardownPeeringMesh } from './teardown-mesh';
-export { PeeringCostReport } from './cost-report';
+export { SetupInterRegionPeering, progressQuery } from './peering/setup-inter-region-peering';
+export { TeardownInterRegionPeering } from './peering/teardown-inter-region-peering';
+export { DrDrill } from './drill/dr-drill';
+export { FailoverToRegion, failoverProgressQuery, approveFailoverSignal, abortFailoverSignal } from './failover/failover-to-region';
+export { SetupPeeringMesh, meshProgressQuery } from './mesh/setup-peering-mesh';
+export { PlanPeeringMesh } from './mesh/plan-peering-mesh';
+export { TeardownPeeringMesh } from './mesh/teardown-peering-mesh';
+export { PeeringCostReport } from './cost/peering-cost-report';

@@ -1,0 +1,62 @@
+import { planFailover, type PlannedStep } from '../../domain/failover/plan';
+import type { FailoverReport, FailoverRequest } from '../../domain/failover/types';
+import { validateFailoverRequest } from '../../domain/failover/validate';
+import { invalidInput } from '../failures';
+import { approval } from './approval';
+import { createDrillRecord, withDrillCleanup } from './drill-record';
+import { preflight } from './preflight';
+import { promote } from './promote';
+import { switchRoutingControls, verifyRoutingControls } from './routing-control';
+import { startRun, type FailoverRun, type StepEnd } from './run';
+import { inParallel, scaleStep } from './scale';
+import { switchRecord } from './switch';
+import { verifyRecord } from './verify';
+import { FailureTypes } from '../../domain/failure-types';
+
+export { abortFailoverSignal, approveFailoverSignal, failoverProgressQuery } from './run';
+
+type Step<K extends PlannedStep['kind']> = (
+  run: FailoverRun,
+  step: Extract<PlannedStep, { kind: K }>,
+) => Promise<StepEnd | undefined>;
+
+/** What each kind of step does; a step answers how the run ends when it ends there, else undefined. */
+const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
+  'create-drill-record': createDrillRecord,
+  approval,
+  // The promotion and the pilot light's capacity at once; only then may DNS move.
+  prepare: (run, step) => inParallel([promote(run), ...step.scale.map((a) => scaleStep(run, a))]),
+  switch: (run, step) => (step.mode === 'upsert' ? switchRecord(run) : switchRoutingControls(run)),
+  verify: (run, step) => (step.mode === 'upsert' ? verifyRecord(run) : verifyRoutingControls(run)),
+  // After a verified switch: a failure is reported, and the switch stands.
+  'scale-after': (run, step) => inParallel(step.scale.map((a) => scaleStep(run, a))),
+};
+
+const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<PlannedStep, { kind: K }>) =>
+  (STEPS[step.kind] as Step<K>)(run, step);
+
+/**
+ * The DR redirect, as a runbook: preflight, then the planned steps. An optional approval gate;
+ * the promotion of the standby database and the pilot light's capacity, in parallel; the switch
+ * (a Route 53 UPSERT, or ARC routing controls through the data plane) and its read-back; then the
+ * capacity changes that wait for a verified switch. Every step is timed in the report. A failed
+ * preflight, an abort or a timeout change nothing. Nothing is undone: if a step fails after a
+ * change, the report says so, and running the same request again resumes.
+ */
+export async function FailoverToRegion(request: FailoverRequest): Promise<FailoverReport> {
+  const checked = validateFailoverRequest(request);
+  if (!checked.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, checked.error);
+  const run = startRun(checked.value);
+  const stopped = await preflight(run);
+  if (stopped) return run.finish(stopped.outcome, stopped.reason);
+
+  const plan = planFailover(run.req);
+  const steps = async (): Promise<FailoverReport> => {
+    for (const step of plan.steps) {
+      const ended = await runStep(run, step);
+      if (ended) return run.finish(ended.outcome, ended.reason);
+    }
+    return run.finish('completed');
+  };
+  return plan.drillCleanup ? withDrillCleanup(run, steps) : steps();
+}
