@@ -35,10 +35,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { WaiterState } from '@smithy/util-waiter';
 import * as fs from 'node:fs';
-import { createAwsClients, type AwsClients } from '../src/activities/aws-clients';
-import { toTags } from '../src/activities/ec2-helpers';
-import { createNaclEntry } from '../src/activities/network-acls';
-import { waitForPeering } from '../src/activities/peering';
+import { createAwsClients, type AwsClients } from '../src/activities/aws/clients';
+import { toTags } from '../src/activities/ec2/helpers';
+import { createNaclEntry } from '../src/activities/ec2/network-acls';
+import { waitForPeering } from '../src/activities/ec2/peering-connection';
 import { formatNaclRecord, naclRecordKey, naclRecordOf } from '../src/domain/peering/nacl-record';
 import { naclPlan, naclRuleSpan, securityGroupPlan, type SgPermission } from '../src/domain/peering/rules-plan';
 import * as TAGS from '../src/domain/aws/tags';
@@ -254,7 +254,7 @@ export async function bareSetup(
       );
       const entries = naclPlan(own.cidrBlock, cidr, request.allow, naclBase);
       for (const acl of (acls.NetworkAcls ?? []).filter((a) => a.VpcId === own.vpcId)) {
-        // The record of the entries made, written on the ACL before them (see src/domain/nacl-record.ts).
+        // The record of the entries made, written on the ACL before them (see src/domain/peering/nacl-record.ts).
         const Tags = [false, true].map((egress) => ({
           Key: naclRecordKey(pcx, egress),
           Value: formatNaclRecord(naclRecordOf(entries.filter((e) => e.egress === egress))),

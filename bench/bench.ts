@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAwsClients } from '../src/activities/aws-clients';
+import { createAwsClients } from '../src/activities/aws/clients';
 import type { PeeringRequest } from '../src/domain/peering/types';
 import { startFaultProxy } from '../harness/fault-proxy';
 import { realisticAwsProfile } from '../harness/latency-profile';

@@ -4,7 +4,7 @@
  * scripts measured right before, (f) the worker's peak RSS, and setups under the realistic profile.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { AwsClients } from '../src/activities/aws-clients';
+import type { AwsClients } from '../src/activities/aws/clients';
 import type { PeeringRequest } from '../src/domain/peering/types';
 import { type FaultProxy } from '../harness/fault-proxy';
 import { runConcurrent, type Concurrent } from './concurrent';

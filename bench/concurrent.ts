@@ -3,7 +3,7 @@
  * resident memory (f), the dev server's store errors and each process's CPU meanwhile.
  */
 import { type Client, type WorkflowHandle } from '@temporalio/client';
-import type { AwsClients } from '../src/activities/aws-clients';
+import type { AwsClients } from '../src/activities/aws/clients';
 import type { PeeringRequest } from '../src/domain/peering/types';
 import { bareSetup } from './bare-setup';
 import { burst, cpuDuring, type Burst, type WithCpu } from './burst';

@@ -5,7 +5,7 @@
  * setup's time; here it is measured against what a user would wait on AWS.
  */
 import { type WorkflowHandle } from '@temporalio/client';
-import type { AwsClients } from '../src/activities/aws-clients';
+import type { AwsClients } from '../src/activities/aws/clients';
 import type { PeeringRequest } from '../src/domain/peering/types';
 import { type FaultProxy } from '../harness/fault-proxy';
 import { type LatencyProfile } from '../harness/latency-profile';

@@ -3,7 +3,7 @@
  * parallel; (b) the workflow on the worker process; (d) the same on the in-process worker that
  * counts its calls, then a re-run of the same workflow id and its teardown; (e) history events.
  */
-import type { AwsClients } from '../src/activities/aws-clients';
+import type { AwsClients } from '../src/activities/aws/clients';
 import type { PeeringRequest } from '../src/domain/peering/types';
 import { bareSetup } from './bare-setup';
 import { RUNS, log } from './config';

@@ -5,7 +5,7 @@ import { costCommand } from './cli/cost-command';
 import { abortCommand, approveCommand, failoverCommand } from './cli/failover-commands';
 import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
 import { meshCommand } from './cli/mesh-commands';
-import { drillCommand, drillsCommand, scheduleCommand } from './cli/schedule-commands';
+import { drillCommand, drillsCommand, scheduleCommand } from './cli/drill-commands';
 import { statusCommand } from './cli/status-command';
 
 type Command = (ctx: CommandContext, argv: string[]) => Promise<number>;

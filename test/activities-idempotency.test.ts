@@ -32,7 +32,7 @@ const mutations = () => calls.filter((op) => !/^(Describe|Get|List)/.test(op));
 
 /**
  * Temporal retries an activity no sooner than its retry policy's initial interval, 1 s at the
- * least (src/workflows/profiles.ts); AWS's lists may lag a create by less than that (the suite's
+ * least (src/workflows/activity-options.ts); AWS's lists may lag a create by less than that (the suite's
  * AWS-faithful layer lags them 0.1-0.5 s), and a retry sooner than Temporal's is not one to model.
  */
 const RETRY_INTERVAL_MS = 1_000;

@@ -3,7 +3,12 @@
  * period and direction, the period rules Cost Explorer imposes, list prices, and flow-log records.
  */
 import fc from 'fast-check';
-import { BILLING_CODES, billingCode, pairUsageTypes, regionsWithoutBillingCode } from '../src/domain/cost/billing-codes';
+import {
+  BILLING_CODES,
+  billingCode,
+  pairUsageTypes,
+  regionsWithoutBillingCode,
+} from '../src/domain/cost/billing-codes';
 import { firstOfNextMonth, forecastWindow, resolvePeriod } from '../src/domain/cost/period';
 import { isOverBudget, summarizePeriods, totals, type UsagePeriod } from '../src/domain/cost/report';
 import { canRead, peeringEgressPattern, sumPeeringTraffic, withEstimates } from '../src/domain/cost/flow-log-records';

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { CommandContext } from '../src/cli/peering-commands';
-import { scheduleCommand } from '../src/cli/schedule-commands';
+import { scheduleCommand } from '../src/cli/drill-commands';
 import type { DrillFailover, DrillRequest } from '../src/domain/drill/types';
 import { inProcessCli } from './support/drill-cli';
 import { abcDrillRequest, abcDrillWorld } from './support/drill-fixtures';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CommandContext } from '../src/cli/peering-commands';
-import { drillsCommand, recentDrills, scheduleCommand } from '../src/cli/schedule-commands';
+import { drillsCommand, recentDrills, scheduleCommand } from '../src/cli/drill-commands';
 import { UsageError } from '../src/cli/output';
 import type { DrillFailover, DrillReport, DrillRequest } from '../src/domain/drill/types';
 import type { PeeringResult } from '../src/domain/peering/types';

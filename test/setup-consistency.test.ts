@@ -7,7 +7,7 @@
 import { CreateVpcCommand, CreateVpcPeeringConnectionCommand } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/common';
 import { WaiterState } from '@smithy/util-waiter';
-import { waitForPeering } from '../src/activities/peering';
+import { waitForPeering } from '../src/activities/ec2/peering-connection';
 import type { PeeringRequest } from '../src/domain/peering/types';
 import { taggedResources } from './support/aws-state';
 

@@ -1,7 +1,7 @@
 # The peer a user would pick instead of this project: the ABC Corp topology of
 # examples/abc-corp.json written as Terraform, for `npm run bench` (bench/terraform.ts). The bench
 # writes terraform.tfvars.json from that request, with the security-group and NACL rules from the
-# same plan functions the workflow uses (src/domain/rules-plan.ts), so both build the same end
+# same plan functions the workflow uses (src/domain/peering/rules-plan.ts), so both build the same end
 # state: two VPCs, the peering and its acceptance, DNS resolution on both sides, a route each way
 # in each VPC's main route table, a least-privilege group per side (its allow-all egress removed)
 # and the NACL entries in each VPC's default network ACL. 26 resources.

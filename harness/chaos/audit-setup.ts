@@ -4,8 +4,8 @@
  * really there.
  */
 import { type Tag } from '@aws-sdk/client-ec2';
-import { entryMatches, findEntry } from '../../src/activities/network-acls';
-import { hasDrift, securityGroupDrift } from '../../src/activities/security-groups';
+import { entryMatches, findEntry } from '../../src/activities/ec2/network-acls';
+import { hasDrift, securityGroupDrift } from '../../src/activities/ec2/security-groups';
 import { naclPlan, securityGroupPlan } from '../../src/domain/peering/rules-plan';
 import { SETUP_ID_TAG, SIDE_TAG, securityGroupName } from '../../src/domain/aws/tags';
 import type { PeeringResult } from '../../src/domain/peering/types';

@@ -1,30 +1,14 @@
 import type { Client } from '@temporalio/client';
-import type { AwsClients } from './aws-clients';
-import { createCleanupActivities } from './cleanup';
-import { createCostExplorerActivities } from './cost-explorer';
-import { createDriftRepairActivities } from './drift-repair';
-import { createExistingVpcActivities } from './existing-vpc';
-import { createInventoryActivities } from './inventory';
-import { createMeshInventoryActivities } from './mesh-inventory';
-import { createMeshLookupActivities } from './mesh-lookup';
-import { createMeshStateActivities } from './mesh-state';
-import { toApplicationFailure } from './errors';
+import type { AwsClients } from './aws/clients';
+import { toApplicationFailure } from './aws/errors';
+import { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './aws/waiting';
+import { createCostActivities } from './cost';
+import { createDrillActivities } from './drill';
+import { createEc2Activities, createSideParts } from './ec2';
 import { createFailoverActivities } from './failover';
-import { createFlowLogTrafficActivities } from './flow-log-traffic';
-import { createFlowLogActivities } from './flow-logs';
-import { createNetworkAclActivities } from './network-acls';
-import { createNetworkPerformanceActivities } from './network-performance';
+import { createHistoryActivities } from './history';
+import { createMeshActivities } from './mesh';
 import { createPeeringActivities } from './peering';
-import { createPeeringEndActivities } from './peering-ends';
-import { createPeeringInspectionActivities } from './peering-inspection';
-import { createPricingActivities } from './pricing';
-import { createRouteActivities } from './routes';
-import { createSecurityGroupActivities } from './security-groups';
-import { createSetupConflictActivities } from './setup-conflict';
-import { createSetupLookupActivities } from './setup-lookup';
-import { createSideRulesActivities } from './side-rules';
-import { createVpcActivities } from './vpc';
-import { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './waiting';
 
 export interface ActivityDeps {
   aws: AwsClients;
@@ -51,36 +35,18 @@ function withFailureConversion<T extends Record<string, (...args: never[]) => Pr
 
 export function createActivities(deps: ActivityDeps) {
   const windows: ConsistencyWindows = { ...DEFAULT_CONSISTENCY, ...deps.consistency };
-  const sideParts = {
-    ...createRouteActivities(deps.aws, windows),
-    ...createSecurityGroupActivities(deps.aws, windows),
-    ...createNetworkAclActivities(deps.aws, windows),
-  };
+  const sideParts = createSideParts(deps.aws, windows);
   return withFailureConversion({
-    ...createVpcActivities(deps.aws, windows),
-    ...createExistingVpcActivities(deps.aws),
-    ...createPeeringActivities(deps.aws, windows),
-    ...createPeeringEndActivities(deps.aws),
-    ...createSetupConflictActivities(deps.aws, deps.temporal),
-    ...sideParts,
-    ...createSideRulesActivities(sideParts),
-    ...createInventoryActivities(deps.aws, deps.temporal),
-    ...createCleanupActivities(deps.aws),
-    ...createSetupLookupActivities(deps.temporal),
+    ...createEc2Activities(deps.aws, windows, sideParts),
+    ...createHistoryActivities(deps.temporal),
+    ...createPeeringActivities(deps.aws, sideParts, deps.temporal),
+    ...createMeshActivities(deps.aws),
     ...createFailoverActivities(deps.aws),
-    ...createPeeringInspectionActivities(deps.aws),
-    ...createDriftRepairActivities(deps.aws),
-    ...createMeshStateActivities(deps.aws),
-    ...createMeshInventoryActivities(deps.aws),
-    ...createMeshLookupActivities(deps.temporal),
-    ...createFlowLogActivities(deps.aws),
-    ...createFlowLogTrafficActivities(deps.aws),
-    ...createCostExplorerActivities(deps.aws),
-    ...createPricingActivities(deps.aws),
-    ...createNetworkPerformanceActivities(deps.aws),
+    ...createDrillActivities(deps.aws),
+    ...createCostActivities(deps.aws),
   });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export { createAwsClients, type AwsClients, type CommandObserver } from './aws-clients';
-export { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './waiting';
+export { createAwsClients, type AwsClients, type CommandObserver } from './aws/clients';
+export { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './aws/waiting';

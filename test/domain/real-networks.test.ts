@@ -6,7 +6,12 @@
 import fc from 'fast-check';
 import { accessForRef, roleSessionName, sideAccess } from '../../src/domain/aws/access';
 import { isIpv6Cidr, overlaps6, parseIpv6Cidr } from '../../src/domain/net/cidr6';
-import { naclRecordTags, readNaclRecordTags, TAG_VALUE_MAX, type NaclRecord } from '../../src/domain/peering/nacl-record';
+import {
+  naclRecordTags,
+  readNaclRecordTags,
+  TAG_VALUE_MAX,
+  type NaclRecord,
+} from '../../src/domain/peering/nacl-record';
 import { naclPlan, securityGroupPlan } from '../../src/domain/peering/rules-plan';
 import type { AllowRule, PeeringRequest } from '../../src/domain/peering/types';
 import { validatePeeringRequest } from '../../src/domain/peering/validate';

@@ -1,6 +1,6 @@
 /** The client CLI's drill and schedule commands run in-process, with what they print captured. */
 import type { CommandContext } from '../../src/cli/peering-commands';
-import { scheduleCommand } from '../../src/cli/schedule-commands';
+import { scheduleCommand } from '../../src/cli/drill-commands';
 
 export type Command = (c: CommandContext, argv: string[]) => Promise<number>;
 

@@ -52,7 +52,7 @@ export function billingCode(region: string): string {
   return code;
 }
 
-/** Regions in src/domain/regions.ts without a billing code: empty, or a new region was added there only. */
+/** Regions in src/domain/net/regions.ts without a billing code: empty, or a new region was added there only. */
 export function regionsWithoutBillingCode(): string[] {
   return AWS_REGIONS.filter((r) => !BILLING_CODES[r]);
 }

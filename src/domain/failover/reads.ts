@@ -3,13 +3,7 @@
  * shapes, the preflight reading in `failover-preflight.ts` interprets them, and the workflow only
  * passes them on.
  */
-import type {
-  EndpointMiss,
-  FailoverRecordType,
-  RecordSnapshot,
-  RoutingControlState,
-  Unreachable,
-} from './types';
+import type { EndpointMiss, FailoverRecordType, RecordSnapshot, RoutingControlState, Unreachable } from './types';
 
 export interface RecordKey {
   hostedZoneId: string;

@@ -1,5 +1,10 @@
 import { executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
-import { DRILL_CHECKS, type DrillCheck, type InspectPeeringInput, type PeeringInspection } from '../../domain/drill/types';
+import {
+  DRILL_CHECKS,
+  type DrillCheck,
+  type InspectPeeringInput,
+  type PeeringInspection,
+} from '../../domain/drill/types';
 import type { FailoverReport, FailoverRequest } from '../../domain/failover/types';
 import { FailoverToRegion } from '../failover/failover-to-region';
 import { explain } from '../failures';

@@ -1,0 +1,20 @@
+import type { AwsClients } from '../aws/clients';
+import { createCapacityActivities } from './capacity';
+import { createFailoverPreflightActivities } from './preflight';
+import { createRdsActivities } from './rds';
+import { createRoute53Activities } from './route53';
+import { createRoutingControlActivities } from './routing-control';
+
+/**
+ * Everything FailoverToRegion calls: Route 53 and its ARC data plane, RDS, Auto Scaling and ECS
+ * capacity, and the read-only peering preflight.
+ */
+export function createFailoverActivities(clients: AwsClients) {
+  return {
+    ...createFailoverPreflightActivities(clients),
+    ...createRoute53Activities(clients),
+    ...createRoutingControlActivities(clients),
+    ...createRdsActivities(clients),
+    ...createCapacityActivities(clients),
+  };
+}
