@@ -26,6 +26,7 @@ import { PeeringFilters } from './peering-filters';
 import { PeeringLifecycle } from './peering-lifecycle';
 import { VpcQuotas } from './quotas';
 import { AlarmStates } from './cloudwatch-alarms';
+import { GlobalClusters } from './global-clusters';
 import { RdsLifecycle } from './rds-lifecycle';
 import { RdsReplicas } from './rds-replica';
 import { Route53Changes } from './route53-changes';
@@ -63,6 +64,7 @@ export const FAITHFUL_MODULES: readonly FaithfulModule[] = [
   // After the server's RDS promotion: a replica's subnet group and StatusInfos, then its transitions.
   { name: 'rds-replicas', make: (d) => new RdsReplicas(d.ctx, d.moto) },
   { name: 'rds-lifecycle', make: (d) => new RdsLifecycle(d.ctx, d.moto, d.timing.rds) },
+  { name: 'global-clusters', make: (d) => new GlobalClusters(d.ctx, d.moto, d.timing.globalCluster) },
   { name: 'route53-changes', make: (d) => new Route53Changes(d.ctx, d.moto, d.timing.route53) },
   { name: 'cloudwatch-alarms', make: (d) => new AlarmStates(d.ctx) },
   { name: 'pagination', make: (d) => new Pagination(d.ctx, d.options.pageSize) },
