@@ -11,7 +11,10 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import {
+  CreateDBClusterCommand,
   CreateDBInstanceCommand,
+  CreateGlobalClusterCommand,
+  DescribeGlobalClustersCommand,
   CreateDBInstanceReadReplicaCommand,
   DescribeDBInstancesCommand,
   type DBInstance,
@@ -236,6 +239,34 @@ describe('the local stack AWS endpoint (scripts/stack.sh)', () => {
 
     expect(created).toEqual(['creating', 'available']);
     expect(promoted).toEqual(['modifying', 'available']);
+  });
+
+  it('GIVEN an Aurora cluster made through the stack WHEN a global cluster is made from it THEN every region sees it as the writer', async () => {
+    const east = rds('us-east-1');
+    const cluster = await east.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'abc-aurora',
+        Engine: 'aurora-postgresql',
+        MasterUsername: 'abc',
+        MasterUserPassword: 'not-a-secret-1',
+      }),
+    );
+
+    await east.send(
+      new CreateGlobalClusterCommand({
+        GlobalClusterIdentifier: 'abc-global',
+        SourceDBClusterIdentifier: cluster.DBCluster!.DBClusterArn!,
+      }),
+    );
+
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const { GlobalClusters = [] } = await rds(region).send(
+        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'abc-global' }),
+      );
+      expect(GlobalClusters[0]?.GlobalClusterMembers?.map((m) => [m.DBClusterArn, m.IsWriter])).toEqual([
+        [cluster.DBCluster!.DBClusterArn, true],
+      ]);
+    }
   });
 
   it('GIVEN STACK_AWS=raw-moto WHEN the stack is brought up again THEN its endpoint is moto itself, which accepts the duplicate CREATE; down stops it all by pid', async () => {

@@ -9,6 +9,10 @@
  * belong to the layer too; the server runs those in every proxy, faithful or not, since tests tune
  * their timing or seed their answers on a proxy of their own.
  *
+ * The data work's behaviours (RDS replicas and transitions, Route 53 batches and changes, CloudWatch
+ * alarm states, Aurora global clusters) are timed by `FaithfulOptions.timing` (timing.ts), which the
+ * proxy copies so that tests and `/__faults/timing` can change it while it runs.
+ *
  * A new behaviour (an API moto lacks, served in AWS's wire protocol; a latency profile) is a module
  * exporting a ProxyBehaviour plus one entry below.
  * Order matters: refusals are asked in this order, and each module rewrites the answer of the one
