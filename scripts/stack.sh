@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# The local stack: Temporal, moto and one worker, in the background, tracked by pid files under
-# .data/pids and logs under .data/logs.
+# The local stack: Temporal, the AWS endpoint and one worker, in the background, tracked by pid
+# files under .data/pids and logs under .data/logs (STACK_DATA_DIR moves both).
 #   bash scripts/stack.sh up|down|status
 # STACK_ENGINE=dev (default): the Temporal CLI's dev server (SQLite in .data/temporal.db).
 # STACK_ENGINE=cluster: the Temporal server itself on PostgreSQL, STACK_CLUSTER_NODES (default 3)
 #   nodes in one ring, and its Web UI (scripts/lib/cluster.sh). Clients use 127.0.0.1:7233 either way.
-# STACK_AWS=real: leave the AWS environment alone and do not start moto.
+# AWS on http://127.0.0.1:5000 (scripts/lib/aws.sh): moto behind the AWS-faithful layer;
+#   STACK_AWS=raw-moto: moto itself; STACK_AWS=real: leave the AWS environment alone, no moto.
+# STACK_ONLY=aws: only the AWS endpoint (moto, and the layer), with the tools already installed.
 # `down` stops whatever either engine started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/postgres.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tools.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/cluster.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/aws.sh"
 cd "$ROOT"
 
 # Without STACK_ENGINE, a running cluster stack stays the engine (`npm run demo` reuses it).
@@ -26,23 +29,30 @@ fi
 
 TEMPORAL_PORT=7233
 TEMPORAL_UI_PORT=8233
-MOTO_PORT=5000
 TEMPORAL_ADDRESS_LOCAL="127.0.0.1:$TEMPORAL_PORT"
 TEMPORAL_UI_URL="http://127.0.0.1:$TEMPORAL_UI_PORT"
-MOTO_URL="http://127.0.0.1:$MOTO_PORT"
 
-if [[ "$ENGINE" == cluster ]]; then
+ONLY_AWS=false
+case "${STACK_ONLY:-}" in
+  "") ;;
+  aws) ONLY_AWS=true ;;
+  *) die "STACK_ONLY must be unset or aws (got '$STACK_ONLY')" ;;
+esac
+
+if $ONLY_AWS; then
+  SERVICES=(moto aws-layer)
+elif [[ "$ENGINE" == cluster ]]; then
   mapfile -t SERVICES < <(cluster_services)
-  SERVICES+=(moto worker)
+  SERVICES+=(moto aws-layer worker)
 else
-  SERVICES=(temporal moto worker)
+  SERVICES=(temporal moto aws-layer worker)
 fi
 
 # Everything either engine may have started, in start order; `down` stops them in reverse.
 all_services() {
   local f extra=()
   for f in "$PID_DIR"/temporal-node-*.pid; do [[ -e "$f" ]] && extra+=("$(basename "$f" .pid)"); done
-  printf '%s\n' postgres temporal "${extra[@]}" temporal-ui moto worker | awk '!seen[$0]++'
+  printf '%s\n' postgres temporal "${extra[@]}" temporal-ui moto aws-layer worker | awk '!seen[$0]++'
 }
 
 # What /proc/<pid>/cmdline must contain for a pid file to count as ours.
@@ -53,23 +63,23 @@ cmd_pattern() {
     temporal-node-*) echo "temporal-server --root" ;;
     temporal-ui) echo "temporal-ui-server" ;;
     moto) echo "moto_server" ;;
+    aws-layer) echo "harness/fault-proxy/cli.ts" ;;
     worker) echo "run worker" ;;
   esac
 }
 
 timeout_for() {
   case "$1" in
-    temporal | worker) echo 60 ;;
+    temporal | worker | aws-layer) echo 60 ;;
     temporal-node-*) echo 90 ;;
     *) echo 30 ;;
   esac
 }
 
-aws_mode_real() { [[ "${STACK_AWS:-}" == real ]]; }
-
 wanted() {
   case "$1" in
     moto) ! aws_mode_real ;;
+    aws-layer) aws_layer_wanted ;;
     worker) [[ -f src/worker.ts ]] ;;
     # The Web UI server is optional: ensure-tools says so plainly when it does not build.
     temporal-ui) [[ -x "$TEMPORAL_UI_BIN" ]] ;;
@@ -84,8 +94,6 @@ temporal_ready() {
     --disable-config-env --disable-config-file --command-timeout 3s 2>/dev/null | grep -q SERVING &&
     http_ok "$TEMPORAL_UI_URL/"
 }
-
-moto_ready() { http_ok "$MOTO_URL/moto-api/"; }
 
 worker_ready() { grep -q "Worker ready" "$(log_file worker)" 2>/dev/null; }
 
@@ -135,20 +143,15 @@ start_temporal() {
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
 }
 
-start_moto() {
-  require_free_port moto "$MOTO_PORT"
-  launch moto "$(moto_bin)" -H 127.0.0.1 -p "$MOTO_PORT"
-}
-
 start_worker() {
   (
     # The local stack talks to the local server, whatever Temporal Cloud settings the shell has.
     unset TEMPORAL_API_KEY TEMPORAL_PROFILE "${!TEMPORAL_TLS@}"
     export TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS_LOCAL" TEMPORAL_NAMESPACE=default
     if ! aws_mode_real; then
-      # Every AWS call goes to moto; per-service endpoints or a session token would leak past it.
+      # Every AWS call goes to the stack's endpoint; per-service endpoints or a session token would leak past it.
       unset AWS_PROFILE AWS_SESSION_TOKEN "${!AWS_ENDPOINT_URL_@}"
-      export AWS_ENDPOINT_URL="$MOTO_URL" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+      export AWS_ENDPOINT_URL="$AWS_URL" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
     fi
     launch worker npm run --silent worker
   )
@@ -157,6 +160,7 @@ start_worker() {
 ensure_up() {
   local name="$1" pid started=$SECONDS
   if pid="$(running_pid "$name")"; then
+    [[ "$name" == moto ]] && check_moto_port "$pid"
     info "$name already running (pid $pid)"
   else
     rm -f "$(pid_file "$name")"
@@ -201,10 +205,14 @@ after_up() {
 }
 
 cmd_up() {
-  # The stack needs no browser or docker-compose; only the tests do.
-  SKIP_TEST_TOOLS=1 STACK_ENGINE="$ENGINE" bash "$ROOT/scripts/ensure-tools.sh"
+  if $ONLY_AWS; then
+    moto_bin >/dev/null || die "moto is not installed; run npm run stack:up (or scripts/ensure-tools.sh) once"
+  else
+    # The stack needs no browser or docker-compose; only the tests do.
+    SKIP_TEST_TOOLS=1 STACK_ENGINE="$ENGINE" bash "$ROOT/scripts/ensure-tools.sh"
+  fi
   mkdir -p "$PID_DIR" "$LOG_DIR"
-  refuse_other_engine
+  $ONLY_AWS || refuse_other_engine
   local name
   for name in "${SERVICES[@]}"; do
     if wanted "$name"; then
@@ -217,6 +225,11 @@ cmd_up() {
     fi
   done
   echo
+  if $ONLY_AWS; then
+    aws_summary
+    echo "logs           $LOG_DIR/   stop with: npm run stack:down"
+    return
+  fi
   if [[ "$ENGINE" == cluster ]]; then
     local i nodes=()
     for ((i = 1; i <= CLUSTER_NODES; i++)); do nodes+=("$(node_ip "$i")"); done
@@ -228,11 +241,7 @@ cmd_up() {
   else
     echo "Web UI         $TEMPORAL_UI_URL"
   fi
-  if aws_mode_real; then
-    echo "AWS            real (STACK_AWS=real; your own credentials and endpoints)"
-  else
-    echo "moto           $MOTO_URL"
-  fi
+  aws_summary
   echo "logs           .data/logs/   stop with: npm run stack:down"
 }
 

@@ -9,6 +9,10 @@
  * belong to the layer too; the server runs those in every proxy, faithful or not, since tests tune
  * their timing or seed their answers on a proxy of their own.
  *
+ * The data work's behaviours (RDS replicas and transitions, Route 53 batches and changes, CloudWatch
+ * alarm states, Aurora global clusters) are timed by `FaithfulOptions.timing` (timing.ts), which the
+ * proxy copies so that tests and `/__faults/timing` can change it while it runs.
+ *
  * A new behaviour (an API moto lacks, served in AWS's wire protocol; a latency profile) is a module
  * exporting a ProxyBehaviour plus one entry below.
  * Order matters: refusals are asked in this order, and each module rewrites the answer of the one
@@ -25,10 +29,17 @@ import { Pagination } from './pagination';
 import { PeeringFilters } from './peering-filters';
 import { PeeringLifecycle } from './peering-lifecycle';
 import { VpcQuotas } from './quotas';
+import { AlarmStates } from './cloudwatch-alarms';
+import { GlobalClusters } from './global-clusters';
+import { RdsLifecycle } from './rds-lifecycle';
+import { RdsReplicas } from './rds-replica';
+import { Route53Changes } from './route53-changes';
 import { SecurityGroupBatches } from './sg-batches';
+import { type LayerTiming } from './timing';
 
 export { MotoReader } from './moto-reader';
 export * from './options';
+export * from './timing';
 // The APIs moto lacks (Cost Explorer's forecast, Pricing, EC2 network performance), seeded by tests.
 export * from './apis';
 
@@ -37,6 +48,8 @@ export interface FaithfulDeps {
   /** moto itself, for the checks AWS makes before it acts (dependencies, quotas, DNS attributes). */
   moto: MotoReader;
   options: FaithfulOptions;
+  /** The proxy's live copy of `options.timing`, which tests and the control endpoint change. */
+  timing: LayerTiming;
 }
 
 export interface FaithfulModule {
@@ -52,6 +65,12 @@ export const FAITHFUL_MODULES: readonly FaithfulModule[] = [
   { name: 'sg-batches', make: (d) => new SecurityGroupBatches(d.ctx, d.moto, d.options.quotas) },
   { name: 'quotas', make: (d) => new VpcQuotas(d.ctx, d.moto, d.options.quotas) },
   { name: 'peering-filters', make: (d) => new PeeringFilters(d.ctx) },
+  // After the server's RDS promotion: a replica's subnet group and StatusInfos, then its transitions.
+  { name: 'rds-replicas', make: (d) => new RdsReplicas(d.ctx, d.moto) },
+  { name: 'rds-lifecycle', make: (d) => new RdsLifecycle(d.ctx, d.moto, d.timing.rds) },
+  { name: 'global-clusters', make: (d) => new GlobalClusters(d.ctx, d.moto, d.timing.globalCluster) },
+  { name: 'route53-changes', make: (d) => new Route53Changes(d.ctx, d.moto, d.timing.route53) },
+  { name: 'cloudwatch-alarms', make: (d) => new AlarmStates(d.ctx) },
   { name: 'pagination', make: (d) => new Pagination(d.ctx, d.options.pageSize) },
 ];
 

@@ -15,4 +15,10 @@ export type FaithfulKind =
   | 'dependency-violation'
   | 'batch-duplicate'
   | 'quota'
-  | 'page';
+  | 'page'
+  | 'rds-replica'
+  | 'rds-lifecycle'
+  | 'route53-batch'
+  | 'route53-pending'
+  | 'alarm-state'
+  | 'global-cluster';

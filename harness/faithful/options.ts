@@ -4,6 +4,8 @@
  * (short lags, so that `npm test` stays well under 30 minutes) and the chaos run's (AWS-sized lags).
  */
 
+import { CHAOS_TIMING, type LayerTiming, STACK_TIMING, SUITE_TIMING } from './timing';
+
 /** Seconds, drawn uniformly per resource between the two bounds. */
 export type Range = readonly [min: number, max: number];
 
@@ -35,6 +37,8 @@ export interface FaithfulOptions {
   /** How long a deleted or failed peering stays visible before it is purged (2 h on AWS). */
   purgeAfterSeconds: number;
   quotas: Quotas;
+  /** How long RDS, Route 53 and global-cluster transitions last (timing.ts); the layer copies it. */
+  timing: LayerTiming;
   /** Modules left out (by name, see FAITHFUL_MODULES), for a test that looks at one behaviour. */
   skip?: string[];
 }
@@ -54,6 +58,20 @@ export const SUITE_PROFILE: FaithfulOptions = {
   pageSize: 2,
   purgeAfterSeconds: 10,
   quotas: AWS_QUOTAS,
+  timing: SUITE_TIMING,
+};
+
+/**
+ * `npm run stack:up`: what outside tools meet at 127.0.0.1:5000 (CONTRACT "The local stack behaves
+ * like AWS"): the consistency lag at most 0.5 s, each RDS transition within 5 s, INSYNC within 0.5 s.
+ */
+export const STACK_PROFILE: FaithfulOptions = {
+  lagSeconds: [0.1, 0.5],
+  writeLagSeconds: [0.1, 0.5],
+  pageSize: 2,
+  purgeAfterSeconds: 30,
+  quotas: AWS_QUOTAS,
+  timing: STACK_TIMING,
 };
 
 /** `npm run chaos`: lags of the size AWS shows. */
@@ -63,7 +81,11 @@ export const CHAOS_PROFILE: FaithfulOptions = {
   pageSize: 2,
   purgeAfterSeconds: 60,
   quotas: AWS_QUOTAS,
+  timing: CHAOS_TIMING,
 };
+
+export const PROFILES = { suite: SUITE_PROFILE, stack: STACK_PROFILE, chaos: CHAOS_PROFILE } as const;
+export type ProfileName = keyof typeof PROFILES;
 
 /** "1-5" or "0.5" (seconds) as a Range. */
 export function parseRange(text: string, what: string): Range {

@@ -32,9 +32,11 @@ export interface ProxyBehaviour {
    * For an API moto lacks: the answer AWS would give, made in place of forwarding to moto. Unlike
    * `refuse`, the fault rules (throttle, error, lose-response) still apply to the call first.
    */
-  serve?(call: AwsCall): Answer | undefined;
+  serve?(call: AwsCall): Answer | undefined | Promise<Answer | undefined>;
   /** The query parameters moto gets for this call (the default: the client's own). */
   upstreamParams?(call: AwsCall, params: URLSearchParams): URLSearchParams;
+  /** For JSON and REST bodies: the body moto gets for this call (the default: the client's own). */
+  upstreamBody?(call: AwsCall, body: Buffer): Buffer;
   /** moto's answer as the client should see it; runs even when a rule then loses the response. */
   afterUpstream(call: AwsCall, answer: Answer): Answer | Promise<Answer>;
   /** The rules were replaced: drop whatever state the old ones armed. */

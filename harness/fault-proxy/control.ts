@@ -19,13 +19,22 @@ export interface FaultControl {
 
 export const CONTROL_PREFIX = '/__faults/';
 
+/** More control routes (the layer's timing and seeds): an answer, or undefined for "no such route". */
+export type ControlRoutes = (method: string, path: string, body: Buffer) => Answer | undefined;
+
 function done(control: FaultControl, action: () => void): Answer {
   action();
   return jsonAnswer(200, { ok: true, rules: control.rules().length });
 }
 
 /** The answer to a control request; bad JSON or rules answer 400 with the reason. */
-export function controlAnswer(control: FaultControl, method: string, url: string, body: Buffer): Answer {
+export function controlAnswer(
+  control: FaultControl,
+  method: string,
+  url: string,
+  body: Buffer,
+  more?: ControlRoutes,
+): Answer {
   const path = url.split('?')[0];
   try {
     if (path === '/__faults/stats' && method === 'GET') return jsonAnswer(200, control.stats());
@@ -36,6 +45,8 @@ export function controlAnswer(control: FaultControl, method: string, url: string
       return done(control, () => control.setRules(rules));
     }
     if (path === '/__faults/rules' && method === 'DELETE') return done(control, () => control.clearRules());
+    const answer = more?.(method, path ?? '', body);
+    if (answer) return answer;
     return jsonAnswer(404, { error: `no control route ${method} ${path}` });
   } catch (err) {
     return jsonAnswer(400, { error: err instanceof Error ? err.message : String(err) });

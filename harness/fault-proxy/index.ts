@@ -18,6 +18,7 @@ import { type AwsCall } from './call';
 import { type FaultControl } from './control';
 import { type CapacityTiming } from '../faithful/capacity';
 import { type PromotionTiming } from '../faithful/rds-promotion';
+import { type LayerTiming } from '../faithful/timing';
 import { FaultProxyServer } from './server';
 import { type FaithfulApis, type FaithfulOptions } from '../faithful';
 
@@ -27,6 +28,7 @@ export { type FaultStats } from './stats';
 export { regionOutage, REGIONAL_APIS } from './unreachable';
 export { type CapacityTiming } from '../faithful/capacity';
 export { type PromotionTiming } from '../faithful/rds-promotion';
+export { type LayerTiming } from '../faithful/timing';
 
 export interface FaultProxy extends FaultControl {
   url: string;
@@ -37,6 +39,11 @@ export interface FaultProxy extends FaultControl {
   promotionTiming: PromotionTiming;
   /** How long new capacity takes to be in service (faithful/capacity.ts). */
   capacityTiming: CapacityTiming;
+  /**
+   * How long the layer's RDS, Route 53 and global-cluster transitions last (faithful/timing.ts),
+   * from the options' profile; change its fields in place (or POST /__faults/timing).
+   */
+  timing: LayerTiming;
   close(): Promise<void>;
 }
 
@@ -84,6 +91,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     ...proxy.api,
     promotionTiming: proxy.promotion.timing,
     capacityTiming: proxy.capacity.timing,
+    timing: proxy.timing,
     faithful: proxy.faithfulApis,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -92,6 +92,11 @@ export class RuleBook {
       ?.rule;
   }
 
+  /** Whether a rule of `kind` matches `call` at all, without firing it (an outage still in force). */
+  holds(call: AwsCall, kind: FaultKind): boolean {
+    return this.entries.some((e) => e.rule.kind === kind && matches(e.rule, call));
+  }
+
   all(call: AwsCall, kind: FaultKind): FaultRule[] {
     return this.entries.filter((e) => e.rule.kind === kind && matches(e.rule, call) && this.fire(e)).map((e) => e.rule);
   }

@@ -7,7 +7,7 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type BehaviourContext, type ProxyBehaviour } from './behaviour';
 import { type AwsCall, describeCall, isFormBody } from './call';
-import { CONTROL_PREFIX, controlAnswer, type FaultControl } from './control';
+import { CONTROL_PREFIX, controlAnswer, type ControlRoutes, type FaultControl } from './control';
 import { type Answer, forward, readBody, send, sleep, xmlAnswer } from './http';
 import { CapacityBehaviour, DEFAULT_CAPACITY, type CapacityTiming } from '../faithful/capacity';
 import { DEFAULT_PROMOTION, RdsPromotionBehaviour, type PromotionTiming } from '../faithful/rds-promotion';
@@ -24,6 +24,8 @@ import {
   type FaithfulOptions,
   MotoReader,
 } from '../faithful';
+import { layerControlRoutes } from '../faithful/layer-control';
+import { SUITE_TIMING, timingWith, type LayerTiming } from '../faithful/timing';
 import { seededRandom } from '../seeded-random';
 
 const DEFAULT_LATENCY_MS = 1000;
@@ -50,6 +52,9 @@ export class FaultProxyServer {
   readonly promotion: RdsPromotionBehaviour;
   /** Auto Scaling bounds and warm-up; the warm-up may be changed while the proxy runs. */
   readonly capacity: CapacityBehaviour;
+  /** The layer's RDS, Route 53 and global-cluster timing (a copy of the options'); change it in place. */
+  readonly timing: LayerTiming;
+  private readonly controlRoutes: ControlRoutes;
 
   constructor(
     private readonly target: URL,
@@ -74,6 +79,7 @@ export class FaultProxyServer {
     this.promotion = new RdsPromotionBehaviour(ctx, { ...DEFAULT_PROMOTION, ...options.promotion });
     this.capacity = new CapacityBehaviour(ctx, { ...DEFAULT_CAPACITY, ...options.capacity });
     const { faithful } = options;
+    this.timing = timingWith(faithful?.timing ?? SUITE_TIMING);
     this.moto = faithful ? new MotoReader(target.toString().replace(/\/$/, '')) : undefined;
     this.behaviours = [
       new PeeringBehaviour(ctx),
@@ -81,9 +87,16 @@ export class FaultProxyServer {
       this.promotion,
       this.capacity,
       ...this.faithfulApis.behaviours,
-      ...(faithful && this.moto ? faithfulBehaviours({ ctx, moto: this.moto, options: faithful }) : []),
+      ...(faithful && this.moto
+        ? faithfulBehaviours({ ctx, moto: this.moto, options: faithful, timing: this.timing })
+        : []),
     ];
     this.extraLatency = options.latency;
+    this.controlRoutes = layerControlRoutes({
+      timing: this.timing,
+      promotion: this.promotion.timing,
+      healthChecks: this.faithfulApis.healthChecks,
+    });
   }
 
   readonly api: FaultControl = {
@@ -105,7 +118,7 @@ export class FaultProxyServer {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (this.controlEndpoint && req.url?.startsWith(CONTROL_PREFIX)) {
-      send(res, controlAnswer(this.api, req.method ?? 'GET', req.url, body));
+      send(res, controlAnswer(this.api, req.method ?? 'GET', req.url, body, this.controlRoutes));
       return;
     }
     const call = describeCall(req, body);
@@ -129,7 +142,7 @@ export class FaultProxyServer {
       send(res, rule.kind === 'throttle' ? this.throttle(call) : this.error(call, rule));
       return;
     }
-    const upstream = this.served(call) ?? (await forward(this.target, req, this.upstreamBody(req, call, body)));
+    const upstream = (await this.served(call)) ?? (await forward(this.target, req, this.upstreamBody(req, call, body)));
     let answer = upstream;
     for (const behaviour of this.behaviours) answer = await behaviour.afterUpstream(call, answer);
     this.counters.forwarded();
@@ -144,7 +157,8 @@ export class FaultProxyServer {
 
   /** The form body with the parameters the behaviours want moto to get instead. */
   private upstreamBody(req: IncomingMessage, call: AwsCall, body: Buffer): Buffer {
-    if (!isFormBody(req.headers)) return body;
+    if (!isFormBody(req.headers))
+      return this.behaviours.reduce((b, behaviour) => behaviour.upstreamBody?.(call, b) ?? b, body);
     const params = this.behaviours.reduce((p, b) => b.upstreamParams?.(call, p) ?? p, call.params);
     return params === call.params ? body : Buffer.from(params.toString(), 'utf8');
   }
@@ -162,9 +176,9 @@ export class FaultProxyServer {
     return undefined;
   }
 
-  private served(call: AwsCall): Answer | undefined {
+  private async served(call: AwsCall): Promise<Answer | undefined> {
     for (const behaviour of this.behaviours) {
-      const answer = behaviour.serve?.(call);
+      const answer = await behaviour.serve?.(call);
       if (answer) return answer;
     }
     return undefined;

@@ -15,7 +15,8 @@ TEMPORAL_SERVER_BIN="$TOOLS_DIR/bin/temporal-server"
 TEMPORAL_SQL_TOOL_BIN="$TOOLS_DIR/bin/temporal-sql-tool"
 TEMPORAL_UI_BIN="$TOOLS_DIR/bin/temporal-ui-server"
 MOTO_VENV="$TOOLS_DIR/moto-venv"
-DATA_DIR="$ROOT/.data"
+# STACK_DATA_DIR moves the stack's state, pid files and logs (a test's stack of its own uses one).
+DATA_DIR="${STACK_DATA_DIR:-$ROOT/.data}"
 PID_DIR="$DATA_DIR/pids"
 LOG_DIR="$DATA_DIR/logs"
 
