@@ -19,13 +19,24 @@ interface ComposeService {
   entrypoint?: string[];
   command?: string[];
   volumes?: string[];
-  ports?: Array<{ target: number; published?: number } | string>;
+  ports?: Array<{ target: number; published?: number; host_ip?: string } | string>;
+  network_mode?: string;
 }
 
 interface RenderedConfig {
   persistence: { datastores: Record<string, { sql: Record<string, unknown> }> };
   global: { membership: { broadcastAddress: string } };
   services: Record<string, { rpc: { grpcPort: number; membershipPort: number; bindOnIP: string } }>;
+}
+
+/**
+ * The host address a published port binds, as Docker reads a port spec: `[IP:][HOST:]CONTAINER[/proto]`
+ * (no IP: every interface; no host port: a random one) or the long syntax's `host_ip`.
+ */
+function hostIpOf(port: { target: number; host_ip?: string } | string): string {
+  if (typeof port !== 'string') return port.host_ip ?? '0.0.0.0';
+  const parts = port.replace(/\/\w+$/, '').split(':');
+  return parts.length === 3 ? parts[0]! : '0.0.0.0';
 }
 
 /** YAML to JSON by the Python that docker-compose runs on. */
@@ -129,15 +140,51 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(rendered.services).sort()).toEqual(['frontend', 'history', 'matching', 'worker']);
   });
 
-  it("GIVEN no settings WHEN the worker's environment is resolved THEN it talks to moto; GIVEN WORKER_ENV_FILE=deploy/worker-aws.env THEN it has no endpoint override and no dummy keys, so the SDK talks to AWS", async () => {
+  it("GIVEN the compose file WHEN docker-compose config resolves it THEN every published port, the scaled workers' metrics too, binds 127.0.0.1 and no service shares the host network", async () => {
+    const { services } = await composeConfig();
+
+    const published = Object.entries(services).flatMap(([name, s]) =>
+      (s.ports ?? []).map((port) => ({ name, port: JSON.stringify(port), hostIp: hostIpOf(port) })),
+    );
+    expect(published.map((p) => p.name).sort()).toEqual(['moto', 'temporal', 'temporal-ui', 'worker']);
+    expect(published.filter((p) => p.hostIp !== '127.0.0.1')).toEqual([]);
+    expect(Object.entries(services).filter(([, s]) => s.network_mode === 'host')).toEqual([]);
+  });
+
+  it('GIVEN no settings WHEN the Web UI is resolved THEN its write actions are off; GIVEN TEMPORAL_DISABLE_WRITE_ACTIONS=false THEN they are on', async () => {
+    const readOnly = (await composeConfig()).services['temporal-ui']?.environment;
+    const writable = (await composeConfig({ TEMPORAL_DISABLE_WRITE_ACTIONS: 'false' })).services['temporal-ui']
+      ?.environment;
+
+    expect(readOnly?.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+    expect(writable?.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('false');
+  });
+
+  it("GIVEN no settings WHEN the worker's environment is resolved THEN it talks to moto; GIVEN WORKER_ENV_FILE=deploy/worker-aws.env.example THEN it has no endpoint override and no keys at all, so the SDK's chain (a role or a profile) talks to AWS", async () => {
     const tryOut = (await composeConfig()).services.worker?.environment;
-    const real = (await composeConfig({ WORKER_ENV_FILE: 'deploy/worker-aws.env' })).services.worker?.environment;
+    const real = (await composeConfig({ WORKER_ENV_FILE: 'deploy/worker-aws.env.example' })).services.worker
+      ?.environment;
+    const example = fs.readFileSync(path.join(ROOT, 'deploy', 'worker-aws.env.example'), 'utf8');
 
     expect(tryOut).toMatchObject({ AWS_ENDPOINT_URL: 'http://moto:5000', AWS_ACCESS_KEY_ID: 'test' });
     expect(real).toMatchObject({ AWS_REGION: 'us-east-1', TEMPORAL_ADDRESS: 'temporal:7233' });
     expect(
-      Object.keys(real ?? {}).filter((k) => k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_ACCESS_KEY_ID'),
+      Object.keys(real ?? {}).filter((k) => k.startsWith('AWS_ENDPOINT_URL') || /SECRET|KEY_ID|TOKEN/.test(k)),
     ).toEqual([]);
+    expect(example).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN/);
+  });
+
+  it('GIVEN .gitignore WHEN git checks the env files THEN a filled-in deploy/worker-aws.env (or any other deploy/*.env) stays out of the repo, and the example and the try-out file stay in', async () => {
+    const ignored = async (file: string) =>
+      run('git', ['check-ignore', '-q', file], { cwd: ROOT }).then(
+        () => true,
+        (err: { code?: number }) => (err.code === 1 ? false : Promise.reject(err as Error)),
+      );
+
+    expect(await ignored('deploy/worker-aws.env')).toBe(true);
+    expect(await ignored('deploy/prod.env')).toBe(true);
+    expect(await ignored('deploy/worker-aws.env.example')).toBe(false);
+    expect(await ignored('deploy/worker-moto.env')).toBe(false);
   });
 
   it('GIVEN the init job WHEN its script is read THEN it registers every search attribute the workflows upsert, as Keyword', () => {

@@ -22,6 +22,7 @@ import { PilotLightFixture } from './support/pilot-light-fixture';
 import { twoRegionRequest } from './support/requests';
 import { ROOT } from '../harness/stack';
 import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings, type Statement } from './support/iam-roles';
+import { COMING_ACTIONS } from './support/iam-coming';
 import { staticOperations } from './support/iam-scan';
 import { startStsTrust, type StsTrustLayer } from '../harness/faithful/sts-trust';
 
@@ -30,6 +31,7 @@ const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.
   Statement: Statement[];
 };
 const SETUP_TAG = 'vpc-peering:setup-id';
+const PROTECTION_TAG = 'vpc-peering:protection-id';
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const policyActions = () => new Set(POLICY.Statement.flatMap((s) => list(s.Action)));
 
@@ -185,8 +187,16 @@ describe('least-privilege IAM policy', () => {
     // Never called directly: EC2 authorizes tag-on-create (TagSpecifications) as CreateTags, CloudWatch
     // Logs a CreateLogGroup with tags as TagResource too, and CreateFlowLogs passes its delivery role.
     const implied = new Set(['ec2:CreateTags', 'logs:TagResource', 'iam:PassRole']);
+    // EXPECTED TO COME: this release's database, recovery and notification calls, granted ahead of
+    // the code (their contexts are evaluated in test/iam/policy-evaluation.test.ts from the contract's
+    // shapes, support/iam-coming.ts). The lead empties COMING_ACTIONS there when src/ makes them; one
+    // the code already calls must not stay listed.
+    const coming = new Set(COMING_ACTIONS);
 
-    expect([...policyActions()].filter((a) => !used.has(a) && !implied.has(a)).sort()).toEqual([]);
+    expect([...policyActions()].filter((a) => !used.has(a) && !implied.has(a) && !coming.has(a)).sort()).toEqual([]);
+    expect(
+      COMING_ACTIONS.filter((a) => used.has(a) && !['rds:DescribeDBInstances', 'rds:PromoteReadReplica'].includes(a)),
+    ).toEqual([]);
   });
 
   it('GIVEN the policy WHEN its mutating EC2 statements are read THEN creates require the setup tag, tags are only written while creating, and deletes need the setup tag', () => {
@@ -194,7 +204,10 @@ describe('least-privilege IAM policy', () => {
     const tagged = (s: Statement, key: string) => s.Condition?.Null?.[key] === 'false';
 
     expect(POLICY.Version).toBe('2012-10-17');
-    expect(POLICY.Statement.every((s) => s.Effect === 'Allow' && /^[A-Za-z0-9]+$/.test(s.Sid))).toBe(true);
+    // Deny only as a guard that no Allow can open ("Never…": an opted-in database is never deleted).
+    expect(
+      POLICY.Statement.every((s) => (s.Effect === 'Allow' || /^Never/.test(s.Sid)) && /^[A-Za-z0-9]+$/.test(s.Sid)),
+    ).toBe(true);
     for (const create of [
       'ec2:CreateVpc',
       'ec2:CreateSubnet',
@@ -207,9 +220,9 @@ describe('least-privilege IAM policy', () => {
         'ec2:CreateSecurityGroup': 'security-group',
         'ec2:CreateVpcPeeringConnection': 'vpc-peering-connection',
       }[create]!;
-      // The new resource itself may only be created carrying the setup tag: IAM ORs statements, so
-      // every statement that grants the create on it must carry the condition; a peering's must also
-      // keep both VPCs in this account.
+      // The new resource itself may only be created carrying the setup tag (a protection's group: the
+      // protection tag): IAM ORs statements, so every statement that grants the create on it must
+      // carry the condition; a peering's must also keep both VPCs in this account.
       const granting = statementsFor(create).filter((s) =>
         list(s.Resource).some((r) => r === '*' || r.endsWith(`:${resource}/*`)),
       );
@@ -219,13 +232,26 @@ describe('least-privilege IAM policy', () => {
           granting.length > 0 &&
           granting.every(
             (s) =>
-              tagged(s, `aws:RequestTag/${SETUP_TAG}`) &&
+              (tagged(s, `aws:RequestTag/${SETUP_TAG}`) ||
+                (create === 'ec2:CreateSecurityGroup' && tagged(s, `aws:RequestTag/${PROTECTION_TAG}`))) &&
               (resource !== 'vpc-peering-connection' ||
                 (s.Condition?.ArnLike?.['ec2:AccepterVpc'] && s.Condition.ArnLike['ec2:RequesterVpc'])),
           ),
       }).toEqual({ create, ok: true });
     }
     for (const s of statementsFor('ec2:CreateTags')) {
+      // A VPC's main route table and default ACL, which AWS makes untagged, claimed with the setup's
+      // own keys only, and never one another setup claimed.
+      if (s.Sid === 'ClaimTheTablesOfAVpcItCreated') {
+        expect(list(s.Resource).sort()).toEqual(['arn:aws:ec2:*:*:network-acl/*', 'arn:aws:ec2:*:*:route-table/*']);
+        expect(s.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys']).toEqual(['vpc-peering:mesh-id', SETUP_TAG]);
+        expect(s.Condition?.Null).toEqual({
+          'aws:TagKeys': 'false',
+          [`aws:RequestTag/${SETUP_TAG}`]: 'false',
+          [`aws:ResourceTag/${SETUP_TAG}`]: 'true',
+        });
+        continue;
+      }
       // The one exception: the record of a setup's NACL entries, on network ACLs, under its own keys only.
       if (list(s.Resource).every((r) => r.endsWith(':network-acl/*'))) {
         expect(s.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys']).toEqual([
@@ -247,9 +273,12 @@ describe('least-privilege IAM policy', () => {
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:RevokeSecurityGroupIngress',
     ]) {
-      expect({ action, scoped: statementsFor(action).every((s) => tagged(s, `aws:ResourceTag/${SETUP_TAG}`)) }).toEqual(
-        { action, scoped: true },
+      const scoped = statementsFor(action).every(
+        (s) =>
+          tagged(s, `aws:ResourceTag/${SETUP_TAG}`) ||
+          (/SecurityGroup/.test(action) && tagged(s, `aws:ResourceTag/${PROTECTION_TAG}`)),
       );
+      expect({ action, scoped }).toEqual({ action, scoped: true });
     }
     for (const action of ['ec2:AcceptVpcPeeringConnection', 'ec2:ModifyVpcPeeringConnectionOptions']) {
       const onPeering = statementsFor(action).filter((s) =>

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MeshRequest } from '../../src/domain/mesh/types';
 import type { PeeringRequest } from '../../src/domain/peering/types';
-import { partnerRoles, PARTNER_ACCOUNT } from './accounts';
+import { CreateTagsCommand, DescribeNetworkAclsCommand, DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
+import { ec2In, partnerRoles, PARTNER_ACCOUNT } from './accounts';
 import { uniqueId, type TestWorker } from './harness';
 import { existingNetwork } from './real-networks';
 import { runSetup, runTeardown } from './setup-runs';
@@ -26,7 +27,7 @@ export const ROLE_POLICIES = {
   accepter: 'accepter-role-policy.json',
 } as const;
 
-const EXTERNAL_ID = 'iam-test-5b1e0c77';
+export const EXTERNAL_ID = 'iam-test-5b1e0c77';
 const SETUP_TAG = 'vpc-peering:setup-id';
 const OWN = '${aws:PrincipalAccount}';
 const PARTNER = { requester: '<ACCEPTER_ACCOUNT_ID>', accepter: '<REQUESTER_ACCOUNT_ID>' } as const;
@@ -109,15 +110,46 @@ export function rolePolicyFindings(
 }
 
 /**
- * Both roles in the partner account, used the two ways a side can be (a VPC created, a VPC given),
- * torn down, and read by a mesh plan. Answers the roles' ARNs.
+ * The operator's opt-in (README, "IAM"): the VPC's main route table and default network ACL tagged
+ * `vpc-peering:managed=true`.
  */
-export async function crossAccountRuns(w: TestWorker): Promise<Record<keyof typeof ROLE_POLICIES, string>> {
+export async function optInTables(region: string, vpcId: string, account?: string): Promise<void> {
+  const ec2 = ec2In(region, account);
+  const filters = (extra: string) => [
+    { Name: 'vpc-id', Values: [vpcId] },
+    { Name: extra, Values: ['true'] },
+  ];
+  const [tables, acls] = await Promise.all([
+    ec2.send(new DescribeRouteTablesCommand({ Filters: filters('association.main') })),
+    ec2.send(new DescribeNetworkAclsCommand({ Filters: filters('default') })),
+  ]);
+  const ids = [
+    ...(tables.RouteTables ?? []).filter((t) => t.VpcId === vpcId).map((t) => t.RouteTableId!),
+    ...(acls.NetworkAcls ?? []).filter((a) => a.VpcId === vpcId).map((a) => a.NetworkAclId!),
+  ];
+  if (ids.length !== 2)
+    throw new Error(`${vpcId}: expected a main route table and a default ACL, found ${ids.join(', ')}`);
+  await ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: 'vpc-peering:managed', Value: 'true' }] }));
+}
+
+/**
+ * Both roles in the partner account, used the two ways a side can be (a VPC created, a VPC given),
+ * torn down, and read by a mesh plan. Answers the roles' ARNs. With `optIn`, the given VPCs' tables
+ * are opted in first, as an operator of a scoped side role does.
+ */
+export async function crossAccountRuns(
+  w: TestWorker,
+  optIn = false,
+): Promise<Record<keyof typeof ROLE_POLICIES, string>> {
   const roles = await partnerRoles(uniqueId('iam'), EXTERNAL_ID);
   const existing = {
     requester: await existingNetwork({ region: 'us-east-1', cidrBlock: '10.92.0.0/16', account: PARTNER_ACCOUNT }),
     accepter: await existingNetwork({ region: 'eu-west-1', cidrBlock: '10.93.0.0/16', account: PARTNER_ACCOUNT }),
   };
+  if (optIn) {
+    await optInTables('us-east-1', existing.requester.vpcId, PARTNER_ACCOUNT);
+    await optInTables('eu-west-1', existing.accepter.vpcId, PARTNER_ACCOUNT);
+  }
   const through = (role: keyof typeof roles) => ({ roleArn: roles[role], externalId: EXTERNAL_ID });
   const allow: PeeringRequest['allow'] = [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }];
   // The first with flow logs, delivered by a role of the partner account (each side's own).
