@@ -28,7 +28,7 @@ apt_install() {
     { warn "apt-get install -y $* failed"; return 1; }
 }
 
-# /usr/bin/chromium, driven by playwright-core in test/ui.test.ts (never a downloaded browser).
+# /usr/bin/chromium, driven by playwright-core in test/ui/ui.test.ts (never a downloaded browser).
 ensure_chromium() {
   if [[ -x /usr/bin/chromium ]]; then
     ok "chromium at /usr/bin/chromium"
@@ -37,11 +37,11 @@ ensure_chromium() {
   if apt_install chromium && [[ -x /usr/bin/chromium ]]; then
     ok "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
   else
-    warn "chromium is missing: test/ui.test.ts will fail until /usr/bin/chromium exists"
+    warn "chromium is missing: test/ui/ui.test.ts will fail until /usr/bin/chromium exists"
   fi
 }
 
-# docker-compose, for `docker-compose -f docker-compose.yml config` in test/compose.test.ts.
+# docker-compose, for `docker-compose -f docker-compose.yml config` in test/stack/compose.test.ts.
 ensure_docker_compose() {
   if have docker-compose; then
     ok "docker-compose at $(command -v docker-compose)"
@@ -50,7 +50,7 @@ ensure_docker_compose() {
   if apt_install docker-compose && have docker-compose; then
     ok "docker-compose installed: $(docker-compose version --short 2>/dev/null || command -v docker-compose)"
   else
-    warn "docker-compose is missing: test/compose.test.ts will fail until it is on PATH"
+    warn "docker-compose is missing: test/stack/compose.test.ts will fail until it is on PATH"
   fi
 }
 

@@ -16,7 +16,7 @@ import { addDays, firstOfMonth, firstOfNextMonth, isoDay } from '../../src/domai
 import type { DrillReport, DrillRequest } from '../../src/domain/drill/types';
 import type { PeeringResult } from '../../src/domain/peering/types';
 import { ABC_MONTH, EU, PAIR_PRICES, US, costAndUsage, lastMonth, resultByTime } from '../support/cost-fixtures';
-import { abcDrillRequest, ABC, createFailoverTargets } from '../support/drill-fixtures';
+import { abcDrillRequest, ABC, createFailoverTargets } from '../support/drill/fixtures';
 import { startFaultProxy } from '../../harness/fault-proxy';
 import { CREDENTIALS, startTestWorker } from '../support/harness';
 import { ROOT } from '../../harness/stack';

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DrillRequest } from '../../src/domain/drill/types';
-import { abcDrillRequest, abcDrillWorld, deletedPeering, plantDrift } from '../support/drill-fixtures';
+import { abcDrillRequest, abcDrillWorld, deletedPeering, plantDrift } from '../support/drill/fixtures';
 import { startTestWorker } from '../support/harness';
 import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';

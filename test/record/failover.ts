@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover/types';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
-import { FROM, MotoFailoverFixture, TO } from '../support/failover-fixture';
+import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
 import { regionOutage, startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { PilotLightFixture } from '../support/pilot-light-fixture';

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PeeringRequest } from '../../src/domain/peering/types';
 import { partnerRoles } from '../support/accounts';
-import { abcDrillRequest, createFailoverTargets } from '../support/drill-fixtures';
+import { abcDrillRequest, createFailoverTargets } from '../support/drill/fixtures';
 import { startFaultProxy } from '../../harness/fault-proxy';
 import { startStsTrust } from '../../harness/faithful/sts-trust';
 import { startTestWorker } from '../support/harness';

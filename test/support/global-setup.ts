@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LATEST_TEST_ENV_FILE, TEST_RUNS_DIR, readTestEnv, recordedPids, writeTestEnv, type TestEnv } from './env';
 import { suiteFaithfulOptions } from '../../harness/faithful/options';
-import { startFaithfulLayer, type FaithfulLayer } from './faithful-layer';
+import { startFaithfulLayer, type FaithfulLayer } from './faithful/layer';
 import {
   DEFAULT_TEMPORAL_BIN,
   ROOT,

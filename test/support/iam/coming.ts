@@ -1,0 +1,224 @@
+/**
+ * THE CALLS THIS RELEASE'S CODE WILL MAKE, NOT YET RECORDED: src/ does not protect, re-protect,
+ * rehearse a promotion, read lag or alarms, or claim the tables of a VPC it creates yet. Their
+ * request contexts are built here from the shapes of shared CONTRACT.md ("ProtectDatabase",
+ * "ReprotectDatabase", "DrDrill: rehearse the promotion", "Aurora Global Database", "recovery is the
+ * application healthy"): the ARNs it names, everything a protection creates tagged
+ * `vpc-peering:protection-id=<workflow id>`, the primary opted in with `vpc-peering:managed=true`.
+ * When the code lands, replace each entry with the calls a recorded run makes (iam-recorder.ts),
+ * and empty this table.
+ */
+import type { Context, IamRequest } from './requests';
+import { requestTags } from './requests';
+
+export const ACCOUNT = '123456789012';
+const PRIMARY = 'us-east-1';
+const DR = 'eu-west-1';
+const db = (region: string, id: string) => `arn:aws:rds:${region}:${ACCOUNT}:db:${id}`;
+const rds = (region: string, kind: string, id: string) => `arn:aws:rds:${region}:${ACCOUNT}:${kind}:${id}`;
+const GLOBAL = `arn:aws:rds::${ACCOUNT}:global-cluster:abc-aurora-global`;
+const OPTED_IN = { 'aws:ResourceTag/vpc-peering:managed': 'true' };
+const tagged = (id: string): Context => ({ 'aws:ResourceTag/vpc-peering:protection-id': id });
+const creating = (id: string) => requestTags({ 'vpc-peering:protection-id': id, Project: 'abc-dr' });
+
+export interface ComingCall extends IamRequest {
+  /** The contract step it serves. */
+  why: string;
+}
+
+function call(why: string, action: string, resource: string, context: Context = {}): ComingCall {
+  return { why, action, resource, resourceAccount: ACCOUNT, context: { 'aws:PrincipalAccount': ACCOUNT, ...context } };
+}
+
+/** The placeholders an operator of ABC Corp's DR fills in (README, "IAM"). */
+export const COMING_PLACEHOLDERS = { '<NOTIFY_TOPIC_ARN>': `arn:aws:sns:us-west-2:${ACCOUNT}:abc-dr-events` };
+
+const P = 'abc-db-protection';
+const R = 'abc-db-reprotection';
+const D = 'abc-drill';
+const A = 'abc-aurora-protection';
+export const COMING_CALLS: ComingCall[] = [
+  // ProtectDatabase: the primary abc-db (opted in) to abc-db-replica in the DR region.
+  call('protect: read the source', 'rds:DescribeDBInstances', db(PRIMARY, 'abc-db')),
+  call('protect: subnet group', 'rds:CreateDBSubnetGroup', rds(DR, 'subgrp', 'abc-db-replica-subnets'), creating(P)),
+  call('protect: its tags', 'rds:AddTagsToResource', rds(DR, 'subgrp', 'abc-db-replica-subnets'), creating(P)),
+  call('protect: replica', 'rds:CreateDBInstanceReadReplica', db(DR, 'abc-db-replica'), creating(P)),
+  call('protect: replica, from the source', 'rds:CreateDBInstanceReadReplica', db(PRIMARY, 'abc-db'), {
+    ...creating(P),
+    ...OPTED_IN,
+  }),
+  call(
+    'protect: replica, in its group',
+    'rds:CreateDBInstanceReadReplica',
+    rds(DR, 'subgrp', 'abc-db-replica-subnets'),
+    {
+      ...creating(P),
+      ...tagged(P),
+    },
+  ),
+  call('protect: replica tags', 'rds:AddTagsToResource', db(DR, 'abc-db-replica'), creating(P)),
+  call(
+    'protect: KMS key in the DR region',
+    'kms:CreateGrant',
+    `arn:aws:kms:${DR}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    {
+      'kms:ViaService': `rds.${DR}.amazonaws.com`,
+      'kms:GrantIsForAWSResource': 'true',
+    },
+  ),
+  call(
+    'protect: KMS key described',
+    'kms:DescribeKey',
+    `arn:aws:kms:${DR}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    {
+      'kms:ViaService': `rds.${DR}.amazonaws.com`,
+    },
+  ),
+  call('protect: ReplicaLag', 'cloudwatch:GetMetricStatistics', '*'),
+  call('protect: ReplicaLag', 'cloudwatch:GetMetricData', '*'),
+  call(
+    'protect: security group',
+    'ec2:CreateSecurityGroup',
+    `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
+    creating(P),
+  ),
+  call(
+    'protect: its rule',
+    'ec2:AuthorizeSecurityGroupIngress',
+    `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
+    tagged(P),
+  ),
+  // UnprotectDatabase.
+  call('unprotect: tags read', 'rds:ListTagsForResource', db(DR, 'abc-db-replica')),
+  call('unprotect: subnet groups read', 'rds:DescribeDBSubnetGroups', rds(DR, 'subgrp', 'abc-db-replica-subnets')),
+  call('unprotect: replica', 'rds:DeleteDBInstance', db(DR, 'abc-db-replica'), tagged(P)),
+  call('unprotect: subnet group', 'rds:DeleteDBSubnetGroup', rds(DR, 'subgrp', 'abc-db-replica-subnets'), tagged(P)),
+  call(
+    'unprotect: group',
+    'ec2:DeleteSecurityGroup',
+    `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
+    tagged(P),
+  ),
+  // FailoverToRegion, the data side and recovery.
+  call('failover: promote the replica', 'rds:PromoteReadReplica', db(DR, 'abc-db-replica'), tagged(P)),
+  call('failover: mark it promoted', 'rds:AddTagsToResource', db(DR, 'abc-db-replica'), {
+    ...tagged(P),
+    ...requestTags({ 'vpc-peering:promoted-by': 'abc-failover', 'vpc-peering:promoted-from': PRIMARY }),
+  }),
+  call('failover: notify', 'sns:Publish', COMING_PLACEHOLDERS['<NOTIFY_TOPIC_ARN>']),
+  call('failover: recovery alarm', 'cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${DR}:${ACCOUNT}:alarm:abc-dr-5xx`),
+  call(
+    'failover: health check',
+    'route53:GetHealthCheckStatus',
+    'arn:aws:route53:::healthcheck/abcdef11-2222-3333-4444-555555fedcba',
+  ),
+  // ReprotectDatabase: abc-db retired, a replica of abc-db-replica made under its name.
+  call('reprotect: rename the old primary', 'rds:ModifyDBInstance', db(PRIMARY, 'abc-db'), OPTED_IN),
+  call('reprotect: mark it retired', 'rds:AddTagsToResource', db(PRIMARY, 'abc-db-retired-202612070000'), {
+    ...OPTED_IN,
+    ...requestTags({ 'vpc-peering:retired-by': R }),
+  }),
+  call('reprotect: stop it', 'rds:StopDBInstance', db(PRIMARY, 'abc-db-retired-202612070000'), {
+    ...OPTED_IN,
+    'aws:ResourceTag/vpc-peering:retired-by': R,
+  }),
+  call('reprotect: new replica', 'rds:CreateDBInstanceReadReplica', db(PRIMARY, 'abc-db'), creating(R)),
+  call('reprotect: from the new primary', 'rds:CreateDBInstanceReadReplica', db(DR, 'abc-db-replica'), {
+    ...creating(R),
+    ...tagged(P),
+    'aws:ResourceTag/vpc-peering:promoted-by': 'abc-failover',
+  }),
+  call(
+    'reprotect: in the old subnet group',
+    'rds:CreateDBInstanceReadReplica',
+    rds(PRIMARY, 'subgrp', 'abc-db-subnets'),
+    creating(R),
+  ),
+  call(
+    'reprotect: its parameter group',
+    'rds:CreateDBInstanceReadReplica',
+    rds(PRIMARY, 'pg', 'abc-db-params'),
+    creating(R),
+  ),
+  // DrDrill rehearsal: a temporary replica, promoted and deleted.
+  call(
+    'drill: rehearsal replica',
+    'rds:CreateDBInstanceReadReplica',
+    db(DR, 'abc-db-replica-drill-202612070000'),
+    creating(D),
+  ),
+  call('drill: promote it', 'rds:PromoteReadReplica', db(DR, 'abc-db-replica-drill-202612070000'), tagged(D)),
+  call('drill: delete it', 'rds:DeleteDBInstance', db(DR, 'abc-db-replica-drill-202612070000'), tagged(D)),
+  // Aurora Global Database: abc-aurora (opted in) with a secondary abc-aurora-dr.
+  call('aurora: global cluster', 'rds:CreateGlobalCluster', GLOBAL, creating(A)),
+  call('aurora: from the source cluster', 'rds:CreateGlobalCluster', rds(PRIMARY, 'cluster', 'abc-aurora'), {
+    ...creating(A),
+    ...OPTED_IN,
+  }),
+  call('aurora: its tags', 'rds:AddTagsToResource', GLOBAL, creating(A)),
+  call('aurora: secondary cluster', 'rds:CreateDBCluster', rds(DR, 'cluster', 'abc-aurora-dr'), creating(A)),
+  call('aurora: secondary in the global cluster', 'rds:CreateDBCluster', GLOBAL, { ...creating(A), ...tagged(A) }),
+  call('aurora: secondary in its subnet group', 'rds:CreateDBCluster', rds(DR, 'subgrp', 'abc-aurora-dr-subnets'), {
+    ...creating(A),
+    ...tagged(A),
+  }),
+  call('aurora: reader', 'rds:CreateDBInstance', db(DR, 'abc-aurora-dr-1'), creating(A)),
+  call('aurora: reader in the secondary', 'rds:CreateDBInstance', rds(DR, 'cluster', 'abc-aurora-dr'), {
+    ...creating(A),
+    ...tagged(A),
+  }),
+  call('aurora: read', 'rds:DescribeGlobalClusters', GLOBAL),
+  call('aurora: read', 'rds:DescribeDBClusters', rds(DR, 'cluster', 'abc-aurora-dr')),
+  call('aurora: unplanned failover', 'rds:FailoverGlobalCluster', GLOBAL, tagged(A)),
+  call('aurora: to the secondary', 'rds:FailoverGlobalCluster', rds(DR, 'cluster', 'abc-aurora-dr'), tagged(A)),
+  call('aurora: planned back', 'rds:SwitchoverGlobalCluster', GLOBAL, tagged(A)),
+  call(
+    'aurora: to the opted-in source',
+    'rds:SwitchoverGlobalCluster',
+    rds(PRIMARY, 'cluster', 'abc-aurora'),
+    OPTED_IN,
+  ),
+  call(
+    'aurora reprotect: snapshots read',
+    'rds:DescribeDBClusterSnapshots',
+    rds(PRIMARY, 'cluster-snapshot', 'rds:unplanned-global-failover-abc-aurora-2026-12-07-00-00'),
+  ),
+  call(
+    'aurora reprotect: keep the lost writes',
+    'rds:CopyDBClusterSnapshot',
+    rds(PRIMARY, 'cluster-snapshot', 'rds:unplanned-global-failover-abc-aurora-2026-12-07-00-00'),
+    creating(R),
+  ),
+  call(
+    'aurora reprotect: the copy',
+    'rds:CopyDBClusterSnapshot',
+    rds(PRIMARY, 'cluster-snapshot', 'abc-aurora-lost-writes-202612070000'),
+    creating(R),
+  ),
+  call('aurora unprotect: leave the global cluster', 'rds:RemoveFromGlobalCluster', GLOBAL, tagged(A)),
+  call(
+    'aurora unprotect: the secondary',
+    'rds:RemoveFromGlobalCluster',
+    rds(DR, 'cluster', 'abc-aurora-dr'),
+    tagged(A),
+  ),
+  call('aurora unprotect: delete it', 'rds:DeleteDBCluster', rds(DR, 'cluster', 'abc-aurora-dr'), tagged(A)),
+  // Setup: the main route table and default network ACL of a VPC it creates, claimed with its tag.
+  call(
+    'setup: claim the new VPC main table',
+    'ec2:CreateTags',
+    `arn:aws:ec2:${DR}:${ACCOUNT}:route-table/rtb-0123456789abcdef0`,
+    requestTags({ 'vpc-peering:setup-id': 'abc-corp-peering' }),
+  ),
+  call(
+    'setup: claim its default ACL',
+    'ec2:CreateTags',
+    `arn:aws:ec2:${DR}:${ACCOUNT}:network-acl/acl-0123456789abcdef0`,
+    requestTags({ 'vpc-peering:setup-id': 'abc-corp-peering', 'vpc-peering:mesh-id': 'abc-mesh' }),
+  ),
+];
+
+/** Actions the policy grants for these coming calls: the IAM test's static check expects them unused until then. */
+export const COMING_ACTIONS = [...new Set(COMING_CALLS.map((c) => c.action))]
+  .filter((a) => !a.startsWith('ec2:'))
+  .sort();
