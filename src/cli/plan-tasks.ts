@@ -33,7 +33,10 @@ function plannedTask(tracker: RunTracker, view: ProgressView, name: string): Lis
         }
       };
       for (;;) {
-        const s = tracker.raw && view.stepState ? view.stepState(tracker.raw, name) : { state: 'pending' as const };
+        const s =
+          tracker.raw && view.stepState
+            ? view.stepState(tracker.raw, name, tracker.heartbeats)
+            : { state: 'pending' as const };
         if (s.state === 'ok') return show(s.detail);
         if (s.state === 'skipped') return task.skip(`${name}: ${s.detail ?? 'skipped'}`);
         if (s.state === 'failed') throw new Error(`${name}: ${s.detail ?? 'failed'}`);

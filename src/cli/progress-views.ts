@@ -1,5 +1,6 @@
 import type { DrillProgress, DrillReport } from '../domain/drill/types';
-import type { FailoverProgress, FailoverReport, FailoverStepName } from '../domain/failover/types';
+import { describeReading } from '../domain/failover/recovery';
+import type { FailoverProgress, FailoverReport, FailoverStepName, SignalReading } from '../domain/failover/types';
 import type { MeshResult } from '../domain/mesh/types';
 import type { PeeringResult, TeardownResult } from '../domain/peering/types';
 import { SETUP_STEPS } from '../domain/peering/setup-stages';
@@ -64,6 +65,15 @@ export const meshTeardownView: ProgressView = {
 /** Shortened for a terminal line; the full detail is in the report. */
 const oneLine = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}…` : text);
 
+/** The recovery wait heartbeats each poll's readings; `failover --wait` shows the last one live. */
+const RECOVERY_WAIT = 'awaitRecovery';
+function recoveryLine(seen: unknown): string {
+  const readings = (seen as { readings?: SignalReading[] } | undefined)?.readings;
+  if (!readings?.length) return 'waiting for the first reading of the health signals';
+  const healthy = readings.filter((r) => r.healthy).length;
+  return oneLine(`${healthy} of ${readings.length} healthy: ${readings.map(describeReading).join('; ')}`);
+}
+
 export const failoverView: ProgressView = {
   // For runs from before the runbook reported its plan: a plain failover skips the drill-record
   // steps, and the tracker just moves past them.
@@ -74,6 +84,7 @@ export const failoverView: ProgressView = {
     'promote-replica',
     'switch-record',
     'verify-record',
+    'recovered',
     'delete-drill-record',
   ],
   read: (p) => {
@@ -86,7 +97,8 @@ export const failoverView: ProgressView = {
   },
   // Each step the run plans, the scale steps and those that run at once included.
   plan: (p) => (p as unknown as FailoverProgress).plan,
-  stepState: (p, name) => {
+  heartbeatsOf: (p) => ((p as unknown as FailoverProgress).running?.includes('recovered') ? [RECOVERY_WAIT] : []),
+  stepState: (p, name, heartbeats) => {
     const f = p as unknown as FailoverProgress;
     const done = [...f.steps].reverse().find((s) => s.name === name);
     if (done) {
@@ -97,6 +109,7 @@ export const failoverView: ProgressView = {
       return {
         state: 'running',
         ...(name === 'approval' && f.awaitingDecision ? { detail: 'waiting for approve or abort' } : {}),
+        ...(name === 'recovered' ? { detail: recoveryLine(heartbeats[RECOVERY_WAIT]) } : {}),
       };
     }
     return { state: 'pending' };
@@ -108,7 +121,10 @@ export const failoverView: ProgressView = {
       ? `routing controls: to ${rc.to}, from ${rc.from}`
       : `${r.recordAfter?.name ?? ''} → ${r.recordAfter?.value ?? '-'}`;
     const scaled = r.capacity?.filter((c) => c.outcome === 'ok').length ?? 0;
-    return `outcome ${r.outcome}, RTO ${r.rtoSeconds ?? '-'} s; ${where}${scaled ? `; ${scaled} scale action(s) in service` : ''}`;
+    const healthy = r.recovery
+      ? `; ${r.recovery.healthyAt ? `healthy ${r.recovery.waitedSeconds} s after the switch` : 'not healthy in time (see warnings)'}`
+      : '';
+    return `outcome ${r.outcome}, RTO ${r.rtoSeconds ?? '-'} s; ${where}${scaled ? `; ${scaled} scale action(s) in service` : ''}${healthy}`;
   },
 };
 

@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 
 /** Where a run is, read from its `progress` query. */
 export interface RunProgress {
@@ -23,8 +24,13 @@ export interface ProgressView {
    * same time. When a run answers one, its steps are shown instead of `steps`, each as it goes.
    */
   plan?(progress: Record<string, unknown>): string[][] | undefined;
-  /** Where one planned step is, from the progress. Needed with `plan`. */
-  stepState?(progress: Record<string, unknown>, step: string): PlannedStepState;
+  /** Where one planned step is, from the progress (and `heartbeatsOf`'s details). Needed with `plan`. */
+  stepState?(progress: Record<string, unknown>, step: string, heartbeats: Heartbeats): PlannedStepState;
+  /**
+   * Activities whose last heartbeat to show now, by type: a long wait that reports what it sees only
+   * in its heartbeats (the recovery wait's signal readings). Read with describe(), every few seconds.
+   */
+  heartbeatsOf?(progress: Record<string, unknown>): readonly string[];
 }
 
 export interface PlannedStepState {
@@ -33,7 +39,11 @@ export interface PlannedStepState {
   detail?: string;
 }
 
+/** The last heartbeat details of each running activity asked for, by activity type. */
+export type Heartbeats = Record<string, unknown>;
+
 export const POLL_MS = 500;
+const HEARTBEAT_POLL_MS = 2_000;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function formatElapsed(ms: number): string {
@@ -52,6 +62,8 @@ export class RunTracker {
   outcome?: { ok: true; result: unknown } | { ok: false; error: unknown };
   /** Called as soon as the outcome is known, before the step tasks notice it. */
   readonly onEnd: Array<() => void> = [];
+  heartbeats: Heartbeats = {};
+  private heartbeatsReadAt = 0;
 
   constructor(
     private readonly handle: WorkflowHandle,
@@ -85,10 +97,26 @@ export class RunTracker {
     try {
       this.raw = await this.handle.query<Record<string, unknown>>('progress');
       this.update(this.view.read(this.raw));
+      await this.readHeartbeats(this.view.heartbeatsOf?.(this.raw) ?? []);
       return true;
     } catch {
       // No worker has answered yet, or none is left to answer for a closed run: carry on.
       return false;
+    }
+  }
+
+  private async readHeartbeats(types: readonly string[]): Promise<void> {
+    if (!types.length || Date.now() - this.heartbeatsReadAt < HEARTBEAT_POLL_MS) return;
+    this.heartbeatsReadAt = Date.now();
+    // A describe that fails (the run just closed) only leaves the last heartbeat shown.
+    const raw = await this.handle.describe().then(
+      (d) => d.raw,
+      () => undefined,
+    );
+    for (const a of raw?.pendingActivities ?? []) {
+      const type = a.activityType?.name;
+      const details = a.heartbeatDetails?.payloads?.[0];
+      if (type && types.includes(type) && details) this.heartbeats[type] = defaultPayloadConverter.fromPayload(details);
     }
   }
 

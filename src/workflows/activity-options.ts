@@ -114,6 +114,26 @@ export const SCALE = {
 } as const satisfies ActivityOptions;
 
 /**
+ * Waiting for the application's health signals after the switch. Each call sets its timeouts from
+ * the request's `recoveryTimeout` (recovered.ts); the wait heartbeats every poll, and a retry after
+ * a lost worker waits only until the same deadline.
+ */
+export const RECOVERY = {
+  startToCloseTimeout: '16 minutes',
+  // Short, as heartbeats go: the SDK sends details at most every 80% of it, and they are what the
+  // Web UI and `failover --wait` show of the signals while the wait runs.
+  heartbeatTimeout: '20 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+} as const satisfies ActivityOptions;
+
+/**
  * Cost Explorer: every request is billed ($0.01), so a failed one is retried only a few times, and
  * a throttled one (LimitExceededException) after a longer pause.
  */

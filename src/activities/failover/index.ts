@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/clients';
 import { createCapacityActivities } from './capacity';
+import { createHealthActivities } from './health';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
 import { createRoute53Activities } from './route53';
@@ -7,7 +8,7 @@ import { createRoutingControlActivities } from './routing-control';
 
 /**
  * Everything FailoverToRegion calls: Route 53 and its ARC data plane, RDS, Auto Scaling and ECS
- * capacity, and the read-only peering preflight.
+ * capacity, the read-only peering preflight, and the application's health signals after the switch.
  */
 export function createFailoverActivities(clients: AwsClients) {
   return {
@@ -16,5 +17,6 @@ export function createFailoverActivities(clients: AwsClients) {
     ...createRoutingControlActivities(clients),
     ...createRdsActivities(clients),
     ...createCapacityActivities(clients),
+    ...createHealthActivities(clients),
   };
 }

@@ -109,7 +109,7 @@ export interface DrillReport {
   outcome: 'passed' | 'failed';
   /**
    * The five peering checks (after repair, when `repairDrift`), then the rehearsal and the RTO, then
-   * `cost` and `latency` when their budgets are set.
+   * `cost` and `latency` when their budgets are set, then `recovered-when:<signal>` per health signal.
    */
   checks: DrillCheck[];
   /** Drift found by the first inspection. */
@@ -158,6 +158,8 @@ export const DRILL_CHECKS = {
   rto: 'rto',
   cost: 'cost',
   latency: 'latency',
+  /** A prefix: one check per health signal of the failover's `recoveredWhen`. */
+  recoveredWhen: 'recovered-when',
 } as const;
 
 /** What the setup made on one side; absent lists mean every table (or ACL) of the VPC. */

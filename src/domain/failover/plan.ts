@@ -2,11 +2,11 @@
  * The runbook a failover request asks for: the steps after preflight, in order. The workflow runs
  * them one by one and stops at the first that ends the run. Like AWS ARC Region switch's plans:
  * an approval gate, then the promotion and the pilot light's capacity in parallel, then the switch
- * (a Route 53 UPSERT, or ARC routing controls), its read-back, and the capacity changes that wait
- * for a verified switch.
+ * (a Route 53 UPSERT, or ARC routing controls), its read-back, the wait for the application's
+ * health signals, and the capacity changes that wait for a verified switch.
  */
 import { scaleStepName, scaleWhen } from './capacity';
-import type { FailoverRequest, FailoverStepName, ScaleAction } from './types';
+import type { FailoverRequest, FailoverStepName, RecoverySignal, ScaleAction } from './types';
 
 export type SwitchMode = 'upsert' | 'routing-control';
 
@@ -17,6 +17,8 @@ export type PlannedStep =
   | { kind: 'prepare'; scale: ScaleAction[] }
   | { kind: 'switch'; mode: SwitchMode }
   | { kind: 'verify'; mode: SwitchMode }
+  /** With `recoveredWhen`: wait until the application is healthy (a drill only reads each signal once). */
+  | { kind: 'recovered'; signals: RecoverySignal[] }
   /** Once the switch is verified; their failure does not undo it. */
   | { kind: 'scale-after'; scale: ScaleAction[] };
 
@@ -43,6 +45,7 @@ export function planFailover(req: FailoverRequest): FailoverPlan {
       { kind: 'prepare', scale: scale.filter((a) => scaleWhen(a) === 'before-switch') },
       { kind: 'switch', mode },
       { kind: 'verify', mode },
+      ...(req.recoveredWhen?.length ? [{ kind: 'recovered', signals: req.recoveredWhen } as const] : []),
       ...(after.length ? [{ kind: 'scale-after', scale: after } as const] : []),
     ],
     drillCleanup: drill,

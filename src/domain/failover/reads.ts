@@ -73,6 +73,7 @@ const SERVICE_NAMES: Record<string, string> = {
   autoscaling: 'Auto Scaling',
   ecs: 'ECS',
   'route53-recovery-cluster': 'Route 53 ARC',
+  cloudwatch: 'CloudWatch',
 };
 
 export function serviceName(service: string): string {

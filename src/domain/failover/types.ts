@@ -1,3 +1,8 @@
+import type { RecoveryReport, RecoverySignal } from './recovery-types';
+
+export type { CloudWatchAlarmSignal, Route53HealthCheckSignal, RecoveryWait } from './recovery-types';
+export type { RecoveryReport, RecoverySignal, SignalReading, SignalState } from './recovery-types';
+
 export type FailoverRecordType = 'CNAME' | 'A' | 'AAAA';
 
 /** One end of the redirect: where traffic goes, and the region it lives in. */
@@ -95,6 +100,10 @@ export interface FailoverRequest {
   scale?: ScaleAction[];
   /** @default { "mode": "upsert" } */
   dnsSwitch?: DnsSwitch;
+  /** Signals that users are served in `to` again: the `recovered` step waits for them, `rtoSeconds` counts to them. */
+  recoveredWhen?: RecoverySignal[];
+  /** How long `recovered` waits for the signals; the switch stands either way. @default "15m" */
+  recoveryTimeout?: string;
 }
 
 export type FailoverOutcome = 'completed' | 'aborted' | 'failed';
@@ -110,6 +119,7 @@ export type FailoverStepName =
   | 'verify-record'
   | 'switch-routing-controls'
   | 'verify-routing-controls'
+  | 'recovered'
   | 'delete-drill-record'
   | 'production-untouched'
   /** `scale:<region>:<group or service name>` */
@@ -138,8 +148,8 @@ export interface RecordSnapshot {
 export interface FailoverReport {
   outcome: FailoverOutcome;
   /**
-   * From the approval (or the start of the run, when `approval` is `auto`) to the verified switch.
-   * Null when nothing was switched (aborted, failed, or already on the target).
+   * From the approval (or the start of the run, when `approval` is `auto`) to the verified switch, or
+   * with `recoveredWhen` to every signal healthy. Null when nothing was switched, or not healthy in time.
    */
   rtoSeconds: number | null;
   /** Time spent waiting for `approve` / `abort`; 0 with `approval: "auto"`. Not part of `rtoSeconds`. */
@@ -168,6 +178,8 @@ export interface FailoverReport {
   unreachable?: Unreachable[];
   /** What went wrong after the switch without undoing it (an after-switch scale action that failed). */
   warnings?: string[];
+  /** With `recoveredWhen`, once the switch is verified. */
+  recovery?: RecoveryReport;
 }
 
 export interface RoutingControlPair {

@@ -4,6 +4,7 @@ import { scaleStepName } from './capacity';
 import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
 import type { DnsSwitch, FailoverRequest } from './types';
 import { isIpv6Address } from '../net/ip-address';
+import { MAX_RECOVERY_MS, MIN_RECOVERY_MS, recoverySignalSchema, signalName } from './recovery';
 import {
   externalIdSchema,
   firstIssue,
@@ -28,6 +29,12 @@ export function durationMs(text: string): number | undefined {
     return undefined; // ms throws on an empty or over-long string
   }
 }
+
+const duration = (min: number, max: number, range: string) =>
+  z
+    .string()
+    .refine((t) => durationMs(t) !== undefined, 'must be a duration such as "30m", "90s" or "2h"')
+    .refine((t) => (durationMs(t) ?? 0) >= min && (durationMs(t) ?? 0) <= max, `must be between ${range}`);
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HOST = /^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
@@ -137,18 +144,17 @@ const request = z
       })
       .optional(),
     approval: z.enum(['auto', 'signal'], { message: 'must be "auto" or "signal"' }).optional(),
-    approvalTimeout: z
-      .string()
-      .refine((t) => durationMs(t) !== undefined, 'must be a duration such as "30m", "90s" or "2h"')
-      .refine((t) => {
-        const ms = durationMs(t) ?? 0;
-        return ms >= MIN_APPROVAL_MS && ms <= MAX_APPROVAL_MS;
-      }, 'must be between 1 second and 7 days')
-      .optional(),
+    approvalTimeout: duration(MIN_APPROVAL_MS, MAX_APPROVAL_MS, '1 second and 7 days').optional(),
     drill: z.boolean().optional(),
     drillRecordName: z.string().regex(RECORD_NAME, 'must be a DNS name like drill-app.abc.example.').optional(),
     scale: z.array(scaleAction).optional(),
     dnsSwitch: dnsSwitch.optional(),
+    recoveredWhen: z
+      .array(recoverySignalSchema, { message: 'must be a list of health signals' })
+      .min(1, 'must list at least one signal; leave it out to end the RTO at the verified switch')
+      .max(20, 'at most 20 signals')
+      .optional(),
+    recoveryTimeout: duration(MIN_RECOVERY_MS, MAX_RECOVERY_MS, '1 second and 24 hours').optional(),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
@@ -198,6 +204,12 @@ export function validateFailoverRequest(input: unknown): Validated<FailoverReque
   if (scaleIssue) return { ok: false, error: scaleIssue };
   const switchIssue = checkDnsSwitch(req.dnsSwitch);
   if (switchIssue) return { ok: false, error: switchIssue };
+  if (req.recoveryTimeout !== undefined && !req.recoveredWhen)
+    return fail('recoveryTimeout', 'is only used with recoveredWhen: there is nothing to wait for');
+  const signals = (req.recoveredWhen ?? []).map(signalName);
+  const twice = signals.findIndex((name, i) => signals.indexOf(name) !== i);
+  if (twice >= 0)
+    return fail(`recoveredWhen[${twice}]`, `is the same signal as recoveredWhen[${signals.indexOf(signals[twice]!)}]`);
   return { ok: true, value: req };
 }
 

@@ -5,7 +5,8 @@ import {
   type InspectPeeringInput,
   type PeeringInspection,
 } from '../../domain/drill/types';
-import type { FailoverReport, FailoverRequest } from '../../domain/failover/types';
+import { describeReading, signalExists, signalName } from '../../domain/failover/recovery';
+import type { FailoverReport, FailoverRequest, RecoverySignal } from '../../domain/failover/types';
 import { FailoverToRegion } from '../failover/failover-to-region';
 import { explain } from '../failures';
 import { COMPOSITE, type Activities } from '../activity-options';
@@ -81,4 +82,19 @@ export function rtoCheck(rto: number | null, target: number): DrillCheck {
     ok: rto <= target,
     detail: `${rto} s measured, target ${target} s${rto <= target ? '' : ` (over by ${Math.round((rto - target) * 1000) / 1000} s)`}`,
   };
+}
+
+/**
+ * One check per health signal of `recoveredWhen`, named `recovered-when:<signal>`: it holds when the
+ * rehearsal read the signal (it exists), whatever its state; a drill counts no recovery time.
+ */
+export function recoverySignalChecks(signals: RecoverySignal[], rehearsal: FailoverReport | null): DrillCheck[] {
+  const readings = rehearsal?.recovery?.signals ?? [];
+  return signals.map((signal) => {
+    const name = `${DRILL_CHECKS.recoveredWhen}:${signalName(signal)}`;
+    const r = readings.find((x) => signalName(x.signal) === signalName(signal));
+    if (!r) return { name, ok: false, detail: 'not checked: the failover rehearsal did not reach its recovered step' };
+    const what = describeReading(r);
+    return { name, ok: signalExists(r), detail: signalExists(r) ? `exists; ${what}` : what };
+  });
 }

@@ -1,6 +1,7 @@
 import {
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -19,7 +20,7 @@ import type { FailoverRequest } from '../../domain/failover/types';
 import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../../domain/search-attributes';
 import { validateDrillRequest } from '../../domain/drill/validate';
 import { budgetChecks } from './budgets';
-import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './checks';
+import { inspect, PEERING_CHECKS, recoverySignalChecks, rehearsalCheck, rehearse, rtoCheck } from './checks';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
 import { explain, invalidInput } from '../failures';
 import { COMPOSITE, type Activities } from '../activity-options';
@@ -29,12 +30,24 @@ const driftRepair = proxyActivities<Activities>(COMPOSITE);
 
 export const drillProgressQuery = defineQuery<DrillProgress>('progress');
 
+/** Drills from before `recoveredWhen` refused it in the failover; on replay they still must. */
+const RECOVERY_CHECKS_PATCH = 'failover-recovered-drill-checks';
+const asksRecovery = (r: DrillRequest) =>
+  typeof r?.failover === 'object' &&
+  r.failover !== null &&
+  ('recoveredWhen' in r.failover || 'recoveryTimeout' in r.failover);
+
 /**
  * A DR drill: checks the peering path and its drift (repairing it when asked), rehearses the
  * failover and the failback as drills that never touch the production record, and compares the
  * measured RTO with the target. A broken peering gives a failed report, not a failed workflow.
  */
 export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
+  if (asksRecovery(request) && !patched(RECOVERY_CHECKS_PATCH))
+    throw invalidInput(FailureTypes.InvalidDrillRequest, {
+      field: 'failover',
+      reason: 'recoveredWhen is not known to this run',
+    });
   const checked = validateDrillRequest(request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidDrillRequest, checked.error);
   const req = checked.value;
@@ -114,7 +127,8 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
       drill: true,
       approval: 'auto',
     };
-    const { promoteReplica: _promote, ...rest } = failover;
+    // The signals say the application serves in `to`; the failback's target is the other region.
+    const { promoteReplica: _promote, recoveredWhen: _signals, recoveryTimeout: _timeout, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
@@ -154,6 +168,7 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
   report.checks.push(...budgets.checks);
   if (budgets.cost) report.cost = budgets.cost;
   if (budgets.latency) report.latency = budgets.latency;
+  report.checks.push(...recoverySignalChecks(req.failover.recoveredWhen ?? [], report.failover));
 
   report.outcome = report.checks.every((c) => c.ok) ? 'passed' : 'failed';
   upsertSearchAttributes([{ key: DRILL_OUTCOME, value: report.outcome }]);

@@ -6,6 +6,7 @@ import { approval } from './approval';
 import { createDrillRecord, withDrillCleanup } from './drill-record';
 import { preflight } from './preflight';
 import { promote } from './promote';
+import { recovered, recoveryKnown } from './recovered';
 import { switchRoutingControls, verifyRoutingControls } from './routing-control';
 import { startRun, type FailoverRun, type StepEnd } from './run';
 import { inParallel, scaleStep } from './scale';
@@ -28,9 +29,14 @@ const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
   prepare: (run, step) => inParallel([promote(run), ...step.scale.map((a) => scaleStep(run, a))]),
   switch: (run, step) => (step.mode === 'upsert' ? switchRecord(run) : switchRoutingControls(run)),
   verify: (run, step) => (step.mode === 'upsert' ? verifyRecord(run) : verifyRoutingControls(run)),
+  // Until the application is healthy; not healthy in time, the switch stands.
+  recovered,
   // After a verified switch: a failure is reported, and the switch stands.
   'scale-after': (run, step) => inParallel(step.scale.map((a) => scaleStep(run, a))),
 };
+
+/** How a run from before `recoveredWhen` answered a request with it. */
+const BEFORE_RECOVERY = { field: '(request)', reason: 'recoveredWhen and recoveryTimeout are not known to this run' };
 
 const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<PlannedStep, { kind: K }>) =>
   (STEPS[step.kind] as Step<K>)(run, step);
@@ -38,12 +44,14 @@ const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<
 /**
  * The DR redirect, as a runbook: preflight, then the planned steps. An optional approval gate;
  * the promotion of the standby database and the pilot light's capacity, in parallel; the switch
- * (a Route 53 UPSERT, or ARC routing controls through the data plane) and its read-back; then the
- * capacity changes that wait for a verified switch. Every step is timed in the report. A failed
- * preflight, an abort or a timeout change nothing. Nothing is undone: if a step fails after a
- * change, the report says so, and running the same request again resumes.
+ * (a Route 53 UPSERT, or ARC routing controls through the data plane) and its read-back; with
+ * `recoveredWhen`, the wait until the application is healthy; then the capacity changes that wait
+ * for a verified switch. Every step is timed in the report. A failed preflight, an abort or a
+ * timeout change nothing. Nothing is undone: if a step fails after a change, the report says so,
+ * and running the same request again resumes.
  */
 export async function FailoverToRegion(request: FailoverRequest): Promise<FailoverReport> {
+  if (!recoveryKnown(request)) throw invalidInput(FailureTypes.InvalidFailoverRequest, BEFORE_RECOVERY);
   const checked = validateFailoverRequest(request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, checked.error);
   const run = startRun(checked.value);
