@@ -42,6 +42,11 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'failover-outage.json',
       'failover-routing-control.json',
       'failover-drill-scale.json',
+      // recovery: waited until the alarm and the health check are healthy (patched 'failover-recovered-when'),
+      // a drill that reads them once, and a DrDrill that checks each (patched 'failover-recovered-drill-checks')
+      'failover-recovered.json',
+      'failover-recovered-drill.json',
+      'drdrill-recovered.json',
       // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
       'drdrill-drift.json',
       'drdrill-repair.json',

@@ -4,6 +4,7 @@
  * workflow, and commit the JSON with the change. Name the histories to record:
  *
  *   npx ts-node --transpile-only test/record/failover.ts outage routing-control drill-scale
+ *   npx ts-node --transpile-only test/record/failover.ts recovered recovered-drill
  *
  * `auto`, `signal` and `drill` were recorded with the workflow before the DR runbook (scale
  * actions, routing controls); they stay as they are, so that replay keeps proving runs started
@@ -21,6 +22,7 @@ import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
 import { regionOutage, startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { PilotLightFixture } from '../support/pilot-light-fixture';
+import { HealthSignals, sleep, untilRunning } from '../support/failover/health';
 import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
 
@@ -31,6 +33,7 @@ export const historyWorkflowId = (name: string) => `failover-${name}`;
 
 interface Kit {
   w: TestWorker;
+  health: HealthSignals;
   proxy: FaultProxy;
   arc: ArcCluster;
   fixture: MotoFailoverFixture;
@@ -62,6 +65,26 @@ async function pilotLight(k: Kit, name: string): Promise<FailoverRequest> {
       { kind: 'ecs', region: TO, cluster: svc.cluster, service: svc.service, desiredCount: 2 },
       { kind: 'autoscaling', region: FROM, name: primary, desiredCapacity: 0, when: 'after-switch' },
     ],
+  };
+}
+
+/** A pilot light with recoveredWhen: an alarm in ALARM, and a health check with 5 of its 16 checkers failing. */
+async function recovering(k: Kit, name: string): Promise<{ request: FailoverRequest; alarm: string }> {
+  const request = await pilotLight(k, name);
+  const alarm = await k.health.alarm(TO, `${name}-5xx`);
+  await k.health.setAlarm(TO, alarm, 'ALARM', 'Threshold Crossed: the DR tier is still waking');
+  const check = await k.health.healthCheck();
+  k.proxy.faithful.healthChecks.observe(check, { failing: 5 });
+  return {
+    alarm,
+    request: {
+      ...request,
+      recoveredWhen: [
+        { kind: 'cloudwatch-alarm', region: TO, alarmName: alarm },
+        { kind: 'route53-health-check', healthCheckId: check },
+      ],
+      recoveryTimeout: '5m',
+    },
   };
 }
 
@@ -101,6 +124,22 @@ const HISTORIES: Record<
     };
   },
   'drill-scale': async (k) => ({ request: { ...(await pilotLight(k, 'abc-drill-scale')), drill: true } }),
+  // Patched 'failover-recovered-when': the alarm turns OK 3 s into the recovered step, then the scale-in.
+  recovered: async (k) => {
+    const { request, alarm } = await recovering(k, 'abc-recovered');
+    return {
+      request,
+      drive: async (h) => {
+        await untilRunning(h, 'recovered');
+        await sleep(3_000);
+        await k.health.setAlarm(TO, alarm, 'OK', 'the DR load balancer serves 2xx again');
+      },
+    };
+  },
+  // A drill reads each signal once and waits for none.
+  'recovered-drill': async (k) => ({
+    request: { ...(await recovering(k, 'abc-recovered-drill')).request, drill: true },
+  }),
 };
 
 async function main(): Promise<void> {
@@ -120,6 +159,7 @@ async function main(): Promise<void> {
     arc,
     fixture: new MotoFailoverFixture(servers.moto.url),
     pilot: new PilotLightFixture(servers.moto.url),
+    health: new HealthSignals(proxy.url, servers.moto.url),
   };
   try {
     fs.mkdirSync(OUT_DIR, { recursive: true });
@@ -133,6 +173,7 @@ async function main(): Promise<void> {
       await drive?.(handle);
       const report: unknown = await handle.result();
       proxy.clearRules();
+      proxy.faithful.healthChecks.forget();
       arc.setDown(FROM, false);
       const file = path.join(OUT_DIR, `failover-${name}.json`);
       // The proto's own toJSON: int64 as strings, enums by name, as the replay test reads them.
