@@ -153,6 +153,7 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       { command: 'setup', file: 'setup-external-id-malformed.json' },
       { command: 'setup', file: 'setup-adopt-with-cidr-side.json' },
       { command: 'failover', file: 'failover-replica-not-in-target-region.json' },
+      { command: 'failover', file: 'failover-recovered-when-duplicate-signal.json' },
       { command: 'drill', file: 'drill-negative-rto-target.json' },
       { command: 'mesh setup', file: 'mesh-overlapping-cidrs.json' },
       { command: 'mesh plan', file: 'mesh-hub-not-a-vpc.json' },
