@@ -30,6 +30,7 @@ import { startIamRecorder, type IamRecorder, type RecordedCall } from '../suppor
 import { iamRequestsOf, policyOf, type IamRequest, type PolicyName } from '../support/iam/requests';
 import { crossAccountRuns, EXTERNAL_ID, optInTables } from '../support/iam/roles';
 import { PilotLightFixture } from '../support/pilot-light-fixture';
+import { healthySignals } from '../support/failover/health';
 import { existingNetwork } from '../support/real-networks';
 import { twoRegionRequest } from '../support/requests';
 
@@ -73,7 +74,8 @@ async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<Placehol
   const routingControls = { from: arc.addRoutingControl('dr', 'On'), to: arc.addRoutingControl('primary', 'Off') };
   const { promoteReplica: _promoted, ...rest } = world.request;
   const runs: FailoverRequest[] = [
-    { ...world.request, scale },
+    // The application healthy again: an alarm read in its region, a health check through Route 53.
+    { ...world.request, scale, recoveredWhen: await healthySignals(testEnv().motoUrl, TO) },
     {
       ...rest,
       from: world.request.to,
@@ -223,6 +225,13 @@ describe('the shipped IAM policies, evaluated offline', () => {
     );
 
     expect(new Set(verdicts.map((v) => v.request.action)).size).toBeGreaterThanOrEqual(45);
+    // The recovery's reads, judged on the alarm's and the health check's own ARNs.
+    expect(allowed.map((v) => v.request.resource)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^arn:aws:cloudwatch:eu-west-1:\d{12}:alarm:abc-dr-5xx-/),
+        expect.stringMatching(/^arn:aws:route53:::healthcheck\/[0-9a-f-]{36}$/),
+      ]),
+    );
     expect(
       refused.map(
         (v) => `${v.result}: ${v.request.action} on ${v.request.resource} ${JSON.stringify(v.request.context)}`,
@@ -239,7 +248,7 @@ describe('the shipped IAM policies, evaluated offline', () => {
     });
   });
 
-  it("GIVEN this release's database, recovery and table-claim calls, built from the contract's shapes WHEN each is evaluated THEN every one is allowed", async () => {
+  it("GIVEN this release's database and table-claim calls, built from the contract's shapes WHEN each is evaluated THEN every one is allowed", async () => {
     const results = await Promise.all(
       COMING_CALLS.map(async (c) => ({
         why: c.why,

@@ -19,6 +19,7 @@ import { type FaultProxy } from '../../harness/fault-proxy';
 import { startSuiteFaultProxy } from '../support/faithful/layer';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/harness';
 import { PilotLightFixture } from '../support/pilot-light-fixture';
+import { healthySignals } from '../support/failover/health';
 import { twoRegionRequest } from '../support/requests';
 import { ROOT } from '../../harness/stack';
 import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings, type Statement } from '../support/iam/roles';
@@ -55,7 +56,8 @@ async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
   const routingControls = { from: arc.addRoutingControl('dr', 'On'), to: arc.addRoutingControl('primary', 'Off') };
   const { promoteReplica: _promoted, ...rest } = world.request;
   const runs: FailoverRequest[] = [
-    { ...world.request, scale },
+    // The application healthy again: an alarm read in its region, a health check through Route 53.
+    { ...world.request, scale, recoveredWhen: await healthySignals(motoUrl, TO) },
     {
       ...rest,
       from: world.request.to,
@@ -134,6 +136,8 @@ describe('least-privilege IAM policy', () => {
       'autoscaling:SetDesiredCapacity',
       'ecs:UpdateService',
       'route53-recovery-cluster:UpdateRoutingControlState',
+      'cloudwatch:DescribeAlarms',
+      'route53:GetHealthCheckStatus',
     ])
       expect(recorded).toContain(op);
     expect([...recorded].filter((op) => !statics.has(op)).sort()).toEqual([]);

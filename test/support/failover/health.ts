@@ -9,7 +9,12 @@ import { CreateHealthCheckCommand, Route53Client } from '@aws-sdk/client-route-5
 import { type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import type { FailoverProgress, FailoverStepName, SignalReading } from '../../../src/domain/failover/types';
+import type {
+  FailoverProgress,
+  FailoverStepName,
+  RecoverySignal,
+  SignalReading,
+} from '../../../src/domain/failover/types';
 import { CREDENTIALS } from '../harness';
 import { rawMotoRequested } from '../../../harness/faithful';
 
@@ -71,6 +76,17 @@ export class HealthSignals {
     );
     return out.HealthCheck!.Id!;
   }
+}
+
+/** Signals that read healthy at once, made in moto: an alarm set OK in `region` and a health check. */
+export async function healthySignals(motoUrl: string, region: string): Promise<RecoverySignal[]> {
+  const health = new HealthSignals(motoUrl, motoUrl);
+  const alarm = await health.alarm(region);
+  await health.setAlarm(region, alarm, 'OK', 'serving');
+  return [
+    { kind: 'cloudwatch-alarm', region, alarmName: alarm },
+    { kind: 'route53-health-check', healthCheckId: await health.healthCheck() },
+  ];
 }
 
 /** Waits until the run is in `step` (the query's `running`). */

@@ -1,12 +1,11 @@
 /**
  * THE CALLS THIS RELEASE'S CODE WILL MAKE, NOT YET RECORDED: src/ does not protect, re-protect,
- * rehearse a promotion, read lag or alarms, or claim the tables of a VPC it creates yet. Their
- * request contexts are built here from the shapes of shared CONTRACT.md ("ProtectDatabase",
- * "ReprotectDatabase", "DrDrill: rehearse the promotion", "Aurora Global Database", "recovery is the
- * application healthy"): the ARNs it names, everything a protection creates tagged
- * `vpc-peering:protection-id=<workflow id>`, the primary opted in with `vpc-peering:managed=true`.
- * When the code lands, replace each entry with the calls a recorded run makes (iam-recorder.ts),
- * and empty this table.
+ * rehearse a promotion, read lag, or claim the tables of a VPC it creates yet. Their request
+ * contexts are built here from the shapes of shared CONTRACT.md ("ProtectDatabase",
+ * "ReprotectDatabase", "DrDrill: rehearse the promotion", "Aurora Global Database"): the ARNs it
+ * names, everything a protection creates tagged `vpc-peering:protection-id=<workflow id>`, the
+ * primary opted in with `vpc-peering:managed=true`. When the code lands, replace each entry with
+ * the calls a recorded run makes (iam-recorder.ts), and empty this table.
  */
 import type { Context, IamRequest } from './requests';
 import { requestTags } from './requests';
@@ -99,19 +98,13 @@ export const COMING_CALLS: ComingCall[] = [
     `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
     tagged(P),
   ),
-  // FailoverToRegion, the data side and recovery.
+  // FailoverToRegion, the data side (its recovery's alarm and health-check reads are recorded now).
   call('failover: promote the replica', 'rds:PromoteReadReplica', db(DR, 'abc-db-replica'), tagged(P)),
   call('failover: mark it promoted', 'rds:AddTagsToResource', db(DR, 'abc-db-replica'), {
     ...tagged(P),
     ...requestTags({ 'vpc-peering:promoted-by': 'abc-failover', 'vpc-peering:promoted-from': PRIMARY }),
   }),
   call('failover: notify', 'sns:Publish', COMING_PLACEHOLDERS['<NOTIFY_TOPIC_ARN>']),
-  call('failover: recovery alarm', 'cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${DR}:${ACCOUNT}:alarm:abc-dr-5xx`),
-  call(
-    'failover: health check',
-    'route53:GetHealthCheckStatus',
-    'arn:aws:route53:::healthcheck/abcdef11-2222-3333-4444-555555fedcba',
-  ),
   // ReprotectDatabase: abc-db retired, a replica of abc-db-replica made under its name.
   call('reprotect: rename the old primary', 'rds:ModifyDBInstance', db(PRIMARY, 'abc-db'), OPTED_IN),
   call('reprotect: mark it retired', 'rds:AddTagsToResource', db(PRIMARY, 'abc-db-retired-202612070000'), {

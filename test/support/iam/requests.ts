@@ -282,6 +282,10 @@ export function iamRequestsOf(call: RecordedCall): IamRequest[] {
         return [at('rds:DescribeDBInstances', `arn:aws:rds:${region}:${own}:db:${id ?? '*'}`)];
       return [at(`rds:${action}`, call.facts[`arn:${id}`]!, { ...base, ...resourceTags(call.tags[id!]) })];
     }
+    case 'monitoring': // DescribeAlarms is authorized per alarm named (ARC's sample policy for health alarms).
+      return ((call.json?.AlarmNames as string[] | undefined) ?? []).map((n) =>
+        at(`cloudwatch:${action}`, `arn:aws:cloudwatch:${region}:${own}:alarm:${n}`),
+      );
     case 'sts':
       if (action === 'GetCallerIdentity') return [];
       return [
