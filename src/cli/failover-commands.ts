@@ -63,7 +63,14 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
   if (code !== EXIT.ok || !flags.wait) return code;
   // The run completed; its report says whether the failover did.
   const report = (await (await ctx.client()).workflow.getHandle(workflowId).result()) as FailoverReport;
-  const rto = report.rtoSeconds === null ? 'no switch was made' : `RTO ${report.rtoSeconds} s`;
+  // With recoveredWhen, a null RTO after a switch means the application was not healthy in time.
+  const unhealthy = report.recovery && report.rtoSeconds === null;
+  const rto =
+    report.rtoSeconds !== null
+      ? `RTO ${report.rtoSeconds} s`
+      : unhealthy
+        ? 'switched, but not healthy within recoveryTimeout: no RTO (see warnings)'
+        : 'no switch was made';
   console.error(`Failover ${report.outcome.toUpperCase()}${report.reason ? `: ${report.reason}` : ''}; ${rto}`);
   return report.outcome === 'completed' ? EXIT.ok : EXIT.failed;
 }

@@ -8,7 +8,10 @@ import { planFailover, planStepNames } from '../../src/domain/failover/plan';
 import { checkerVerdict, notHealthyWarning, rtoToHealthy, signalName } from '../../src/domain/failover/recovery';
 import type { FailoverRequest, RecoverySignal, SignalReading } from '../../src/domain/failover/types';
 import { validateFailoverRequest } from '../../src/domain/failover/validate';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { REQUEST } from '../support/preflight-facts';
+import { ROOT } from '../../harness/stack';
 
 const ALARM: RecoverySignal = { kind: 'cloudwatch-alarm', region: 'eu-west-1', alarmName: 'abc-dr-5xx' };
 const CHECK: RecoverySignal = { kind: 'route53-health-check', healthCheckId: 'abcdef11-2222-3333-4444-555555fedcba' };
@@ -129,5 +132,18 @@ describe('recovery: the application healthy after the switch', () => {
     );
     expect(signalName(ALARM)).toBe('cloudwatch-alarm:eu-west-1:abc-dr-5xx');
     expect(signalName(CHECK)).toBe('route53-health-check:abcdef11-2222-3333-4444-555555fedcba');
+  });
+
+  test('GIVEN examples/failover.json WHEN validated and planned THEN it waits for an alarm in the DR region between the read-back and the scale-in', () => {
+    const checked = validateFailoverRequest(
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'failover.json'), 'utf8')),
+    );
+    if (!checked.ok) throw new Error(`examples/failover.json: ${checked.error.field}: ${checked.error.reason}`);
+    const req = checked.value;
+
+    expect(req.recoveredWhen).toEqual([{ kind: 'cloudwatch-alarm', region: req.to.region, alarmName: 'abc-dr-5xx' }]);
+    const names = planStepNames(req).flat();
+    expect(names.indexOf('recovered')).toBe(names.indexOf('verify-record') + 1);
+    expect(names.at(-1)).toBe('scale:us-east-1:abc-web');
   });
 });
