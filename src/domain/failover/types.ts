@@ -260,7 +260,7 @@ export interface CapacityReport {
 /** A check in a region that did not answer at all within the probe's bound. */
 export interface Unreachable {
   region: string;
-  /** The API, as IAM names it: ec2, rds, route53, autoscaling, ecs, route53-recovery-cluster. */
+  /** The API, as IAM names it: ec2, rds, route53, autoscaling, ecs, route53-recovery-cluster, cloudwatch. */
   service: string;
   /** What could not be checked, e.g. "route tables of vpc-0abc". */
   check: string;
