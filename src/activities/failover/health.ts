@@ -13,6 +13,7 @@ import type {
 import type { AwsClients } from '../aws/clients';
 import { errorName, isNamed } from '../aws/errors';
 import { tryProbe, type ProbeTarget } from '../aws/reachability';
+import { heartbeat, pause } from '../activity-context';
 import { pollWithHeartbeat } from '../aws/waiting';
 
 export interface RecoverySignalsInput {
@@ -132,17 +133,24 @@ export function createHealthActivities(clients: AwsClients) {
       // A retry past the deadline (the worker was lost): one last look.
       const last = await poll();
       const healthy = last.readings.every((r) => r.healthy);
-      return { healthyAt: healthy ? last.at : null, readings: last.readings, polls, missing: false };
+      const missing = last.readings.some((r) => r.state === 'missing');
+      return { healthyAt: healthy ? last.at : null, readings: last.readings, polls, missing };
     }
-    const { state, seen } = await pollWithHeartbeat(
-      { client: undefined, ...POLL, maxWaitTime: remaining },
-      async () => {
-        const p = await poll();
-        if (p.readings.every((r) => r.healthy)) return { state: WaiterState.SUCCESS, seen: p };
-        if (p.readings.some((r) => r.state === 'missing')) return { state: WaiterState.FAILURE, seen: p };
-        return { state: WaiterState.RETRY, seen: p };
-      },
-    );
+    const judged = async () => {
+      const p = await poll();
+      if (p.readings.every((r) => r.healthy)) return { state: WaiterState.SUCCESS as const, seen: p };
+      if (p.readings.some((r) => r.state === 'missing')) return { state: WaiterState.FAILURE as const, seen: p };
+      return { state: WaiterState.RETRY as const, seen: p };
+    };
+    let { state, seen } = await pollWithHeartbeat({ client: undefined, ...POLL, maxWaitTime: remaining }, judged);
+    if (state === WaiterState.TIMEOUT) {
+      // The waiter gives up once its next delay would pass maxWaitTime, up to maxDelay early: the
+      // signals get their whole recoveryTimeout, and the last look is at the deadline.
+      await pause(Math.max(0, Date.parse(input.deadline) - Date.now()));
+      ({ state, seen } = await judged());
+      heartbeat(seen);
+      if (state === WaiterState.RETRY) state = WaiterState.TIMEOUT;
+    }
     return {
       healthyAt: state === WaiterState.SUCCESS ? (seen?.at ?? null) : null,
       readings: seen?.readings ?? [],
