@@ -1,3 +1,8 @@
+/**
+ * Public shapes of `FailoverToRegion` (README, "DR runbook"). Plain JSON, so
+ * `temporal workflow start --type FailoverToRegion --input-file f.json` works, and so `DrDrill`
+ * can run it as a child workflow and read the report.
+ */
 export type FailoverRecordType = 'CNAME' | 'A' | 'AAAA';
 
 /** One end of the redirect: where traffic goes, and the region it lives in. */
