@@ -1,5 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { DEFAULT_ASSUMABLE_ROLE_ARNS, isRoleArnPattern } from './domain/aws/access';
 import { durationMs } from './domain/failover/validate';
 
 export const DEFAULT_TASK_QUEUE = 'vpc-peering';
@@ -30,6 +31,8 @@ export interface WorkerSettings {
   shutdownGraceMs: number;
   /** Overrides of the eventual-consistency windows, in seconds. */
   consistency: { notFoundSeconds?: number; tagLagSeconds?: number };
+  /** Patterns of the side roles the worker may assume; empty: none, every call uses its own credentials. */
+  assumableRoleArns: readonly string[];
 }
 
 const DEFAULT_SHUTDOWN_GRACE = '60 seconds';
@@ -43,8 +46,29 @@ function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
 }
 
 /**
+ * ASSUMABLE_ROLE_ARNS: role ARN patterns, comma-separated, `*` and `?` as in IAM; unset or empty,
+ * the roles the worker policy allows; `none`, no role at all.
+ */
+function assumableRoleArns(env: NodeJS.ProcessEnv): readonly string[] {
+  const text = env.ASSUMABLE_ROLE_ARNS?.trim();
+  if (!text) return DEFAULT_ASSUMABLE_ROLE_ARNS;
+  if (text === 'none') return [];
+  const patterns = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const bad = patterns.find((p) => !isRoleArnPattern(p));
+  if (bad !== undefined) {
+    throw new Error(
+      `ASSUMABLE_ROLE_ARNS must be IAM role ARN patterns separated by commas (such as arn:aws:iam::111122223333:role/vpc-peering-*), or "none"; "${bad}" is not one`,
+    );
+  }
+  return patterns;
+}
+
+/**
  * The worker's own settings: WORKER_SHUTDOWN_GRACE (a duration such as "60s", default 60 seconds),
- * CONSISTENCY_NOT_FOUND_SECONDS and CONSISTENCY_TAG_LAG_SECONDS.
+ * CONSISTENCY_NOT_FOUND_SECONDS, CONSISTENCY_TAG_LAG_SECONDS and ASSUMABLE_ROLE_ARNS.
  */
 export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const grace = env.WORKER_SHUTDOWN_GRACE || DEFAULT_SHUTDOWN_GRACE;
@@ -60,5 +84,6 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
       ...(notFoundSeconds === undefined ? {} : { notFoundSeconds }),
       ...(tagLagSeconds === undefined ? {} : { tagLagSeconds }),
     },
+    assumableRoleArns: assumableRoleArns(env),
   };
 }

@@ -53,7 +53,11 @@ async function run() {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       ...workflows,
-      activities: createActivities({ aws: createAwsClients(), temporal, consistency: own.consistency }),
+      activities: createActivities({
+        aws: createAwsClients({ assumableRoleArns: own.assumableRoleArns }),
+        temporal,
+        consistency: own.consistency,
+      }),
       // Cancellation reaches a polling activity only with a heartbeat; keep that prompt.
       maxHeartbeatThrottleInterval: '5 seconds',
       // On SIGTERM, activities in flight get this long to finish before they are cancelled (and
@@ -67,7 +71,8 @@ async function run() {
           ? `workflow bundle ${workflows.workflowBundle.codePath}`
           : 'workflow code bundled at start') +
         (metrics ? `, Prometheus metrics on http://${metrics}/metrics` : '') +
-        `, shutdown grace ${own.shutdownGraceMs / 1000} s`,
+        `, shutdown grace ${own.shutdownGraceMs / 1000} s` +
+        `, side roles it may assume: ${own.assumableRoleArns.join(', ') || 'none'}`,
     );
     // Worker.run() drains on SIGINT/SIGTERM: it stops polling, lets in-flight activities finish
     // (up to shutdownGraceTime), then resolves.

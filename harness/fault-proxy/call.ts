@@ -41,18 +41,32 @@ export function describeCall(req: IncomingMessage, body: Buffer): AwsCall {
   const url = new URL(req.url ?? '/', 'http://proxy');
   const text = body.toString('utf8');
   const scope = SCOPE.exec(header(req.headers, 'authorization'));
-  const pcxIds = new Set(`${url.search} ${text}`.match(/pcx-[0-9a-z]+/g) ?? []);
   const params = paramsOf(url, req.headers, text);
   return {
     accessKeyId: scope?.[1],
     region: scope?.[2],
     service: scope?.[3],
     action: actionOf(req.method ?? 'GET', url, req.headers, params),
-    pcxIds: [...pcxIds],
+    pcxIds: peeringIdsNamed(params),
     filtered: [...params.keys()].some((key) => /^Filter\.\d+\.Name$/.test(key)),
     params,
     body: text,
   };
+}
+
+/**
+ * The peerings a call names as resources: AWS checks that those exist (an id, a route target, a
+ * tagged resource), but never the values of a filter or of a tag, such as the NACL record's tag key
+ * `vpc-peering:nacl-ingress:pcx-…` a read filters on. The EC2 query protocol only; nothing else
+ * names a peering.
+ */
+function peeringIdsNamed(params: URLSearchParams): string[] {
+  const ids = new Set<string>();
+  for (const [key, value] of params) {
+    if (/(^|\.)Filter\.\d+\.|(^|\.)Tag\.\d+\.(Key|Value)$/.test(key)) continue;
+    for (const id of value.match(/pcx-[0-9a-z]+/g) ?? []) ids.add(id);
+  }
+  return [...ids];
 }
 
 export function isMutating(call: AwsCall): boolean {

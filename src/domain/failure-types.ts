@@ -32,6 +32,11 @@ export const FailureTypes = {
   ClusterUnreachable: 'ClusterUnreachable',
   /** STS refused a side's role (no such role, a trust policy without the worker, a wrong external ID). */
   AssumeRoleRefused: 'AssumeRoleRefused',
+  /**
+   * A side's role is outside the worker's allowlist (`ASSUMABLE_ROLE_ARNS`): refused by the worker
+   * itself, before STS is asked. Its details name the role; workflows report it as their bad input.
+   */
+  RoleNotAllowed: 'RoleNotAllowed',
   InvalidTeardownRequest: 'InvalidTeardownRequest',
   InvalidDrillRequest: 'InvalidDrillRequest',
   InvalidCostReportRequest: 'InvalidCostReportRequest',
@@ -65,4 +70,5 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   FailureTypes.SetupStillRunning,
   FailureTypes.NaclQuotaExceeded,
   FailureTypes.AssumeRoleRefused,
+  FailureTypes.RoleNotAllowed,
 ];

@@ -17,7 +17,7 @@ import type { PeeringRequest } from '../../src/domain/peering/types';
 import { type FaultProxy } from '../../harness/fault-proxy';
 import { startStsTrust, type StsTrustLayer } from '../../harness/faithful/sts-trust';
 import { ROOT } from '../../harness/stack';
-import { PARTNER_ACCOUNT, WORKER_PRINCIPAL } from '../support/accounts';
+import { PARTNER_ACCOUNT, WORKER_ACCOUNT, WORKER_PRINCIPAL } from '../support/accounts';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
 import { testEnv } from '../support/env';
 import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
@@ -35,12 +35,12 @@ import { existingNetwork } from '../support/real-networks';
 import { twoRegionRequest } from '../support/requests';
 
 /**
- * Today's setup adds routes and NACL entries to the main route table and default ACL of a VPC it
- * creates, which AWS creates untagged: the scoped policy allows them once the setup claims them with
- * its tag (ClaimTheTablesOfAVpcItCreated, evaluated in iam-coming.ts). Until src/ does, those calls
- * are counted apart here, and must be exactly those; flip this when it does, and the count must be 0.
+ * A setup adds routes and NACL entries to the main route table and default ACL of a VPC it creates,
+ * which AWS creates untagged: the scoped policy allows them once the setup claims them with its tag
+ * (ClaimTheTablesOfAVpcItCreated), which ensureVpc does (src/activities/ec2/vpc.ts). Calls on such
+ * unclaimed tables are counted apart here; now that the setup claims them, there must be none.
  */
-const SETUP_CLAIMS_ITS_TABLES = false;
+const SETUP_CLAIMS_ITS_TABLES = true;
 const TABLE_CALLS = /^ec2:(Create|Delete)(Route|NetworkAclEntry)$/;
 
 const config = (region: string) => ({ region, endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
@@ -246,6 +246,20 @@ describe('the shipped IAM policies, evaluated offline', () => {
       SETUP_CLAIMS_ITS_TABLES,
       awaiting: !SETUP_CLAIMS_ITS_TABLES,
     });
+    // The claims themselves were made, in the worker's account and through the side roles, each
+    // allowed (ClaimTheTablesOfAVpcItCreated is the one statement that grants them).
+    const claims = verdicts.flatMap((v) => {
+      const kind = /:(route-table|network-acl)\//.exec(v.request.resource)?.[1];
+      const claim = v.request.action === 'ec2:CreateTags' && v.request.context['aws:RequestTag/vpc-peering:setup-id'];
+      return kind && claim ? [`${kind} in ${v.request.resourceAccount}: ${v.result}`] : [];
+    });
+    expect(new Set(claims)).toEqual(
+      new Set(
+        ['route-table', 'network-acl'].flatMap((kind) =>
+          [WORKER_ACCOUNT, PARTNER_ACCOUNT].map((account) => `${kind} in ${account}: Allowed`),
+        ),
+      ),
+    );
   });
 
   it("GIVEN this release's database and table-claim calls, built from the contract's shapes WHEN each is evaluated THEN every one is allowed", async () => {

@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import * as path from 'node:path';
 import type { PeeringRequest, PeeringResult, TeardownResult } from '../../src/domain/peering/types';
 import { SETUP_ID_TAG } from '../../src/domain/aws/tags';
-import { countTagged, routesVia, taggedResources, vpcSnapshot } from '../support/aws-state';
+import { countTagged, routesVia, tableTags, taggedResources, vpcSnapshot } from '../support/aws-state';
 import { testEnv } from '../support/env';
 import { ec2, startTestWorker, uniqueId, type TestWorker } from '../support/harness';
 import { existingVpc } from '../support/setup-runs';
@@ -181,6 +181,13 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
     ).toEqual(['peering-connection', 'vpc', 'vpc']);
   });
 
+  test("THEN each new VPC's main route table and default ACL are claimed with the setup tag, and none of the request's", async () => {
+    for (const side of [result.requester, result.accepter]) {
+      const claimed = `${SETUP_ID_TAG}=${id}`;
+      expect(await tableTags(side.region, side.vpcId)).toEqual([`acl default ${claimed}`, `rtb main ${claimed}`]);
+    }
+  });
+
   test('WHEN torn down twice THEN the first deletes everything tagged and the second deletes nothing', async () => {
     const first = await teardown(id);
     expect(first.deleted.map((r) => r.type)).toEqual(
@@ -233,6 +240,8 @@ describe('GIVEN an existing eu-west-1 VPC (DNS hostnames on) with three route ta
     const routed = await routesVia('eu-west-1', [result.peeringConnectionId]);
     expect(routed.sort()).toEqual(tableIds.map((t) => `${t} 10.10.0.0/16`).sort());
     expect(result.created.some((r) => r.type === 'vpc' && r.id === vpcId)).toBe(false);
+    // An existing VPC's tables are routed through, never claimed.
+    expect((await tableTags('eu-west-1', vpcId)).filter((t) => t.includes(SETUP_ID_TAG))).toEqual([]);
 
     const down = await teardown(id);
     expect(down.deleted.some((r) => r.id === vpcId)).toBe(false);

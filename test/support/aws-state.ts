@@ -59,6 +59,34 @@ export async function routesVia(region: string, peeringIds: string[], account?: 
 }
 
 /**
+ * A VPC's route tables and network ACLs with their tags, as sorted lines `rtb main|other k=v,…` and
+ * `acl default|other k=v,…`. The NACL record's keys (`vpc-peering:nacl-…`) are left out: they are the
+ * side rules' record, not a claim.
+ */
+export async function tableTags(region: string, vpcId: string, account?: string): Promise<string[]> {
+  const client = ec2In(region, account);
+  const byVpc = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
+  const [tables, acls] = await Promise.all([
+    client.send(new DescribeRouteTablesCommand(byVpc)),
+    client.send(new DescribeNetworkAclsCommand(byVpc)),
+  ]);
+  const tags = (t: Tag[] | undefined) =>
+    (t ?? [])
+      .filter((x) => !x.Key?.startsWith('vpc-peering:nacl-'))
+      .map((x) => `${x.Key}=${x.Value}`)
+      .sort()
+      .join(',');
+  return [
+    ...(tables.RouteTables ?? [])
+      .filter((t) => t.VpcId === vpcId)
+      .map((t) => `rtb ${t.Associations?.some((a) => a.Main) ? 'main' : 'other'} ${tags(t.Tags)}`),
+    ...(acls.NetworkAcls ?? [])
+      .filter((a) => a.VpcId === vpcId)
+      .map((a) => `acl ${a.IsDefault ? 'default' : 'other'} ${tags(a.Tags)}`),
+  ].sort();
+}
+
+/**
  * A VPC's route tables and routes, NACL entries and tags, and security groups with their rules, as sorted
  * lines: equal snapshots prove a VPC was "left as before" (an empty group still shows by its id).
  */

@@ -89,6 +89,12 @@ export interface AwsClientOptions {
   clientConfig?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
   /** One service's endpoint instead of `clientConfig.endpoint` (like `AWS_ENDPOINT_URL_<SERVICE>`). */
   serviceEndpoints?: Partial<Record<AwsService, string>>;
+  /**
+   * Patterns of the side roles this worker may assume; a call through any other role fails with
+   * the non-retryable `RoleNotAllowed` before STS is asked (role-credentials.ts).
+   * @default DEFAULT_ASSUMABLE_ROLE_ARNS, the roles the worker policy lets it assume
+   */
+  assumableRoleArns?: readonly string[];
 }
 
 interface SdkClient {
@@ -143,6 +149,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       ...options.clientConfig,
       ...(options.serviceEndpoints?.sts ? { endpoint: options.serviceEndpoints.sts } : {}),
     },
+    ...(options.assumableRoleArns ? { assumableRoleArns: options.assumableRoleArns } : {}),
   });
 
   const observe = <C extends SdkClient>(client: C, service: string, region: string, roleArn?: string): C => {

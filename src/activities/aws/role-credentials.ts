@@ -1,6 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { SideAccess } from '../../domain/aws/access';
+import { ApplicationFailure } from '@temporalio/common';
+import { DEFAULT_ASSUMABLE_ROLE_ARNS, roleArnAllowed, type SideAccess } from '../../domain/aws/access';
 import { FailureTypes } from '../../domain/failure-types';
 
 /** What the SDK's credential providers answer. */
@@ -62,20 +63,50 @@ function shared(provider: Provider): Provider {
   };
 }
 
+/**
+ * A role outside the worker's allowlist: refused by the worker, without asking STS, on every try.
+ * The message names the setting, not its patterns, which stay the operator's; the workflow names
+ * the request's field from the role in the details.
+ */
+function notAllowed(roleArn: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureTypes.RoleNotAllowed,
+    message: `${roleArn} is outside the worker's allowlist of roles it may assume (its ASSUMABLE_ROLE_ARNS setting)`,
+    nonRetryable: true,
+    details: [{ roleArn }],
+  });
+}
+
 export interface RoleCredentialOptions {
   /** Settings for the STS client that assumes the roles (an endpoint, the worker's credentials). */
   stsConfig: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /**
+   * Patterns of the roles this worker may assume (`*` and `?` as in IAM); any other is refused.
+   * @default DEFAULT_ASSUMABLE_ROLE_ARNS
+   */
+  assumableRoleArns?: readonly string[];
 }
 
 /**
  * Credentials for a side's role: sts:AssumeRole with the worker's own credentials, in the side's
  * region, with its external ID and the session name that says which setup made the call.
+ *
+ * The role comes from the request, so the worker checks it against its own allowlist first: with
+ * `sts:AssumeRole` on `role/vpc-peering-*`, whoever starts a workflow could otherwise name any
+ * team's role (its external ID is caller input too). The check is here, where every client for a
+ * role gets its credentials, rather than in an activity of its own: no path (setup, rollback,
+ * teardown, mesh, failover, drill, cost) can reach a role around it, and no workflow's commands
+ * change. A refusal comes with the first call made through the role, and each workflow's first
+ * calls of a side are reads (a setup's VPC and conflict checks, a mesh's plan, a teardown's
+ * inventory, a failover's preflight), so it comes before any change.
  */
 export function createRoleCredentials(options: RoleCredentialOptions) {
   const sts = new Map<string, STSClient>();
   const providers = new Map<string, Provider>();
+  const allowed = options.assumableRoleArns ?? DEFAULT_ASSUMABLE_ROLE_ARNS;
 
   return (region: string, access: SideAccess & { roleArn: string }): Provider => {
+    if (!roleArnAllowed(access.roleArn, allowed)) return () => Promise.reject(notAllowed(access.roleArn));
     const key = [region, access.roleArn, access.externalId ?? '', access.roleSessionName ?? ''].join('|');
     let provider = providers.get(key);
     if (provider) return provider;

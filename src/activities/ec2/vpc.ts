@@ -1,10 +1,13 @@
 import {
   AssociateVpcCidrBlockCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   ModifyVpcAttributeCommand,
+  paginateDescribeNetworkAcls,
+  paginateDescribeRouteTables,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
   waitUntilVpcAvailable,
@@ -13,13 +16,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { accessOf, type SideAccess } from '../../domain/aws/access';
-import { SIDE_TAG } from '../../domain/aws/tags';
+import { MESH_ID_TAG, SETUP_ID_TAG, SIDE_TAG } from '../../domain/aws/tags';
 import type { SubnetSpec, VpcState } from '../../domain/peering/types';
 import type { AwsClients } from '../aws/clients';
 import { activitySignal, keepAlive } from '../activity-context';
-import { collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './helpers';
+import { collect, hasSetupTag, setupFilter, tagSpec, tagValue, toTags } from './helpers';
 import { AwsErrors, isNamed, retryable } from '../aws/errors';
-import { findEarlierWork, retryNotFound, type ConsistencyWindows } from '../aws/waiting';
+import { findEarlierWork, pollWithHeartbeat, retryNotFound, type ConsistencyWindows } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
 import { type ResourceRef } from '../../domain/aws/resource-ref';
 
@@ -116,6 +119,48 @@ async function turnOn(ec2: EC2Client, vpcId: string, attribute: DnsAttribute): P
   );
 }
 
+/**
+ * AWS makes a VPC's main route table and default network ACL along with it, untagged, and the
+ * scoped policy lets the worker change only tables that carry a setup's tag: the setup claims them
+ * with its own keys only (ClaimTheTablesOfAVpcItCreated allows `vpc-peering:setup-id` and
+ * `vpc-peering:mesh-id` on a table that has no setup tag yet). They are read first, so a retry tags
+ * only what is still unclaimed and asks nothing the policy refuses. No inventory lists them by tag:
+ * AWS deletes them with the VPC (DeleteVpc API reference).
+ */
+async function claimDefaultTables(ec2: EC2Client, vpcId: string, tags: Record<string, string>, notFound: number) {
+  const claim = Object.fromEntries([SETUP_ID_TAG, MESH_ID_TAG].flatMap((k) => (tags[k] ? [[k, tags[k]]] : [])));
+  const byVpc = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
+  // Listed a moment after the VPC, as everything in EC2 is (eventual consistency).
+  const { state, seen } = await pollWithHeartbeat(
+    { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 60 },
+    async (client) => {
+      const [tables, acls] = await Promise.all([
+        collect(paginateDescribeRouteTables({ client }, byVpc), (p) => p.RouteTables),
+        collect(paginateDescribeNetworkAcls({ client }, byVpc), (p) => p.NetworkAcls),
+      ]);
+      const main = tables.find((t) => t.VpcId === vpcId && t.Associations?.some((a) => a.Main));
+      const acl = acls.find((a) => a.VpcId === vpcId && a.IsDefault);
+      const found =
+        main && acl
+          ? [
+              { id: main.RouteTableId!, tags: main.Tags },
+              { id: acl.NetworkAclId!, tags: acl.Tags },
+            ]
+          : [];
+      return { state: found.length ? WaiterState.SUCCESS : WaiterState.RETRY, seen: found };
+    },
+  );
+  if (state !== WaiterState.SUCCESS || !seen) {
+    throw retryable(
+      FailureTypes.WaitTimedOut,
+      `${vpcId}'s main route table and default network ACL were not listed after 60 s`,
+    );
+  }
+  const unclaimed = seen.filter((t) => !tagValue(t.tags, SETUP_ID_TAG)).map((t) => t.id);
+  if (!unclaimed.length) return;
+  await retryNotFound(notFound, () => ec2.send(new CreateTagsCommand({ Resources: unclaimed, Tags: toTags(claim) })));
+}
+
 export function createVpcActivities(clients: AwsClients, windows: ConsistencyWindows) {
   /**
    * Creates the side's VPC and subnets unless an earlier attempt already did: CreateVpc has no
@@ -155,6 +200,8 @@ export function createVpcActivities(clients: AwsClients, windows: ConsistencyWin
           ),
         );
       }
+      // Its own VPC only: made now, or found again by this setup's tags.
+      await claimDefaultTables(ec2, id, input.tags, windows.notFoundSeconds);
       if (input.dnsResolution !== false) {
         // A new VPC has DNS support on and hostnames off; one found again is read first.
         const off = existing ? await dnsAttributesOff(ec2, id) : (['enableDnsHostnames'] as DnsAttribute[]);

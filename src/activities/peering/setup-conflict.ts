@@ -136,10 +136,13 @@ export function createSetupConflictActivities(clients: AwsClients, temporal: Cli
       ];
       // Both sides in one region and account: one search sees both sides' VPCs.
       const oneSearch = input.requester.region === input.accepter.region && sameAccess(input.requester, input.accepter);
+      // Read before any search starts: a search that failed while this was awaited would be a
+      // rejection nobody handles yet, which ends the worker's process.
+      const earlier = await earlierRegions(input);
       const found = await Promise.all([
         inRequesterRegion(),
         oneSearch ? [] : vpcConflicts(input, input.accepter.region, acc),
-        ...(await earlierRegions(input)).map((r) => anythingIn(input, r.region, r.access)),
+        ...earlier.map((r) => anythingIn(input, r.region, r.access)),
       ]);
       const problems = found.flat();
       if (problems.length) {

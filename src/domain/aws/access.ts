@@ -85,3 +85,30 @@ export function accessForRef(ref: { region: string; accountId?: string }, sides:
   }
   return sides.filter((s) => s.region === ref.region).pop()?.access ?? {};
 }
+
+/**
+ * The roles a worker assumes unless its configuration (`ASSUMABLE_ROLE_ARNS`) says otherwise: the
+ * ones the shipped worker policy lets it assume (its `sts:AssumeRole` statement).
+ */
+export const DEFAULT_ASSUMABLE_ROLE_ARNS: readonly string[] = ['arn:aws:iam::*:role/vpc-peering-*'];
+
+/** A role ARN pattern: a role in any partition and account, `*` and `?` allowed anywhere. */
+const ROLE_PATTERN = /^arn:[\w*?-]+:iam::[\d*?]*:role\/[\w+=,.@/*?-]+$/;
+
+export function isRoleArnPattern(pattern: string): boolean {
+  return ROLE_PATTERN.test(pattern);
+}
+
+/**
+ * Whether one of the patterns names the role, matched as IAM matches a policy's `Resource`: the
+ * whole ARN, case-sensitive, `*` any run of characters (`/` included), `?` any one character.
+ */
+export function roleArnAllowed(roleArn: string, patterns: readonly string[]): boolean {
+  return patterns.some((pattern) => {
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    return new RegExp(`^${body}$`).test(roleArn);
+  });
+}

@@ -1,3 +1,8 @@
+/**
+ * Public shapes of `PeeringCostReport` (README, "What the link costs"). Plain JSON, so
+ * `temporal workflow start --type PeeringCostReport --input-file f.json` works and `DrDrill` can run
+ * it as a child workflow.
+ */
 import { type PeeringTarget } from '../peering/types';
 
 export type CostGranularity = 'MONTHLY' | 'DAILY';

@@ -1,5 +1,5 @@
 /**
- * Public shapes of `DrDrill` (see CONTRACT.md). Plain JSON, so a Schedule or
+ * Public shapes of `DrDrill` (README, "DR drills and schedules"). Plain JSON, so a Schedule or
  * `temporal workflow start --input-file` can carry the request as it is.
  */
 import type { FailoverReport, FailoverRequest } from '../failover/types';

@@ -1,3 +1,8 @@
+/**
+ * Public shapes of `FailoverToRegion` (README, "DR runbook"). Plain JSON, so
+ * `temporal workflow start --type FailoverToRegion --input-file f.json` works, and so `DrDrill`
+ * can run it as a child workflow and read the report.
+ */
 import type { RecoveryReport, RecoverySignal } from './recovery-types';
 
 export type { CloudWatchAlarmSignal, Route53HealthCheckSignal, RecoveryWait } from './recovery-types';

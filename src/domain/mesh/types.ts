@@ -1,6 +1,6 @@
 /**
- * Public shapes of `SetupPeeringMesh`, `PlanPeeringMesh` and `TeardownPeeringMesh` (see CONTRACT.md,
- * "Setup and teardown of a mesh"). Plain JSON, so `temporal workflow start --input-file` works.
+ * Public shapes of `SetupPeeringMesh`, `PlanPeeringMesh` and `TeardownPeeringMesh` (README,
+^ * "Networks of many VPCs: meshes"). Plain JSON, so `temporal workflow start --input-file` works.
  */
 import type { QuotaName, QuotaSource, RegionQuotas } from '../aws/quotas';
 import type { AllowRule, PeeringSide } from '../peering/types';

@@ -1,5 +1,5 @@
 /**
- * Public shapes of the workflows' inputs and results (see CONTRACT.md). Everything here is plain
+ * Public shapes of the workflows' inputs and results (README, "The workflows"). Everything here is plain
  * JSON so that `temporal workflow start --input-file` works.
  */
 

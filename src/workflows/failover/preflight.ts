@@ -3,7 +3,7 @@ import { roleSessionName, type SideAccess } from '../../domain/aws/access';
 import { scaleTarget } from '../../domain/failover/capacity';
 import type { PeeringRole } from '../../domain/failover/types';
 import { readPreflight, type Settled } from '../../domain/failover/preflight';
-import { explain, rootCause } from '../failures';
+import { explain, roleNotAllowed, rootCause } from '../failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './run';
 import { capacityEntries } from './scale';
 import { EC2_CALL, type Activities } from '../activity-options';
@@ -12,11 +12,17 @@ import { FailureTypes } from '../../domain/failure-types';
 
 const reads = proxyActivities<Activities>(EC2_CALL);
 
-async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
+/** `refuse`: a failure that ends the run as it is rather than as a finding (bad input). */
+async function settle<T>(
+  call: Promise<T>,
+  refuse: (err: unknown) => ApplicationFailure | undefined = () => undefined,
+): Promise<Settled<T>> {
   try {
     return { ok: true, value: await call };
   } catch (err) {
     if (isCancellation(err)) throw err;
+    const refused = refuse(err);
+    if (refused) throw refused;
     const cause = rootCause(err);
     const unreachable =
       cause instanceof ApplicationFailure && cause.type === FailureTypes.Unreachable
@@ -54,6 +60,15 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
         },
       ],
     ),
+    // The peering's roles make their first calls here, in a read: one outside the worker's
+    // allowlist is bad input, and nothing has changed.
+    (err) =>
+      roleNotAllowed(
+        FailureTypes.InvalidFailoverRequest,
+        err,
+        (req.peeringRoles ?? []).map((r, i) => [`peeringRoles[${i}].roleArn`, r.roleArn]),
+        'peeringRoles',
+      ),
   );
   const zone = settle(
     reads.getHostedZone.executeWithOptions({ summary: `Find hosted zone ${req.hostedZoneId}` }, [

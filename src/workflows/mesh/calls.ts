@@ -6,7 +6,7 @@ import { sideAccess, type RemovalSide, type SideAccess } from '../../domain/aws/
 import { opt } from '../../domain/objects';
 import { lowerQuotas, type RegionQuotas } from '../../domain/aws/quotas';
 import { MESH_ID_TAG, setupTags } from '../../domain/aws/tags';
-import { invalidInput } from '../failures';
+import { invalidInput, roleNotAllowed } from '../failures';
 import { EC2_CALL, type Activities } from '../activity-options';
 import { type ResourceRef } from '../../domain/aws/resource-ref';
 import { FailureTypes } from '../../domain/failure-types';
@@ -34,10 +34,21 @@ export function meshSides(meshId: string, req: MeshRequest): RemovalSide[] {
   return Object.values(req.vpcs).map((s) => ({ region: s.region, access: sideAccess(s, meshId) }));
 }
 
-/** Reads what AWS holds (in every region at once) and plans the mesh. Changes nothing. */
+/**
+ * Reads what AWS holds (in every region at once) and plans the mesh. Changes nothing. Every VPC's
+ * role makes its first call here, so a role outside the worker's allowlist is bad input before any
+ * change.
+ */
 export async function planMeshNow(meshId: string, req: MeshRequest): Promise<MeshPlan> {
   const pairs = meshPairs(Object.keys(req.vpcs), req.topology);
   const groups = regionGroups(meshId, req);
+  const roles = Object.entries(req.vpcs).map(([key, side]): [string, string | undefined] => [
+    `vpcs.${key}.roleArn`,
+    side.roleArn,
+  ]);
+  const outsideAllowlist = (err: unknown) => {
+    throw roleNotAllowed(FailureTypes.InvalidMeshRequest, err, roles, 'vpcs') ?? err;
+  };
   const read = await Promise.all(
     groups.map((g) =>
       ec2.describeMeshRegion.executeWithOptions(
@@ -58,7 +69,7 @@ export async function planMeshNow(meshId: string, req: MeshRequest): Promise<Mes
         ],
       ),
     ),
-  );
+  ).catch(outsideAllowlist);
   const state: MeshState = { vpcs: {}, peerings: [] };
   const quotas: Record<string, RegionQuotas> = {};
   read.forEach((r, i) => {

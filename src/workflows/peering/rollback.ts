@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
 import { deletionOrder, type ResourceRef } from '../../domain/aws/resource-ref';
 import type { SetupProgress } from '../../domain/peering/types';
-import { explain, rootCause } from '../failures';
+import { explain, roleNotAllowed, rootCause } from '../failures';
 import { removeResources, summarizeRemoval, type RemovalReport } from './removal';
 import { findSetupResources, type SetupContext } from './setup-calls';
 import { FailureTypes } from '../../domain/failure-types';
@@ -34,6 +34,20 @@ export async function setupFailure(
   const cause = rootCause(err);
   // Refused before any change, and thrown as it is.
   if (!mutating && cause instanceof ApplicationFailure && REFUSED_BEFORE_CHANGE.has(cause.type ?? '')) return cause;
+  // A side's role outside the worker's allowlist, refused at its first (read-only) call: bad input.
+  const { requester, accepter } = ctx.req;
+  const outsideAllowlist =
+    !mutating &&
+    roleNotAllowed(
+      FailureTypes.InvalidPeeringRequest,
+      err,
+      [
+        ['requester.roleArn', requester.roleArn],
+        ['accepter.roleArn', accepter.roleArn],
+      ],
+      '(an earlier run under this workflow id)',
+    );
+  if (outsideAllowlist) return outsideAllowlist;
   const failedStep = stepOf(cause) ?? progress.step;
   const what = isCancellation(err)
     ? `cancelled during step "${failedStep}"`

@@ -10,13 +10,14 @@ import {
 import { roleSessionName } from '../../domain/aws/access';
 import { isKnownRegion } from '../../domain/net/regions';
 import { ACCEPTER_REGION, PEERING_CONNECTION_ID, REQUESTER_REGION } from '../../domain/search-attributes';
-import type { SetupLocator, TeardownRequest, TeardownResult } from '../../domain/peering/types';
+import type { SetupLocator, SideRoles, TeardownRequest, TeardownResult } from '../../domain/peering/types';
 import { externalIdSchema, PEERING_ID_RE, roleArnSchema } from '../../domain/validation';
 import { COMPOSITE, EC2_CALL, type Activities } from '../activity-options';
 import { removeResources, summarizeRemoval } from './removal';
 import { type ResourceRef } from '../../domain/aws/resource-ref';
 import { locatorAccess } from '../../domain/peering/types';
 import { FailureTypes } from '../../domain/failure-types';
+import { roleNotAllowed } from '../failures';
 
 const { locateSetup, describeSetupRun } = proxyActivities<Activities>(EC2_CALL);
 const { findSetupResources } = proxyActivities<Activities>(COMPOSITE);
@@ -119,10 +120,24 @@ export async function TeardownInterRegionPeering(request: TeardownRequest): Prom
   setCurrentDetails(
     `**Finding** what ${locator.setupId ?? locator.peeringConnectionId} created in ${locator.requesterRegion} and ${locator.accepterRegion}`,
   );
-  const inventory = await findSetupResources.executeWithOptions(
-    { summary: `Find resources of ${locator.setupId ?? locator.peeringConnectionId}` },
-    [locator],
-  );
+  // Every side's role makes its first call in this read, so one outside the worker's allowlist is
+  // refused before anything is deleted.
+  const inventory = await findSetupResources
+    .executeWithOptions({ summary: `Find resources of ${locator.setupId ?? locator.peeringConnectionId}` }, [locator])
+    .catch((err: unknown) => {
+      const named: SideRoles = 'setupWorkflowId' in request ? {} : request;
+      throw (
+        roleNotAllowed(
+          FailureTypes.InvalidTeardownRequest,
+          err,
+          [
+            ['requesterRoleArn', named.requesterRoleArn],
+            ['accepterRoleArn', named.accepterRoleArn],
+          ],
+          'setupWorkflowId' in request ? 'setupWorkflowId' : 'peeringConnectionId',
+        ) ?? err
+      );
+    });
   progress.found = inventory.refs;
   if (refuseRunning && !locator.setupId && inventory.setupId && inventory.refs.length)
     await refuseWhileSetupRuns(inventory.setupId);

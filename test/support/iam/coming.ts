@@ -1,6 +1,6 @@
 /**
  * THE CALLS THIS RELEASE'S CODE WILL MAKE, NOT YET RECORDED: src/ does not protect, re-protect,
- * rehearse a promotion, read lag, or claim the tables of a VPC it creates yet. Their request
+ * rehearse a promotion, or read lag yet (and no recorded run makes a mesh VPC). Their request
  * contexts are built here from the shapes of shared CONTRACT.md ("ProtectDatabase",
  * "ReprotectDatabase", "DrDrill: rehearse the promotion", "Aurora Global Database"): the ARNs it
  * names, everything a protection creates tagged `vpc-peering:protection-id=<workflow id>`, the
@@ -196,18 +196,13 @@ export const COMING_CALLS: ComingCall[] = [
     tagged(A),
   ),
   call('aurora unprotect: delete it', 'rds:DeleteDBCluster', rds(DR, 'cluster', 'abc-aurora-dr'), tagged(A)),
-  // Setup: the main route table and default network ACL of a VPC it creates, claimed with its tag.
+  // A mesh's VPC: its default ACL claimed with the mesh tag as well. src/ makes this claim
+  // (ensureVpc), but no recorded run here creates a mesh VPC; a setup's own claims are recorded.
   call(
-    'setup: claim the new VPC main table',
-    'ec2:CreateTags',
-    `arn:aws:ec2:${DR}:${ACCOUNT}:route-table/rtb-0123456789abcdef0`,
-    requestTags({ 'vpc-peering:setup-id': 'abc-corp-peering' }),
-  ),
-  call(
-    'setup: claim its default ACL',
+    'mesh: claim its VPC default ACL',
     'ec2:CreateTags',
     `arn:aws:ec2:${DR}:${ACCOUNT}:network-acl/acl-0123456789abcdef0`,
-    requestTags({ 'vpc-peering:setup-id': 'abc-corp-peering', 'vpc-peering:mesh-id': 'abc-mesh' }),
+    requestTags({ 'vpc-peering:setup-id': 'abc-mesh', 'vpc-peering:mesh-id': 'abc-mesh' }),
   ),
 ];
 

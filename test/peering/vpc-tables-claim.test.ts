@@ -1,0 +1,104 @@
+/**
+ * A VPC the setup creates comes with a main route table and a default network ACL that AWS makes
+ * untagged; the scoped policy lets the worker change only tables that carry a setup's tag
+ * (ClaimTheTablesOfAVpcItCreated). ensureVpc claims them with the setup's keys only (and the
+ * mesh's), once: a retry finds them claimed and tags nothing again.
+ */
+import { CreateVpcCommand } from '@aws-sdk/client-ec2';
+import { createActivities, createAwsClients } from '../../src/activities';
+import { MESH_ID_TAG, SETUP_ID_TAG, SIDE_TAG, setupTags } from '../../src/domain/aws/tags';
+import { tableTags } from '../support/aws-state';
+import { testEnv } from '../support/env';
+import { CREDENTIALS, ec2, uniqueId } from '../support/harness';
+
+const calls: string[] = [];
+const acts = createActivities({
+  aws: createAwsClients({
+    clientConfig: { endpoint: testEnv().awsUrl, credentials: CREDENTIALS },
+    observers: [(c) => calls.push(c.operation)],
+  }),
+});
+const REGION = 'eu-west-1';
+
+const tablesOf = (vpcId: string) => tableTags(REGION, vpcId);
+
+describe('GIVEN a setup VPC made by ensureVpc', () => {
+  const setupId = uniqueId('claim');
+  const input = {
+    side: 'accepter',
+    region: REGION,
+    setupId,
+    cidrBlock: '10.150.0.0/16',
+    name: 'claim-dr',
+    tags: setupTags(setupId, { Project: 'claim' }),
+  };
+  let vpcId: string;
+
+  test('WHEN created THEN its main route table and default ACL carry the setup tag and nothing of the request', async () => {
+    calls.length = 0;
+    vpcId = (await acts.ensureVpc(input)).vpc.vpcId;
+
+    expect(await tablesOf(vpcId)).toEqual([
+      `acl default ${SETUP_ID_TAG}=${setupId}`,
+      `rtb main ${SETUP_ID_TAG}=${setupId}`,
+    ]);
+    expect(calls.filter((op) => op === 'CreateTags')).toEqual(['CreateTags']);
+  });
+
+  test('WHEN ensureVpc runs again (a retry) THEN it finds the VPC and its claimed tables and tags nothing', async () => {
+    calls.length = 0;
+    expect((await acts.ensureVpc(input)).vpc.vpcId).toBe(vpcId);
+
+    expect(calls.filter((op) => !/^(Describe|Get|List)/.test(op))).toEqual([]);
+    expect(await tablesOf(vpcId)).toEqual([
+      `acl default ${SETUP_ID_TAG}=${setupId}`,
+      `rtb main ${SETUP_ID_TAG}=${setupId}`,
+    ]);
+  });
+});
+
+describe('GIVEN a VPC an earlier attempt made (tagged with the setup and side) whose tables it never claimed', () => {
+  test('WHEN ensureVpc runs THEN it creates no VPC and claims that VPC’s tables', async () => {
+    const setupId = uniqueId('claim-retry');
+    const tags = setupTags(setupId, {});
+    const earlier = await ec2(REGION).send(
+      new CreateVpcCommand({
+        CidrBlock: '10.151.0.0/16',
+        TagSpecifications: [
+          {
+            ResourceType: 'vpc',
+            Tags: [...Object.entries(tags), [SIDE_TAG, 'requester']].map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
+      }),
+    );
+    const vpcId = earlier.Vpc!.VpcId!;
+    expect(await tablesOf(vpcId)).toEqual(['acl default ', 'rtb main ']);
+    calls.length = 0;
+
+    const out = await acts.ensureVpc({ side: 'requester', region: REGION, setupId, cidrBlock: '10.151.0.0/16', tags });
+
+    expect(out.vpc.vpcId).toBe(vpcId);
+    expect(calls).not.toContain('CreateVpc');
+    expect(await tablesOf(vpcId)).toEqual([
+      `acl default ${SETUP_ID_TAG}=${setupId}`,
+      `rtb main ${SETUP_ID_TAG}=${setupId}`,
+    ]);
+  });
+});
+
+describe('GIVEN a mesh VPC (tagged with the mesh id as well)', () => {
+  test('WHEN created THEN its tables carry the setup and mesh tags only', async () => {
+    const meshId = uniqueId('claim-mesh');
+    const { vpc } = await acts.ensureVpc({
+      side: 'euw1',
+      region: REGION,
+      setupId: meshId,
+      cidrBlock: '10.152.0.0/16',
+      tags: { ...setupTags(meshId, { Project: 'claim-mesh' }), [MESH_ID_TAG]: meshId },
+    });
+
+    const claimed = [MESH_ID_TAG, SETUP_ID_TAG].map((k) => `${k}=${meshId}`).join(',');
+    expect(await tablesOf(vpc.vpcId)).toEqual([`acl default ${claimed}`, `rtb main ${claimed}`]);
+  });
+});
