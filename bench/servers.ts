@@ -149,8 +149,8 @@ export async function startWorkerProcess(opts: {
   entry?: string;
   /** Load the probe that reports the cache and the workflow thread's heap. */
   probe?: boolean;
-  /** Node options for the process, before the Dockerfile's (e.g. --cpu-prof). */
-  nodeOptions?: string;
+  /** Node's own arguments for the process, e.g. --cpu-prof (which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|AWS_)/.test(k)) env[k] = v;
@@ -165,11 +165,15 @@ export async function startWorkerProcess(opts: {
     // The memory settings the Dockerfile gives the worker: fewer glibc malloc arenas for the
     // core's threads, and a smaller V8 young generation in both isolates (main and workflow thread).
     MALLOC_ARENA_MAX: '2',
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, opts.nodeOptions, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
   });
   const logFile = path.join(LOG_DIR, `bench-${process.pid}-${opts.name ?? 'worker'}.log`);
   const fd = fs.openSync(logFile, 'w');
-  const args = [...(opts.probe ? ['--require', compiledProbe()] : []), opts.entry ?? WORKER_ENTRY];
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    ...(opts.probe ? ['--require', compiledProbe()] : []),
+    opts.entry ?? WORKER_ENTRY,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
