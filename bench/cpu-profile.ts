@@ -19,7 +19,7 @@ import { cpuDuring } from './burst';
 import { REQUEST_FILE, log } from './config';
 import { benchKit } from './kit';
 import { sdkDefaultsBuild } from './memory';
-import { LOG_DIR, buildWorker, cpuSeconds, startBenchServers, startWorkerProcess } from './servers';
+import { LOG_DIR, buildWorker, cpuSeconds, sampleRss, startBenchServers, startWorkerProcess } from './servers';
 
 interface ProfileNode {
   id: number;
@@ -82,12 +82,12 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   };
 }
 
-/** The worker's CPU seconds per setup over a burst of `n`, on a fresh worker process of `entry`. */
+/** The worker's CPU seconds per setup and its RSS over a burst of `n`, on a fresh worker process of `entry`. */
 async function cpuPerSetup(
   o: { temporalAddress: string; motoUrl: string; client: Client; request: PeeringRequest; n: number },
   name: string,
   entry?: string,
-): Promise<number> {
+): Promise<{ cpuPerSetup: number; peakRssMb: number; readyRssMb: number }> {
   const worker = await startWorkerProcess({
     temporalAddress: o.temporalAddress,
     motoUrl: o.motoUrl,
@@ -101,9 +101,11 @@ async function cpuPerSetup(
     for (let i = 0; i < 3; i++) await kit.setup(`bench-${name}-warm-${process.pid}-${i}`, worker.taskQueue);
     await kit.fresh();
     const before = cpuSeconds(worker.pid);
+    const rss = sampleRss(worker.pid);
     const burst = await kit.setupBurst(o.client, worker.taskQueue, `bench-${name}`, []);
+    const peak = rss.stop();
     if (burst.failed) throw new Error(`${burst.failed} setups failed: ${burst.errors[0]}`);
-    return (cpuSeconds(worker.pid) - before) / o.n;
+    return { cpuPerSetup: (cpuSeconds(worker.pid) - before) / o.n, peakRssMb: peak.peakMb, readyRssMb: peak.startMb };
   } finally {
     await worker.stop();
   }
@@ -128,9 +130,9 @@ async function main(): Promise<void> {
       for (let r = 0; r < rounds; r++) {
         const project = await cpuPerSetup(o, `ab-project-${r}`);
         const sdk = await cpuPerSetup(o, `ab-sdk-defaults-${r}`, defaults.entry);
-        console.log(
-          `round ${r + 1}: worker CPU-s per setup: project ${project.toFixed(3)}, SDK defaults ${sdk.toFixed(3)}`,
-        );
+        const line = (x: Awaited<ReturnType<typeof cpuPerSetup>>) =>
+          `${x.cpuPerSetup.toFixed(3)} CPU-s per setup, RSS ${x.readyRssMb} → ${x.peakRssMb} MB`;
+        console.log(`round ${r + 1}: project ${line(project)}; SDK defaults ${line(sdk)}`);
       }
       return;
     }
