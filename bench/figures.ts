@@ -197,6 +197,7 @@ export function benchFigures(m: Measurements) {
     bundle: m.bundle,
     sdkDefaultsBundle: m.sdkDefaults.composition,
     failoverByDirection: fo.byDirection,
+    failoverSteps: fo.details,
   };
   return {
     rows,

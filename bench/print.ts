@@ -75,6 +75,7 @@ export function printReport(f: Figures, m: Measurements, request: PeeringRequest
   console.log(
     `  workflow bundle ${diagnostics.bundle.file}: ${diagnostics.bundle.codeKb} KB of code + ${diagnostics.bundle.sourceMapKb} KB source map; ${top(diagnostics.bundle)}; with the SDK's defaults: ${m.sdkDefaults.composition.codeKb} KB + ${m.sdkDefaults.composition.sourceMapKb} KB`,
   );
+  for (const line of diagnostics.failoverSteps) console.log(`  ${line}`);
   console.log(
     `  realistic profile: ${diagnostics.realisticDrawnMedianMs.calls} calls delayed, median ${diagnostics.realisticDrawnMedianMs.reads} ms (reads) and ${diagnostics.realisticDrawnMedianMs.writes} ms (writes) before the Atlantic round trip`,
   );
