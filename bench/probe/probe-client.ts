@@ -19,7 +19,8 @@ export function compiledProbe(): string {
 }
 
 export interface ProbeClient {
-  status(): Promise<ProbeStatus>;
+  /** With `gc: false`, as the heaps are, garbage included (for sampling during a burst). */
+  status(gc?: boolean): Promise<ProbeStatus>;
   /** Writes a heap snapshot of the workflow thread to `file`. */
   snapshot(file: string): Promise<void>;
 }
@@ -43,7 +44,7 @@ export function probeClient(child: ChildProcess): ProbeClient {
       child.send({ ...req, id });
     });
   return {
-    status: async () => (await ask<{ status: ProbeStatus }>({ kind: 'status' })).status,
+    status: async (gc = true) => (await ask<{ status: ProbeStatus }>({ kind: 'status', gc })).status,
     snapshot: async (file) => {
       await ask({ kind: 'snapshot', file });
     },

@@ -12,25 +12,31 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as wt from 'node:worker_threads';
 
-export type ProbeRequest = { id: number; kind: 'status' } | { id: number; kind: 'snapshot'; file: string };
+/** `status` collects the garbage first unless `gc: false` (for sampling during a burst). */
+export type ProbeRequest =
+  { id: number; kind: 'status'; gc?: boolean } | { id: number; kind: 'snapshot'; file: string };
 /** A request before the asker numbers it. */
 export type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 export interface ThreadHeap {
   usedMb: number;
   totalMb: number;
+  /** Memory V8 holds outside the heap: array buffers and external strings. */
+  externalMb?: number;
 }
 
 export interface ProbeStatus {
   rssMb: number;
   mainHeapUsedMb: number;
+  mainHeapTotalMb: number;
+  mainExternalMb: number;
   /** The worker's own count of workflows in its cache. */
   cachedWorkflows: number;
   /** Each workflow thread's heap after a full GC. */
   threads: ThreadHeap[];
 }
 
-type ThreadRequest = { id: number; kind: 'heap' } | { id: number; kind: 'snapshot'; file: string };
+type ThreadRequest = { id: number; kind: 'heap'; gc: boolean } | { id: number; kind: 'snapshot'; file: string };
 
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 
@@ -44,10 +50,15 @@ function collector(): () => void {
 export function installThread(port: wt.MessagePort): void {
   const gc = collector();
   port.on('message', (req: ThreadRequest) => {
-    gc();
+    if (req.kind !== 'heap' || req.gc) gc();
     if (req.kind === 'heap') {
       const s = v8.getHeapStatistics();
-      port.postMessage({ id: req.id, heap: { usedMb: mb(s.used_heap_size), totalMb: mb(s.total_heap_size) } });
+      const heap: ThreadHeap = {
+        usedMb: mb(s.used_heap_size),
+        totalMb: mb(s.total_heap_size),
+        externalMb: mb(s.external_memory),
+      };
+      port.postMessage({ id: req.id, heap });
     } else {
       v8.writeHeapSnapshot(req.file);
       port.postMessage({ id: req.id, file: req.file });
@@ -107,10 +118,14 @@ function installMain(): void {
         process.send?.({ id: req.id, file: port ? req.file : undefined });
         return;
       }
-      const threads = await Promise.all(ports.map((p) => ask<{ heap: ThreadHeap }>(p, { kind: 'heap' })));
+      const gc = req.gc !== false;
+      const threads = await Promise.all(ports.map((p) => ask<{ heap: ThreadHeap }>(p, { kind: 'heap', gc })));
+      const main = process.memoryUsage();
       const status: ProbeStatus = {
-        rssMb: mb(process.memoryUsage.rss()),
-        mainHeapUsedMb: mb(process.memoryUsage().heapUsed),
+        rssMb: mb(main.rss),
+        mainHeapUsedMb: mb(main.heapUsed),
+        mainHeapTotalMb: mb(main.heapTotal),
+        mainExternalMb: mb(main.external),
         cachedWorkflows: worker?.getStatus().numCachedWorkflows ?? -1,
         threads: threads.map((t) => t.heap),
       };
