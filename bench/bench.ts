@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: what durability costs, measured in one run against one moto, on both engines,
- * next to Terraform and under a realistic AWS profile, and a 45-peering mesh against the same pairs
- * set up one at a time. Starts its own Temporal dev server, moto,
+ * next to Terraform and under a realistic AWS profile, a 45-peering mesh against the same pairs
+ * set up one at a time, the worker's memory per cached workflow, and the failover (and
+ * ProtectDatabase, when built) against a bare runbook. Starts its own Temporal dev server, moto,
  * proxy, worker processes and, later, the Temporal server cluster on PostgreSQL, all on free
  * ports; prints every figure against its target, writes bench/results.json and ends with
  * `targets met: K/N`. The timed runs use raw moto (or the realistic profile); a correctness check
  * then runs behind the AWS-faithful layer, and the bench exits 1 if it fails.
  *
- * BENCH_RUNS, BENCH_CONCURRENCY, BENCH_TERRAFORM_RUNS and BENCH_REALISTIC_RUNS shrink it for a quick
- * look; the targets are judged on the defaults (bench/config.ts).
+ * BENCH_RUNS, BENCH_CONCURRENCY, BENCH_TERRAFORM_RUNS, BENCH_REALISTIC_RUNS and BENCH_FAILOVER_RUNS
+ * shrink it for a quick look; the targets are judged on the defaults (bench/config.ts).
  */
 import { Client, Connection } from '@temporalio/client';
 import * as fs from 'node:fs';
@@ -22,7 +23,9 @@ import { bareSetup } from './bare-setup';
 import { faithfulCheck } from './faithful-check';
 import { runClusterEngine } from './cluster';
 import { runConcurrent } from './concurrent';
-import { REALISTIC_RUNS, REQUEST_FILE, ROOT, TERRAFORM_RUNS, log } from './config';
+import { CONCURRENCY, FAILOVER_RUNS, REALISTIC_RUNS, REQUEST_FILE, ROOT, TERRAFORM_RUNS, log } from './config';
+import { cachedWorkflowMemory } from './cache-memory';
+import { runFailoverBench } from './failover';
 import { benchFigures } from './figures';
 import { CREDENTIALS, startInProcessWorker } from './in-process-worker';
 import { benchKit } from './kit';
@@ -110,6 +113,14 @@ async function run() {
     temporalAddress: temporal.address,
     motoUrl: moto.url,
   });
+  const cacheMemory = await cachedWorkflowMemory({
+    kit,
+    client,
+    request,
+    temporalAddress: temporal.address,
+    proxy,
+    held: CONCURRENCY,
+  });
   const terraform = await runTerraformPeer({
     kit,
     proxy,
@@ -128,6 +139,13 @@ async function run() {
     ...('workdir' in terraform ? { terraform: terraform.workdir } : {}),
   });
   await viaProxy.stop();
+  log(`the failover and the protection under the realistic profile (${FAILOVER_RUNS} rounds)`);
+  const failover = await runFailoverBench({
+    motoUrl: moto.url,
+    temporalAddress: temporal.address,
+    client,
+    runs: FAILOVER_RUNS,
+  });
   log('correctness check: a setup, its re-run and its teardown behind the AWS-faithful layer');
   await kit.fresh();
   const check = await faithfulCheck({ request, motoUrl: moto.url, temporalAddress: temporal.address, client });
@@ -155,6 +173,8 @@ async function run() {
     bundle: bundleComposition(path.join(ROOT, 'lib', 'workflow-bundle.js')),
     sdkDefaults,
     mesh,
+    cacheMemory,
+    failover,
   };
   const figures = benchFigures(measurements);
   printReport(figures, measurements, request, loadBefore);

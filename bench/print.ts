@@ -59,6 +59,10 @@ export function printReport(f: Figures, m: Measurements, request: PeeringRequest
   console.log(
     `  CPU seconds during (c): dev bare burst: ${pairs(c.bareBurst.cpuSeconds)}; dev workflow burst: ${pairs(c.flowBurst.cpuSeconds)}; cluster workflow burst: ${pairs(k.flowBurst.cpuSeconds)}`,
   );
+  const perSetup = (cpu: Record<string, number>) => ((cpu.worker ?? NaN) / CONCURRENCY).toFixed(3);
+  console.log(
+    `  worker CPU seconds per setup during (c): dev ${perSetup(c.flowBurst.cpuSeconds)}, cluster ${perSetup(k.flowBurst.cpuSeconds)}; the bare script's process: ${((c.bareBurst.cpuSeconds.bench ?? NaN) / CONCURRENCY).toFixed(3)}`,
+  );
   const per = (x: { startMb: number; peakMb: number }) => ((x.peakMb - x.startMb) / CONCURRENCY).toFixed(2);
   console.log(
     `  worker RSS: dev ${c.rss.startMb} → ${c.rss.peakMb} MB, cluster ${k.rss.startMb} → ${k.rss.peakMb} MB (${per(c.rss)} and ${per(k.rss)} MB per running setup); SDK-default bundle ${m.sdkDefaults.rss.startMb} → ${m.sdkDefaults.rss.peakMb} MB (${per(m.sdkDefaults.rss)} MB per running setup)`,
@@ -71,6 +75,7 @@ export function printReport(f: Figures, m: Measurements, request: PeeringRequest
   console.log(
     `  workflow bundle ${diagnostics.bundle.file}: ${diagnostics.bundle.codeKb} KB of code + ${diagnostics.bundle.sourceMapKb} KB source map; ${top(diagnostics.bundle)}; with the SDK's defaults: ${m.sdkDefaults.composition.codeKb} KB + ${m.sdkDefaults.composition.sourceMapKb} KB`,
   );
+  for (const line of diagnostics.failoverSteps) console.log(`  ${line}`);
   console.log(
     `  realistic profile: ${diagnostics.realisticDrawnMedianMs.calls} calls delayed, median ${diagnostics.realisticDrawnMedianMs.reads} ms (reads) and ${diagnostics.realisticDrawnMedianMs.writes} ms (writes) before the Atlantic round trip`,
   );

@@ -22,6 +22,7 @@ import {
   type TemporalDevServer,
 } from '../harness/stack';
 import { startTemporalCluster, type TemporalCluster } from '../harness/temporal-cluster';
+import { compiledProbe, probeClient, type ProbeClient } from './probe/probe-client';
 
 export const LOG_DIR = path.join(ROOT, '.data', 'logs');
 const WORKER_ENTRY = path.join(ROOT, 'lib', 'src', 'worker.js');
@@ -132,6 +133,8 @@ export interface WorkerProcess {
   logFile: string;
   /** The worker's "Worker ready" line: says whether it loaded the prebuilt workflow bundle. */
   readyLine: string;
+  /** With `probe`: asks the probe inside the worker (bench/probe/worker-probe.ts). */
+  probe?: ProbeClient;
   stop(): Promise<void>;
 }
 
@@ -144,6 +147,10 @@ export async function startWorkerProcess(opts: {
   name?: string;
   /** The compiled worker to run. @default lib/src/worker.js (with lib/workflow-bundle.js) */
   entry?: string;
+  /** Load the probe that reports the cache and the workflow thread's heap. */
+  probe?: boolean;
+  /** Node's own arguments for the process, e.g. --cpu-prof (which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(TEMPORAL_|AWS_)/.test(k)) env[k] = v;
@@ -162,10 +169,15 @@ export async function startWorkerProcess(opts: {
   });
   const logFile = path.join(LOG_DIR, `bench-${process.pid}-${opts.name ?? 'worker'}.log`);
   const fd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [opts.entry ?? WORKER_ENTRY], {
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    ...(opts.probe ? ['--require', compiledProbe()] : []),
+    opts.entry ?? WORKER_ENTRY,
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
-    stdio: ['ignore', fd, fd],
+    stdio: opts.probe ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
     env,
   });
   fs.closeSync(fd);
@@ -189,7 +201,15 @@ export async function startWorkerProcess(opts: {
       .readFileSync(logFile, 'utf8')
       .split('\n')
       .find((l) => l.includes('Worker ready')) ?? '';
-  return { pid, taskQueue: opts.taskQueue, logFile, readyLine, stop: () => stopOwned(pid) };
+  if (opts.probe) child.channel?.unref();
+  return {
+    pid,
+    taskQueue: opts.taskQueue,
+    logFile,
+    readyLine,
+    ...(opts.probe ? { probe: probeClient(child) } : {}),
+    stop: () => stopOwned(pid),
+  };
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {

@@ -23,8 +23,22 @@
  * `provisioning`: the VPC peering guide lists the state ("The VPC peering connection request has
  * been accepted, and will soon be in the active state", "VPC peering connection lifecycle") without
  * a duration; an inter-region peering spends a few seconds there, so 5 s here, for every peering.
+ *
+ * The data and the capacity (FAILOVER_TIMING, for the failover and protection benches): on AWS a
+ * read replica's promotion and its creation take minutes (RDS User Guide, "Promoting a read replica
+ * to be a standalone DB instance"), new instances of an Auto Scaling group are `Pending` until they
+ * launch and pass their warm-up, ECS tasks are pending until placed and started, and a Route 53
+ * change answers `PENDING` to GetChange until "the changes have propagated to all Route 53 DNS
+ * servers managing the hosted zone" (Route 53 API Reference, "GetChange"), then `INSYNC`. Here each
+ * is held for a fixed fraction of that, long enough that waiting on AWS is most of a failover, as
+ * on AWS, and short enough for a bench. With `allServices`, every API's calls draw the same read
+ * and write latencies as EC2's (no published per-call figures were found for RDS, Route 53, Auto
+ * Scaling or ECS).
  */
 import { type AwsCall } from './fault-proxy/call';
+import { type CapacityTiming } from './faithful/capacity';
+import { type PromotionTiming } from './faithful/rds-promotion';
+import { type LayerTimingPatch } from './faithful/timing';
 import { type FaultRule } from './fault-proxy/rules';
 import { seededRandom } from './seeded-random';
 
@@ -37,6 +51,22 @@ export const EC2_READ: LogNormal = { medianMs: 64, sigma: 0.55 };
 export const EC2_WRITE: LogNormal = { medianMs: 340, sigma: 0.35 };
 export const PROVISIONING_SECONDS = 5;
 
+/** What AWS makes a failover (and a protection) wait for, held by the AWS-faithful layer. */
+export interface FailoverTiming {
+  promotion: PromotionTiming;
+  capacity: CapacityTiming;
+  layer: LayerTimingPatch;
+  /** The hook for `recoveredWhen`: how long after the switch a target-region alarm returns to OK. */
+  alarmRecoveryMs: number;
+}
+
+export const FAILOVER_TIMING: FailoverTiming = {
+  promotion: { modifyingMs: 30_000, sourceLingersMs: 0 },
+  capacity: { instanceWarmupMs: 20_000, taskWarmupMs: 15_000 },
+  layer: { rds: { creatingMs: 30_000 }, route53: { insyncMs: 10_000 } },
+  alarmRecoveryMs: 5_000,
+};
+
 const ROUND_TRIP_MS: Record<string, number> = {
   'eu-west-1 us-east-1': 80.5,
   'eu-central-1 us-west-2': 159.5,
@@ -48,7 +78,8 @@ export function roundTripMs(from: string, to: string | undefined): number {
   return ROUND_TRIP_MS[[from, to].sort().join(' ')] ?? OTHER_PAIR_MS;
 }
 
-const isRead = (action: string) => /^(Describe|Get|List)/.test(action);
+/** Query APIs name their reads Describe*, Get*, List*; a REST API's (Route 53) are its GETs. */
+const isRead = (action: string) => /^(Describe|Get|List|GET )/.test(action);
 
 export interface LatencyProfile {
   /** The delay before the proxy forwards `call` (the proxy's `latency` hook). */
@@ -60,7 +91,9 @@ export interface LatencyProfile {
 }
 
 /** Seeded, so two runs of the bench draw the same delays in the same order. */
-export function realisticAwsProfile(options: { homeRegion?: string; seed?: number } = {}): LatencyProfile {
+export function realisticAwsProfile(
+  options: { homeRegion?: string; seed?: number; allServices?: boolean } = {},
+): LatencyProfile {
   const home = options.homeRegion ?? 'us-east-1';
   const random = seededRandom(options.seed ?? 42);
   // Box–Muller: one standard normal from two uniforms (1 - u keeps the log finite).
@@ -71,7 +104,8 @@ export function realisticAwsProfile(options: { homeRegion?: string; seed?: numbe
     drawn,
     rules: [{ id: 'realistic-provisioning', kind: 'peering-provisioning', seconds: PROVISIONING_SECONDS }],
     latencyMs(call) {
-      if (call.service !== undefined && call.service !== 'ec2') return roundTripMs(home, call.region);
+      const profiled = call.service === undefined || call.service === 'ec2' || options.allServices === true;
+      if (!profiled) return roundTripMs(home, call.region);
       const read = isRead(call.action);
       const ms = draw(read ? EC2_READ : EC2_WRITE);
       (read ? drawn.reads : drawn.writes).push(ms);

@@ -20,6 +20,14 @@ export interface ConsistencyWindows {
 export const DEFAULT_CONSISTENCY: ConsistencyWindows = { notFoundSeconds: 30, tagLagSeconds: 10 };
 
 /**
+ * A wait on a failover's critical path (the promotion, the capacity, INSYNC): poll every 1 to 2 s,
+ * so that the step ends within 2 s of AWS being done. With the waiters' usual backoff (up to 15 or
+ * 30 s between reads) each wait overshot by up to that: the failover bench measured a 30 s promotion
+ * taking 55 s and a 10 s INSYNC 25 s. A few more reads per failover cost nothing next to that.
+ */
+export const STEP_WAIT = { minDelay: 1, maxDelay: 2 } as const;
+
+/**
  * Runs an SDK waiter while heartbeating on a timer. The SDK's `waitUntil…` helpers poll without
  * telling Temporal, and a cancellation only reaches an activity (and so the waiter's abortSignal)
  * through a heartbeat. A waiter stopped by that cancellation rethrows the cancellation itself, so

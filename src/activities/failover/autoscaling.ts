@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { WaiterState } from '@smithy/util-waiter';
 import { capacityReached } from '../../domain/failover/capacity';
-import { pollWithHeartbeat } from '../aws/waiting';
+import { STEP_WAIT, pollWithHeartbeat } from '../aws/waiting';
 import { type CapacityState, type BoundsChange } from '../../domain/failover/types';
 
 /** An EC2 Auto Scaling group as the failover sees it; `exists: false` when there is none by that name. */
@@ -60,16 +60,13 @@ export async function waitGroupInService(
   desiredBefore: number,
   maxWaitSeconds: number,
 ): Promise<{ reached: boolean; state: CapacityState | undefined }> {
-  const { state, seen } = await pollWithHeartbeat(
-    { client, minDelay: 2, maxDelay: 15, maxWaitTime: maxWaitSeconds },
-    async (c) => {
-      const now = await describeGroup(c, name);
-      if (!now.exists) return { state: WaiterState.FAILURE, seen: now };
-      return {
-        state: capacityReached(now, desired, desiredBefore) ? WaiterState.SUCCESS : WaiterState.RETRY,
-        seen: now,
-      };
-    },
-  );
+  const { state, seen } = await pollWithHeartbeat({ client, ...STEP_WAIT, maxWaitTime: maxWaitSeconds }, async (c) => {
+    const now = await describeGroup(c, name);
+    if (!now.exists) return { state: WaiterState.FAILURE, seen: now };
+    return {
+      state: capacityReached(now, desired, desiredBefore) ? WaiterState.SUCCESS : WaiterState.RETRY,
+      seen: now,
+    };
+  });
   return { reached: state === WaiterState.SUCCESS, state: seen };
 }

@@ -5,7 +5,7 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { AwsErrors, isNamed } from '../aws/errors';
-import { waitWithHeartbeat } from '../aws/waiting';
+import { STEP_WAIT, waitWithHeartbeat } from '../aws/waiting';
 import { type CapacityState } from '../../domain/failover/types';
 
 /** An ECS service as the failover sees it; `exists: false` when the cluster or the service is missing. */
@@ -41,7 +41,7 @@ export async function waitServiceStable(
 ): Promise<void> {
   await waitWithHeartbeat({ cluster, service, waitingFor: 'running tasks = desired count' }, (abortSignal) =>
     waitUntilServicesStable(
-      { client, minDelay: 2, maxDelay: 15, maxWaitTime: maxWaitSeconds, ...(abortSignal ? { abortSignal } : {}) },
+      { client, ...STEP_WAIT, maxWaitTime: maxWaitSeconds, ...(abortSignal ? { abortSignal } : {}) },
       { cluster, services: [service] },
     ),
   );

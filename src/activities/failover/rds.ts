@@ -10,7 +10,7 @@ import type { ReplicaState } from '../../domain/failover/reads';
 import type { ReplicaRef } from '../../domain/failover/types';
 import type { AwsClients } from '../aws/clients';
 import { AwsErrors, isNamed, nonRetryable, retryable } from '../aws/errors';
-import { pollWithHeartbeat } from '../aws/waiting';
+import { STEP_WAIT, pollWithHeartbeat } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
 
 export interface PromotionResult {
@@ -73,7 +73,7 @@ export function createRdsActivities(clients: AwsClients) {
     /** Until `done`: the instance may pass through modifying, backing-up and rebooting on the way. */
     const waitUntil = async (done: (db: DBInstance) => boolean, goal: string): Promise<DBInstance> => {
       const { state, seen } = await pollWithHeartbeat(
-        { client: rds, minDelay: 3, maxDelay: 30, maxWaitTime: PROMOTION_MAX_WAIT_SECONDS },
+        { client: rds, ...STEP_WAIT, maxWaitTime: PROMOTION_MAX_WAIT_SECONDS },
         async () => {
           const db = await mustDescribe();
           const seen = {

@@ -13,7 +13,7 @@ import type { AwsClients } from '../aws/clients';
 import { activityInfo } from '../activity-context';
 import { AwsErrors, isNamed, nonRetryable } from '../aws/errors';
 import { probe } from '../aws/reachability';
-import { waitWithHeartbeat } from '../aws/waiting';
+import { STEP_WAIT, waitWithHeartbeat } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
 
 export interface UpsertRecordInput extends RecordKey {
@@ -100,8 +100,7 @@ async function waitInSync(r53: Route53Client, changeId: string): Promise<void> {
     waitUntilResourceRecordSetsChanged(
       {
         client: r53,
-        minDelay: 2,
-        maxDelay: 15,
+        ...STEP_WAIT,
         maxWaitTime: INSYNC_MAX_WAIT_SECONDS,
         ...(abortSignal ? { abortSignal } : {}),
       },
