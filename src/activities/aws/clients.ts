@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -37,6 +38,8 @@ export interface AwsClients {
   logs(region: string, access?: Access): CloudWatchLogsClient;
   autoScaling(region: string): AutoScalingClient;
   ecs(region: string): ECSClient;
+  /** CloudWatch metrics (a replica's ReplicaLag), read in the replica's own region. */
+  cloudWatch(region: string): CloudWatchClient;
   /**
    * One regional endpoint of a Route 53 ARC cluster: the data plane. Bounded like a probe, since
    * the retry is the next endpoint.
@@ -51,10 +54,20 @@ export interface AwsClients {
   probeTimeoutMs: number;
 }
 
-export type ProbeClients = Pick<AwsClients, 'ec2' | 'rds' | 'route53' | 'autoScaling' | 'ecs'>;
+export type ProbeClients = Pick<AwsClients, 'ec2' | 'rds' | 'route53' | 'autoScaling' | 'ecs' | 'cloudWatch'>;
 
 export type AwsService =
-  'ec2' | 'rds' | 'route53' | 'servicequotas' | 'autoscaling' | 'ecs' | 'ce' | 'pricing' | 'logs' | 'sts';
+  | 'ec2'
+  | 'rds'
+  | 'route53'
+  | 'servicequotas'
+  | 'autoscaling'
+  | 'ecs'
+  | 'ce'
+  | 'pricing'
+  | 'logs'
+  | 'sts'
+  | 'cloudwatch';
 
 /**
  * A report falls back to its own table when Pricing is unreachable, so it should not wait long for
@@ -214,6 +227,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     autoScaling: (region) =>
       get('autoscaling', region, {}, () => new AutoScalingClient(config('autoscaling', region)), variant),
     ecs: (region) => get('ecs', region, {}, () => new ECSClient(config('ecs', region)), variant),
+    cloudWatch: (region) =>
+      get('cloudwatch', region, {}, () => new CloudWatchClient(config('cloudwatch', region)), variant),
   });
 
   return {
