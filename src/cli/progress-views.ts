@@ -4,6 +4,7 @@ import type { MeshResult } from '../domain/mesh/types';
 import type { PeeringResult, TeardownResult } from '../domain/peering/types';
 import { SETUP_STEPS } from '../domain/peering/setup-stages';
 import type { ProgressView } from './follow';
+import { protectView, reprotectView, unprotectView } from './database-commands';
 
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
 
@@ -136,4 +137,7 @@ export const PROGRESS_VIEWS: Record<string, ProgressView> = {
   DrDrill: drillView,
   SetupPeeringMesh: meshView,
   TeardownPeeringMesh: meshTeardownView,
+  ProtectDatabase: protectView,
+  ReprotectDatabase: reprotectView,
+  UnprotectDatabase: unprotectView,
 };

@@ -68,7 +68,7 @@ export async function checkProtection(req: ProtectionRequest, protectionId: stri
   return { plan: plan.value, inventory };
 }
 
-/** The refs an inventory found that carry this protection's tag. */
+/** The refs an inventory found that carry this protection's tag, in the order a protection makes them. */
 export function ownRefs(inventory: ProtectionInventory): ResourceRef[] {
-  return [inventory.replica, inventory.subnetGroup, inventory.securityGroup].flatMap((f) => (f?.ours ? [f.ref] : []));
+  return [inventory.subnetGroup, inventory.securityGroup, inventory.replica].flatMap((f) => (f?.ours ? [f.ref] : []));
 }
