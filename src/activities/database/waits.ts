@@ -41,10 +41,18 @@ function stretchOf(deadline: string): number {
 
 const past = (deadline: string) => Date.now() >= Date.parse(deadline);
 
+/** What the workflow shows changed (or it has shown nothing yet): the stretch ends early, so its progress follows. */
+const changed = (seen: ReplicaObservation, last: ReplicaObservation | undefined) =>
+  !last ||
+  seen.status !== last.status ||
+  seen.replicationStatus !== last.replicationStatus ||
+  (seen.lagSeconds ?? null) !== (last.lagSeconds ?? null);
+
 export function createReplicaWaits(clients: AwsClients) {
   /**
-   * Until the replica is `available` and StatusInfos says `replicating`, for one stretch. Read-only,
-   * so a retry (a lost worker) only looks again. A state with no way forward fails at once.
+   * Until the replica is `available` and StatusInfos says `replicating`, for one stretch, which also
+   * ends when what it sees differs from `lastSeen` (so that the workflow's progress follows). Read-
+   * only, so a retry (a lost worker) only looks again. A state with no way forward fails at once.
    */
   async function waitForReplica(input: ReplicaWaitInput): Promise<WaitStretch> {
     const rds = clients.rds(input.region);
@@ -62,7 +70,7 @@ export function createReplicaWaits(clients: AwsClients) {
         if (seen.status === 'available' && replication === 'replicating') return { state: WaiterState.SUCCESS, seen };
         if (BROKEN.has(seen.status) || REPLICATION_BROKEN.has(replication ?? ''))
           return { state: WaiterState.FAILURE, seen };
-        return { state: WaiterState.RETRY, seen };
+        return { state: changed(seen, input.lastSeen) ? WaiterState.SUCCESS : WaiterState.RETRY, seen };
       },
     );
     const now = `${seen?.status ?? 'unknown'}, replication ${seen?.replicationStatus ?? 'not reported'}`;
@@ -90,10 +98,12 @@ export function createReplicaWaits(clients: AwsClients) {
       async () => {
         const lag = await readReplicaLag(cw, input);
         const seen = { status: 'available', ...lag };
-        return { state: caughtUp(lag.lagSeconds, max) ? WaiterState.SUCCESS : WaiterState.RETRY, seen };
+        const report = caughtUp(lag.lagSeconds, max) || changed(seen, input.lastSeen);
+        return { state: report ? WaiterState.SUCCESS : WaiterState.RETRY, seen };
       },
     );
-    if (state === WaiterState.SUCCESS) return { done: true, seen: seen! };
+    const done = caughtUp(seen?.lagSeconds ?? null, max);
+    if (state === WaiterState.SUCCESS && (done || !past(input.deadline))) return { done, seen: seen! };
     if (!past(input.deadline)) return { done: false, seen: seen ?? { status: 'available', lagSeconds: null } };
     const where = `${input.dbInstanceIdentifier} in ${input.region}`;
     const saw =

@@ -247,6 +247,8 @@ export interface ReplicaWaitInput extends DbInstanceRef {
   deadline: string;
   /** For the lag wait. */
   maxLagSeconds?: number;
+  /** What the workflow showed last: a stretch ends as soon as the replica looks different. */
+  lastSeen?: ReplicaObservation;
 }
 
 /** A protection as Temporal recorded it: the request of its newest run, and whether that run still runs. */

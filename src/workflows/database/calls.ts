@@ -51,13 +51,15 @@ export const minutesText = (ms: number): string => `${Math.round(ms / MS_PER_MIN
 
 /** Waits stretch by stretch until `wait` says done, showing each stretch's last state. */
 export async function waitInStretches(
-  wait: () => Promise<WaitStretch>,
+  wait: (lastSeen: ReplicaObservation | undefined) => Promise<WaitStretch>,
   seen: (observation: ReplicaObservation) => void,
 ): Promise<ReplicaObservation> {
+  let last: ReplicaObservation | undefined;
   for (;;) {
-    const stretch = await wait();
+    const stretch = await wait(last);
     seen(stretch.seen);
     if (stretch.done) return stretch.seen;
+    last = stretch.seen;
   }
 }
 
@@ -73,19 +75,27 @@ export async function waitUntilProtecting(
   at('replicating');
   const createBy = new Date(new Date().getTime() + CREATE_DEADLINE_MS).toISOString();
   const replication = await waitInStretches(
-    () =>
+    (lastSeen) =>
       waits.waitForReplica.executeWithOptions({ summary: `Wait until ${id} is available and replicating` }, [
-        { ...replica, deadline: createBy },
+        { ...replica, deadline: createBy, ...(lastSeen ? { lastSeen } : {}) },
       ]),
     show,
   );
   at('lag');
   const lagBy = new Date(new Date().getTime() + gate.lagTimeoutMs).toISOString();
   const lag = await waitInStretches(
-    () =>
+    (lastSeen) =>
       waits.waitForReplicaLag.executeWithOptions(
         { summary: `Wait until ${id}'s ReplicaLag is at most ${gate.maxLagSeconds} s` },
-        [{ ...replica, deadline: lagBy, maxLagSeconds: gate.maxLagSeconds, timeout: gate.lagTimeout }],
+        [
+          {
+            ...replica,
+            deadline: lagBy,
+            maxLagSeconds: gate.maxLagSeconds,
+            timeout: gate.lagTimeout,
+            ...(lastSeen ? { lastSeen } : {}),
+          },
+        ],
       ),
     show,
   );
