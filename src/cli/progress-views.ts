@@ -114,7 +114,7 @@ export const failoverView: ProgressView = {
 };
 
 export const drillView: ProgressView = {
-  steps: ['resolve', 'inspect', 'repair', 're-inspect', 'failover', 'failback'],
+  steps: ['resolve', 'inspect', 'repair', 're-inspect', 'replication', 'failover', 'failback', 'rehearse-promotion'],
   read: (p) => {
     const d = p as unknown as DrillProgress;
     return {

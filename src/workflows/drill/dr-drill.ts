@@ -1,6 +1,7 @@
 import {
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -20,6 +21,7 @@ import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../../domain/search-attrib
 import { validateDrillRequest } from '../../domain/drill/validate';
 import { budgetChecks } from './budgets';
 import { inspect, PEERING_CHECKS, rehearsalCheck, rehearse, rtoCheck } from './checks';
+import { checkPromotion, checkReplication, DRILL_DATA_PATCHES } from './replica-checks';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
 import { explain, invalidInput } from '../failures';
 import { COMPOSITE, type Activities } from '../activity-options';
@@ -38,7 +40,7 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
   const checked = validateDrillRequest(request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidDrillRequest, checked.error);
   const req = checked.value;
-  const drillId = workflowInfo().workflowId;
+  const { workflowId: drillId, runStartTime } = workflowInfo();
   const progress: DrillProgress = { step: 'resolve', checks: [], drift: [], repaired: [] };
   setHandler(drillProgressQuery, () => progress);
   upsertSearchAttributes([{ key: DRILL_OUTCOME, value: 'running' }]);
@@ -114,8 +116,9 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
       drill: true,
       approval: 'auto',
     };
-    const { promoteReplica: _promote, ...rest } = failover;
+    const { promoteReplica: replica, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
+    if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
     const forth = await rehearse(
@@ -142,11 +145,14 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
         detail: 'not run: the failover rehearsal did not complete',
       });
     }
+    if (replica && req.rehearsePromotion && patched(DRILL_DATA_PATCHES.rehearsal))
+      await checkPromotion(drillId, replica, runStartTime, report, at);
   } else {
     const why = `not run: the peering is ${inspection?.status ?? 'not found'}`;
     report.checks.push(
       { name: DRILL_CHECKS.failover, ok: false, detail: why },
       { name: DRILL_CHECKS.failback, ok: false, detail: why },
+      ...(req.failover.promoteReplica ? [{ name: DRILL_CHECKS.replication, ok: false, detail: why }] : []),
     );
   }
   report.checks.push(rtoCheck(report.rtoSeconds, req.rtoTargetSeconds));
