@@ -45,6 +45,29 @@ async function onlyTheSourceLeft(sourceId: string, replicaId: string): Promise<v
 }
 
 describe('GIVEN a source and a DR network', () => {
+  test('WHEN RDS keeps the new replica creating for 4 s THEN the run waits it out: its progress shows creating, and it reports only once the replica replicates', async () => {
+    const { replicaId, request } = await protection('slow-create');
+    await putLag(replicaId, 0);
+    const creating = suite.proxy.timing.rds.creatingMs;
+    suite.proxy.timing.rds.creatingMs = 4_000;
+    try {
+      const handle = await suite.start('ProtectDatabase', request);
+      const seen = await suite.progressUntil(
+        handle,
+        (p) => p.step === 'replicating' && p.replica?.status === 'creating',
+      );
+      const report = (await handle.result()) as ProtectionReport;
+
+      expect(seen.replica).toEqual({ status: 'creating' });
+      expect(report.replicationStatus).toBe('replicating');
+      expect(report.replica.endpoint).toContain(replicaId);
+      const db = await instance(DR_REGION, replicaId);
+      expect(Date.now() - db!.InstanceCreateTime!.getTime()).toBeGreaterThanOrEqual(4_000);
+    } finally {
+      suite.proxy.timing.rds.creatingMs = creating;
+    }
+  });
+
   test('WHEN the replica ReplicaLag is above maxLagSeconds THEN the run waits, and completes once a datapoint within it comes', async () => {
     const { replicaId, request } = await protection('lag-gate', { maxLagSeconds: 60 });
     await putLag(replicaId, 900, new Date(Date.now() - 120_000));

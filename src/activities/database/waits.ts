@@ -76,7 +76,8 @@ export function createReplicaWaits(clients: AwsClients) {
     const now = `${seen?.status ?? 'unknown'}, replication ${seen?.replicationStatus ?? 'not reported'}`;
     if (state === WaiterState.FAILURE)
       throw nonRetryable(FailureTypes.ReplicationFailed, `${id} in ${input.region} is ${now}; it will not replicate`);
-    if (state === WaiterState.SUCCESS) return { done: true, seen: seen! };
+    const done = seen?.status === 'available' && seen.replicationStatus === 'replicating';
+    if (state === WaiterState.SUCCESS && (done || !past(input.deadline))) return { done, seen: seen! };
     if (past(input.deadline))
       throw nonRetryable(
         FailureTypes.WaitTimedOut,

@@ -107,7 +107,7 @@ export async function ProtectDatabase(request: ProtectionRequest): Promise<Prote
         securityGroupId: group.ref.id,
         securityGroupIds: replica?.securityGroupIds ?? [group.ref.id],
       },
-      replicationStatus: replication.replicationStatus ?? 'replicating',
+      replicationStatus: replication.replicationStatus ?? replication.status,
       lagSeconds: lag.lagSeconds ?? null,
       ...(lag.measuredAt ? { lagMeasuredAt: lag.measuredAt } : {}),
       created: progress.created,

@@ -113,7 +113,7 @@ export async function ReprotectDatabase(request: ReprotectRequest): Promise<Prot
         securityGroupId: replica.securityGroupIds[0] ?? '',
         securityGroupIds: replica.securityGroupIds,
       },
-      replicationStatus: replication.replicationStatus ?? 'replicating',
+      replicationStatus: replication.replicationStatus ?? replication.status,
       lagSeconds: lag.lagSeconds ?? null,
       ...(lag.measuredAt ? { lagMeasuredAt: lag.measuredAt } : {}),
       created: progress.created,

@@ -1,7 +1,13 @@
 import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
 import type { ResourceRef } from '../../domain/aws/resource-ref';
 import { subnetGroupName } from '../../domain/database/names';
-import type { FoundResource, ProtectionRecord, UnprotectRequest, UnprotectResult } from '../../domain/database/types';
+import {
+  DatabaseWorkflows,
+  type FoundResource,
+  type ProtectionRecord,
+  type UnprotectRequest,
+  type UnprotectResult,
+} from '../../domain/database/types';
 import { validateUnprotectRequest } from '../../domain/database/validate';
 import { FailureTypes } from '../../domain/failure-types';
 import { invalidInput } from '../failures';
@@ -11,7 +17,7 @@ const refuse = (type: string, message: string) => ApplicationFailure.create({ ty
 
 /** The replica a protection made, and whether it also made a subnet group and group (a re-protection makes neither). */
 function replicaOf(record: ProtectionRecord) {
-  if (record.workflowType === 'ProtectDatabase') return { ref: record.request.replica, network: true };
+  if (record.workflowType === DatabaseWorkflows.ProtectDatabase) return { ref: record.request.replica, network: true };
   return { ref: record.request.oldPrimary, network: false };
 }
 
