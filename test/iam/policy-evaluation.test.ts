@@ -155,7 +155,10 @@ describe('the shipped IAM policies, evaluated offline', () => {
       args: [JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mesh.json'), 'utf8'))],
     });
     const dns = await failoverAndBack(w, arc);
-    await databaseRuns(w, proxy.url, 222);
+    await databaseRuns(w, proxy.url, 222, {
+      hostedZoneId: dns['<HOSTED_ZONE_ID>']!,
+      recordName: `${dns['<RECORD_NAME>']!}.`,
+    });
     await crossAccountRuns(w, true);
     evaluator = new PolicyEvaluator({
       ...dns,

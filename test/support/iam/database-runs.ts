@@ -13,7 +13,16 @@ import { uniqueId, type TestWorker } from '../harness';
 
 const OPT_IN = { 'vpc-peering:managed': 'true' };
 
-export async function databaseRuns(w: TestWorker, layerUrl: string, octet: number): Promise<void> {
+/**
+ * `zone`: the hosted zone and record the policy's placeholders name (a drill works on `drill-<record>`
+ * there); the drill rehearses a new replica's promotion behind a new peering.
+ */
+export async function databaseRuns(
+  w: TestWorker,
+  layerUrl: string,
+  octet: number,
+  zone: { hostedZoneId: string; recordName: string },
+): Promise<void> {
   const run = <T>(type: string, request: unknown, workflowId = uniqueId(`iam-${type.toLowerCase()}`)) =>
     w.client.workflow.execute(type, { taskQueue: w.taskQueue, workflowId, args: [request] }) as Promise<T>;
 
@@ -51,14 +60,23 @@ export async function databaseRuns(w: TestWorker, layerUrl: string, octet: numbe
     retire: 'rename-and-stop',
   });
 
-  const failover = await new MotoFailoverFixture(testEnv().motoUrl).world();
-  await putLag(failover.request.promoteReplica!.dbInstanceIdentifier, 0);
-  const { peeringConnectionId, ...rest } = failover.request;
+  const fixture = new MotoFailoverFixture(testEnv().motoUrl);
+  const [peeringConnectionId, { replicaId: production }] = await Promise.all([
+    fixture.peering(),
+    fixture.replica(uniqueId('iam-drill')),
+  ]);
+  await putLag(production, 0);
   const drill = await run<DrillReport>('DrDrill', {
     name: 'iam-rehearsal',
     peering: { peeringConnectionId, requesterRegion: FROM, accepterRegion: TO },
     expect: { allow: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432 }] },
-    failover: rest,
+    failover: {
+      ...zone,
+      recordType: 'CNAME',
+      from: { region: FROM, value: `primary-alb.${FROM}.elb.amazonaws.com` },
+      to: { region: TO, value: `dr-alb.${TO}.elb.amazonaws.com` },
+      promoteReplica: { region: TO, dbInstanceIdentifier: production },
+    },
     rtoTargetSeconds: 300,
     rehearsePromotion: true,
   });

@@ -21,6 +21,7 @@ const PREFIX: Record<string, string> = {
   'cost-explorer': 'ce',
   pricing: 'pricing',
   'cloudwatch-logs': 'logs',
+  cloudwatch: 'cloudwatch',
 };
 /** Credential providers that call AWS themselves. */
 const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
