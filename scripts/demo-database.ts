@@ -7,7 +7,12 @@
  *   npx ts-node --transpile-only scripts/demo-database.ts http://127.0.0.1:5000
  */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+  waitUntilDBInstanceAvailable,
+} from '@aws-sdk/client-rds';
 
 const SOURCE = { region: 'us-east-1', id: 'abc-db' };
 const REPLICA = { region: 'eu-west-1', id: 'abc-db-replica' };
@@ -50,6 +55,11 @@ async function main(): Promise<void> {
     );
     console.log(`source ${SOURCE.id} (${SOURCE.region}) created: PostgreSQL, automated backups on`);
   }
+  // A new instance is `creating` for a while (seconds on the stack, minutes on AWS); protection needs it available.
+  await waitUntilDBInstanceAvailable(
+    { client: rds, minDelay: 1, maxDelay: 2, maxWaitTime: 120 },
+    { DBInstanceIdentifier: SOURCE.id },
+  );
   await new CloudWatchClient({ region: REPLICA.region, endpoint, credentials: CREDENTIALS }).send(
     new PutMetricDataCommand({
       Namespace: 'AWS/RDS',

@@ -77,7 +77,11 @@ describe('GIVEN a peering setup whose DR side has subnets in two zones, and a Po
     const { source, replicaId, request } = await protection('abc-db');
     const id = uniqueId('protect');
 
-    const report = await suite.run<ProtectionReport>('ProtectDatabase', request, id);
+    const {
+      result: report,
+      operations,
+      changes,
+    } = await suite.callsDuring(() => suite.run<ProtectionReport>('ProtectDatabase', request, id));
 
     const subnets = setup.created.filter((r) => r.type === 'subnet' && r.region === DR_REGION).map((r) => r.id);
     expect(report).toMatchObject({
@@ -121,6 +125,26 @@ describe('GIVEN a peering setup whose DR side has subnets in two zones, and a Po
     expect(await tagsOf(subnetGroupArn)).toMatchObject({ 'vpc-peering:protection-id': id });
     expect(report.created.map((r) => r.type)).toEqual(['db-subnet-group', 'security-group', 'db-instance']);
     expect(subnets).toHaveLength(2);
+    // Each at least once (a write naming the new group may be retried while AWS does not see it yet).
+    expect([...new Set(changes)].sort()).toEqual([
+      'AuthorizeSecurityGroupIngress',
+      'CreateDBInstanceReadReplica',
+      'CreateDBSubnetGroup',
+      'CreateSecurityGroup',
+      'RevokeSecurityGroupEgress',
+    ]);
+    const events = (await suite.worker.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const at = (e: (typeof events)[number]) =>
+      Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+    const waits = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'waitForReplica');
+    const replicating = events.find(
+      (e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(waits.at(-1)?.eventId),
+    );
+    console.log(
+      `ProtectDatabase on the suite layer: replicating after ${((at(replicating!) - at(events[0]!)) / 1000).toFixed(1)} s, ` +
+        `done after ${((at(events.at(-1)!) - at(events[0]!)) / 1000).toFixed(1)} s; ${operations.length} AWS calls ` +
+        `(${changes.length} that change something), ${events.length} history events`,
+    );
 
     // AND a second run under the same id finds it all and changes nothing
     const again = await suite.callsDuring(() => suite.run<ProtectionReport>('ProtectDatabase', request, id));
