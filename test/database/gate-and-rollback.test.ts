@@ -103,6 +103,10 @@ describe('GIVEN a source and a DR network', () => {
     const { sourceId, replicaId, request } = await protection('cancelled');
     const handle = await suite.start('ProtectDatabase', request);
     await suite.progressUntil(handle, (p) => p.step === 'lag');
+    const early = await applicationFailureOf(
+      suite.start('UnprotectDatabase', { protectWorkflowId: handle.workflowId }).then((h) => h.result()),
+    );
+    expect(early.type).toBe('ProtectionStillRunning');
 
     await handle.cancel();
     const err = await handle.result().catch((e: unknown) => e);

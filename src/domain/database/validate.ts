@@ -44,7 +44,9 @@ const tagKey = z
   .min(1)
   .max(128)
   .refine((k) => !k.toLowerCase().startsWith('aws:'), 'tag keys starting with aws: are reserved by AWS')
-  .refine((k) => ![PROTECTION_ID_TAG, RETIRED_BY_TAG].includes(k), 'is set by the protection itself');
+  .refine((k) => ![PROTECTION_ID_TAG, RETIRED_BY_TAG].includes(k), 'is set by the protection itself')
+  // The tool's own keys decide what IAM lets it change or delete (vpc-peering:managed, promoted-by…).
+  .refine((k) => !k.startsWith('vpc-peering:'), "vpc-peering: keys are the tool's own, never a request's");
 const tags = z
   .record(tagKey, z.string().max(256))
   .refine((t) => Object.keys(t).length <= 40, 'at most 40 tags (AWS allows 50, the protection adds its own)');
