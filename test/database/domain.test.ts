@@ -11,7 +11,6 @@ import {
   protectWorkflowId,
   retiredName,
 } from '../../src/domain/database/names';
-import { planReprotect } from '../../src/domain/database/reprotect';
 import type { DatabaseFacts, NetworkFacts, ProtectionRequest } from '../../src/domain/database/types';
 import { validateProtectionRequest, validateReprotectRequest } from '../../src/domain/database/validate';
 import type { SetupRecord } from '../../src/domain/peering/types';
@@ -89,7 +88,7 @@ describe('request validation', () => {
       { ...REQUEST, tags: { 'vpc-peering:protection-id': 'x' } },
     ],
   ])('GIVEN a bad %s WHEN the request is validated THEN refused: %s', (field, reason, input) => {
-    const checked = validateProtectionRequest(input as unknown);
+    const checked = validateProtectionRequest(input);
 
     expect(checked.ok).toBe(false);
     if (!checked.ok) {
@@ -164,7 +163,7 @@ describe('planProtection', () => {
       'not in vpc-0123456789abcdef0',
     ],
   ])('GIVEN %s WHEN planned THEN refused', (_what, source, network, field, reason) => {
-    const plan = planProtection(REQUEST, source as DatabaseFacts | null, network as NetworkFacts, WHERE);
+    const plan = planProtection(REQUEST, source, network, WHERE);
 
     expect(plan.ok).toBe(false);
     if (!plan.ok) expect(plan.error).toEqual({ field, reason: expect.stringContaining(reason) });
@@ -236,76 +235,5 @@ describe('setupNetwork', () => {
 
     expect(none.ok ? undefined : none.error.reason).toContain('made no subnets in eu-west-1');
     expect(elsewhere.ok ? undefined : elsewhere.error.reason).toContain('no side in ap-south-1');
-  });
-});
-
-describe('planReprotect', () => {
-  const REQ = {
-    primary: { region: 'eu-west-1', dbInstanceIdentifier: 'abc-db-replica' },
-    oldPrimary: { region: 'us-east-1', dbInstanceIdentifier: 'abc-db' },
-  };
-  const PRIMARY: DatabaseFacts = {
-    ...SOURCE,
-    region: 'eu-west-1',
-    dbInstanceIdentifier: 'abc-db-replica',
-    arn: 'arn:aws:rds:eu-west-1:123456789012:db:abc-db-replica',
-  };
-
-  test('GIVEN a promoted primary and a standalone old primary WHEN planned THEN retire it, and copy its subnet group, groups, parameter group and class', () => {
-    expect(planReprotect(REQ, PRIMARY, SOURCE, null, 'r1')).toEqual({
-      ok: true,
-      value: {
-        kind: 'retire',
-        old: SOURCE,
-        settings: {
-          dbInstanceClass: 'db.t3.medium',
-          dbSubnetGroupName: 'abc-db-subnets',
-          vpcSecurityGroupIds: ['sg-0aaa'],
-          dbParameterGroupName: 'default.postgres16',
-        },
-      },
-    });
-  });
-
-  test('GIVEN the old identifier already a replica of the primary WHEN planned THEN nothing to change', () => {
-    const replica = { ...SOURCE, source: PRIMARY.arn };
-
-    expect(planReprotect(REQ, PRIMARY, replica, null, 'r1')).toEqual({
-      ok: true,
-      value: { kind: 'in-place', replica },
-    });
-  });
-
-  test.each([
-    ['a primary still replicating', { ...PRIMARY, source: SOURCE.arn }, SOURCE, 'primary', 'still a read replica'],
-    ['a primary with backups off', { ...PRIMARY, backupRetentionPeriod: 0 }, SOURCE, 'primary', 'backups off'],
-    [
-      'an old primary that replicates from elsewhere',
-      PRIMARY,
-      { ...SOURCE, source: 'arn:x' },
-      'oldPrimary',
-      'read replica of arn:x',
-    ],
-    ['no old primary at all', PRIMARY, null, 'oldPrimary.dbInstanceIdentifier', 'no DB instance abc-db'],
-    [
-      'an encrypted primary and an old primary without a key',
-      { ...PRIMARY, encrypted: true },
-      SOURCE,
-      'oldPrimary',
-      'no KMS key',
-    ],
-  ])('GIVEN %s WHEN planned THEN refused', (_what, primary, old, field, reason) => {
-    const plan = planReprotect(REQ, primary, old, null, 'r1');
-
-    expect(plan.ok ? undefined : plan.error).toEqual({ field, reason: expect.stringContaining(reason) });
-  });
-
-  test('GIVEN this re-protection renamed it already WHEN planned again THEN make the replica from the retired settings', () => {
-    const retired = { ...SOURCE, dbInstanceIdentifier: 'abc-db-retired-202612070905' };
-
-    expect(planReprotect(REQ, PRIMARY, null, retired, 'r1')).toMatchObject({
-      ok: true,
-      value: { kind: 'replicate', retired },
-    });
   });
 });

@@ -11,14 +11,12 @@ import { createSource, describeDb, REPLICA_REGION, SOURCE_REGION } from './rds-w
 const env = useFaithfulAws({ timing: { rds: { creatingMs: 0, deletingMs: 300 } } });
 
 async function replicaOf(source: string): Promise<string> {
-  const out = await env
-    .aws(RDSClient, REPLICA_REGION)
-    .send(
-      new CreateDBInstanceReadReplicaCommand({
-        DBInstanceIdentifier: 'abc-db-replica',
-        SourceDBInstanceIdentifier: source,
-      }),
-    );
+  const out = await env.aws(RDSClient, REPLICA_REGION).send(
+    new CreateDBInstanceReadReplicaCommand({
+      DBInstanceIdentifier: 'abc-db-replica',
+      SourceDBInstanceIdentifier: source,
+    }),
+  );
   return out.DBInstance!.DBInstanceArn!;
 }
 
