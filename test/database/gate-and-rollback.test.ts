@@ -116,6 +116,25 @@ describe('GIVEN a source and a DR network', () => {
     await onlyTheSourceLeft(sourceId, replicaId);
   });
 
+  test("WHEN a re-run of a completed protection fails THEN its rollback leaves the earlier run's replica, subnet group and group alone", async () => {
+    const { replicaId, request } = await protection('rerun-fails');
+    await putLag(replicaId, 5);
+    const id = uniqueId('protect');
+    const first = await suite.run<ProtectionReport>('ProtectDatabase', request, id);
+
+    const failure = await applicationFailureOf(
+      suite.start('ProtectDatabase', { ...request, maxLagSeconds: 0, lagTimeout: '3s' }, id).then((h) => h.result()),
+    );
+
+    expect(failure.type).toBe('ProtectionFailed');
+    expect(failure.message).toContain('Rollback deleted nothing');
+    expect(await leftUnder(replicaId)).toEqual({
+      instances: [replicaId],
+      subnetGroups: [`${replicaId}-subnets`],
+      groups: [first.replica.securityGroupId],
+    });
+  });
+
   test('WHEN the answer to CreateDBInstanceReadReplica is lost after RDS made the replica THEN the run finds it: one replica, and the report', async () => {
     const { replicaId, request } = await protection('lost-create');
     await putLag(replicaId, 0);
