@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadTemporalSettings } from './config';
 import { EXIT, UsageError } from './cli/output';
 import { costCommand } from './cli/cost-command';
+import { protectCommand, reprotectCommand, unprotectCommand } from './cli/database-commands';
 import { abortCommand, approveCommand, failoverCommand } from './cli/failover-commands';
 import { setupCommand, teardownCommand, type CommandContext } from './cli/peering-commands';
 import { meshCommand } from './cli/mesh-commands';
@@ -22,6 +23,9 @@ const COMMANDS: Record<string, Command> = {
   drills: drillsCommand,
   mesh: meshCommand,
   cost: costCommand,
+  protect: protectCommand,
+  unprotect: unprotectCommand,
+  reprotect: reprotectCommand,
 };
 
 const USAGE = `usage: npm run client -- <command> [flags]
@@ -41,6 +45,9 @@ const USAGE = `usage: npm run client -- <command> [flags]
   mesh teardown --id MESH_ID [--wait]
   cost     --setup-id ID | --peering pcx-… --requester-region R --accepter-region R | --file report.json
            [--start YYYY-MM-DD --end YYYY-MM-DD] [--granularity MONTHLY|DAILY] [--budget USD] [--json]   (exit 1 when over budget)
+  protect   --file protect.json [--id ID] [--wait] [--json-out report.json]   (id default: protect-<region>-<replica id>)
+  unprotect --id PROTECT_WORKFLOW_ID   (deletes only what that protection made; refuses a promoted replica)
+  reprotect --file reprotect.json [--id ID] [--wait] [--json-out report.json]   (id default: reprotect-<old region>-<old id>)
 Exit codes: 0 success, 1 the run failed, 2 bad input.`;
 
 async function run(): Promise<number> {

@@ -6,6 +6,7 @@ import { testEnv } from './support/env';
 import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork, type VpcSpec } from './support/real-networks';
+import { createNetwork, createSource } from './support/database/world';
 
 const WORKFLOWS = [
   'SetupInterRegionPeering',
@@ -16,7 +17,24 @@ const WORKFLOWS = [
   'PlanPeeringMesh',
   'TeardownPeeringMesh',
   'PeeringCostReport',
+  'ProtectDatabase',
+  'UnprotectDatabase',
+  'ReprotectDatabase',
 ] as const;
+
+/** A source database made first: `BackupRetentionPeriod` and `StorageEncrypted` as the case needs. */
+interface DatabaseSpec {
+  region: string;
+  backupRetentionPeriod?: number;
+  storageEncrypted?: boolean;
+}
+
+/** A VPC with a subnet in each of `zones` (letters after the region): `<P>` is the VPC, `<P>#0`… its subnets. */
+interface NetworkSpec {
+  region: string;
+  octet: number;
+  zones: string[];
+}
 
 interface BadRequest {
   file: string;
@@ -27,7 +45,11 @@ interface BadRequest {
    * What must exist in AWS first, for a check that reads it (an existing VPC without an IPv6
    * block): each key is a placeholder in `request`, replaced by the id of the VPC made for it.
    */
-  given?: { vpcs: Record<string, VpcSpec> };
+  given?: {
+    vpcs?: Record<string, VpcSpec>;
+    databases?: Record<string, DatabaseSpec>;
+    networks?: Record<string, NetworkSpec>;
+  };
   request: unknown;
 }
 
@@ -37,6 +59,23 @@ async function withGiven(c: BadRequest): Promise<unknown> {
   for (const [placeholder, spec] of Object.entries(c.given?.vpcs ?? {})) {
     const { vpcId } = await existingNetwork(spec);
     text = text.split(placeholder).join(vpcId);
+  }
+  for (const [placeholder, spec] of Object.entries(c.given?.databases ?? {})) {
+    const id = uniqueId('bad-db');
+    await createSource(
+      id,
+      {
+        ...(spec.backupRetentionPeriod === undefined ? {} : { BackupRetentionPeriod: spec.backupRetentionPeriod }),
+        ...(spec.storageEncrypted ? { StorageEncrypted: true } : {}),
+      },
+      spec.region,
+    );
+    text = text.split(placeholder).join(id);
+  }
+  for (const [placeholder, spec] of Object.entries(c.given?.networks ?? {})) {
+    const made = await createNetwork(spec.octet, spec.zones, spec.region);
+    made.subnetIds.forEach((subnet, i) => (text = text.split(`${placeholder}#${i}`).join(subnet)));
+    text = text.split(placeholder).join(made.vpcId);
   }
   return JSON.parse(text);
 }
@@ -158,6 +197,9 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
       { command: 'mesh setup', file: 'mesh-overlapping-cidrs.json' },
       { command: 'mesh plan', file: 'mesh-hub-not-a-vpc.json' },
       { command: 'cost', file: 'cost-end-before-start.json' },
+      { command: 'protect', file: 'protect-replica-in-source-region.json' },
+      { command: 'protect', file: 'protect-allow-from-world.json' },
+      { command: 'reprotect', file: 'reprotect-same-region.json' },
     ];
     const results = new Map<string, { code: number | null; stdout: string; stderr: string }>();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-cli-'));

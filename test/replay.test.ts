@@ -83,6 +83,21 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'mesh-rollback.json',
       'mesh-cancelled.json',
       'mesh-invalid.json',
+      // the database: protect (a first run and its re-run that finds everything, refused input, a
+      // name taken, rolled back after the lag gate, cancelled), unprotect (done, refused for a
+      // promoted replica), re-protect (and its re-run that changes nothing), and a drill with the
+      // replication check and the promotion rehearsal (patched 'database-drill-…')
+      'protect-happy@first-run.json',
+      'protect-happy.json',
+      'protect-invalid.json',
+      'protect-conflict.json',
+      'protect-rollback.json',
+      'protect-cancelled.json',
+      'unprotect-happy.json',
+      'unprotect-in-use.json',
+      'reprotect-happy@first-run.json',
+      'reprotect-happy.json',
+      'drdrill-rehearse-promotion.json',
     ]),
   );
 });

@@ -33,6 +33,7 @@ import { AlarmStates } from './cloudwatch-alarms';
 import { GlobalClusters } from './global-clusters';
 import { RdsLifecycle } from './rds-lifecycle';
 import { RdsReplicas } from './rds-replica';
+import { RdsReplicaDeletes } from './rds-replica-delete';
 import { Route53Changes } from './route53-changes';
 import { SecurityGroupBatches } from './sg-batches';
 import { type LayerTiming } from './timing';
@@ -67,6 +68,7 @@ export const FAITHFUL_MODULES: readonly FaithfulModule[] = [
   { name: 'peering-filters', make: (d) => new PeeringFilters(d.ctx) },
   // After the server's RDS promotion: a replica's subnet group and StatusInfos, then its transitions.
   { name: 'rds-replicas', make: (d) => new RdsReplicas(d.ctx, d.moto) },
+  { name: 'rds-replica-deletes', make: (d) => new RdsReplicaDeletes(d.ctx, d.moto) },
   { name: 'rds-lifecycle', make: (d) => new RdsLifecycle(d.ctx, d.moto, d.timing.rds) },
   { name: 'global-clusters', make: (d) => new GlobalClusters(d.ctx, d.moto, d.timing.globalCluster) },
   { name: 'route53-changes', make: (d) => new Route53Changes(d.ctx, d.moto, d.timing.route53) },

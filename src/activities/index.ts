@@ -3,6 +3,7 @@ import type { AwsClients } from './aws/clients';
 import { toApplicationFailure } from './aws/errors';
 import { DEFAULT_CONSISTENCY, type ConsistencyWindows } from './aws/waiting';
 import { createCostActivities } from './cost';
+import { createDatabaseActivities } from './database';
 import { createDrillActivities } from './drill';
 import { createEc2Activities, createSideParts } from './ec2';
 import { createFailoverActivities } from './failover';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHistoryActivities(deps.temporal),
     ...createPeeringActivities(deps.aws, sideParts, deps.temporal),
     ...createMeshActivities(deps.aws),
+    ...createDatabaseActivities(deps.aws, windows, deps.temporal),
     ...createFailoverActivities(deps.aws),
     ...createDrillActivities(deps.aws),
     ...createCostActivities(deps.aws),

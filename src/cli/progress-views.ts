@@ -5,6 +5,7 @@ import type { MeshResult } from '../domain/mesh/types';
 import type { PeeringResult, TeardownResult } from '../domain/peering/types';
 import { SETUP_STEPS } from '../domain/peering/setup-stages';
 import type { ProgressView } from './follow';
+import { protectView, reprotectView, unprotectView } from './database-commands';
 
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
 
@@ -129,7 +130,7 @@ export const failoverView: ProgressView = {
 };
 
 export const drillView: ProgressView = {
-  steps: ['resolve', 'inspect', 'repair', 're-inspect', 'failover', 'failback'],
+  steps: ['resolve', 'inspect', 'repair', 're-inspect', 'replication', 'failover', 'failback', 'rehearse-promotion'],
   read: (p) => {
     const d = p as unknown as DrillProgress;
     return {
@@ -152,4 +153,7 @@ export const PROGRESS_VIEWS: Record<string, ProgressView> = {
   DrDrill: drillView,
   SetupPeeringMesh: meshView,
   TeardownPeeringMesh: meshTeardownView,
+  ProtectDatabase: protectView,
+  ReprotectDatabase: reprotectView,
+  UnprotectDatabase: unprotectView,
 };

@@ -53,6 +53,20 @@ export const FailureTypes = {
   CreateFlowLogsFailed: 'CreateFlowLogsFailed',
   /** A wait stopped because its activity was cancelled. */
   Cancelled: 'Cancelled',
+  /** Database protection (ProtectDatabase, UnprotectDatabase, ReprotectDatabase). */
+  InvalidProtectionRequest: 'InvalidProtectionRequest',
+  /** A name the protection would use is taken by something it did not make. */
+  ProtectionConflict: 'ProtectionConflict',
+  /** The replica was promoted: it holds the data now, and is not deleted. */
+  ProtectionInUse: 'ProtectionInUse',
+  /** A protection failed; the message says which step, its cause, and what the rollback did. */
+  ProtectionFailed: 'ProtectionFailed',
+  ProtectionNotFound: 'ProtectionNotFound',
+  ProtectionStillRunning: 'ProtectionStillRunning',
+  /** The replica reached a state from which replication does not follow (failed, error, terminated …). */
+  ReplicationFailed: 'ReplicationFailed',
+  /** The replica's ReplicaLag did not come down to the gate in time (or never reported). */
+  ReplicationNotCaughtUp: 'ReplicationNotCaughtUp',
 } as const;
 
 export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];
@@ -71,4 +85,11 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   FailureTypes.NaclQuotaExceeded,
   FailureTypes.AssumeRoleRefused,
   FailureTypes.RoleNotAllowed,
+  FailureTypes.InvalidProtectionRequest,
+  FailureTypes.ProtectionConflict,
+  FailureTypes.ProtectionInUse,
+  FailureTypes.ProtectionNotFound,
+  FailureTypes.ProtectionStillRunning,
+  FailureTypes.ReplicationFailed,
+  FailureTypes.ReplicationNotCaughtUp,
 ];

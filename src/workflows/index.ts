@@ -11,3 +11,6 @@ export { SetupPeeringMesh, meshProgressQuery } from './mesh/setup-peering-mesh';
 export { PlanPeeringMesh } from './mesh/plan-peering-mesh';
 export { TeardownPeeringMesh } from './mesh/teardown-peering-mesh';
 export { PeeringCostReport } from './cost/peering-cost-report';
+export { ProtectDatabase, protectionProgressQuery } from './database/protect-database';
+export { UnprotectDatabase } from './database/unprotect-database';
+export { ReprotectDatabase, reprotectProgressQuery } from './database/reprotect-database';

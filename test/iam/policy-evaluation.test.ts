@@ -2,9 +2,10 @@
  * The shipped policies, evaluated offline by an IAM simulator (@cloud-copilot/iam-simulate) as AWS
  * would decide each request, since moto enforces no IAM. Every AWS call that real runs make (a setup
  * with flow logs and its teardown, a setup between opted-in VPCs, a mesh plan, a failover with
- * promotion, scaling and routing controls, and cross-account setups through the side roles) is
- * recorded with the state IAM decides on (iam-recorder.ts) and must be allowed; this release's
- * database calls, not made by src/ yet, are evaluated from the contract's shapes (iam-coming.ts);
+ * promotion, scaling and routing controls, a database protected, unprotected and re-protected and a
+ * drill rehearsing a promotion, and cross-account setups through the side roles) is recorded with the
+ * state IAM decides on (iam-recorder.ts) and must be allowed; this release's calls not made by src/
+ * yet (Aurora, recovery, the KMS calls RDS makes) are evaluated from the contract's shapes (iam-coming.ts);
  * and each destructive call on what the tool neither made nor was given must be denied.
  */
 import { AddTagsToResourceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -24,6 +25,7 @@ import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
 import { startSuiteFaultProxy } from '../support/faithful/layer';
 import { CREDENTIALS, startTestWorker, uniqueId, type TestWorker } from '../support/harness';
 import { COMING_CALLS, COMING_PLACEHOLDERS } from '../support/iam/coming';
+import { databaseRuns } from '../support/iam/database-runs';
 import { PolicyEvaluator, type Placeholders } from '../support/iam/evaluate';
 import { OUT_OF_SCOPE } from '../support/iam/out-of-scope';
 import { startIamRecorder, type IamRecorder, type RecordedCall } from '../support/iam/recorder';
@@ -155,6 +157,10 @@ describe('the shipped IAM policies, evaluated offline', () => {
       args: [JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mesh.json'), 'utf8'))],
     });
     const dns = await failoverAndBack(w, arc);
+    await databaseRuns(w, proxy.url, 222, {
+      hostedZoneId: dns['<HOSTED_ZONE_ID>']!,
+      recordName: `${dns['<RECORD_NAME>']!}.`,
+    });
     await crossAccountRuns(w, true);
     evaluator = new PolicyEvaluator({
       ...dns,

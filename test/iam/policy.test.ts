@@ -198,9 +198,10 @@ describe('least-privilege IAM policy', () => {
     const coming = new Set(COMING_ACTIONS);
 
     expect([...policyActions()].filter((a) => !used.has(a) && !implied.has(a) && !coming.has(a)).sort()).toEqual([]);
-    expect(
-      COMING_ACTIONS.filter((a) => used.has(a) && !['rds:DescribeDBInstances', 'rds:PromoteReadReplica'].includes(a)),
-    ).toEqual([]);
+    // Called today, and still listed for the new contexts a coming row gives them (a failover tagging
+    // what it promoted, Aurora's tags).
+    const calledAndComing = ['rds:DescribeDBInstances', 'rds:PromoteReadReplica', 'rds:AddTagsToResource'];
+    expect(COMING_ACTIONS.filter((a) => used.has(a) && !calledAndComing.includes(a))).toEqual([]);
   });
 
   it('GIVEN the policy WHEN its mutating EC2 statements are read THEN creates require the setup tag, tags are only written while creating, and deletes need the setup tag', () => {

@@ -173,12 +173,15 @@ describe('GIVEN the ABC Corp request (us-east-1 10.0.0.0/16 <-> eu-west-1 10.1.0
       livePeerings: [result.peeringConnectionId],
     });
     expect(west).toMatchObject({ vpcs: [result.accepter.vpcId], securityGroups: [result.accepter.securityGroupId] });
+    // The VPCs (with the DR side's subnets, which a database replica goes into) come first, then the peering.
     expect(
       result.created
         .map((r) => r.type)
+        .filter((t) => t !== 'subnet')
         .slice(0, 3)
         .sort(),
     ).toEqual(['peering-connection', 'vpc', 'vpc']);
+    expect(result.created.filter((r) => r.type === 'subnet').map((r) => r.region)).toEqual(['eu-west-1', 'eu-west-1']);
   });
 
   test("THEN each new VPC's main route table and default ACL are claimed with the setup tag, and none of the request's", async () => {

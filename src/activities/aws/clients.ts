@@ -38,7 +38,7 @@ export interface AwsClients {
   logs(region: string, access?: Access): CloudWatchLogsClient;
   autoScaling(region: string): AutoScalingClient;
   ecs(region: string): ECSClient;
-  /** CloudWatch in one region: an alarm is read in its own region. */
+  /** CloudWatch in one region: an alarm, or a replica's ReplicaLag, is read in its own region. */
   cloudWatch(region: string): CloudWatchClient;
   /**
    * One regional endpoint of a Route 53 ARC cluster: the data plane. Bounded like a probe, since

@@ -92,6 +92,9 @@ export function createCleanupActivities(clients: AwsClients) {
       case 'vpc':
         await ec2.send(new DeleteVpcCommand({ VpcId: ref.id }));
         return true;
+      case 'db-instance':
+      case 'db-subnet-group':
+        throw new Error(`${ref.type} ${ref.id} is a protection's: UnprotectDatabase removes it`);
     }
   }
 

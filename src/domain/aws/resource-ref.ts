@@ -5,6 +5,9 @@ export const PHASES: ResourceType[][] = [
   ['subnet', 'vpc', 'log-group'],
 ];
 const RANK: Record<ResourceType, number> = {
+  // A protection's replica goes first: its subnet group and group are in use until it is gone.
+  'db-instance': -2,
+  'db-subnet-group': -1,
   'network-acl-entry': 0,
   route: 1,
   'security-group': 2,
@@ -48,12 +51,26 @@ export function inAccount(refs: ResourceRef[], accountId: string | undefined): R
 }
 
 export type ResourceType =
-  'vpc' | 'subnet' | 'peering-connection' | 'route' | 'security-group' | 'network-acl-entry' | 'flow-log' | 'log-group';
+  | 'vpc'
+  | 'subnet'
+  | 'peering-connection'
+  | 'route'
+  | 'security-group'
+  | 'network-acl-entry'
+  | 'flow-log'
+  | 'log-group'
+  /** A protection's read replica: `id` is its DB instance identifier. */
+  | 'db-instance'
+  /** A protection's DB subnet group: `id` is its name. */
+  | 'db-subnet-group';
 
 export interface ResourceRef {
   type: ResourceType;
   region: string;
-  /** The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group its name. */
+  /**
+   * The AWS id; for a route the route table id, for a NACL entry the network ACL id, for a log group,
+   * a DB instance or a DB subnet group its name.
+   */
   id: string;
   /** For a route: its destination, an IPv4 or (with colons) an IPv6 block. */
   destinationCidrBlock?: string;

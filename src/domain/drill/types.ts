@@ -2,6 +2,7 @@
  * Public shapes of `DrDrill` (README, "DR drills and schedules"). Plain JSON, so a Schedule or
  * `temporal workflow start --input-file` can carry the request as it is.
  */
+import type { ReplicationState } from '../database/types';
 import type { FailoverReport, FailoverRequest } from '../failover/types';
 import type { NaclEntrySpec, SgPermission } from '../peering/rules-plan';
 import type { AllowRule, PeeringTarget, SetupLocator } from '../peering/types';
@@ -50,6 +51,33 @@ export interface DrillRequest {
    * has; without it, an unsubscribed pair fails the check as "not subscribed". @default false
    */
   enableLatencySubscription?: boolean;
+  /**
+   * Rehearses the promotion itself: a temporary read replica of the production replica's source,
+   * `<replica id>-drill-<yyyymmddhhmm>`, made in the target region, promoted and timed, then
+   * deleted. The production replica and record are never touched. Needs `failover.promoteReplica`.
+   * @default false
+   */
+  rehearsePromotion?: boolean;
+}
+
+/** What `rehearsePromotion` measured, and whether its temporary replica is gone again. */
+export interface PromotionRehearsal {
+  dbInstanceIdentifier: string;
+  /** From the create to `available` and `replicating`; null when it did not get there. */
+  createSeconds: number | null;
+  /** PromoteReadReplica until standalone and available; null when it did not get there. */
+  promotionSeconds: number | null;
+  /** The temporary replica was deleted (or, having never been made, there is nothing to delete). */
+  deleted: boolean;
+  /** Why it stopped short, when it did. */
+  error?: string;
+}
+
+/** One measured part of a drill's `rtoSeconds`, named, and what measured it. */
+export interface RtoPart {
+  name: string;
+  seconds: number;
+  measuredBy: string;
 }
 
 /** The month's spend against `costBudgetUsd`, from a PeeringCostReport child. */
@@ -121,8 +149,17 @@ export interface DrillReport {
   /** `null` when the rehearsal did not run (the peering was not usable, or the failover never completed). */
   failover: FailoverReport | null;
   failback: FailoverReport | null;
-  /** The failover rehearsal's measured RTO; `null` when it did not run to the end. */
+  /**
+   * The failover rehearsal's measured RTO (its DNS switch), plus the rehearsed promotion when
+   * `rehearsePromotion` ran: `rtoParts` names what is in it. `null` when it did not run to the end.
+   */
   rtoSeconds: number | null;
+  /** The parts `rtoSeconds` adds up, where the drill measured more than the rehearsed switch. */
+  rtoParts?: RtoPart[];
+  /** With `rehearsePromotion`. */
+  rehearsal?: PromotionRehearsal;
+  /** With a `promoteReplica`: the replica's replication as the `replication` check read it. */
+  replication?: ReplicationState;
   rtoTargetSeconds: number;
   /** With `costBudgetUsd`. */
   cost?: DrillCost;
@@ -139,6 +176,8 @@ export interface DrillProgress {
     | 're-inspect'
     | 'failover'
     | 'failback'
+    | 'replication'
+    | 'rehearse-promotion'
     | 'cost'
     | 'latency'
     | 'done';
@@ -155,6 +194,9 @@ export const DRILL_CHECKS = {
   nacls: 'network-acl-entries',
   failover: 'failover-rehearsal',
   failback: 'failback-rehearsal',
+  /** The replica's replication status and lag, against `promoteReplica.maxRpoSeconds` (as ARC's plan evaluation). */
+  replication: 'replication',
+  promotionRehearsal: 'promotion-rehearsal',
   rto: 'rto',
   cost: 'cost',
   latency: 'latency',

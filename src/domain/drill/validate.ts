@@ -41,6 +41,7 @@ const request = z.strictObject({
     .positive('must be more than 0 ms')
     .optional(),
   enableLatencySubscription: z.boolean().optional(),
+  rehearsePromotion: z.boolean().optional(),
 });
 
 export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
@@ -51,6 +52,14 @@ export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
   if (regions) return { ok: false, error: regions };
   if (req.enableLatencySubscription !== undefined && req.latencyBudgetMs === undefined)
     return { ok: false, error: { field: 'enableLatencySubscription', reason: 'is only used with latencyBudgetMs' } };
+  if (req.rehearsePromotion && !(req.failover as { promoteReplica?: unknown }).promoteReplica)
+    return {
+      ok: false,
+      error: {
+        field: 'rehearsePromotion',
+        reason: 'needs failover.promoteReplica: the replica whose source is rehearsed',
+      },
+    };
   // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
   const rehearsal = validateFailoverRequest({
     peeringConnectionId: PEERING_PLACEHOLDER,

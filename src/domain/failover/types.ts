@@ -21,6 +21,8 @@ export interface ReplicaRef {
   /** Must be the `to` region: the replica is promoted where traffic is going. */
   region: string;
   dbInstanceIdentifier: string;
+  /** The most data (seconds of ReplicaLag) a promotion may lose; a drill's `replication` check holds it too. */
+  maxRpoSeconds?: number;
 }
 
 /** When a scale action runs: with the promotion before the switch, or once the switch is verified. */

@@ -141,6 +141,7 @@ const request = z
             /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
             'must be an RDS instance identifier (a letter, then letters, digits and hyphens)',
           ),
+        maxRpoSeconds: z.number().int('must be whole seconds').min(0, 'must be 0 or more seconds').optional(),
       })
       .optional(),
     approval: z.enum(['auto', 'signal'], { message: 'must be "auto" or "signal"' }).optional(),

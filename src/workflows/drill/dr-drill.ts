@@ -21,6 +21,7 @@ import { DRILL_OUTCOME, PEERING_CONNECTION_ID } from '../../domain/search-attrib
 import { validateDrillRequest } from '../../domain/drill/validate';
 import { budgetChecks } from './budgets';
 import { inspect, PEERING_CHECKS, recoverySignalChecks, rehearsalCheck, rehearse, rtoCheck } from './checks';
+import { checkPromotion, checkReplication, DRILL_DATA_PATCHES } from './replica-checks';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
 import { explain, invalidInput } from '../failures';
 import { COMPOSITE, type Activities } from '../activity-options';
@@ -51,7 +52,7 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
   const checked = validateDrillRequest(request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidDrillRequest, checked.error);
   const req = checked.value;
-  const drillId = workflowInfo().workflowId;
+  const { workflowId: drillId, runStartTime } = workflowInfo();
   const progress: DrillProgress = { step: 'resolve', checks: [], drift: [], repaired: [] };
   setHandler(drillProgressQuery, () => progress);
   upsertSearchAttributes([{ key: DRILL_OUTCOME, value: 'running' }]);
@@ -128,8 +129,9 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
       approval: 'auto',
     };
     // The signals say the application serves in `to`; the failback's target is the other region.
-    const { promoteReplica: _promote, recoveredWhen: _signals, recoveryTimeout: _timeout, ...rest } = failover;
+    const { promoteReplica: replica, recoveredWhen: _signals, recoveryTimeout: _timeout, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
+    if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
     const forth = await rehearse(
@@ -156,11 +158,14 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
         detail: 'not run: the failover rehearsal did not complete',
       });
     }
+    if (replica && req.rehearsePromotion && patched(DRILL_DATA_PATCHES.rehearsal))
+      await checkPromotion(drillId, replica, runStartTime, report, at);
   } else {
     const why = `not run: the peering is ${inspection?.status ?? 'not found'}`;
     report.checks.push(
       { name: DRILL_CHECKS.failover, ok: false, detail: why },
       { name: DRILL_CHECKS.failback, ok: false, detail: why },
+      ...(req.failover.promoteReplica ? [{ name: DRILL_CHECKS.replication, ok: false, detail: why }] : []),
     );
   }
   report.checks.push(rtoCheck(report.rtoSeconds, req.rtoTargetSeconds));

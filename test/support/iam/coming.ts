@@ -1,11 +1,12 @@
 /**
- * THE CALLS THIS RELEASE'S CODE WILL MAKE, NOT YET RECORDED: src/ does not protect, re-protect,
- * rehearse a promotion, or read lag yet (and no recorded run makes a mesh VPC). Their request
- * contexts are built here from the shapes of shared CONTRACT.md ("ProtectDatabase",
- * "ReprotectDatabase", "DrDrill: rehearse the promotion", "Aurora Global Database"): the ARNs it
- * names, everything a protection creates tagged `vpc-peering:protection-id=<workflow id>`, the
- * primary opted in with `vpc-peering:managed=true`. When the code lands, replace each entry with
- * the calls a recorded run makes (iam-recorder.ts), and empty this table.
+ * THE CALLS THIS RELEASE'S CODE WILL MAKE, NOT YET RECORDED: src/ does not fail over Aurora or tag
+ * what a failover promotes yet, and no recorded run here creates a mesh VPC (protect, unprotect,
+ * re-protect, the promotion rehearsal, the recovery reads and a setup's table claims are recorded
+ * from real runs in test/iam/policy-evaluation.test.ts; the KMS calls RDS makes for an encrypted
+ * replica stay here). Their request contexts are built from the shapes of shared CONTRACT.md: the
+ * ARNs it names, everything a protection creates tagged `vpc-peering:protection-id=<workflow id>`,
+ * the primary opted in with `vpc-peering:managed=true`. When the code lands, replace each entry
+ * with the calls a recorded run makes (recorder.ts), and empty this table.
  */
 import type { Context, IamRequest } from './requests';
 import { requestTags } from './requests';
@@ -34,30 +35,12 @@ export const COMING_PLACEHOLDERS = { '<NOTIFY_TOPIC_ARN>': `arn:aws:sns:us-west-
 
 const P = 'abc-db-protection';
 const R = 'abc-db-reprotection';
-const D = 'abc-drill';
 const A = 'abc-aurora-protection';
 export const COMING_CALLS: ComingCall[] = [
-  // ProtectDatabase: the primary abc-db (opted in) to abc-db-replica in the DR region.
-  call('protect: read the source', 'rds:DescribeDBInstances', db(PRIMARY, 'abc-db')),
-  call('protect: subnet group', 'rds:CreateDBSubnetGroup', rds(DR, 'subgrp', 'abc-db-replica-subnets'), creating(P)),
-  call('protect: its tags', 'rds:AddTagsToResource', rds(DR, 'subgrp', 'abc-db-replica-subnets'), creating(P)),
-  call('protect: replica', 'rds:CreateDBInstanceReadReplica', db(DR, 'abc-db-replica'), creating(P)),
-  call('protect: replica, from the source', 'rds:CreateDBInstanceReadReplica', db(PRIMARY, 'abc-db'), {
-    ...creating(P),
-    ...OPTED_IN,
-  }),
+  // ProtectDatabase of an encrypted source: RDS uses the DR region's key with the caller's permissions
+  // (forward access), never src/ itself, so no recorded run on moto shows these two calls.
   call(
-    'protect: replica, in its group',
-    'rds:CreateDBInstanceReadReplica',
-    rds(DR, 'subgrp', 'abc-db-replica-subnets'),
-    {
-      ...creating(P),
-      ...tagged(P),
-    },
-  ),
-  call('protect: replica tags', 'rds:AddTagsToResource', db(DR, 'abc-db-replica'), creating(P)),
-  call(
-    'protect: KMS key in the DR region',
+    'protect: KMS key in the DR region (by RDS)',
     'kms:CreateGrant',
     `arn:aws:kms:${DR}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     {
@@ -66,82 +49,20 @@ export const COMING_CALLS: ComingCall[] = [
     },
   ),
   call(
-    'protect: KMS key described',
+    'protect: KMS key described (by RDS)',
     'kms:DescribeKey',
     `arn:aws:kms:${DR}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     {
       'kms:ViaService': `rds.${DR}.amazonaws.com`,
     },
   ),
-  call('protect: ReplicaLag', 'cloudwatch:GetMetricStatistics', '*'),
-  call('protect: ReplicaLag', 'cloudwatch:GetMetricData', '*'),
-  call(
-    'protect: security group',
-    'ec2:CreateSecurityGroup',
-    `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
-    creating(P),
-  ),
-  call(
-    'protect: its rule',
-    'ec2:AuthorizeSecurityGroupIngress',
-    `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
-    tagged(P),
-  ),
-  // UnprotectDatabase.
-  call('unprotect: tags read', 'rds:ListTagsForResource', db(DR, 'abc-db-replica')),
-  call('unprotect: subnet groups read', 'rds:DescribeDBSubnetGroups', rds(DR, 'subgrp', 'abc-db-replica-subnets')),
-  call('unprotect: replica', 'rds:DeleteDBInstance', db(DR, 'abc-db-replica'), tagged(P)),
-  call('unprotect: subnet group', 'rds:DeleteDBSubnetGroup', rds(DR, 'subgrp', 'abc-db-replica-subnets'), tagged(P)),
-  call(
-    'unprotect: group',
-    'ec2:DeleteSecurityGroup',
-    `arn:aws:ec2:${DR}:${ACCOUNT}:security-group/sg-0aaa1111bbbb2222c`,
-    tagged(P),
-  ),
-  // FailoverToRegion, the data side (its recovery's alarm and health-check reads are recorded now).
+  // FailoverToRegion, the data side and recovery.
   call('failover: promote the replica', 'rds:PromoteReadReplica', db(DR, 'abc-db-replica'), tagged(P)),
   call('failover: mark it promoted', 'rds:AddTagsToResource', db(DR, 'abc-db-replica'), {
     ...tagged(P),
     ...requestTags({ 'vpc-peering:promoted-by': 'abc-failover', 'vpc-peering:promoted-from': PRIMARY }),
   }),
   call('failover: notify', 'sns:Publish', COMING_PLACEHOLDERS['<NOTIFY_TOPIC_ARN>']),
-  // ReprotectDatabase: abc-db retired, a replica of abc-db-replica made under its name.
-  call('reprotect: rename the old primary', 'rds:ModifyDBInstance', db(PRIMARY, 'abc-db'), OPTED_IN),
-  call('reprotect: mark it retired', 'rds:AddTagsToResource', db(PRIMARY, 'abc-db-retired-202612070000'), {
-    ...OPTED_IN,
-    ...requestTags({ 'vpc-peering:retired-by': R }),
-  }),
-  call('reprotect: stop it', 'rds:StopDBInstance', db(PRIMARY, 'abc-db-retired-202612070000'), {
-    ...OPTED_IN,
-    'aws:ResourceTag/vpc-peering:retired-by': R,
-  }),
-  call('reprotect: new replica', 'rds:CreateDBInstanceReadReplica', db(PRIMARY, 'abc-db'), creating(R)),
-  call('reprotect: from the new primary', 'rds:CreateDBInstanceReadReplica', db(DR, 'abc-db-replica'), {
-    ...creating(R),
-    ...tagged(P),
-    'aws:ResourceTag/vpc-peering:promoted-by': 'abc-failover',
-  }),
-  call(
-    'reprotect: in the old subnet group',
-    'rds:CreateDBInstanceReadReplica',
-    rds(PRIMARY, 'subgrp', 'abc-db-subnets'),
-    creating(R),
-  ),
-  call(
-    'reprotect: its parameter group',
-    'rds:CreateDBInstanceReadReplica',
-    rds(PRIMARY, 'pg', 'abc-db-params'),
-    creating(R),
-  ),
-  // DrDrill rehearsal: a temporary replica, promoted and deleted.
-  call(
-    'drill: rehearsal replica',
-    'rds:CreateDBInstanceReadReplica',
-    db(DR, 'abc-db-replica-drill-202612070000'),
-    creating(D),
-  ),
-  call('drill: promote it', 'rds:PromoteReadReplica', db(DR, 'abc-db-replica-drill-202612070000'), tagged(D)),
-  call('drill: delete it', 'rds:DeleteDBInstance', db(DR, 'abc-db-replica-drill-202612070000'), tagged(D)),
   // Aurora Global Database: abc-aurora (opted in) with a secondary abc-aurora-dr.
   call('aurora: global cluster', 'rds:CreateGlobalCluster', GLOBAL, creating(A)),
   call('aurora: from the source cluster', 'rds:CreateGlobalCluster', rds(PRIMARY, 'cluster', 'abc-aurora'), {

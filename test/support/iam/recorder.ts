@@ -15,7 +15,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, ListTagsForResourceCommand as EcsTags } from '@aws-sdk/client-ecs';
-import { DescribeDBInstancesCommand, ListTagsForResourceCommand as RdsTags, RDSClient } from '@aws-sdk/client-rds';
+import { ListTagsForResourceCommand as RdsTags, RDSClient } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -146,14 +146,43 @@ async function callTimeState(moto: MotoState, call: RecordedCall): Promise<void>
     call.facts[`cluster:${service}`] = svc?.clusterArn ?? '';
     if (svc?.serviceArn)
       call.tags[service] = tagMap((await ecs.send(new EcsTags({ resourceArn: svc.serviceArn }))).tags);
-  } else if (call.service === 'rds' && call.params.DBInstanceIdentifier) {
-    const rds = moto.client(RDSClient, region, account);
-    const id = call.params.DBInstanceIdentifier;
-    const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
-    call.facts[`arn:${id}`] = db?.DBInstanceArn ?? '';
-    if (db?.DBInstanceArn)
-      call.tags[id] = tagMap((await rds.send(new RdsTags({ ResourceName: db.DBInstanceArn }))).TagList);
+  } else if (call.service === 'rds') {
+    await rdsState(moto, call);
   }
+}
+
+/** An RDS resource's tags by ARN (its own region's API); none when it does not exist yet. */
+async function rdsTags(moto: MotoState, arn: string, account: string): Promise<Tags | undefined> {
+  const region = arn.split(':')[3] ?? 'us-east-1';
+  try {
+    return tagMap((await moto.client(RDSClient, region, account).send(new RdsTags({ ResourceName: arn }))).TagList);
+  } catch (err) {
+    if (/NotFound/.test((err as Error).name)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * RDS: the instance a call names (its ARN and tags; a replica about to be made has neither yet),
+ * the source of a read replica, the subnet group it names, or the resource AddTagsToResource tags.
+ */
+async function rdsState(moto: MotoState, call: RecordedCall): Promise<void> {
+  const { region, caller, params } = call;
+  const account = caller.account;
+  const arnOf = (kind: string, id: string) => `arn:aws:rds:${region}:${account}:${kind}:${id}`;
+  const remember = async (key: string, arn: string) => {
+    call.facts[`arn:${key}`] = arn;
+    const tags = await rdsTags(moto, arn, account);
+    if (tags) call.tags[key] = tags;
+  };
+  if (params.DBInstanceIdentifier)
+    await remember(params.DBInstanceIdentifier, arnOf('db', params.DBInstanceIdentifier));
+  if (params.SourceDBInstanceIdentifier) {
+    const source = params.SourceDBInstanceIdentifier;
+    await remember(source, source.startsWith('arn:') ? source : arnOf('db', source));
+  }
+  if (params.DBSubnetGroupName) await remember(params.DBSubnetGroupName, arnOf('subgrp', params.DBSubnetGroupName));
+  if (params.ResourceName) await remember(params.ResourceName, params.ResourceName);
 }
 
 /** Starts the recorder in front of `target` (the trust layer, fault proxy or moto the worker would use). */

@@ -6,16 +6,10 @@
  * new AWS call in the code cannot go unevaluated.
  */
 import type { RecordedCall, Tags } from './recorder';
+import { requestTags, resourceTags, tagList, type Context, type IamRequest } from './context';
+import { rdsRequests } from './rds-requests';
 
-export type Context = Record<string, string | string[]>;
-
-export interface IamRequest {
-  action: string;
-  resource: string;
-  /** The account that owns the resource, as the simulator needs it. */
-  resourceAccount: string;
-  context: Context;
-}
+export { requestTags, type Context, type IamRequest } from './context';
 
 /** The identity policy that governs a caller: a side role's, by its name, or the worker's. */
 export type PolicyName = 'worker' | 'requester' | 'accepter';
@@ -23,27 +17,6 @@ export type PolicyName = 'worker' | 'requester' | 'accepter';
 export function policyOf(callerArn: string): PolicyName {
   const role = /:assumed-role\/vpc-peering-(requester|accepter)-/.exec(callerArn)?.[1];
   return (role as PolicyName | undefined) ?? 'worker';
-}
-
-const resourceTags = (tags: Tags | undefined): Context =>
-  Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
-
-export const requestTags = (tags: Tags): Context =>
-  Object.keys(tags).length
-    ? {
-        ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
-        'aws:TagKeys': Object.keys(tags),
-      }
-    : {};
-
-/** `Prefix.N.Key` / `Prefix.N.Value` pairs of a query-protocol request. */
-function tagList(params: Record<string, string>, prefix: string): Tags {
-  const tags: Tags = {};
-  for (const [k, v] of Object.entries(params)) {
-    const m = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)\\.Key$`).exec(k);
-    if (m) tags[v] = params[`${prefix}.${m[1]}.Value`] ?? '';
-  }
-  return tags;
 }
 
 const numbered = (params: Record<string, string>, prefix: string) =>
@@ -276,13 +249,12 @@ export function iamRequestsOf(call: RecordedCall): IamRequest[] {
         }),
       ];
     }
-    case 'rds': {
-      const id = params.DBInstanceIdentifier;
-      if (action === 'DescribeDBInstances')
-        return [at('rds:DescribeDBInstances', `arn:aws:rds:${region}:${own}:db:${id ?? '*'}`)];
-      return [at(`rds:${action}`, call.facts[`arn:${id}`]!, { ...base, ...resourceTags(call.tags[id!]) })];
-    }
-    case 'monitoring': // DescribeAlarms is authorized per alarm named (ARC's sample policy for health alarms).
+    case 'rds':
+      return rdsRequests(call, base);
+    case 'monitoring':
+      // DescribeAlarms is authorized per alarm named (ARC's sample policy for health alarms); the
+      // metric reads on every resource.
+      if (action !== 'DescribeAlarms') return any('cloudwatch');
       return ((call.json?.AlarmNames as string[] | undefined) ?? []).map((n) =>
         at(`cloudwatch:${action}`, `arn:aws:cloudwatch:${region}:${own}:alarm:${n}`),
       );

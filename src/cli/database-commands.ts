@@ -1,0 +1,143 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { protectWorkflowId, reprotectWorkflowId } from '../domain/database/names';
+import {
+  DatabaseWorkflows,
+  type ProtectionProgress,
+  type ProtectionReport,
+  type UnprotectResult,
+} from '../domain/database/types';
+import {
+  validateProtectionRequest,
+  validateReprotectRequest,
+  validateUnprotectRequest,
+} from '../domain/database/validate';
+import { parseFlags, readJsonFile } from './args';
+import { awaitResult, startAndFollow, type ProgressView, type StartSpec } from './follow';
+import { EXIT, printJson, UsageError, webUiLink } from './output';
+import type { CommandContext } from './peering-commands';
+
+const PROTECT_STEPS = ['check', 'subnet-group', 'security-group', 'replica', 'replicating', 'lag'];
+const REPROTECT_STEPS = ['check', 'retire', 'replica', 'replicating', 'lag'];
+
+function replicaLine(p: ProtectionProgress): string | undefined {
+  const r = p.replica;
+  if (p.step === 'rollback') return `rolling back ${p.created.length} resource(s)`;
+  if (!r) return undefined;
+  const lag =
+    r.lagSeconds === undefined
+      ? ''
+      : `, ReplicaLag ${r.lagSeconds === null ? 'not reported yet' : `${r.lagSeconds} s`}`;
+  return `replica ${r.status}${r.replicationStatus ? `, ${r.replicationStatus}` : ''}${lag}`;
+}
+
+const protectionView = (steps: string[]): ProgressView => ({
+  steps,
+  read: (raw) => {
+    const p = raw as unknown as ProtectionProgress;
+    const detail = replicaLine(p);
+    return { step: p.step, resources: p.created.length, ...(detail ? { detail } : {}) };
+  },
+  summarize: (result) => {
+    const r = result as ProtectionReport;
+    const retired = r.retired
+      ? `; ${r.retired.dbInstanceIdentifier} retired${r.retired.stopped ? ' and stopped' : ''}, kept`
+      : '';
+    return `${r.replica.dbInstanceIdentifier} (${r.replica.region}) replicates ${r.source.dbInstanceIdentifier} (${r.source.region}): ${r.replicationStatus}, ReplicaLag ${r.lagSeconds ?? '-'} s${retired}`;
+  },
+  resultResources: (result) => (result as ProtectionReport).created.length,
+});
+
+export const protectView = protectionView(PROTECT_STEPS);
+export const reprotectView = protectionView(REPROTECT_STEPS);
+export const unprotectView: ProgressView = {
+  steps: [],
+  read: () => ({ step: 'unprotect', resources: 0 }),
+  summarize: (result) => {
+    const r = result as UnprotectResult;
+    return `deleted ${r.deleted.length}, ${r.alreadyGone.length} already gone${r.kept?.length ? `, ${r.kept.length} left alone` : ''}`;
+  },
+};
+
+/**
+ * Starts under an id derived from what the run acts on. An earlier run under it that has closed
+ * gives way to a new run, which finds that run's work and makes nothing new; one still running is
+ * said, and followed with --wait, never started twice.
+ */
+async function startOnce(spec: StartSpec & { view: ProgressView }): Promise<number> {
+  try {
+    return await startAndFollow(spec);
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const handle = spec.client.workflow.getHandle(spec.workflowId);
+    const { runId } = await handle.describe();
+    console.error(`${spec.workflowType} ${spec.workflowId} is already running (run ${runId}); not starting another.`);
+    console.error(`Web UI: ${webUiLink(spec.namespace, spec.workflowId)}`);
+    if (!spec.wait) {
+      printJson({ workflowId: spec.workflowId, runId, alreadyRunning: true });
+      return EXIT.ok;
+    }
+    return awaitResult(handle, { namespace: spec.namespace, workflowType: spec.workflowType, view: spec.view });
+  }
+}
+
+/** `protect --file protect.json [--id ID] [--wait] [--json-out report.json]` */
+export async function protectCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  if (!flags.file) throw new UsageError('protect needs --file request.json (see examples/protect.json)');
+  const checked = validateProtectionRequest(readJsonFile(flags.file));
+  if (!checked.ok) throw new UsageError(`InvalidProtectionRequest: ${checked.error.field}: ${checked.error.reason}`);
+  const req = checked.value;
+  return startOnce({
+    client: await ctx.client(),
+    namespace: ctx.namespace,
+    taskQueue: ctx.taskQueue,
+    workflowType: DatabaseWorkflows.ProtectDatabase,
+    workflowId: flags.id ?? protectWorkflowId(req.replica),
+    args: [req],
+    summary: `Protect ${req.source.dbInstanceIdentifier} (${req.source.region}) with ${req.replica.dbInstanceIdentifier} (${req.replica.region})`,
+    wait: flags.wait,
+    ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+    view: protectView,
+  });
+}
+
+/** `reprotect --file reprotect.json [--id ID] [--wait] [--json-out report.json]` */
+export async function reprotectCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  if (!flags.file) throw new UsageError('reprotect needs --file request.json (see examples/reprotect.json)');
+  const checked = validateReprotectRequest(readJsonFile(flags.file));
+  if (!checked.ok) throw new UsageError(`InvalidProtectionRequest: ${checked.error.field}: ${checked.error.reason}`);
+  const req = checked.value;
+  return startOnce({
+    client: await ctx.client(),
+    namespace: ctx.namespace,
+    taskQueue: ctx.taskQueue,
+    workflowType: DatabaseWorkflows.ReprotectDatabase,
+    workflowId: flags.id ?? reprotectWorkflowId(req.oldPrimary),
+    args: [req],
+    summary: `Re-protect ${req.primary.dbInstanceIdentifier} (${req.primary.region}) into ${req.oldPrimary.dbInstanceIdentifier} (${req.oldPrimary.region})`,
+    wait: flags.wait,
+    ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+    view: reprotectView,
+  });
+}
+
+/** `unprotect --id PROTECT_WORKFLOW_ID [--wait]`: always followed to its end, which is short. */
+export async function unprotectCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  const checked = validateUnprotectRequest({ protectWorkflowId: flags.id ?? flags.positionals[0] ?? '' });
+  if (!checked.ok) throw new UsageError('unprotect needs --id PROTECT_WORKFLOW_ID (the protect run to undo)');
+  const id = checked.value.protectWorkflowId;
+  return startOnce({
+    client: await ctx.client(),
+    namespace: ctx.namespace,
+    taskQueue: ctx.taskQueue,
+    workflowType: DatabaseWorkflows.UnprotectDatabase,
+    workflowId: `unprotect-${id}`,
+    args: [checked.value],
+    summary: `Unprotect ${id}: delete its replica, subnet group and group`,
+    wait: true,
+    ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+    view: unprotectView,
+  });
+}
