@@ -7,6 +7,16 @@ import type { RecoveryReport, RecoverySignal } from './recovery-types';
 
 export type { CloudWatchAlarmSignal, Route53HealthCheckSignal, RecoveryWait } from './recovery-types';
 export type { RecoveryReport, RecoverySignal, SignalReading, SignalState } from './recovery-types';
+import type { BoundsChange, CapacityState, RoutingControlState, Unreachable } from './read-types';
+export type {
+  CapacityState,
+  SizeChange,
+  BoundsChange,
+  Unreachable,
+  RoutingControlState,
+  EndpointMiss,
+  RoutingControlChange,
+} from './read-types';
 
 export type FailoverRecordType = 'CNAME' | 'A' | 'AAAA';
 
@@ -219,33 +229,6 @@ export interface DecisionInput {
 export const FAILOVER_SIGNALS = { approve: 'approve', abort: 'abort' } as const;
 export const FAILOVER_PROGRESS_QUERY = 'progress';
 
-/** A group's or service's capacity as AWS reports it. */
-export interface CapacityState {
-  exists: boolean;
-  /** DesiredCapacity of a group, desiredCount of a service. */
-  desired: number;
-  /** InService and Healthy instances of a group; running tasks of a service. */
-  inService: number;
-  /** Instances still launching, or tasks pending. */
-  pending: number;
-  /** Auto Scaling only. */
-  minSize?: number;
-  maxSize?: number;
-  /** Why it cannot scale now (an ECS service that is DRAINING or INACTIVE). */
-  blocked?: string;
-}
-
-export interface SizeChange {
-  from: number;
-  to: number;
-}
-
-/** The bounds of a group that must move so that the desired capacity is allowed. */
-export interface BoundsChange {
-  minSize?: SizeChange;
-  maxSize?: SizeChange;
-}
-
 /** A scale action in the report: its capacity before and after, and any bound that had to move. */
 export interface CapacityReport {
   step: FailoverStepName;
@@ -262,38 +245,6 @@ export interface CapacityReport {
   bounds?: BoundsChange;
   outcome: StepOutcome;
   detail: string;
-}
-
-/** A check in a region that did not answer at all within the probe's bound. */
-export interface Unreachable {
-  region: string;
-  /** The API, as IAM names it: ec2, rds, route53, autoscaling, ecs, route53-recovery-cluster, cloudwatch. */
-  service: string;
-  /** What could not be checked, e.g. "route tables of vpc-0abc". */
-  check: string;
-  /** How long it waited before giving up. */
-  waitedMs: number;
-  error: string;
-}
-
-export type RoutingControlState = 'On' | 'Off';
-
-/** A cluster endpoint that was tried and skipped, and why. */
-export interface EndpointMiss {
-  region: string;
-  endpoint: string;
-  error: string;
-  waitedMs: number;
-}
-
-export interface RoutingControlChange {
-  routingControlArn: string;
-  state: RoutingControlState;
-  region: string;
-  endpoint: string;
-  skipped: EndpointMiss[];
-  /** Which attempt of the activity made the change; above 1 means every endpoint failed before. */
-  attempt: number;
 }
 
 /** The registered workflow type names: each is the exported workflow function's name. */
