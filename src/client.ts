@@ -31,9 +31,13 @@ const COMMANDS: Record<string, Command> = {
 const USAGE = `usage: npm run client -- <command> [flags]
   setup    --file request.json [--requester-role ARN] [--accepter-role ARN] [--external-id ID]
            [--route-table-tag Key=Value]... [--id ID] [--wait] [--json-out result.json]
+           (id default: peering-<region>-<CIDR or VPC>-<region>-<CIDR or VPC>; run again, it finds its network)
   teardown --setup-id ID | --file teardown.json | --peering pcx-… --requester-region R --accepter-region R [--wait]
   status   <workflowId> [--wait]
   failover --file failover.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]   (exit 1 unless completed)
+           (id default: failover[-drill]-<zone>-<record>-<from>-to-<to>; one run per record and direction at a time)
+  failover list [--limit 10] [--json]   (recent runs, newest first: outcome, RTO, RPO, who decided)
+  failover show <workflowId> [--run RUN_ID] [--json]   (one run's report, step by step)
   approve  <workflowId> [--by NAME]
   abort    <workflowId> [--reason TEXT] [--by NAME]
   drill    --file drill.json [--id ID] [--wait] [--json-out report.json]   (exit 1 when the drill fails)
@@ -41,13 +45,13 @@ const USAGE = `usage: npm run client -- <command> [flags]
   schedule list [--json] | describe N | trigger N | pause N | unpause N | delete N
   drills   [--last 10] [--outcome passed|failed|running] [--json]
   mesh plan     --file mesh.json [--id MESH_ID] [--json]   (changes nothing; exit 2 past a quota)
-  mesh setup    --file mesh.json [--id ID] [--wait] [--json-out result.json]
+  mesh setup    --file mesh.json [--id ID] [--wait] [--json-out result.json]   (id default: mesh-<keys>-<hash of members>)
   mesh teardown --id MESH_ID [--wait]
   cost     --setup-id ID | --peering pcx-… --requester-region R --accepter-region R | --file report.json
            [--start YYYY-MM-DD --end YYYY-MM-DD] [--granularity MONTHLY|DAILY] [--budget USD] [--json]   (exit 1 when over budget)
   protect   --file protect.json [--id ID] [--wait] [--json-out report.json]   (id default: protect-<region>-<replica id>)
   unprotect --id PROTECT_WORKFLOW_ID   (deletes only what that protection made; refuses a promoted replica)
-  reprotect --file reprotect.json [--id ID] [--wait] [--json-out report.json]   (id default: reprotect-<old region>-<old id>)
+  reprotect --file reprotect.json [--id ID] [--wait] [--json-out report.json]   (id default: reprotect-<primary>-into-<old primary>)
 Exit codes: 0 success, 1 the run failed, 2 bad input.`;
 
 async function run(): Promise<number> {

@@ -1,5 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { protectWorkflowId, reprotectWorkflowId } from '../domain/database/names';
+import { protectWorkflowId } from '../domain/database/names';
 import {
   DatabaseWorkflows,
   type ProtectionProgress,
@@ -12,8 +11,10 @@ import {
   validateUnprotectRequest,
 } from '../domain/database/validate';
 import { parseFlags, readJsonFile } from './args';
-import { awaitResult, startAndFollow, type ProgressView, type StartSpec } from './follow';
-import { EXIT, printJson, UsageError, webUiLink } from './output';
+import type { ProgressView } from './follow';
+import { UsageError } from './output';
+import { reprotectDefaultId } from './default-ids';
+import { startOnce } from './start-once';
 import type { CommandContext } from './peering-commands';
 
 const PROTECT_STEPS = ['check', 'subnet-group', 'security-group', 'replica', 'replicating', 'lag'];
@@ -58,28 +59,6 @@ export const unprotectView: ProgressView = {
   },
 };
 
-/**
- * Starts under an id derived from what the run acts on. An earlier run under it that has closed
- * gives way to a new run, which finds that run's work and makes nothing new; one still running is
- * said, and followed with --wait, never started twice.
- */
-async function startOnce(spec: StartSpec & { view: ProgressView }): Promise<number> {
-  try {
-    return await startAndFollow(spec);
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const handle = spec.client.workflow.getHandle(spec.workflowId);
-    const { runId } = await handle.describe();
-    console.error(`${spec.workflowType} ${spec.workflowId} is already running (run ${runId}); not starting another.`);
-    console.error(`Web UI: ${webUiLink(spec.namespace, spec.workflowId)}`);
-    if (!spec.wait) {
-      printJson({ workflowId: spec.workflowId, runId, alreadyRunning: true });
-      return EXIT.ok;
-    }
-    return awaitResult(handle, { namespace: spec.namespace, workflowType: spec.workflowType, view: spec.view });
-  }
-}
-
 /** `protect --file protect.json [--id ID] [--wait] [--json-out report.json]` */
 export async function protectCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
@@ -113,7 +92,7 @@ export async function reprotectCommand(ctx: CommandContext, argv: string[]): Pro
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
     workflowType: DatabaseWorkflows.ReprotectDatabase,
-    workflowId: flags.id ?? reprotectWorkflowId(req.oldPrimary),
+    workflowId: flags.id ?? reprotectDefaultId(req),
     args: [req],
     summary: `Re-protect ${req.primary.dbInstanceIdentifier} (${req.primary.region}) into ${req.oldPrimary.dbInstanceIdentifier} (${req.oldPrimary.region})`,
     wait: flags.wait,

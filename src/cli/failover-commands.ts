@@ -8,7 +8,9 @@ import {
 } from '../domain/failover/types';
 import { validateFailoverRequest } from '../domain/failover/validate';
 import { parseFlags, readJsonFile } from './args';
-import { startAndFollow } from './follow';
+import { failoverDefaultId } from './default-ids';
+import { failoverHistoryCommand } from './failover-history';
+import { startOnce } from './start-once';
 import { failoverView } from './progress-views';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
@@ -24,6 +26,8 @@ function whoAmI(): string {
 
 /** `failover --file request.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]` */
 export async function failoverCommand(ctx: CommandContext, argv: string[]): Promise<number> {
+  const history = failoverHistoryCommand(ctx, argv);
+  if (history) return history;
   const flags = parseFlags(argv, ['approval'], ['drill']);
   if (!flags.file)
     throw new UsageError(
@@ -40,15 +44,13 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
   const checked = validateFailoverRequest(input);
   if (!checked.ok) throw new UsageError(`InvalidFailoverRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req = checked.value;
-  const slug = req.recordName.replace(/\.$/, '').replace(/[^a-zA-Z0-9-]+/g, '-');
-  const workflowId =
-    flags.id ?? `${req.drill ? 'failover-drill' : 'failover'}-${slug}-${req.to.region}-${Date.now().toString(36)}`;
+  const workflowId = flags.id ?? failoverDefaultId(req);
   if (req.approval === 'signal') {
     console.error(
       `This run waits for a decision: npm run client -- approve ${workflowId}   (or: abort ${workflowId} --reason "…")`,
     );
   }
-  const code = await startAndFollow({
+  const code = await startOnce({
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
@@ -56,6 +58,7 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
     workflowId,
     args: [req],
     summary: `${req.drill ? 'Drill: fail over' : 'Fail over'} ${req.recordName} ${req.from.region} → ${req.to.region}`,
+    target: `A run on this record (${req.drill ? 'drill, ' : ''}${req.recordName} ${req.from.region} → ${req.to.region})`,
     wait: flags.wait,
     ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
     view: failoverView,

@@ -178,6 +178,8 @@ export async function startAndFollow(spec: StartSpec): Promise<number> {
     workflowId: spec.workflowId,
     args: spec.args,
     staticSummary: spec.summary,
+    // The default ids name the target: a closed run under one gives way to a new run (the default, said).
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
   console.error(`Started ${spec.workflowType} ${handle.workflowId}: ${spec.summary}`);
   console.error(`Web UI: ${webUiLink(spec.namespace, handle.workflowId)}`);

@@ -3,6 +3,8 @@ import type { MeshPlan, MeshRequest } from '../domain/mesh/types';
 import { validateMeshRequest } from '../domain/mesh/validate';
 import { parseFlags, readJsonFile } from './args';
 import { awaitResult, startAndFollow } from './follow';
+import { meshDefaultId } from './default-ids';
+import { startOnce } from './start-once';
 import { formatMeshPlan } from './mesh-table';
 import { EXIT, printJson, UsageError } from './output';
 import type { CommandContext } from './peering-commands';
@@ -48,8 +50,8 @@ async function planCommand(ctx: CommandContext, argv: string[]): Promise<number>
 async function setupCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   const req = readMesh(flags.file, 'setup');
-  const workflowId = flags.id ?? `mesh-${shortId()}`;
-  return startAndFollow({
+  const workflowId = flags.id ?? meshDefaultId(req);
+  return startOnce({
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
@@ -57,6 +59,7 @@ async function setupCommand(ctx: CommandContext, argv: string[]): Promise<number
     workflowId,
     args: [req],
     summary: meshSummary(workflowId, req),
+    target: `A mesh of ${Object.keys(req.vpcs).join(', ')}`,
     wait: flags.wait,
     ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
     view: meshView,

@@ -3,6 +3,8 @@ import type { PeeringRequest, TeardownRequest } from '../domain/peering/types';
 import { validatePeeringRequest } from '../domain/peering/validate';
 import { parseFlags, readJsonFile } from './args';
 import { startAndFollow } from './follow';
+import { setupDefaultId } from './default-ids';
+import { startOnce } from './start-once';
 import { setupViewFor, teardownView } from './progress-views';
 import { UsageError } from './output';
 import { SIDE_FLAGS, withSideFlags } from './side-flags';
@@ -30,12 +32,14 @@ export async function setupCommand(ctx: CommandContext, argv: string[]): Promise
   if (!checked.ok) throw new UsageError(`InvalidPeeringRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req: PeeringRequest = checked.value;
   const describe = (s: PeeringRequest['requester']) => `${s.vpcId ?? s.cidrBlock} (${s.region})`;
-  return startAndFollow({
+  // The same two sides give the same id: a second run finds the first one's network by its tag.
+  return startOnce({
     client: await ctx.client(),
     namespace: ctx.namespace,
     taskQueue: ctx.taskQueue,
     workflowType: PeeringWorkflows.SetupInterRegionPeering,
-    workflowId: flags.id ?? `peering-${req.requester.region}-${req.accepter.region}-${shortId()}`,
+    workflowId: flags.id ?? setupDefaultId(req),
+    target: `A setup of ${describe(req.requester)} ↔ ${describe(req.accepter)}`,
     args: [req],
     summary: `Peer ${describe(req.requester)} ↔ ${describe(req.accepter)}`,
     wait: flags.wait,
