@@ -12,6 +12,7 @@ import { durationMs } from '../domain/failover/validate';
 import { parseFlags, readJsonFile } from './args';
 import { awaitResult } from './follow';
 import { drillView } from './progress-views';
+import { describeDrillRto } from '../domain/drill/rto';
 import { EXIT, printJson, UsageError, webUiLink } from './output';
 import type { CommandContext } from './peering-commands';
 import { DrillWorkflows } from '../domain/drill/types';
@@ -56,9 +57,8 @@ export async function drillCommand(ctx: CommandContext, argv: string[]): Promise
   });
   if (code !== EXIT.ok) return code;
   const report = (await handle.result()) as DrillReport;
-  console.error(
-    `Drill ${req.name}: ${report.outcome.toUpperCase()}; RTO ${report.rtoSeconds === null ? 'not measured' : `${report.rtoSeconds} s`} (target ${report.rtoTargetSeconds} s)`,
-  );
+  console.error(`Drill ${req.name}: ${report.outcome.toUpperCase()}; ${describeDrillRto(report)}`);
+  if (report.rtoSummary) console.error(report.rtoSummary);
   return report.outcome === 'passed' ? EXIT.ok : EXIT.failed;
 }
 

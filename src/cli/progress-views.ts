@@ -6,6 +6,7 @@ import type { PeeringResult, TeardownResult } from '../domain/peering/types';
 import { SETUP_STEPS } from '../domain/peering/setup-stages';
 import type { ProgressView } from './follow';
 import { protectView, reprotectView, unprotectView } from './database-commands';
+import { describeDrillRto } from '../domain/drill/rto';
 
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
 
@@ -141,7 +142,7 @@ export const drillView: ProgressView = {
   },
   summarize: (result) => {
     const r = result as DrillReport;
-    return `drill ${r.name} ${r.outcome}: RTO ${r.rtoSeconds ?? '-'} s (target ${r.rtoTargetSeconds} s), ${r.drift.length} drift item(s), ${r.repaired.length} repaired`;
+    return `drill ${r.name} ${r.outcome}: ${describeDrillRto(r)}, ${r.drift.length} drift item(s), ${r.repaired.length} repaired`;
   },
 };
 

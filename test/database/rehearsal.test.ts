@@ -99,12 +99,20 @@ describe('GIVEN a peering, a production record and a replica made by ProtectData
     expect(report.rehearsal!.promotionSeconds!).toBeGreaterThanOrEqual(suite.proxy.promotionTiming.modifyingMs / 1000);
     expect(report.rtoParts).toEqual([
       {
+        name: 'switch',
+        seconds: report.failover!.rtoSeconds,
+        measuredBy: expect.stringMatching(/^failover rehearsal /),
+      },
+      {
         name: 'promotion',
         seconds: report.rehearsal!.promotionSeconds,
         measuredBy: `promotion rehearsal ${report.rehearsal!.dbInstanceIdentifier}`,
       },
     ]);
-    expect(report.rtoSeconds!).toBeGreaterThan(report.rehearsal!.promotionSeconds!);
+    expect(report.rtoSeconds!).toBe(
+      Math.round((report.failover!.rtoSeconds! + report.rehearsal!.promotionSeconds!) * 10) / 10,
+    );
+    expect(report.rtoSummary).toMatch(/^rtoSeconds [\d.]+ = switch [\d.]+ s \+ promotion [\d.]+ s\./);
     expect(report.checks.find((c) => c.name === 'replication')?.detail).toMatch(
       new RegExp(`^${replicaId} in ${DR_REGION}: replicating, ReplicaLag 2 s at .* \\(maxRpoSeconds 60\\)$`),
     );

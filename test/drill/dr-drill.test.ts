@@ -143,6 +143,16 @@ describe('GIVEN the ABC Corp peering set up by SetupInterRegionPeering, a hosted
     expect(report.failback?.outcome).toBe('completed');
     expect(report.rtoSeconds).toEqual(expect.any(Number));
     expect(report.rtoSeconds!).toBeLessThanOrEqual(300);
+    // Without rehearsePromotion, the RTO is the rehearsed switch alone, and the report says so.
+    expect(report.rtoParts).toEqual([
+      {
+        name: 'switch',
+        seconds: report.failover!.rtoSeconds,
+        measuredBy: expect.stringMatching(/^failover rehearsal /),
+      },
+    ]);
+    expect(report.rtoSeconds).toBe(report.failover!.rtoSeconds);
+    expect(report.rtoSummary).toMatch(/^rtoSeconds [\d.]+ = switch [\d.]+ s\. No promotion was rehearsed/);
     // Rehearsals only: the production record is as it was and no drill record is left.
     expect(await zoneRecords(failover.hostedZoneId)).toEqual(records);
   });
@@ -188,6 +198,8 @@ describe('GIVEN a peering that has been deleted', () => {
     expect(report.failover).toBeNull();
     expect(report.failback).toBeNull();
     expect(report.rtoSeconds).toBeNull();
+    expect(report.rtoParts).toEqual([]);
+    expect(report.rtoSummary).toMatch(/^rtoSeconds not measured/);
     expect(report.checks.every((c) => !c.ok)).toBe(true);
   });
 

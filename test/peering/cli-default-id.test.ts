@@ -30,10 +30,13 @@ async function networkOf(id: string) {
   const [use1, euw1, peerings] = await Promise.all([
     ec2('us-east-1').send(new DescribeVpcsCommand({ Filters: tagged(id) })),
     ec2('eu-west-1').send(new DescribeVpcsCommand({ Filters: tagged(id) })),
-    ec2('us-east-1').send(new DescribeVpcPeeringConnectionsCommand({ Filters: tagged(id) })),
+    ec2('us-east-1').send(new DescribeVpcPeeringConnectionsCommand({})),
   ]);
+  // Every peering in the region, read by its tags here rather than trusting the emulator's tag filter.
   const live = (peerings.VpcPeeringConnections ?? []).filter(
-    (p) => !['deleted', 'rejected', 'failed'].includes(p.Status?.Code ?? ''),
+    (p) =>
+      p.Tags?.some((t) => t.Key === SETUP_ID_TAG && t.Value === id) &&
+      !['deleted', 'rejected', 'failed'].includes(p.Status?.Code ?? ''),
   );
   return {
     vpcs: [...(use1.Vpcs ?? []), ...(euw1.Vpcs ?? [])].map((v) => v.VpcId).sort(),

@@ -152,10 +152,16 @@ export interface DrillReport {
   /**
    * The failover rehearsal's measured RTO (its DNS switch), plus the rehearsed promotion when
    * `rehearsePromotion` ran: `rtoParts` names what is in it. `null` when it did not run to the end.
+   * This is what `rtoTargetSeconds` is compared with.
    */
   rtoSeconds: number | null;
-  /** The parts `rtoSeconds` adds up, where the drill measured more than the rehearsed switch. */
+  /**
+   * The parts `rtoSeconds` adds up, each named (`switch`, `promotion`) with what measured it. Empty
+   * when nothing was measured. Absent from drills run before the switch was named.
+   */
   rtoParts?: RtoPart[];
+  /** One line: what `rtoSeconds` sums, and what it leaves out (decision wait, drill record setup, recovery). */
+  rtoSummary?: string;
   /** With `rehearsePromotion`. */
   rehearsal?: PromotionRehearsal;
   /** With a `promoteReplica`: the replica's replication as the `replication` check read it. */

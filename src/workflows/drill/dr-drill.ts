@@ -23,6 +23,7 @@ import { budgetChecks } from './budgets';
 import { inspect, PEERING_CHECKS, recoverySignalChecks, rehearsalCheck, rehearse, rtoCheck } from './checks';
 import { checkPromotion, checkReplication, DRILL_DATA_PATCHES } from './replica-checks';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
+import { drillRto } from '../../domain/drill/rto';
 import { explain, invalidInput } from '../failures';
 import { COMPOSITE, type Activities } from '../activity-options';
 import { FailureTypes } from '../../domain/failure-types';
@@ -168,6 +169,8 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
       ...(req.failover.promoteReplica ? [{ name: DRILL_CHECKS.replication, ok: false, detail: why }] : []),
     );
   }
+  // A report field from what the drill already measured: no new command, so no patch.
+  Object.assign(report, drillRto(`${drillId}-failover`, report.failover, report.rehearsal));
   report.checks.push(rtoCheck(report.rtoSeconds, req.rtoTargetSeconds));
   const budgets = await budgetChecks(drillId, req, target.locator, at);
   report.checks.push(...budgets.checks);

@@ -163,7 +163,7 @@ export async function checkReplication(replica: ReplicaRef, report: DrillReport,
   if (replication) report.replication = replication;
 }
 
-/** The `promotion-rehearsal` check, in the report; its promotion time joins `rtoSeconds`, named in `rtoParts`. */
+/** The `promotion-rehearsal` check, in the report; its promotion time joins `rtoSeconds` (domain/drill/rto.ts). */
 export async function checkPromotion(
   drillId: string,
   replica: ReplicaRef,
@@ -178,14 +178,4 @@ export async function checkPromotion(
   const { check, rehearsal } = await rehearsePromotion(drillId, replica, startedAt);
   report.checks.push(check);
   report.rehearsal = rehearsal;
-  if (rehearsal.promotionSeconds === null) return;
-  report.rtoParts = [
-    {
-      name: 'promotion',
-      seconds: rehearsal.promotionSeconds,
-      measuredBy: `promotion rehearsal ${rehearsal.dbInstanceIdentifier}`,
-    },
-  ];
-  if (report.rtoSeconds !== null)
-    report.rtoSeconds = Math.round((report.rtoSeconds + rehearsal.promotionSeconds) * 10) / 10;
 }
