@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { createActivities, createAwsClients } from './activities';
 import { loadTemporalSettings, loadWorkerSettings } from './config';
 import { newerSource, workflowBundleOptions } from './workflow-bundle';
+import { primaryRegionWarning } from './worker-region';
 
 /**
  * The compiled worker (lib/src/worker.js) loads lib/workflow-bundle.js from `npm run build:workflows`
@@ -39,6 +40,8 @@ function workflowCode(): WorkflowCode {
 async function run() {
   const settings = loadTemporalSettings();
   const own = loadWorkerSettings();
+  const placement = primaryRegionWarning(process.env);
+  if (placement) console.warn(placement);
   const metrics = process.env.METRICS_BIND_ADDRESS;
   if (metrics) {
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } });
