@@ -10,6 +10,7 @@ import { validateFailoverRequest } from '../domain/failover/validate';
 import { parseFlags, readJsonFile } from './args';
 import { failoverDefaultId } from './default-ids';
 import { failoverHistoryCommand } from './failover-history';
+import { oppositeRunning } from './failover-guard';
 import { startOnce } from './start-once';
 import { failoverView } from './progress-views';
 import { EXIT, printJson, UsageError } from './output';
@@ -45,6 +46,13 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
   if (!checked.ok) throw new UsageError(`InvalidFailoverRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req = checked.value;
   const workflowId = flags.id ?? failoverDefaultId(req);
+  const opposite = flags.id ? undefined : await oppositeRunning(await ctx.client(), req);
+  if (opposite) {
+    console.error(
+      `A run on this record the other way (${req.to.region} → ${req.from.region}) is running: ${opposite}; not starting ${req.from.region} → ${req.to.region}. Abort it first (abort ${opposite}), or pass --id.`,
+    );
+    return EXIT.failed;
+  }
   if (req.approval === 'signal') {
     console.error(
       `This run waits for a decision: npm run client -- approve ${workflowId}   (or: abort ${workflowId} --reason "…")`,

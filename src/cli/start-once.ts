@@ -20,10 +20,10 @@ export async function startOnce(spec: StartOnceSpec): Promise<number> {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const handle = spec.client.workflow.getHandle(spec.workflowId);
     const { runId, startTime } = await handle.describe();
-    const what = spec.target ?? `${spec.workflowType} ${spec.workflowId}`;
-    console.error(
-      `${what} is already running: ${spec.workflowType} ${spec.workflowId} (run ${runId}, started ${startTime.toISOString()}); not starting another.`,
-    );
+    const subject = spec.target
+      ? `${spec.target} is already running: ${spec.workflowType} ${spec.workflowId}`
+      : `${spec.workflowType} ${spec.workflowId} is already running`;
+    console.error(`${subject} (run ${runId}), since ${startTime.toISOString()}; not starting another.`);
     console.error(`Web UI: ${webUiLink(spec.namespace, spec.workflowId)}`);
     if (!spec.wait) {
       console.error(`Follow it: npm run client -- status ${spec.workflowId} --wait`);
