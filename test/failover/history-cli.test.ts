@@ -52,6 +52,16 @@ describe('client CLI failover: one run per record, and its history', () => {
       alreadyRunning: true,
     });
 
+    // The failback on the same record meanwhile is refused: the record would go to whichever switched last.
+    const { promoteReplica: _replica, ...rest } = world.request;
+    const back = path.join(tmp, 'failback.json');
+    fs.writeFileSync(back, JSON.stringify({ ...rest, from: world.request.to, to: world.request.from }, null, 2));
+    const failback = await cli(['failover', '--file', back]);
+    expect({ code: failback.code, stdout: failback.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(failback.stderr).toContain(
+      `A run on this record the other way (${FROM} → ${TO}) is running: ${id}; not starting ${TO} → ${FROM}.`,
+    );
+
     const approved = await cli(['approve', id, '--by', 'alice']);
     expect(approved.code).toBe(0);
     const followed = await cli(['status', id, '--wait']);
