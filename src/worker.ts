@@ -3,9 +3,8 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createActivities, createAwsClients } from './activities';
-import { loadTemporalSettings, loadWorkerSettings } from './config';
+import { loadTemporalSettings, loadWorkerSettings, primaryRegionWarning } from './config';
 import { newerSource, workflowBundleOptions } from './workflow-bundle';
-import { primaryRegionWarning } from './worker-region';
 
 /**
  * The compiled worker (lib/src/worker.js) loads lib/workflow-bundle.js from `npm run build:workflows`

@@ -3,7 +3,7 @@
  * (the operator says which region that is) equal to its own AWS_REGION.
  */
 import * as fs from 'node:fs';
-import { primaryRegionWarning } from '../../src/worker-region';
+import { primaryRegionWarning } from '../../src/config';
 import { uniqueId } from '../support/harness';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
