@@ -109,6 +109,12 @@ describe('client CLI failover: one run per record, and its history', () => {
     const again = await cli(['failover', '--file', file, '--wait']);
 
     expect(again.stderr).toContain(`Started FailoverToRegion ${id}:`);
+    // The record is on the target already: the new run finds that and changes nothing.
+    expect({ code: again.code, outcome: (JSON.parse(again.stdout) as { outcome: string }).outcome }).toEqual({
+      code: 0,
+      outcome: 'completed',
+    });
+    expect(await f.moto.values(world.zoneId, world.request.recordName)).toEqual([world.drValue]);
     const second = await f.worker.client.workflow.getHandle(id).describe();
     expect(second.runId).not.toBe(firstRun);
     expect(second.status.name).toBe('COMPLETED');
