@@ -178,7 +178,7 @@ export async function startAndFollow(spec: StartSpec): Promise<number> {
     workflowId: spec.workflowId,
     args: spec.args,
     staticSummary: spec.summary,
-    // The default ids name the target: a closed run under one gives way to a new run (the default, said).
+    // Said although it is the default: the CLI's ids name a target, so a closed run under one gives way to a new one.
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
   console.error(`Started ${spec.workflowType} ${handle.workflowId}: ${spec.summary}`);

@@ -40,5 +40,4 @@ export function protectionTags(protectionId: string, userTags: Record<string, st
 /** The CLI's default workflow ids: from what the command acts on, so a second run reuses the id. */
 export const protectWorkflowId = (replica: { region: string; dbInstanceIdentifier: string }): string =>
   `protect-${replica.region}-${replica.dbInstanceIdentifier}`;
-export const reprotectWorkflowId = (oldPrimary: { region: string; dbInstanceIdentifier: string }): string =>
-  `reprotect-${oldPrimary.region}-${oldPrimary.dbInstanceIdentifier}`;
+// The re-protection's default id names both databases: src/cli/default-ids.ts.
