@@ -16,6 +16,7 @@ import {
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
+  DescribeVpcPeeringConnectionsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
@@ -40,6 +41,22 @@ export async function assertLocalStack(endpoint: string): Promise<void> {
   if (!probe?.ok) throw new Error(`${endpoint} does not answer moto's /moto-api/: not the embedded stack`);
 }
 
+/**
+ * The stack is eventually consistent, as AWS is (up to 0.5 s): a call naming something made moments
+ * ago may answer NotFound. Retries that for a few seconds.
+ */
+async function settled<T>(call: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as Error;
+      if (i >= 20 || !/NotFound|does not exist/i.test(`${e.name} ${e.message}`)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+}
+
 export interface LifecycleWorld {
   name: string;
   source: { region: string; dbInstanceIdentifier: string };
@@ -53,14 +70,22 @@ export interface LifecycleWorld {
   pilotLight: string;
 }
 
+/** Every call retries the stack's eventual consistency (see `settled`). */
+function patient<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C): C {
+  const send = client.send.bind(client);
+  const retried: C['send'] = (...args) => settled(() => send(...args));
+  client.send = retried;
+  return client;
+}
+
 export function stackClients(endpoint: string) {
   const config = (region: string) => ({ region, endpoint, credentials: CREDENTIALS });
   return {
-    ec2: (region: string) => new EC2Client(config(region)),
-    rds: (region: string) => new RDSClient(config(region)),
+    ec2: (region: string) => patient(new EC2Client(config(region))),
+    rds: (region: string) => patient(new RDSClient(config(region))),
     cloudWatch: (region: string) => new CloudWatchClient(config(region)),
-    autoScaling: (region: string) => new AutoScalingClient(config(region)),
-    route53: () => new Route53Client(config(HOME)),
+    autoScaling: (region: string) => patient(new AutoScalingClient(config(region))),
+    route53: () => patient(new Route53Client(config(HOME))),
   };
 }
 
@@ -121,6 +146,15 @@ async function group(endpoint: string, region: string, name: string, subnetId: s
   return name;
 }
 
+async function until(ec2: EC2Client, pcx: string, state: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const out = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
+    if (out.VpcPeeringConnections?.[0]?.Status?.Code === state) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${pcx} never became ${state}`);
+}
+
 export async function makeWorld(endpoint: string): Promise<LifecycleWorld> {
   const name = `lc-${randomUUID().slice(0, 6)}`;
   const c = stackClients(endpoint);
@@ -130,7 +164,10 @@ export async function makeWorld(endpoint: string): Promise<LifecycleWorld> {
       .ec2(HOME)
       .send(new CreateVpcPeeringConnectionCommand({ VpcId: home.vpcId, PeerVpcId: dr.vpcId, PeerRegion: DR }))
   ).VpcPeeringConnection!.VpcPeeringConnectionId!;
+  // As on AWS, the request is `initiating-request` for a moment, then `pending-acceptance`.
+  await until(c.ec2(HOME), pcx, 'pending-acceptance');
   await c.ec2(DR).send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  await until(c.ec2(HOME), pcx, 'active');
   for (const [region, vpc, peer] of [
     [HOME, home.vpcId, '10.61.0.0/16'],
     [DR, dr.vpcId, '10.60.0.0/16'],
