@@ -153,3 +153,38 @@ describe('FailoverToRegion: only a replica is promoted', () => {
     },
   );
 });
+
+describe('FailoverToRegion: the promotion marks what it promotes first', () => {
+  afterEach(() => f.proxy.clearRules());
+
+  test('GIVEN the answer to PromoteReadReplica lost WHEN the failover runs, and a later run finds the record back on the primary THEN the instance is tagged as promoted by the first run, and the later run resumes', async () => {
+    // GIVEN RDS promotes, but its answer never reaches the worker
+    const world = await f.moto.world();
+    const id = world.request.promoteReplica!.dbInstanceIdentifier;
+    f.proxy.setRules([{ kind: 'lose-response', service: 'rds', action: 'PromoteReadReplica', count: 1 }]);
+
+    // WHEN the failover runs
+    const handle = await f.start(world.request);
+    const first = (await handle.result()) as FailoverReport;
+
+    // THEN it completed, the lost answer was injected, and the instance carries the run's marks
+    expect(first.outcome).toBe('completed');
+    expect(f.proxy.stats().injected['lose-response']).toBe(1);
+    expect(await tagsOf(id)).toMatchObject({
+      'vpc-peering:promoted-by': handle.workflowId,
+      'vpc-peering:promoted-from': FROM,
+    });
+
+    // WHEN the record is put back on the primary and the same failover runs again (a new run)
+    await f.moto.upsert(world.zoneId, world.request.recordName, world.primaryValue);
+    const { result: again, operations } = await callsDuring(() => run(world.request));
+
+    // THEN preflight recognises the instance as this project's, and the run resumes without promoting
+    expect(again.outcome).toBe('completed');
+    expect(stepOf(again, 'preflight')!.detail).toMatch(
+      new RegExp(`promoted away from ${FROM} by ${handle.workflowId}`),
+    );
+    expect(operations).not.toContain('PromoteReadReplica');
+    expect(await f.moto.values(world.zoneId, world.request.recordName)).toEqual([world.drValue]);
+  });
+});
