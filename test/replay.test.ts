@@ -46,6 +46,11 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       // a drill that reads them once, and a DrDrill that checks each (patched 'failover-recovered-drill-checks')
       'failover-recovered.json',
       'failover-recovered-drill.json',
+      // the data side (patched 'failover-data-rpo'): the RPO measured under maxRpoSeconds, a planned
+      // run fenced and drained to 0, a planned run whose drain timed out and put the fence back
+      'failover-data-rpo.json',
+      'failover-planned.json',
+      'failover-drain-timeout.json',
       'drdrill-recovered.json',
       // a request with recoveredWhen, refused as unknown by the code from before it (recorded at 857eab0):
       // such runs must still end the same way on replay

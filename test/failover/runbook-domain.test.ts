@@ -192,7 +192,7 @@ describe('the shipped examples', () => {
     return checked.value;
   };
 
-  test('GIVEN examples/failover.json and failback.json THEN the failover wakes the pilot light and the failback puts it back to sleep', () => {
+  test('GIVEN examples/failover.json and failback.json THEN the failover wakes the pilot light and the planned failback fences it, promoting the re-protected replica', () => {
     const [failover, failback] = [example('failover'), example('failback')];
     const drSide = (r: FailoverRequest) => (r.scale ?? []).filter((a) => a.region === 'eu-west-1');
 
@@ -201,10 +201,13 @@ describe('the shipped examples', () => {
       ['before-switch', true],
     ]);
     expect(drSide(failback).map((a) => [scaleWhen(a), desiredOf(a)])).toEqual([
-      ['after-switch', 0],
-      ['after-switch', 0],
+      ['fence', 0],
+      ['fence', 0],
     ]);
     expect([failback.from, failback.to]).toEqual([failover.to, failover.from]);
+    // ReprotectDatabase made a replica of the DR primary under the old primary's name, in us-east-1.
+    expect(failback.mode).toBe('planned');
+    expect(failback.promoteReplica).toEqual({ region: 'us-east-1', dbInstanceIdentifier: 'abc-db' });
   });
 
   test('GIVEN examples/failover-routing-control.json THEN it switches through five cluster endpoints', () => {

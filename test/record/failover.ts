@@ -5,6 +5,7 @@
  *
  *   npx ts-node --transpile-only test/record/failover.ts outage routing-control drill-scale
  *   npx ts-node --transpile-only test/record/failover.ts recovered recovered-drill
+ *   npx ts-node --transpile-only test/record/failover.ts data-rpo planned drain-timeout
  *
  * `auto`, `signal` and `drill` were recorded with the workflow before the DR runbook (scale
  * actions, routing controls); they stay as they are, so that replay keeps proving runs started
@@ -24,7 +25,10 @@ import { startTestWorker, type TestWorker } from '../support/harness';
 import { PilotLightFixture } from '../support/pilot-light-fixture';
 import { HealthSignals, sleep, untilRunning } from '../support/failover/health';
 import { ROOT } from '../../harness/stack';
+import { SUITE_PROFILE } from '../../harness/faithful';
 import { startRecordingServers } from './servers';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { firstPeriodAfter } from '../../src/domain/failover/planned';
 
 const OUT_DIR = path.join(ROOT, 'test', 'histories');
 
@@ -38,6 +42,57 @@ interface Kit {
   arc: ArcCluster;
   fixture: MotoFailoverFixture;
   pilot: PilotLightFixture;
+  motoUrl: string;
+}
+
+/** A ReplicaLag datapoint, as RDS would publish it in the replica's region (nothing does on moto). */
+async function putLag(k: Kit, id: string, seconds: number, at: Date, region = TO): Promise<void> {
+  await new CloudWatchClient({
+    region,
+    endpoint: k.motoUrl,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  }).send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/RDS',
+      MetricData: [
+        {
+          MetricName: 'ReplicaLag',
+          Dimensions: [{ Name: 'DBInstanceIdentifier', Value: id }],
+          Timestamp: at,
+          Value: seconds,
+          Unit: 'Seconds',
+        },
+      ],
+    }),
+  );
+}
+
+/** A planned failover: the writers in us-east-1 fenced (scaled to 0) before the drain. */
+async function planned(k: Kit, name: string, drainTimeout: string): Promise<FailoverRequest> {
+  const world = await k.fixture.world(name);
+  const writers = await k.pilot.group(FROM, { min: 0, max: 4, desired: 2 }, `${name}-writers`);
+  return {
+    ...world.request,
+    mode: 'planned',
+    drainTimeout,
+    scale: [{ kind: 'autoscaling', region: FROM, name: writers, desiredCapacity: 0, when: 'fence' }],
+  };
+}
+
+/** Once the fence has ended, a ReplicaLag of 0 in the first period after it. */
+async function drainAfterFence(k: Kit, h: WorkflowHandle, request: FailoverRequest): Promise<void> {
+  const step = `scale:${FROM}:${request.scale![0]!.kind === 'autoscaling' ? request.scale![0]!.name : ''}`;
+  for (let i = 0; i < 300; i++) {
+    const p = await h.query<FailoverProgress>('progress').catch(() => undefined);
+    const fence = p?.steps.find((s) => s.name === step);
+    if (fence) {
+      const at = new Date(firstPeriodAfter(new Date(fence.finishedAt)).getTime() + 1_000);
+      await putLag(k, request.promoteReplica!.dbInstanceIdentifier, 0, at);
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error('the fence never ended');
 }
 
 async function approveWhenWaiting(handle: WorkflowHandle): Promise<void> {
@@ -136,6 +191,20 @@ const HISTORIES: Record<
       },
     };
   },
+  // The data side (patched 'failover-data-rpo'): the RPO measured, under maxRpoSeconds; the promotion tagged.
+  'data-rpo': async (k) => {
+    const world = await k.fixture.world('abc-data-rpo');
+    const replica = world.request.promoteReplica!;
+    await putLag(k, replica.dbInstanceIdentifier, 3, new Date());
+    return { request: { ...world.request, promoteReplica: { ...replica, maxRpoSeconds: 30 } } };
+  },
+  // Planned: the fence, the drain to 0 after it, then the promotion and the switch.
+  planned: async (k) => {
+    const request = await planned(k, 'abc-planned', '3m');
+    return { request, drive: (h) => drainAfterFence(k, h, request) };
+  },
+  // Planned, never drained: the fence put back, nothing promoted.
+  'drain-timeout': async (k) => ({ request: await planned(k, 'abc-drain-timeout', '4s') }),
   // A drill reads each signal once and waits for none.
   'recovered-drill': async (k) => ({
     request: { ...(await recovering(k, 'abc-recovered-drill')).request, drill: true },
@@ -151,7 +220,11 @@ async function main(): Promise<void> {
     );
   }
   const servers = await startRecordingServers('record-failover-');
-  const [proxy, arc] = await Promise.all([startFaultProxy({ target: servers.moto.url }), startArcCluster([FROM, TO])]);
+  // The AWS-faithful profile (replication status, promotion as AWS does it), as the suites run.
+  const [proxy, arc] = await Promise.all([
+    startFaultProxy({ target: servers.moto.url, faithful: SUITE_PROFILE }),
+    startArcCluster([FROM, TO]),
+  ]);
   const w = await startTestWorker({ endpoint: proxy.url });
   const kit: Kit = {
     w,
@@ -159,6 +232,7 @@ async function main(): Promise<void> {
     arc,
     fixture: new MotoFailoverFixture(servers.moto.url),
     pilot: new PilotLightFixture(servers.moto.url),
+    motoUrl: servers.moto.url,
     health: new HealthSignals(proxy.url, servers.moto.url),
   };
   try {
