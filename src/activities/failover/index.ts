@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients';
 import { createCapacityActivities } from './capacity';
 import { createHealthActivities } from './health';
+import { createNotifyActivities } from './notify';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
 import { createRoute53Activities } from './route53';
@@ -18,5 +19,6 @@ export function createFailoverActivities(clients: AwsClients) {
     ...createRdsActivities(clients),
     ...createCapacityActivities(clients),
     ...createHealthActivities(clients),
+    ...createNotifyActivities(clients),
   };
 }

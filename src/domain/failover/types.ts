@@ -4,6 +4,9 @@
  * can run it as a child workflow and read the report.
  */
 import type { RecoveryReport, RecoverySignal } from './recovery-types';
+import type { FailoverNotify } from './decision-types';
+
+export type { FailoverNotify } from './decision-types';
 
 export type { CloudWatchAlarmSignal, Route53HealthCheckSignal, RecoveryWait } from './recovery-types';
 export type { RecoveryReport, RecoverySignal, SignalReading, SignalState } from './recovery-types';
@@ -121,6 +124,8 @@ export interface FailoverRequest {
   recoveredWhen?: RecoverySignal[];
   /** How long `recovered` waits for the signals; the switch stands either way. @default "15m" */
   recoveryTimeout?: string;
+  /** Publish to SNS when the run waits for a decision and when it ends; a failed publish is a warning. */
+  notify?: FailoverNotify;
 }
 
 export type FailoverOutcome = 'completed' | 'aborted' | 'failed';
@@ -131,6 +136,8 @@ export type FailoverStepName =
   | 'already-on-target'
   | 'create-drill-record'
   | 'approval'
+  /** A decision that came more than 5 minutes after preflight: the record and the replica read again. */
+  | 'recheck'
   | 'promote-replica'
   | 'switch-record'
   | 'verify-record'
@@ -217,6 +224,8 @@ export interface FailoverProgress {
   /** True while the run waits for `approve` or `abort`. */
   awaitingDecision: boolean;
   outcome?: FailoverOutcome;
+  /** The report once the run has ended, also when it was cancelled (its result is then a CanceledFailure). */
+  report?: FailoverReport;
 }
 
 /** Optional payload of the `approve` and `abort` signals, for the report. */

@@ -4,6 +4,7 @@ import { scaleStepName } from './capacity';
 import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
 import type { DnsSwitch, FailoverRequest } from './types';
 import { isIpv6Address } from '../net/ip-address';
+import { notifySchema } from './decisions';
 import { MAX_RECOVERY_MS, MIN_RECOVERY_MS, recoverySignalSchema, signalName } from './recovery';
 import {
   externalIdSchema,
@@ -156,6 +157,7 @@ const request = z
       .max(20, 'at most 20 signals')
       .optional(),
     recoveryTimeout: duration(MIN_RECOVERY_MS, MAX_RECOVERY_MS, '1 second and 24 hours').optional(),
+    notify: notifySchema.optional(),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
