@@ -82,6 +82,7 @@ export function noticeOf(
     topicArn: req.notify.snsTopicArn,
     // SNS: at most 100 printable ASCII characters, no line breaks.
     subject: `${when === 'waiting' ? 'DECISION NEEDED' : report.outcome.toUpperCase()}: ${what}`
+      .replace(/→/g, '->')
       .replace(/[^ -~]/g, '-')
       .slice(0, 100),
     message: [
