@@ -34,8 +34,9 @@ const USAGE = `usage: npm run client -- <command> [flags]
   teardown --setup-id ID | --file teardown.json | --peering pcx-… --requester-region R --accepter-region R [--wait]
   status   <workflowId> [--wait]
   failover --file failover.json [--drill] [--approval auto|signal] [--id ID] [--wait] [--json-out report.json]   (exit 1 unless completed)
-  approve  <workflowId> [--by NAME]
-  abort    <workflowId> [--reason TEXT] [--by NAME]
+  failover approve <workflowId> [--by NAME]   (shows preflight's findings first; exit 2 when the run rejects it)
+  failover abort   <workflowId> [--reason TEXT] [--by NAME]   (exit 2 when rejected: after an approval)
+  approve | abort  <workflowId> …   (the same, kept from before)
   drill    --file drill.json [--id ID] [--wait] [--json-out report.json]   (exit 1 when the drill fails)
   schedule create --name N (--every 7d | --cron "0 3 * * 1") --file drill.json [--paused] [--note T]
   schedule list [--json] | describe N | trigger N | pause N | unpause N | delete N
