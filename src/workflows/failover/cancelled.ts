@@ -41,10 +41,9 @@ export async function finishCancelled(run: FailoverRun): Promise<void> {
   else if (typeof recordNow === 'string')
     report.warnings?.push(`the record could not be read back after the cancellation: ${recordNow}`);
   const changed = changesMade(report);
-  run.finish(
-    'aborted',
-    `cancelled${interrupted.length ? ` during ${interrupted.join(', ')}` : ''}; ${changed.length ? `changed before that: ${changed.join('; ')}` : 'nothing had been changed'}`,
-  );
+  const during = interrupted.length ? ` during ${interrupted.join(', ')} (its step says what AWS keeps doing)` : '';
+  const before = changed.length ? `changed before that: ${changed.join('; ')}` : 'nothing had been changed before';
+  run.finish('aborted', `cancelled${during}; ${before}`);
   upsertMemo({ [REPORT_MEMO]: report });
   await notify(run, 'ended');
 }
