@@ -24,7 +24,7 @@ export async function approval(run: FailoverRun): Promise<StepEnd | undefined> {
       book.phase = 'waiting';
       run.progress.awaitingDecision = true;
       setCurrentDetails(
-        `**Waiting for a decision** on the ${run.drill ? 'drill' : 'failover'} ${run.route} of ${run.recordName}, up to ${timeout}.\n\nSignal \`approve\` or \`abort\`.`,
+        `**Waiting for a decision** on the ${run.drill ? 'drill' : 'failover'} ${run.route} of ${run.recordName}, up to ${timeout}.\n\nSend \`approve\` or \`abort\` (an Update answers at once; a signal works too).`,
       );
     }
     const published = run.decision ? undefined : notify(run, 'waiting');
