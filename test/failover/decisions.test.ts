@@ -89,6 +89,21 @@ describe('FailoverToRegion decisions', () => {
     await expectUnchanged(world);
   });
 
+  test('GIVEN a drill aborted before the gate THEN it ends there without making its drill record', async () => {
+    const world = await f.moto.world();
+    slowPreflight();
+    const { result: report, operations } = await callsDuring(async () => {
+      const handle = await start({ ...world.request, drill: true });
+      await handle.signal('abort', { by: 'early-bird' });
+      return (await handle.result()) as FailoverReport;
+    });
+
+    expect(report.outcome).toBe('aborted');
+    expect(names(report)).toEqual(['preflight', 'approval', 'production-untouched']);
+    expect(operations).not.toContain('ChangeResourceRecordSets');
+    await expectUnchanged(world);
+  });
+
   test('GIVEN an abort Update before the gate THEN it is accepted at once and the run ends there; approve on an auto run is rejected', async () => {
     const world = await f.moto.world();
     slowPreflight();

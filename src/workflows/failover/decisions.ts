@@ -16,6 +16,8 @@ export const abortFailoverUpdate = defineUpdate<FailoverProgress, [DecisionInput
  * had finished (nobody could have seen its findings). Asked only when such a signal came.
  */
 export const EARLY_APPROVE_PATCH = 'failover-decision-early-approve';
+/** Runs from before this made a drill's record even after an early abort (and then deleted it). */
+export const EARLY_ABORT_PATCH = 'failover-decision-early-abort';
 
 /** Where the run stands for decisions, besides `run.decision`. */
 export interface DecisionBook {
@@ -106,4 +108,9 @@ export function settleEarlyDecisions(run: FailoverRun): void {
     run.decision = first;
   }
   b.early = [];
+}
+
+/** An abort that came before the gate ends the run there: a drill then makes no drill record at all. */
+export function abortedBeforeGate(run: FailoverRun): boolean {
+  return run.decision?.kind === 'abort' && patched(EARLY_ABORT_PATCH);
 }

@@ -4,6 +4,7 @@ import { validateFailoverRequest } from '../../domain/failover/validate';
 import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { invalidInput } from '../failures';
 import { CANCEL_REPORT_PATCH, finishCancelled } from './cancelled';
+import { abortedBeforeGate } from './decisions';
 import { notify } from './notify';
 import { approval } from './approval';
 import { createDrillRecord, withDrillCleanup } from './drill-record';
@@ -27,7 +28,8 @@ type Step<K extends PlannedStep['kind']> = (
 
 /** What each kind of step does; a step answers how the run ends when it ends there, else undefined. */
 const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
-  'create-drill-record': createDrillRecord,
+  // An abort before the gate ends the run there, at the approval step: nothing to make or delete.
+  'create-drill-record': (run) => (abortedBeforeGate(run) ? Promise.resolve(undefined) : createDrillRecord(run)),
   approval,
   // The promotion and the pilot light's capacity at once; only then may DNS move.
   prepare: (run, step) => inParallel([promote(run), ...step.scale.map((a) => scaleStep(run, a))]),
