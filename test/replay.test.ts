@@ -57,6 +57,8 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'failover-decisions.json',
       'failover-cancelled.json',
       'failover-late-decision.json',
+      // a drill aborted during preflight: no drill record made (patched 'failover-decision-early-abort')
+      'failover-drill-early-abort.json',
       // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
       'drdrill-drift.json',
       'drdrill-repair.json',

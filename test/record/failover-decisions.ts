@@ -4,7 +4,8 @@
  *   then an approve Update once the run waits, with `notify` (patched 'failover-decision-notify');
  * - `cancelled`: cancelled while RDS promotes (patched 'failover-decision-cancel-report');
  * - `late-decision`: approved more than 5 minutes after preflight, the record changed meanwhile
- *   (patched 'failover-decision-recheck'): the run fails, having changed nothing.
+ *   (patched 'failover-decision-recheck'): the run fails, having changed nothing;
+ * - `drill-early-abort`: a drill aborted during preflight makes no drill record ('failover-decision-early-abort').
  */
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -62,6 +63,16 @@ export const DECISION_HISTORIES: Record<string, History> = {
         await until(h, (p) => p.running?.includes('promote-replica') === true);
         await sleep(2_000);
         await h.cancel();
+      },
+    };
+  },
+  'drill-early-abort': async (k) => {
+    const world = await k.fixture.world('abc-drill-abort');
+    k.proxy.setRules([{ service: 'rds', action: 'DescribeDBInstances', kind: 'latency', ms: 3_000, count: 1 }]);
+    return {
+      request: { ...world.request, drill: true },
+      drive: async (h) => {
+        await h.signal('abort', { by: 'recording-script', reason: 'not today' });
       },
     };
   },
