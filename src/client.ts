@@ -38,8 +38,9 @@ const USAGE = `usage: npm run client -- <command> [flags]
            (id default: failover[-drill]-<zone>-<record>-<from>-to-<to>; one run per record and direction at a time)
   failover list [--limit 10] [--json]   (recent runs, newest first: outcome, RTO, RPO, who decided)
   failover show <workflowId> [--run RUN_ID] [--json]   (one run's report, step by step)
-  approve  <workflowId> [--by NAME]
-  abort    <workflowId> [--reason TEXT] [--by NAME]
+  failover approve <workflowId> [--by NAME]   (shows preflight's findings first; exit 2 when the run rejects it)
+  failover abort   <workflowId> [--reason TEXT] [--by NAME]   (exit 2 when rejected: after an approval)
+  approve | abort  <workflowId> …   (the same, kept from before)
   drill    --file drill.json [--id ID] [--wait] [--json-out report.json]   (exit 1 when the drill fails)
   schedule create --name N (--every 7d | --cron "0 3 * * 1") --file drill.json [--paused] [--note T]
   schedule list [--json] | describe N | trigger N | pause N | unpause N | delete N

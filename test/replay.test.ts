@@ -56,6 +56,14 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       // such runs must still end the same way on replay
       'failover-recovered-before.json',
       'drdrill-recovered-before.json',
+      // decisions: an approve signal during preflight ignored, then an approve Update, with notify
+      // (patched 'failover-decision-early-approve', '…-notify'); cancelled while RDS promotes, the
+      // report kept ('…-cancel-report'); approved after 5 minutes with the record changed ('…-recheck')
+      'failover-decisions.json',
+      'failover-cancelled.json',
+      'failover-late-decision.json',
+      // a drill aborted during preflight: no drill record made (patched 'failover-decision-early-abort')
+      'failover-drill-early-abort.json',
       // drills: drift, repair, pass, missed RTO, unknown setup, deleted peering
       'drdrill-drift.json',
       'drdrill-repair.json',

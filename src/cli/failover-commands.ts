@@ -1,4 +1,6 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { userInfo } from 'node:os';
+import { rpoOf } from '../domain/failover/decisions';
 import {
   FAILOVER_PROGRESS_QUERY,
   FAILOVER_SIGNALS,
@@ -29,6 +31,7 @@ function whoAmI(): string {
 export async function failoverCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   const history = failoverHistoryCommand(ctx, argv);
   if (history) return history;
+  if (argv[0] === 'approve' || argv[0] === 'abort') return decide(argv[0], ctx, argv.slice(1));
   const flags = parseFlags(argv, ['approval'], ['drill']);
   if (!flags.file)
     throw new UsageError(
@@ -49,13 +52,13 @@ export async function failoverCommand(ctx: CommandContext, argv: string[]): Prom
   const opposite = flags.id ? undefined : await oppositeRunning(await ctx.client(), req);
   if (opposite) {
     console.error(
-      `A run on this record the other way (${req.to.region} → ${req.from.region}) is running: ${opposite}; not starting ${req.from.region} → ${req.to.region}. Abort it first (abort ${opposite}), or pass --id.`,
+      `A run on this record the other way (${req.to.region} → ${req.from.region}) is running: ${opposite}; not starting ${req.from.region} → ${req.to.region}. Abort it first (failover abort ${opposite}), or pass --id.`,
     );
     return EXIT.failed;
   }
   if (req.approval === 'signal') {
     console.error(
-      `This run waits for a decision: npm run client -- approve ${workflowId}   (or: abort ${workflowId} --reason "…")`,
+      `This run waits for a decision: npm run client -- failover approve ${workflowId}   (or: failover abort ${workflowId} --reason "…")`,
     );
   }
   const code = await startOnce({
@@ -91,7 +94,7 @@ async function decide(kind: keyof typeof FAILOVER_SIGNALS, ctx: CommandContext, 
   const workflowId = flags.positionals[0];
   if (!workflowId)
     throw new UsageError(
-      `${kind} needs a workflow id: ${kind} <workflowId>${kind === 'abort' ? ' [--reason TEXT]' : ''}`,
+      `${kind} needs a workflow id: failover ${kind} <workflowId>${kind === 'abort' ? ' [--reason TEXT]' : ''}`,
     );
   const handle = (await ctx.client()).workflow.getHandle(workflowId);
   let info;
@@ -104,23 +107,47 @@ async function decide(kind: keyof typeof FAILOVER_SIGNALS, ctx: CommandContext, 
   if (info.type !== FailoverWorkflows.FailoverToRegion)
     throw new UsageError(`${workflowId} is a ${info.type} run; ${kind} is for FailoverToRegion runs`);
   if (info.status.name !== 'RUNNING') {
-    console.error(`${workflowId} is ${info.status.name}; a decision can no longer change it`);
-    return EXIT.failed;
+    console.error(`${kind} rejected: ${workflowId} is ${info.status.name}; a decision can no longer change it`);
+    return EXIT.badInput;
   }
   const progress = await handle.query<FailoverProgress>(FAILOVER_PROGRESS_QUERY).catch(() => undefined);
+  // Whoever approves should have seen what preflight found, and what data the promotion may lose.
+  if (kind === 'approve' && progress) console.error(decisionBrief(progress));
   const decision: DecisionInput = {
     by: typeof flags.values.by === 'string' ? flags.values.by : whoAmI(),
     ...(typeof flags.values.reason === 'string' ? { reason: flags.values.reason } : {}),
   };
-  await handle.signal(FAILOVER_SIGNALS[kind], decision);
-  if (progress && !progress.awaitingDecision) {
-    console.error(
-      `Note: ${workflowId} is at step ${progress.step}, not waiting for a decision; the first decision counts, and only before anything has changed.`,
-    );
+  // An Update, not a signal: the run's validator answers at once whether it took the decision.
+  try {
+    const after = await handle.executeUpdate<FailoverProgress, [DecisionInput]>(FAILOVER_SIGNALS[kind], {
+      args: [decision],
+    });
+    console.error(`${kind} accepted by ${workflowId}; it is at step ${after.step}.`);
+    printJson({ workflowId, update: FAILOVER_SIGNALS[kind], accepted: true, ...decision, progress: after });
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+    const reason = err.cause?.message ?? err.message;
+    console.error(`${kind} rejected by ${workflowId}: ${reason.replace(new RegExp(`^${kind} rejected: `), '')}`);
+    printJson({ workflowId, update: FAILOVER_SIGNALS[kind], accepted: false, reason });
+    // 2, as for refused input: the decision was wrong for the run's state, and nothing was sent on.
+    return EXIT.badInput;
   }
-  console.error(`Sent ${kind} to ${workflowId}.`);
-  printJson({ workflowId, signal: FAILOVER_SIGNALS[kind], ...decision });
-  return EXIT.ok;
+}
+
+/** What an approver reads first: preflight's findings, and the RPO once measured. */
+function decisionBrief(progress: FailoverProgress): string {
+  const findings = progress.steps.find((s) => s.name === 'preflight');
+  // The data side may show its RPO in the progress before the report exists.
+  const measured = (progress as { rpo?: unknown }).rpo;
+  const rpoLine = rpoOf(
+    measured ? ({ rpo: measured } as unknown as FailoverReport) : (progress.report ?? ({} as FailoverReport)),
+  );
+  return [
+    `Preflight: ${findings ? `${findings.outcome}: ${findings.detail}` : 'not finished yet'}`,
+    ...(rpoLine ? [`RPO: ${rpoLine}`] : []),
+    `Waiting for a decision: ${progress.awaitingDecision ? 'yes' : 'no'} (step ${progress.step})`,
+  ].join('\n');
 }
 
 /** `approve <workflowId> [--by NAME]` */

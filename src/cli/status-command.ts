@@ -26,6 +26,8 @@ export async function statusCommand(ctx: CommandContext, argv: string[]): Promis
     closeTime: info.closeTime,
     progress,
     result,
+    // A cancelled failover keeps its report in the memo (its result is a CanceledFailure).
+    ...(info.memo?.failoverReport ? { report: info.memo.failoverReport } : {}),
   });
   return info.status.name === 'FAILED' || info.status.name === 'TERMINATED' || info.status.name === 'TIMED_OUT' ? 1 : 0;
 }

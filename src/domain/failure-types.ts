@@ -17,6 +17,8 @@ export const FailureTypes = {
   SetupNotFound: 'SetupNotFound',
   DeleteIncomplete: 'DeleteIncomplete',
   InvalidFailoverRequest: 'InvalidFailoverRequest',
+  /** An `approve` or `abort` Update the run refused in its state; the message says why. */
+  DecisionRejected: 'DecisionRejected',
   ReplicaNotFound: 'ReplicaNotFound',
   /** The replica reached a state from which no promotion follows (failed, stopped, storage-full …). */
   PromotionFailed: 'PromotionFailed',

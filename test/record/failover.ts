@@ -6,6 +6,8 @@
  *   npx ts-node --transpile-only test/record/failover.ts outage routing-control drill-scale
  *   npx ts-node --transpile-only test/record/failover.ts recovered recovered-drill
  *   npx ts-node --transpile-only test/record/failover.ts data-rpo planned drain-timeout
+ *   npx ts-node --transpile-only test/record/failover.ts decisions cancelled
+ *   npx ts-node --transpile-only test/record/failover.ts late-decision   (waits 5 minutes for the decision)
  *
  * `auto`, `signal` and `drill` were recorded with the workflow before the DR runbook (scale
  * actions, routing controls); they stay as they are, so that replay keeps proving runs started
@@ -29,13 +31,14 @@ import { SUITE_PROFILE } from '../../harness/faithful';
 import { startRecordingServers } from './servers';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { firstPeriodAfter } from '../../src/domain/failover/planned';
+import { DECISION_HISTORIES } from './failover-decisions';
 
 const OUT_DIR = path.join(ROOT, 'test', 'histories');
 
 /** The replay test passes the same id, derived from the file name. */
 export const historyWorkflowId = (name: string) => `failover-${name}`;
 
-interface Kit {
+export interface Kit {
   w: TestWorker;
   health: HealthSignals;
   proxy: FaultProxy;
@@ -209,6 +212,7 @@ const HISTORIES: Record<
   'recovered-drill': async (k) => ({
     request: { ...(await recovering(k, 'abc-recovered-drill')).request, drill: true },
   }),
+  ...DECISION_HISTORIES,
 };
 
 async function main(): Promise<void> {
@@ -245,8 +249,12 @@ async function main(): Promise<void> {
         args: [request],
       });
       await drive?.(handle);
-      const report: unknown = await handle.result();
+      // A cancelled run's result is a CanceledFailure; its report is in the progress query.
+      const report: unknown = await handle
+        .result()
+        .catch(async (err: unknown) => ({ result: String(err), progress: await handle.query('progress') }));
       proxy.clearRules();
+      proxy.promotionTiming.modifyingMs = 3_000;
       proxy.faithful.healthChecks.forget();
       arc.setDown(FROM, false);
       const file = path.join(OUT_DIR, `failover-${name}.json`);

@@ -9,6 +9,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { SideAccess } from '../../domain/aws/access';
 import { createRoleCredentials, MAX_HELD } from './role-credentials';
 
@@ -40,6 +41,8 @@ export interface AwsClients {
   ecs(region: string): ECSClient;
   /** CloudWatch in one region: an alarm, or a replica's ReplicaLag, is read in its own region. */
   cloudWatch(region: string): CloudWatchClient;
+  /** SNS in a topic's own region (the failover's `notify`). */
+  sns(region: string): SNSClient;
   /**
    * One regional endpoint of a Route 53 ARC cluster: the data plane. Bounded like a probe, since
    * the retry is the next endpoint.
@@ -67,7 +70,8 @@ export type AwsService =
   | 'pricing'
   | 'logs'
   | 'sts'
-  | 'cloudwatch';
+  | 'cloudwatch'
+  | 'sns';
 
 /**
  * A report falls back to its own table when Pricing is unreachable, so it should not wait long for
@@ -260,6 +264,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           }),
         `${endpoint}|`,
       ),
+    sns: (region) => get('sns', region, {}, () => new SNSClient(common('sns', region))),
     probe: family(bounded, 'probe|'),
     probeTimeoutMs,
     costExplorer: () => get('ce', 'us-east-1', {}, () => new CostExplorerClient(common('ce', 'us-east-1'))),

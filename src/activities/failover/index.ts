@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/clients';
 import { createCapacityActivities } from './capacity';
 import { createDrainActivities } from './drain';
 import { createHealthActivities } from './health';
+import { createNotifyActivities } from './notify';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
 import { createRoute53Activities } from './route53';
@@ -20,5 +21,6 @@ export function createFailoverActivities(clients: AwsClients) {
     ...createCapacityActivities(clients),
     ...createHealthActivities(clients),
     ...createDrainActivities(clients),
+    ...createNotifyActivities(clients),
   };
 }

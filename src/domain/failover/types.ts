@@ -4,6 +4,9 @@
  * can run it as a child workflow and read the report.
  */
 import type { RecoveryReport, RecoverySignal } from './recovery-types';
+import type { FailoverNotify } from './decision-types';
+
+export type { FailoverNotify } from './decision-types';
 
 export type { CloudWatchAlarmSignal, Route53HealthCheckSignal, RecoveryWait } from './recovery-types';
 export type { RecoveryReport, RecoverySignal, SignalReading, SignalState } from './recovery-types';
@@ -130,6 +133,8 @@ export interface FailoverRequest {
   mode?: FailoverMode;
   /** Planned only: how long to wait for ReplicaLag 0 after the fence. @default "10m" */
   drainTimeout?: string;
+  /** Publish to SNS when the run waits for a decision and when it ends; a failed publish is a warning. */
+  notify?: FailoverNotify;
 }
 
 export type FailoverOutcome = 'completed' | 'aborted' | 'failed';
@@ -140,6 +145,8 @@ export type FailoverStepName =
   | 'already-on-target'
   | 'create-drill-record'
   | 'approval'
+  /** A decision that came more than 5 minutes after preflight: the record and the replica read again. */
+  | 'recheck'
   | 'promote-replica'
   /** Planned mode: wait for ReplicaLag 0 after the fence; `unfence` puts the fence back when it does not drain. */
   | 'drain'
@@ -231,6 +238,8 @@ export interface FailoverProgress {
   /** True while the run waits for `approve` or `abort`. */
   awaitingDecision: boolean;
   outcome?: FailoverOutcome;
+  /** The report once the run has ended, also when it was cancelled (its result is then a CanceledFailure). */
+  report?: FailoverReport;
 }
 
 /** Optional payload of the `approve` and `abort` signals, for the report. */

@@ -5,6 +5,7 @@ import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './
 import type { DnsSwitch, FailoverRequest } from './types';
 import { isIpv6Address } from '../net/ip-address';
 import { checkPlanned, plannedFields } from './planned';
+import { notifySchema } from './decisions';
 import { MAX_RECOVERY_MS, MIN_RECOVERY_MS, recoverySignalSchema, signalName } from './recovery';
 import {
   externalIdSchema,
@@ -158,6 +159,7 @@ const request = z
       .optional(),
     recoveryTimeout: duration(MIN_RECOVERY_MS, MAX_RECOVERY_MS, '1 second and 24 hours').optional(),
     ...plannedFields,
+    notify: notifySchema.optional(),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });

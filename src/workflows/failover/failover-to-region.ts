@@ -1,7 +1,11 @@
 import { planFailover, type PlannedStep } from '../../domain/failover/plan';
 import type { FailoverReport, FailoverRequest } from '../../domain/failover/types';
 import { validateFailoverRequest } from '../../domain/failover/validate';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { invalidInput } from '../failures';
+import { CANCEL_REPORT_PATCH, finishCancelled } from './cancelled';
+import { abortedBeforeGate } from './decisions';
+import { notify } from './notify';
 import { approval } from './approval';
 import { createDrillRecord, withDrillCleanup } from './drill-record';
 import { preflight } from './preflight';
@@ -17,6 +21,7 @@ import { verifyRecord } from './verify';
 import { FailureTypes } from '../../domain/failure-types';
 
 export { abortFailoverSignal, approveFailoverSignal, failoverProgressQuery } from './run';
+export { abortFailoverUpdate, approveFailoverUpdate } from './decisions';
 
 type Step<K extends PlannedStep['kind']> = (
   run: FailoverRun,
@@ -25,7 +30,8 @@ type Step<K extends PlannedStep['kind']> = (
 
 /** What each kind of step does; a step answers how the run ends when it ends there, else undefined. */
 const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
-  'create-drill-record': createDrillRecord,
+  // An abort before the gate ends the run there, at the approval step: nothing to make or delete.
+  'create-drill-record': (run) => (abortedBeforeGate(run) ? Promise.resolve(undefined) : createDrillRecord(run)),
   approval,
   // Planned mode: the writers fenced, then the replica drained to a lag of 0, before any promotion.
   fence,
@@ -42,6 +48,9 @@ const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
 
 /** How a run from before `recoveredWhen` answered a request with it. */
 const BEFORE_RECOVERY = { field: '(request)', reason: 'recoveredWhen and recoveryTimeout are not known to this run' };
+/** Runs from before `notify` refused it as an unknown field; on replay they still must. Asked only when it is given. */
+const NOTIFY_PATCH = 'failover-decision-notify';
+const BEFORE_NOTIFY = { field: 'notify', reason: 'is not known to this run' };
 
 const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<PlannedStep, { kind: K }>) =>
   (STEPS[step.kind] as Step<K>)(run, step);
@@ -57,9 +66,25 @@ const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<
  */
 export async function FailoverToRegion(request: FailoverRequest): Promise<FailoverReport> {
   if (!recoveryKnown(request)) throw invalidInput(FailureTypes.InvalidFailoverRequest, BEFORE_RECOVERY);
+  if ((request as { notify?: unknown } | null)?.notify !== undefined && !patched(NOTIFY_PATCH))
+    throw invalidInput(FailureTypes.InvalidFailoverRequest, BEFORE_NOTIFY);
   const checked = validateFailoverRequest(request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, checked.error);
   const run = startRun(checked.value);
+  try {
+    const report = await runbook(run);
+    await notify(run, 'ended');
+    return report;
+  } catch (err) {
+    // Cancelled: the report still says what changed (the result is a CanceledFailure, so the
+    // `progress` query and the memo keep it). Its reads must not be cancelled in their turn.
+    if (isCancellation(err) && run.progress.step !== 'done' && patched(CANCEL_REPORT_PATCH))
+      await CancellationScope.nonCancellable(() => finishCancelled(run));
+    throw err;
+  }
+}
+
+async function runbook(run: FailoverRun): Promise<FailoverReport> {
   const stopped = await preflight(run);
   if (stopped) return run.finish(stopped.outcome, stopped.reason);
 

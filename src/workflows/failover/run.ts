@@ -1,9 +1,8 @@
-import { defineQuery, defineSignal, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { normalizeRecordName } from '../../domain/failover/dns-names';
 import type { RecordKey } from '../../domain/failover/reads';
 import {
   FAILOVER_PROGRESS_QUERY,
-  FAILOVER_SIGNALS,
   type DecisionInput,
   type FailoverOutcome,
   type FailoverProgress,
@@ -15,10 +14,11 @@ import {
 } from '../../domain/failover/types';
 import { planStepNames } from '../../domain/failover/plan';
 import { targetRecordName } from '../../domain/failover/validate';
+import { installDecisionHandlers, newDecisionBook, type DecisionBook } from './decisions';
+
+export { abortFailoverSignal, approveFailoverSignal } from './decisions';
 
 export const failoverProgressQuery = defineQuery<FailoverProgress>(FAILOVER_PROGRESS_QUERY);
-export const approveFailoverSignal = defineSignal<[DecisionInput?]>(FAILOVER_SIGNALS.approve);
-export const abortFailoverSignal = defineSignal<[DecisionInput?]>(FAILOVER_SIGNALS.abort);
 
 const DEFAULT_TTL = 60;
 
@@ -33,6 +33,8 @@ export const end = (outcome: FailoverOutcome, reason?: string): StepEnd => ({ ou
 export interface Decision extends DecisionInput {
   kind: 'approve' | 'abort';
   at: Date;
+  /** The order decisions came in (decisions.ts). */
+  seq?: number;
 }
 
 /** One failover run's state, shared by its steps: the request, the report and the live progress. */
@@ -49,8 +51,9 @@ export interface FailoverRun {
   route: string;
   progress: FailoverProgress;
   report: FailoverReport;
-  /** The first `approve` or `abort` signal; later ones change nothing. */
+  /** The decision taken (decisions.ts: an early approve is not one); later ones change nothing. */
   decision?: Decision;
+  decisions: DecisionBook;
   /** Set once preflight has read the record: the request's, else the record's own, else 60. */
   ttl: number;
   /** Shown in Route 53's change history. */
@@ -66,6 +69,8 @@ export interface FailoverRun {
   replicaSource?: string;
   /** The ARC cluster endpoint that answered last: tried first next time. */
   clusterEndpoint?: string;
+  /** When each step began, for a step that a cancellation interrupts. */
+  began: Map<FailoverStepName, Date>;
   /** Starts a step: shown in the progress query and the Web UI's current details until recorded. */
   begin(name: FailoverStepName, what: string): Date;
   record(name: FailoverStepName, startedAt: Date, outcome: StepOutcome, detail: string): void;
@@ -122,9 +127,12 @@ export function startRun(req: FailoverRequest): FailoverRun {
     comment: `${workflowInfo().workflowId}: ${drill ? 'drill ' : ''}failover ${route}`.slice(0, 256),
     drillSetupMs: 0,
     drillRecordTouched: false,
+    decisions: newDecisionBook(),
     capacity: [],
+    began: new Map(),
     begin(name, what) {
       progress.step = name;
+      run.began.set(name, new Date());
       if (!running.includes(name)) running.push(name);
       doing.set(name, what);
       showRunning();
@@ -148,18 +156,15 @@ export function startRun(req: FailoverRequest): FailoverRun {
       run.report.recordAfter ??= run.report.recordBefore;
       progress.step = 'done';
       progress.outcome = outcome;
+      progress.report = run.report;
+      run.decisions.phase = run.decisions.phase === 'before-gate' ? 'ended' : run.decisions.phase;
       running.length = 0;
       setCurrentDetails(`**${outcome}**${reason ? `: ${reason}` : ''}`);
       return run.report;
     },
   };
   setHandler(failoverProgressQuery, () => progress);
-  setHandler(approveFailoverSignal, (input?: DecisionInput) => {
-    run.decision ??= { kind: 'approve', ...input, at: new Date() };
-  });
-  setHandler(abortFailoverSignal, (input?: DecisionInput) => {
-    run.decision ??= { kind: 'abort', ...input, at: new Date() };
-  });
+  installDecisionHandlers(run);
   return run;
 }
 

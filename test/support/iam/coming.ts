@@ -62,7 +62,6 @@ export const COMING_CALLS: ComingCall[] = [
     ...tagged(P),
     ...requestTags({ 'vpc-peering:promoted-by': 'abc-failover', 'vpc-peering:promoted-from': PRIMARY }),
   }),
-  call('failover: notify', 'sns:Publish', COMING_PLACEHOLDERS['<NOTIFY_TOPIC_ARN>']),
   // Aurora Global Database: abc-aurora (opted in) with a secondary abc-aurora-dr.
   call('aurora: global cluster', 'rds:CreateGlobalCluster', GLOBAL, creating(A)),
   call('aurora: from the source cluster', 'rds:CreateGlobalCluster', rds(PRIMARY, 'cluster', 'abc-aurora'), {

@@ -258,6 +258,9 @@ export function iamRequestsOf(call: RecordedCall): IamRequest[] {
       return ((call.json?.AlarmNames as string[] | undefined) ?? []).map((n) =>
         at(`cloudwatch:${action}`, `arn:aws:cloudwatch:${region}:${own}:alarm:${n}`),
       );
+    case 'sns':
+      // A failover's notify: Publish on the topic named, in its own region.
+      return [at(`sns:${action}`, String(params.TopicArn ?? json.TopicArn))];
     case 'sts':
       if (action === 'GetCallerIdentity') return [];
       return [

@@ -22,6 +22,7 @@ const PREFIX: Record<string, string> = {
   pricing: 'pricing',
   'cloudwatch-logs': 'logs',
   cloudwatch: 'cloudwatch',
+  sns: 'sns',
 };
 /** Credential providers that call AWS themselves. */
 const PROVIDERS: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
