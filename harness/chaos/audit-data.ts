@@ -71,7 +71,8 @@ function replay(
           `DeleteDBInstance of the ${was === 'source' ? 'source' : 'promoted primary'} ${e.dbInstanceIdentifier} in ${e.region}`,
           [e.dbInstanceIdentifier],
         );
-      held.delete(k);
+      // A deleted source or primary stays expected: the audit of RDS below says it is gone too.
+      if (was === 'replica') held.delete(k);
     }
   }
   return { held, promotions };
