@@ -92,8 +92,14 @@ function hasReport(step: DataStep, result: unknown): boolean {
   return typeof r.replica?.dbInstanceIdentifier === 'string';
 }
 
+/**
+ * The report says this run moved the record: it completed, a switch step went through, and the
+ * record it read after differs from the one before. A run that lost a race (RecordChanged) says no.
+ */
 function switched(report: FailoverReport | undefined): boolean {
-  return !!report?.recordBefore && !!report.recordAfter && report.recordBefore.value !== report.recordAfter.value;
+  if (report?.outcome !== 'completed' || !report.recordBefore || !report.recordAfter) return false;
+  const step = report.steps.some((s) => s.name.startsWith('switch') && s.outcome === 'ok');
+  return step && report.recordBefore.value !== report.recordAfter.value;
 }
 
 /** The record's value after each batch moto accepted for it; a batch that changes it is one switch. */

@@ -25,7 +25,7 @@ const failoverReport = (from: string, to: string, promotion: FailoverReport['pro
     outcome: 'completed',
     rtoSeconds: 12,
     decisionWaitSeconds: 0,
-    steps: [],
+    steps: [{ name: 'switch-record', startedAt: '', finishedAt: '', outcome: 'ok', detail: `${from} → ${to}` }],
     recordBefore: snap(from),
     recordAfter: snap(to),
     recordName: RECORD,
@@ -150,6 +150,24 @@ describe('the chaos data audit', () => {
     s.ledger.push(batch(['UPSERT', DR]), batch(['UPSERT', PRIMARY]));
 
     expect(kinds(auditData([run()], s))).toEqual(['double-switch']);
+  });
+
+  test('GIVEN a failback that lost a race (RecordChanged, nothing written) but read the record moved WHEN the ledger shows its write THEN a double switch', () => {
+    const r = run();
+    r.steps.failback = done('failback', {
+      ...failoverReport(DR, PRIMARY),
+      outcome: 'failed',
+      reason: 'RecordChanged',
+      steps: [{ name: 'switch-record', startedAt: '', finishedAt: '', outcome: 'failed', detail: 'RecordChanged' }],
+    });
+    const s = cleanSnapshot();
+
+    expect(kinds(auditData([r], s))).toEqual(['double-switch']);
+    // AND without its write, a run that lost the race is fine as far as the record goes
+    s.ledger = s.ledger.filter((e) => e.kind !== 'route53' || e.changes.every((c) => c.action !== 'CREATE'));
+    s.records[ZONE] = [DR];
+    r.steps.failback = done('failback', { ...(r.steps.failback.result as object), recordAfter: snap(DR) });
+    expect(kinds(auditData([r], s)).filter((k) => k === 'double-switch')).toEqual([]);
   });
 
   test('GIVEN a failback whose workflow was lost and one that completed without a report WHEN audited THEN lost reports', () => {
