@@ -1,17 +1,21 @@
 // npm run chaos -- [--engine dev|cluster] [--runs 20] [--kill-every 10] [--server-restarts 1]
 //                  [--max-kills N] [--seed 1] [--timeout 1800] [--lag 1-5] [--raw-moto]
-//                  [--out .data/chaos-report.json]
+//                  [--data 2] [--data-kills N] [--out .data/chaos-report.json]
 // Runs N setups and teardowns through the fault proxy and the AWS-faithful layer (lag in seconds;
 // --raw-moto leaves the layer out) on its own servers while the worker is SIGKILLed and the
 // Temporal dev server restarted (--engine cluster: the Temporal server on PostgreSQL, three nodes,
 // whose non-frontend nodes are killed and restarted instead), audits moto, prints a table, writes
-// JSON.
-// Exits 1 on any duplicate, leak, wrong state, failed, lost or stuck run; 2 on bad flags.
+// JSON. --data N also runs N database lifecycles alongside (protect, failover, re-protect,
+// failback; 0 for none), with lost answers and --data-kills worker SIGKILLs (default 2 per data run)
+// aimed at their writes in flight, and audits them (harness/chaos/audit-data.ts).
+// Exits 1 on any duplicate, leak, wrong state, failed, lost or stuck run, second replica, lost
+// report, deleted database, double switch or unreported promotion; 2 on bad flags.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type ChaosOptions } from '../harness/chaos';
 import { CHAOS_PROFILE, parseRange } from '../harness/faithful/options';
+import { DATA_STEPS, stepSucceeded } from '../harness/chaos/data-run';
 import { formatChaosTable, formatFindings } from '../harness/chaos/report';
 import { ROOT } from '../harness/stack';
 
@@ -39,6 +43,8 @@ async function run(): Promise<number> {
         timeout: { type: 'string' },
         lag: { type: 'string' },
         'raw-moto': { type: 'boolean' },
+        data: { type: 'string' },
+        'data-kills': { type: 'string' },
         out: { type: 'string' },
       },
       strict: true,
@@ -47,6 +53,8 @@ async function run(): Promise<number> {
     const runs = n('runs');
     if (runs !== undefined && (!Number.isInteger(runs) || runs < 1))
       throw new Error('--runs must be a whole number of at least 1');
+    const data = n('data');
+    if (data !== undefined && !Number.isInteger(data)) throw new Error('--data must be a whole number');
     const engine = values.engine ?? 'dev';
     if (engine !== 'dev' && engine !== 'cluster') throw new Error(`--engine must be dev or cluster, got "${engine}"`);
     options = {
@@ -57,6 +65,8 @@ async function run(): Promise<number> {
       ...(n('max-kills') !== undefined ? { maxWorkerKills: n('max-kills') } : {}),
       ...(n('seed') !== undefined ? { seed: n('seed') } : {}),
       ...(n('timeout') !== undefined ? { timeoutSeconds: n('timeout') } : {}),
+      ...(data !== undefined ? { dataRuns: data } : {}),
+      ...(n('data-kills') !== undefined ? { dataKills: n('data-kills') } : {}),
     };
     if (values['raw-moto']) options.faithful = false;
     else if (values.lag !== undefined) {
@@ -80,6 +90,12 @@ async function run(): Promise<number> {
     console.log(
       `  ${w?.status ?? 'NOT_STARTED'} ${w?.workflowId ?? r.teardownId}: ${(w?.error ?? '').split('\n').join(' | ')}`,
     );
+  }
+  for (const d of report.dataRuns ?? []) {
+    const step = DATA_STEPS.find((s) => d.steps[s] && !stepSucceeded(d.steps[s], s));
+    const bad = step && d.steps[step];
+    const why = bad?.error ?? (bad?.result as { reason?: string } | undefined)?.reason ?? '';
+    if (bad) console.log(`  ${bad.status} ${bad.workflowId}: ${why.split('\n').join(' | ')}`);
   }
   console.log(
     `\nReport: ${path.relative(process.cwd(), out)}; logs and the SQLite history in ${path.relative(process.cwd(), report.logs.dir ?? '')}`,

@@ -9,7 +9,17 @@ import { auditLeaks } from './audit-leaks';
 import { auditSetup, type SetupAudit } from './audit-setup';
 import { snapshotRegion, type RegionSnapshot } from './audit-snapshot';
 
-export type FindingKind = 'duplicate' | 'leak' | 'leftover' | 'wrong-state';
+export type FindingKind =
+  | 'duplicate'
+  | 'leak'
+  | 'leftover'
+  | 'wrong-state'
+  // The data runs' (audit-data.ts).
+  | 'second-replica'
+  | 'lost-report'
+  | 'deleted-database'
+  | 'double-switch'
+  | 'unreported-promotion';
 
 export interface Finding {
   run: string;

@@ -12,6 +12,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PeeringResult } from '../../src/domain/peering/types';
 import { MotoAuditor, type AuditedRun, type Finding } from './audit';
+import { auditDataRuns, prepareDataRuns, runDataRuns } from './data-chaos';
+import { killInDataWrites, withKillLock } from './data-kills';
+import { dataFaultRules, type DataFaultLevels } from './data-plan';
+import { startLedger, type Ledger } from './ledger';
 import { killWorkerRepeatedly, restartServerRepeatedly } from './disruptions';
 import { startChaosEngine, type ChaosEngine, type ChaosEngineName } from './engine';
 import { chaosFaultRules, chaosRequest, type FaultLevels } from './plan';
@@ -59,6 +63,14 @@ export interface ChaosOptions {
   faults?: FaultLevels;
   /** The AWS-faithful layer's settings, or false for raw moto behind the fault rules. @default CHAOS_PROFILE */
   faithful?: FaithfulOptions | false;
+  /**
+   * Data runs alongside the setups: each protects a database made for it, fails over to the DR
+   * region, re-protects back and fails back (data-run.ts), audited by audit-data.ts. @default 2
+   */
+  dataRuns?: number;
+  /** Worker SIGKILLs aimed at a data write in flight (data-kills.ts). @default 2 per data run */
+  dataKills?: number;
+  dataFaults?: DataFaultLevels;
   /** Progress lines. @default to stderr */
   log?: (line: string) => void;
 }
@@ -73,6 +85,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     serverRestarts: options.serverRestarts ?? 1,
     seed: options.seed ?? 1,
     timeoutSeconds: options.timeoutSeconds ?? 1800,
+    dataRuns: options.dataRuns ?? 2,
+    dataKills: options.dataKills ?? 2 * (options.dataRuns ?? 2),
   };
   const faithful = options.faithful === undefined ? CHAOS_PROFILE : options.faithful;
   const startedAt = new Date();
@@ -98,6 +112,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   let moto: MotoServer | undefined;
   let temporal: ChaosEngine | undefined;
   let proxy: FaultProxy | undefined;
+  let ledger: Ledger | undefined;
   let worker: ChaosWorker | undefined;
   let connection: Connection | undefined;
   const auditor = { current: undefined as MotoAuditor | undefined };
@@ -114,8 +129,10 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       `starting moto and Temporal (${o.engine === 'cluster' ? 'the cluster on PostgreSQL' : 'the dev server'}) in ${workDir}`,
     );
     [moto, temporal] = await Promise.all([startMoto({ logFile: logs.moto }), startChaosEngine(o.engine, workDir)]);
-    const rules: FaultRule[] = chaosFaultRules(options.faults);
-    proxy = await startFaultProxy({ target: moto.url, seed: o.seed, ...(faithful ? { faithful } : {}) });
+    const rules: FaultRule[] = [...chaosFaultRules(options.faults), ...dataFaultRules(o.dataRuns, options.dataFaults)];
+    // Between the proxy and moto: the ledger of the data writes moto accepted, for the data audit.
+    ledger = await startLedger(moto.url);
+    proxy = await startFaultProxy({ target: ledger.url, seed: o.seed, ...(faithful ? { faithful } : {}) });
     proxy.setRules(rules);
     const taskQueue = `chaos-${runTag}`;
     worker = chaosWorker({
@@ -132,10 +149,12 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
     auditor.current = new MotoAuditor(moto.url);
+    const dataRecords = await prepareDataRuns(moto.url, o.dataRuns, runTag);
+    if (o.dataRuns) log(`${o.dataRuns} data runs: their databases, networks, peerings and zones made in moto`);
 
     const tracker = new WorkflowTracker(client, { taskQueue, deadline, timeoutSeconds: o.timeoutSeconds, log });
     let done = false;
-    const total = 2 * o.runs;
+    const total = 2 * o.runs + 4 * o.dataRuns;
     const findings: Finding[] = [];
     const audited: AuditedRun[] = [];
 
@@ -182,8 +201,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       return record;
     };
 
+    const lockedWorker = withKillLock(worker);
     const killer = killWorkerRepeatedly({
-      worker,
+      worker: lockedWorker,
       killEverySeconds: o.killEverySeconds,
       maxWorkerKills: o.maxWorkerKills,
       killWhen: o.killWhen,
@@ -201,9 +221,19 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       log,
     });
 
-    const records = await Promise.all(Array.from({ length: o.runs }, (_, i) => runOne(i)));
+    const dataKiller = killInDataWrites({
+      worker: lockedWorker,
+      maxKills: o.dataRuns ? o.dataKills : 0,
+      running: () => tracker.runningActivities(`chaos-${runTag}-data-`),
+      done: () => done,
+      log,
+    });
+    const [records] = await Promise.all([
+      Promise.all(Array.from({ length: o.runs }, (_, i) => runOne(i))),
+      runDataRuns(dataRecords, { tracker, motoUrl: moto.url, runTag, total, log }),
+    ]);
     done = true;
-    const [, serverRestarts] = await Promise.all([killer, restarter]);
+    const [, serverRestarts, dataKills] = await Promise.all([killer, restarter, dataKiller]);
     log('all runs closed; reading histories and auditing moto');
 
     for (const record of records) {
@@ -216,6 +246,17 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       }
     }
     findings.push(...(await auditor.current.auditLeaks(audited)));
+    const data = o.dataRuns
+      ? await auditDataRuns(dataRecords, {
+          client,
+          layerUrl: proxy.url,
+          motoUrl: moto.url,
+          ledger,
+          kills: dataKills,
+          log,
+        })
+      : undefined;
+    if (data) findings.push(...data.findings);
     const totals = chaosTotals({
       runs: o.runs,
       records,
@@ -224,6 +265,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       workerKills: worker.kills,
       workerUnexpectedExits: worker.unexpectedExits,
       serverRestarts,
+      ...(data ? { data: data.totals } : {}),
     });
     return {
       startedAt: startedAt.toISOString(),
@@ -239,6 +281,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       totals,
       findings,
       runs: records,
+      ...(o.dataRuns ? { dataRuns: dataRecords } : {}),
       logs,
     };
   } finally {
@@ -246,6 +289,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     await connection?.close().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await proxy?.close().catch(() => undefined);
+    await ledger?.close().catch(() => undefined);
     await temporal?.stop().catch(() => undefined);
     await moto?.stop().catch(() => undefined);
     process.off('exit', killAllSync);

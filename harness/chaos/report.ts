@@ -2,6 +2,8 @@
 import type { Client } from '@temporalio/client';
 import type { Finding } from './audit';
 import type { FaultStats } from '../fault-proxy';
+import type { DataRunRecord } from './data-run';
+import { dataPassed, dataRows, type DataTotals } from './report-data';
 
 export type RunStatus =
   | 'COMPLETED'
@@ -62,6 +64,8 @@ export interface ChaosTotals {
   workerKills: number;
   workerUnexpectedExits: number;
   serverRestarts: number;
+  /** With data runs (report-data.ts). */
+  data?: DataTotals;
 }
 
 export interface ChaosReport {
@@ -73,6 +77,7 @@ export interface ChaosReport {
   totals: ChaosTotals;
   findings: Finding[];
   runs: RunRecord[];
+  dataRuns?: DataRunRecord[];
   logs: Record<string, string>;
 }
 
@@ -144,6 +149,7 @@ export function formatChaosTable(report: ChaosReport): string {
     ['leaks', `${t.leaks}${t.leftovers ? ` (+${t.leftovers} left by unfinished runs)` : ''}`],
     ['wrong state', String(t.wrongState)],
     ['lost or stuck', String(t.lost + t.stuck)],
+    ...(t.data ? dataRows(t.data) : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [
@@ -169,6 +175,7 @@ export interface TotalsInput {
   workerKills: number;
   workerUnexpectedExits: number;
   serverRestarts: number;
+  data?: DataTotals;
 }
 
 export function chaosTotals(i: TotalsInput): ChaosTotals {
@@ -193,10 +200,15 @@ export function chaosTotals(i: TotalsInput): ChaosTotals {
     workerKills: i.workerKills,
     workerUnexpectedExits: i.workerUnexpectedExits,
     serverRestarts: i.serverRestarts,
+    ...(i.data ? { data: i.data } : {}),
   };
 }
 
 /** Every run completed, and nothing was duplicated, leaked, left in a wrong state, lost or stuck. */
 export function chaosPassed(t: ChaosTotals): boolean {
-  return t.completed === t.runs && t.duplicates + t.leaks + t.leftovers + t.wrongState + t.lost + t.stuck === 0;
+  return (
+    t.completed === t.runs &&
+    t.duplicates + t.leaks + t.leftovers + t.wrongState + t.lost + t.stuck === 0 &&
+    dataPassed(t.data)
+  );
 }

@@ -101,23 +101,29 @@ export class WorkflowTracker {
     }
   }
 
+  /** The types of the activities running on the worker now, in the open workflows whose id starts with `idPrefix`. */
+  async runningActivities(idPrefix = ''): Promise<string[]> {
+    const open = [...this.open].filter((id) => id.startsWith(idPrefix));
+    const pending = await Promise.all(
+      open.map((id) =>
+        this.client.workflow
+          .getHandle(id)
+          .describe()
+          .then(
+            (d) => d.raw.pendingActivities ?? [],
+            () => [],
+          ),
+      ),
+    );
+    return pending
+      .flat()
+      .filter((a) => Number(a.state) === ACTIVITY_STARTED)
+      .map((a) => a.activityType?.name ?? '');
+  }
+
   /** True when every activity running on the worker is a heartbeating peering wait (and there is one). */
   async onlyPeeringWaitsRunning(): Promise<boolean> {
-    const running = (
-      await Promise.all(
-        [...this.open].map((id) =>
-          this.client.workflow
-            .getHandle(id)
-            .describe()
-            .then(
-              (d) => d.raw.pendingActivities ?? [],
-              () => [],
-            ),
-        ),
-      )
-    )
-      .flat()
-      .filter((a) => Number(a.state) === ACTIVITY_STARTED);
-    return running.length > 0 && running.every((a) => PEERING_WAITS.has(a.activityType?.name ?? ''));
+    const running = await this.runningActivities();
+    return running.length > 0 && running.every((name) => PEERING_WAITS.has(name));
   }
 }

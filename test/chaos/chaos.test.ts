@@ -18,6 +18,8 @@ describe('reduced chaos run', () => {
       maxWorkerKills: 1,
       killWhen: 'in-peering-wait',
       serverRestarts: 1,
+      // The setups only: the data runs have a reduced run of their own (data.test.ts).
+      dataRuns: 0,
       seed: 7,
       timeoutSeconds: 150,
       faults: { notFoundSeconds: 10, provisioningSeconds: 3 },

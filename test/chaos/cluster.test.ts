@@ -21,6 +21,8 @@ describe('reduced chaos run on the cluster engine', () => {
       maxWorkerKills: 1,
       killWhen: 'in-peering-wait',
       serverRestarts: 1,
+      // The setups only: the data runs have a reduced run of their own (data.test.ts).
+      dataRuns: 0,
       seed: 11,
       timeoutSeconds: 170,
       faults: { notFoundSeconds: 10, provisioningSeconds: 3 },
