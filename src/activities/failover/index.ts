@@ -3,6 +3,7 @@ import { createCapacityActivities } from './capacity';
 import { createHealthActivities } from './health';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
+import { createRecordSwitchActivities } from './record-switch';
 import { createRoute53Activities } from './route53';
 import { createRoutingControlActivities } from './routing-control';
 
@@ -14,6 +15,7 @@ export function createFailoverActivities(clients: AwsClients) {
   return {
     ...createFailoverPreflightActivities(clients),
     ...createRoute53Activities(clients),
+    ...createRecordSwitchActivities(clients),
     ...createRoutingControlActivities(clients),
     ...createRdsActivities(clients),
     ...createCapacityActivities(clients),

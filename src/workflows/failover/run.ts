@@ -66,6 +66,10 @@ export interface FailoverRun {
   replicaSource?: string;
   /** The ARC cluster endpoint that answered last: tried first next time. */
   clusterEndpoint?: string;
+  /** Preflight found traffic already on `to` while other end states did not hold: the switch only checks. */
+  alreadySwitched?: boolean;
+  /** When the switch was read back as done: capacity is lowered only a TTL after it. */
+  verifiedAt?: Date;
   /** Starts a step: shown in the progress query and the Web UI's current details until recorded. */
   begin(name: FailoverStepName, what: string): Date;
   record(name: FailoverStepName, startedAt: Date, outcome: StepOutcome, detail: string): void;
