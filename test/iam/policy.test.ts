@@ -135,7 +135,8 @@ describe('least-privilege IAM policy', () => {
       'autoscaling:UpdateAutoScalingGroup',
       'autoscaling:SetDesiredCapacity',
       'ecs:UpdateService',
-      'route53-recovery-cluster:UpdateRoutingControlState',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
+      'autoscaling:CreateOrUpdateTags',
       'cloudwatch:DescribeAlarms',
       'route53:GetHealthCheckStatus',
     ])

@@ -1,8 +1,9 @@
-import { ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { roleSessionName, type SideAccess } from '../../domain/aws/access';
 import { scaleTarget } from '../../domain/failover/capacity';
 import type { PeeringRole } from '../../domain/failover/types';
-import { readPreflight, type Settled } from '../../domain/failover/preflight';
+import { readPreflight, type PreflightFacts, type Settled } from '../../domain/failover/preflight';
+import { readEndStates } from '../../domain/failover/end-states';
 import { explain, roleNotAllowed, rootCause } from '../failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './run';
 import { capacityEntries } from './scale';
@@ -123,7 +124,7 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
           ),
         )
       : undefined;
-  const reading = readPreflight(req, {
+  const facts: PreflightFacts = {
     peering: await peering,
     zone: await zone,
     record: await record,
@@ -131,7 +132,8 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
     ...(replicaState ? { replica: await replicaState } : {}),
     capacity: await Promise.all(capacity),
     ...(controls ? { routingControls: await controls } : {}),
-  });
+  };
+  const reading = readPreflight(req, facts);
   const { found, problems } = reading;
   const report = run.report;
   report.recordBefore = reading.recordBefore;
@@ -145,7 +147,16 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
     run.clusterEndpoint = reading.routingControls.endpoint;
   }
 
-  if (reading.alreadyOnTarget) {
+  // Traffic on `to` is one end state: with another one missing, the run goes on and completes it.
+  const ends =
+    reading.alreadyOnTarget && patched('failover-switch-end-states') ? readEndStates(req, facts, reading) : undefined;
+  if (ends?.missing.length) {
+    run.alreadySwitched = true;
+    found.push(
+      `traffic is already on ${req.to.region}, but not every end state holds: ${ends.missing.join('; ')}; this run completes them without switching again`,
+    );
+  } else if (reading.alreadyOnTarget) {
+    if (ends?.holding.length) found.push(`every end state holds: ${ends.holding.join('; ')}`);
     run.record(
       'preflight',
       started,

@@ -132,6 +132,7 @@ export async function verifyRoutingControls(run: FailoverRun): Promise<StepEnd |
     return end('failed', `could not read the routing controls back: ${explain(err)}`);
   }
   const verifiedAt = new Date();
+  run.verifiedAt = verifiedAt;
   if (!read.answered) {
     const detail = `no cluster endpoint answered: ${read.skipped.map((m) => `${m.endpoint}: ${m.error}`).join('; ')}`;
     run.record('verify-routing-controls', v, 'failed', detail);

@@ -1,0 +1,40 @@
+/**
+ * Whether a failover whose traffic is already on `to` has anything left to do. Traffic on `to`
+ * (the record, or the routing controls) is one end state of several: the database promoted, and
+ * every scale action's capacity at its target. A run that finds traffic moved but another end state
+ * missing (the controls flipped by hand first; an outage that skipped the old side's scale-in)
+ * goes on and completes what is missing, without switching again. Pure, like the preflight reading.
+ */
+import { capacityReached, desiredOf, scaleTarget } from './capacity';
+import type { PreflightFacts, PreflightReading } from './preflight';
+import type { FailoverRequest } from './types';
+
+export interface EndStates {
+  /** What holds, for the report. */
+  holding: string[];
+  /** What does not hold yet: the run does these. */
+  missing: string[];
+}
+
+export function readEndStates(req: FailoverRequest, facts: PreflightFacts, reading: PreflightReading): EndStates {
+  const holding: string[] = [];
+  const missing: string[] = [];
+  const replica = req.promoteReplica;
+  if (replica) {
+    const name = `${replica.dbInstanceIdentifier} in ${replica.region}`;
+    const db = facts.replica?.ok ? facts.replica.value : undefined;
+    if (!db) missing.push(`${name} could not be read, so it is not known to be promoted`);
+    else if (!db.exists) missing.push(`${name} does not exist`);
+    else if (db.replicaSource) missing.push(`${name} is still a read replica of ${db.replicaSource}: promote it`);
+    else holding.push(`${name} is promoted (no replication source)`);
+  }
+  for (const [i, action] of (req.scale ?? []).entries()) {
+    const state = reading.capacity[i];
+    const desired = desiredOf(action);
+    // Not read (its region did not answer): its step is skipped either way; a later run finishes it.
+    if (!state?.exists) continue;
+    if (capacityReached(state, desired, desired)) holding.push(`${scaleTarget(action)} is at ${desired}`);
+    else missing.push(`${scaleTarget(action)} is at desired ${state.desired}, not ${desired}`);
+  }
+  return { holding, missing };
+}
