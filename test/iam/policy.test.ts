@@ -31,8 +31,7 @@ const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.
   Version: string;
   Statement: Statement[];
 };
-const SETUP_TAG = 'vpc-peering:setup-id';
-const PROTECTION_TAG = 'vpc-peering:protection-id';
+const [SETUP_TAG, PROTECTION_TAG] = ['vpc-peering:setup-id', 'vpc-peering:protection-id'];
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const policyActions = () => new Set(POLICY.Statement.flatMap((s) => list(s.Action)));
 
@@ -134,9 +133,9 @@ describe('least-privilege IAM policy', () => {
       'rds:PromoteReadReplica',
       'autoscaling:UpdateAutoScalingGroup',
       'autoscaling:SetDesiredCapacity',
+      'autoscaling:CreateOrUpdateTags',
       'ecs:UpdateService',
       'route53-recovery-cluster:UpdateRoutingControlStates',
-      'autoscaling:CreateOrUpdateTags',
       'cloudwatch:DescribeAlarms',
       'route53:GetHealthCheckStatus',
     ])

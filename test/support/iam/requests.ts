@@ -223,7 +223,9 @@ export function iamRequestsOf(call: RecordedCall): IamRequest[] {
       if (action === 'DescribeAutoScalingGroups') return any('autoscaling');
       const name = groupOf(params)!;
       // The tag calls are authorized on the group, with the keys they write or delete.
-      const keys = action.endsWith('Tags') ? { 'aws:TagKeys': Object.keys(tagList(params, 'Tags.member')) } : {};
+      const keys: Context = action.endsWith('Tags')
+        ? { 'aws:TagKeys': Object.keys(tagList(params, 'Tags.member')) }
+        : {};
       const sizes = Object.fromEntries(
         (['MinSize', 'MaxSize'] as const).filter((k) => params[k]).map((k) => [`autoscaling:${k}`, params[k]!]),
       );
