@@ -82,8 +82,10 @@ export function createRecordSwitchActivities(clients: AwsClients) {
         now.values.length === 1 &&
         sameRecordValue(input.recordType, now.value, input.value) &&
         now.ttl === input.ttl;
-      // Only a retry may count the new value as its own: on a first attempt it is another run's switch.
-      if (applied && attempt > 1)
+      // Only a retry (the activity's, or the SDK's within this attempt after a lost answer) may count
+      // the new value as its own: on a first send it is another run's switch.
+      const sentBefore = attempt > 1 || ((err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+      if (applied && sentBefore)
         return { changeId: '', status: 'INSYNC', submittedStatus: '', attempt, foundApplied: true };
       throw nonRetryable(
         FailureTypes.RecordChanged,

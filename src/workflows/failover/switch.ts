@@ -35,7 +35,7 @@ export async function switchRecord(run: FailoverRun): Promise<StepEnd | undefine
         [{ ...key, expected: before, value: req.to.value, ttl, comment: run.comment }],
       );
       detail = c.foundApplied
-        ? `${recordName} ${req.recordType} found at ${req.to.value} on attempt ${c.attempt}: the earlier attempt's change was applied and its answer lost`
+        ? `${recordName} ${req.recordType} found at ${req.to.value} on a retry (activity attempt ${c.attempt}): the earlier send's change was applied and its answer lost`
         : `DELETE ${recordName} ${req.recordType} → ${before.value} + CREATE → ${req.to.value} (TTL ${ttl}) in one batch; change ${c.changeId} ${c.submittedStatus ? `${c.submittedStatus}, then ` : ''}${c.status}${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`;
     } else {
       const c = await dns.upsertRecord.executeWithOptions(
