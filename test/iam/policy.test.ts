@@ -53,7 +53,7 @@ async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
     { kind: 'ecs', region: TO, cluster: svc.cluster, service: svc.service, desiredCount: 1 },
   ];
   const routingControls = { from: arc.addRoutingControl('dr', 'On'), to: arc.addRoutingControl('primary', 'Off') };
-  const { promoteReplica: _promoted, ...rest } = world.request;
+  const { promoteReplica: _promoted, ...rest } = { ...world.request, ttl: 1 };
   const runs: FailoverRequest[] = [
     // The application healthy again: an alarm read in its region, a health check through Route 53.
     { ...world.request, scale, recoveredWhen: await healthySignals(motoUrl, TO) },
