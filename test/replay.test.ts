@@ -46,6 +46,10 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       // a drill that reads them once, and a DrDrill that checks each (patched 'failover-recovered-drill-checks')
       'failover-recovered.json',
       'failover-recovered-drill.json',
+      // one switch per record (patched 'failover-switch-one-batch', '-drain', '-end-states', '-arc-batch')
+      'failover-switch-drain.json',
+      'failover-record-moved.json',
+      'failover-routing-control-batch.json',
       'drdrill-recovered.json',
       // a request with recoveredWhen, refused as unknown by the code from before it (recorded at 857eab0):
       // such runs must still end the same way on replay
