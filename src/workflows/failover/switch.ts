@@ -36,7 +36,7 @@ export async function switchRecord(run: FailoverRun): Promise<StepEnd | undefine
       );
       detail = c.foundApplied
         ? `${recordName} ${req.recordType} found at ${req.to.value} on a retry (activity attempt ${c.attempt}): the earlier send's change was applied and its answer lost`
-        : `DELETE ${recordName} ${req.recordType} → ${before.value} + CREATE → ${req.to.value} (TTL ${ttl}) in one batch; change ${c.changeId} ${c.submittedStatus ? `${c.submittedStatus}, then ` : ''}${c.status}${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`;
+        : `DELETE ${recordName} ${req.recordType} → ${before.value} + CREATE → ${req.to.value} (TTL ${ttl}) in one batch; change ${c.changeId} ${c.submittedStatus && c.submittedStatus !== c.status ? `${c.submittedStatus}, then ` : ''}${c.status}${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`;
     } else {
       const c = await dns.upsertRecord.executeWithOptions(
         { summary: `UPSERT ${recordName} ${req.recordType} → ${req.to.value}, wait for INSYNC` },
