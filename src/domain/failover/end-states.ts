@@ -34,6 +34,8 @@ export function readEndStates(req: FailoverRequest, facts: PreflightFacts, readi
     // Not read (its region did not answer): its step is skipped either way; a later run finishes it.
     if (!state?.exists) continue;
     if (capacityReached(state, desired, desired)) holding.push(`${scaleTarget(action)} is at ${desired}`);
+    else if (state.desired === desired)
+      missing.push(`${scaleTarget(action)} is at desired ${desired} with ${state.inService} in service`);
     else missing.push(`${scaleTarget(action)} is at desired ${state.desired}, not ${desired}`);
   }
   return { holding, missing };
