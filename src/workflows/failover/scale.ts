@@ -135,8 +135,14 @@ export async function scaleAfter(run: FailoverRun, actions: ScaleAction[]): Prom
     }
     const since = run.verifiedAt ? new Date().getTime() - run.verifiedAt.getTime() : 0;
     const waitMs = Math.max(0, run.ttl * 1000 - since);
-    if (waitMs > 0) await sleep(waitMs);
-    const drained = `waited ${Math.round(waitMs / 100) / 10} s, until the record's TTL (${run.ttl} s) had passed since the verified switch; `;
+    if (waitMs > 0) {
+      // Shown in the progress while it drains; the step itself starts (and is timed) after.
+      for (const a of lowering) run.begin(scaleStepName(a), `draining: ${waitMs / 1000} s until the TTL has passed`);
+      await sleep(waitMs);
+    }
+    const drained = waitMs
+      ? `waited ${Math.round(waitMs / 100) / 10} s, until the record's TTL (${run.ttl} s) had passed since the verified switch; `
+      : `the record's TTL (${run.ttl} s) had passed since the verified switch; `;
     return inParallel(lowering.map((a) => scaleStep(run, a, drained)));
   };
   return inParallel([...others.map((a) => scaleStep(run, a)), drainThenLower()]);
