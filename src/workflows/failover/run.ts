@@ -60,16 +60,16 @@ export interface FailoverRun {
   drillRecordTouched: boolean;
   /** Where the RTO counts from: the approval, or the start of the run. */
   rtoStart?: Date;
+  /** Preflight found traffic already on `to` while other end states did not hold: the switch only checks. */
+  alreadySwitched?: boolean;
+  /** When the switch was read back as done: capacity is lowered only a TTL after it. */
+  verifiedAt?: Date;
   /** Per scale action, as preflight read it (null when its region did not answer). */
   capacity: Array<CapacityState | null>;
   /** What preflight saw the replica replicate from, if it still did. */
   replicaSource?: string;
   /** The ARC cluster endpoint that answered last: tried first next time. */
   clusterEndpoint?: string;
-  /** Preflight found traffic already on `to` while other end states did not hold: the switch only checks. */
-  alreadySwitched?: boolean;
-  /** When the switch was read back as done: capacity is lowered only a TTL after it. */
-  verifiedAt?: Date;
   /** Starts a step: shown in the progress query and the Web UI's current details until recorded. */
   begin(name: FailoverStepName, what: string): Date;
   record(name: FailoverStepName, startedAt: Date, outcome: StepOutcome, detail: string): void;
