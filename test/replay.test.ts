@@ -42,14 +42,14 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'failover-outage.json',
       'failover-routing-control.json',
       'failover-drill-scale.json',
-      // recovery: waited until the alarm and the health check are healthy (patched 'failover-recovered-when'),
-      // a drill that reads them once, and a DrDrill that checks each (patched 'failover-recovered-drill-checks')
-      'failover-recovered.json',
-      'failover-recovered-drill.json',
       // one switch per record (patched 'failover-switch-one-batch', '-drain', '-end-states', '-arc-batch')
       'failover-switch-drain.json',
       'failover-record-moved.json',
       'failover-routing-control-batch.json',
+      // recovery: waited until the alarm and the health check are healthy (patched 'failover-recovered-when'),
+      // a drill that reads them once, and a DrDrill that checks each (patched 'failover-recovered-drill-checks')
+      'failover-recovered.json',
+      'failover-recovered-drill.json',
       'drdrill-recovered.json',
       // a request with recoveredWhen, refused as unknown by the code from before it (recorded at 857eab0):
       // such runs must still end the same way on replay

@@ -5,7 +5,6 @@
  *
  *   npx ts-node --transpile-only test/record/failover.ts outage routing-control drill-scale
  *   npx ts-node --transpile-only test/record/failover.ts recovered recovered-drill
- *   npx ts-node --transpile-only test/record/failover.ts switch-drain record-moved routing-control-batch
  *
  * `auto`, `signal` and `drill` were recorded with the workflow before the DR runbook (scale
  * actions, routing controls); they stay as they are, so that replay keeps proving runs started
@@ -26,13 +25,14 @@ import { PilotLightFixture } from '../support/pilot-light-fixture';
 import { HealthSignals, sleep, untilRunning } from '../support/failover/health';
 import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
+import { SWITCH_HISTORIES } from './failover-switch';
 
 const OUT_DIR = path.join(ROOT, 'test', 'histories');
 
 /** The replay test passes the same id, derived from the file name. */
 export const historyWorkflowId = (name: string) => `failover-${name}`;
 
-interface Kit {
+export interface Kit {
   w: TestWorker;
   health: HealthSignals;
   proxy: FaultProxy;
@@ -94,6 +94,7 @@ const HISTORIES: Record<
   string,
   (k: Kit) => Promise<{ request: FailoverRequest; drive?: (h: WorkflowHandle) => Promise<void> }>
 > = {
+  ...SWITCH_HISTORIES,
   auto: async (k) => ({ request: (await k.fixture.world('abc-auto')).request }),
   signal: async (k) => ({
     request: { ...(await k.fixture.world('abc-signal')).request, approval: 'signal', approvalTimeout: '5m' },
@@ -122,31 +123,6 @@ const HISTORIES: Record<
         dnsSwitch: { mode: 'routing-control', clusterEndpoints: k.arc.endpoints, routingControls },
       },
       drive: approveWhenWaiting,
-    };
-  },
-  // Patched 'failover-switch-one-batch' and 'failover-switch-drain': the DELETE+CREATE switch, the
-  // bounds kept in tags, and the old side's scale-in a TTL (1 s) after the verified switch.
-  'switch-drain': async (k) => ({ request: { ...(await pilotLight(k, 'abc-switch-drain')), ttl: 1 } }),
-  // Patched 'failover-switch-end-states': the record moved by hand first, the replica still a replica:
-  // the run promotes and does not write the record again.
-  'record-moved': async (k) => {
-    const world = await k.fixture.world('abc-record-moved');
-    await k.fixture.upsert(world.zoneId, world.request.recordName, world.drValue);
-    return { request: world.request };
-  },
-  // Patched 'failover-switch-arc-batch': both routing controls in one UpdateRoutingControlStates call.
-  'routing-control-batch': async (k) => {
-    const request = await pilotLight(k, 'abc-rc-batch');
-    const routingControls = {
-      from: k.arc.addRoutingControl('primary', 'On'),
-      to: k.arc.addRoutingControl('dr', 'Off'),
-    };
-    return {
-      request: {
-        ...request,
-        ttl: 1,
-        dnsSwitch: { mode: 'routing-control', clusterEndpoints: k.arc.endpoints, routingControls },
-      },
     };
   },
   'drill-scale': async (k) => ({ request: { ...(await pilotLight(k, 'abc-drill-scale')), drill: true } }),
