@@ -17,6 +17,7 @@ import { type WorkflowHandle } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover/types';
+import { SWITCH_HISTORIES } from './failover-switch';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
 import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
 import { regionOutage, startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
@@ -25,7 +26,6 @@ import { PilotLightFixture } from '../support/pilot-light-fixture';
 import { HealthSignals, sleep, untilRunning } from '../support/failover/health';
 import { ROOT } from '../../harness/stack';
 import { startRecordingServers } from './servers';
-import { SWITCH_HISTORIES } from './failover-switch';
 
 const OUT_DIR = path.join(ROOT, 'test', 'histories');
 
