@@ -24,7 +24,7 @@ const scale: NonNullable<FailoverRequest['scale']> = [
 
 function ends(req: FailoverRequest, over: Parameters<typeof healthy>[0]) {
   const facts = healthy(over);
-  return readEndStates(req, facts, readPreflight(req, facts));
+  return readEndStates(req, facts.replica, readPreflight(req, facts));
 }
 
 describe('end states of a failover', () => {

@@ -6,7 +6,8 @@
  * goes on and completes what is missing, without switching again. Pure, like the preflight reading.
  */
 import { capacityReached, desiredOf, scaleTarget } from './capacity';
-import type { PreflightFacts, PreflightReading } from './preflight';
+import type { PreflightReading, Settled } from './preflight';
+import type { ReplicaState } from './reads';
 import type { FailoverRequest } from './types';
 
 export interface EndStates {
@@ -16,13 +17,18 @@ export interface EndStates {
   missing: string[];
 }
 
-export function readEndStates(req: FailoverRequest, facts: PreflightFacts, reading: PreflightReading): EndStates {
+/** `replica`: as preflight read it (already settled: awaiting it again schedules nothing). */
+export function readEndStates(
+  req: FailoverRequest,
+  replica: Settled<ReplicaState> | undefined,
+  reading: PreflightReading,
+): EndStates {
   const holding: string[] = [];
   const missing: string[] = [];
-  const replica = req.promoteReplica;
-  if (replica) {
-    const name = `${replica.dbInstanceIdentifier} in ${replica.region}`;
-    const db = facts.replica?.ok ? facts.replica.value : undefined;
+  const wanted = req.promoteReplica;
+  if (wanted) {
+    const name = `${wanted.dbInstanceIdentifier} in ${wanted.region}`;
+    const db = replica?.ok ? replica.value : undefined;
     if (!db) missing.push(`${name} could not be read, so it is not known to be promoted`);
     else if (!db.exists) missing.push(`${name} does not exist`);
     else if (db.replicaSource) missing.push(`${name} is still a read replica of ${db.replicaSource}: promote it`);

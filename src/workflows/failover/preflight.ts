@@ -2,7 +2,7 @@ import { ApplicationFailure, isCancellation, patched, proxyActivities, workflowI
 import { roleSessionName, type SideAccess } from '../../domain/aws/access';
 import { scaleTarget } from '../../domain/failover/capacity';
 import type { PeeringRole } from '../../domain/failover/types';
-import { readPreflight, type PreflightFacts, type Settled } from '../../domain/failover/preflight';
+import { readPreflight, type Settled } from '../../domain/failover/preflight';
 import { readEndStates } from '../../domain/failover/end-states';
 import { explain, roleNotAllowed, rootCause } from '../failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './run';
@@ -124,7 +124,7 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
           ),
         )
       : undefined;
-  const facts: PreflightFacts = {
+  const reading = readPreflight(req, {
     peering: await peering,
     zone: await zone,
     record: await record,
@@ -132,8 +132,7 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
     ...(replicaState ? { replica: await replicaState } : {}),
     capacity: await Promise.all(capacity),
     ...(controls ? { routingControls: await controls } : {}),
-  };
-  const reading = readPreflight(req, facts);
+  });
   const { found, problems } = reading;
   const report = run.report;
   report.recordBefore = reading.recordBefore;
@@ -149,7 +148,9 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
 
   // Traffic on `to` is one end state: with another one missing, the run goes on and completes it.
   const ends =
-    reading.alreadyOnTarget && patched('failover-switch-end-states') ? readEndStates(req, facts, reading) : undefined;
+    reading.alreadyOnTarget && patched('failover-switch-end-states')
+      ? readEndStates(req, await replicaState, reading)
+      : undefined;
   if (ends?.missing.length) {
     run.alreadySwitched = true;
     found.push(
