@@ -42,6 +42,10 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'failover-outage.json',
       'failover-routing-control.json',
       'failover-drill-scale.json',
+      // one switch per record (patched 'failover-switch-one-batch', '-drain', '-end-states', '-arc-batch')
+      'failover-switch-drain.json',
+      'failover-record-moved.json',
+      'failover-routing-control-batch.json',
       // recovery: waited until the alarm and the health check are healthy (patched 'failover-recovered-when'),
       // a drill that reads them once, and a DrDrill that checks each (patched 'failover-recovered-drill-checks')
       'failover-recovered.json',

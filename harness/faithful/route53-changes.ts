@@ -6,6 +6,8 @@
  *   record (a duplicate), and checks a DELETE against its change journal with another message;
  * - a change is PENDING for a while, then INSYNC (moto: INSYNC at once, and one change id for all),
  *   so that a client's wait for INSYNC runs at all. Each accepted batch gets its own change id.
+ * - batches on one zone are checked and applied one at a time, as AWS serializes them: two batches
+ *   racing on one record cannot both pass the check before either reaches moto.
  * Sources: Route 53 API reference, ChangeResourceRecordSets ("Change batches are considered
  * transactional changes… if any of the changes fail, none of the changes are applied"; "DELETE…
  * you must specify all the same values that you specified when you created it"; "CREATE: Creates a
@@ -29,6 +31,8 @@ import { type Route53Timing } from './timing';
 const CHANGE_BATCH = /^POST \/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/;
 const GET_CHANGE = /^GET \/2013-04-01\/change\/([^/]+)$/;
 const NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
+/** How long an admitted batch may hold its zone without moto answering it. */
+const HOLD_MS = 3_000;
 
 interface Change {
   action: string;
@@ -129,6 +133,10 @@ export function batchProblems(current: ResourceRecordSet[], changes: Change[]): 
 export class Route53Changes implements ProxyBehaviour {
   /** Change id (without `/change/`) → when it was submitted. */
   private readonly submitted = new Map<string, number>();
+  /** Per zone: the end of the last batch admitted, which the next one waits for. */
+  private readonly queues = new Map<string, Promise<void>>();
+  /** A batch admitted to moto: lets the next batch on its zone through once moto has answered it. */
+  private readonly admitted = new Map<AwsCall, () => void>();
 
   constructor(
     private readonly ctx: BehaviourContext,
@@ -143,13 +151,44 @@ export class Route53Changes implements ProxyBehaviour {
   async refuse(call: AwsCall): Promise<Answer | undefined> {
     const zoneId = call.service === 'route53' ? CHANGE_BATCH.exec(call.action)?.[1] : undefined;
     if (!zoneId) return undefined;
-    const current = await this.recordSets(call.accessKeyId, zoneId);
-    // An unknown zone: moto's own NoSuchHostedZone is AWS's answer too.
-    if (current === undefined) return undefined;
-    const problems = batchProblems(current, changesOf(call.body ?? ''));
-    if (!problems.length) return undefined;
-    this.ctx.inject('route53-batch');
-    return xmlAnswer(400, errorXml('route53', 400, 'InvalidChangeBatch', `[${problems.join(', ')}]`));
+    const release = await this.admit(zoneId);
+    try {
+      const current = await this.recordSets(call.accessKeyId, zoneId);
+      const problems = current === undefined ? [] : batchProblems(current, changesOf(call.body ?? ''));
+      // An unknown zone: moto's own NoSuchHostedZone is AWS's answer too.
+      if (!problems.length) {
+        this.admitted.set(call, release);
+        return undefined;
+      }
+      release();
+      this.ctx.inject('route53-batch');
+      return xmlAnswer(400, errorXml('route53', 400, 'InvalidChangeBatch', `[${problems.join(', ')}]`));
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /**
+   * Waits until the zone's earlier batches are applied, then holds the zone until `release`. A batch
+   * a fault rule then stops before moto never reaches afterUpstream: the hold lapses on its own.
+   */
+  private async admit(zoneId: string): Promise<() => void> {
+    const before = this.queues.get(zoneId) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = before.then(() => mine);
+    this.queues.set(zoneId, tail);
+    await before;
+    const hold: { lapse?: NodeJS.Timeout } = {};
+    const release = () => {
+      clearTimeout(hold.lapse);
+      done();
+      if (this.queues.get(zoneId) === tail) this.queues.delete(zoneId);
+    };
+    hold.lapse = setTimeout(release, HOLD_MS);
+    hold.lapse.unref();
+    return release;
   }
 
   serve(call: AwsCall): Answer | undefined {
@@ -163,6 +202,8 @@ export class Route53Changes implements ProxyBehaviour {
   }
 
   afterUpstream(call: AwsCall, answer: Answer): Answer {
+    this.admitted.get(call)?.();
+    this.admitted.delete(call);
     if (call.service !== 'route53' || answer.status !== 200 || !CHANGE_BATCH.test(call.action)) return answer;
     const id = `C${randomBytes(10).toString('hex').toUpperCase().slice(0, 13)}`;
     const at = Date.now();

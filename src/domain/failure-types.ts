@@ -69,6 +69,8 @@ export const FailureTypes = {
   ReplicationFailed: 'ReplicationFailed',
   /** The replica's ReplicaLag did not come down to the gate in time (or never reported). */
   ReplicationNotCaughtUp: 'ReplicationNotCaughtUp',
+  /** The record no longer holds what preflight read: the switch's DELETE+CREATE batch was refused, DNS unchanged. */
+  RecordChanged: 'RecordChanged',
 } as const;
 
 export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];
@@ -94,4 +96,5 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   FailureTypes.ProtectionStillRunning,
   FailureTypes.ReplicationFailed,
   FailureTypes.ReplicationNotCaughtUp,
+  FailureTypes.RecordChanged,
 ];

@@ -125,11 +125,18 @@ describe('FailoverToRegion with us-east-1 down', () => {
     expect([arc.stateOf(rc.to), arc.stateOf(rc.from)]).toEqual(['On', 'Off']);
     expect(report.routingControls).toEqual({ before: { from: 'On', to: 'Off' }, after: { from: 'Off', to: 'On' } });
     expect(typeof report.rtoSeconds).toBe('number');
-    // AND `to` was set On before `from` Off, each after the silent us-east-1 endpoint was skipped
-    const updates = arc.calls.slice(firstCall).filter((c) => c.operation === 'UpdateRoutingControlState' && c.answered);
-    expect(updates.map((c) => [c.routingControlArn, c.state])).toEqual([
-      [rc.to, 'On'],
-      [rc.from, 'Off'],
+    // AND `to` On and `from` Off were set together in one call, after the silent us-east-1 endpoint was skipped
+    const updates = arc.calls
+      .slice(firstCall)
+      .filter((c) => c.operation.startsWith('UpdateRoutingControl') && c.answered);
+    expect(updates.map((c) => [c.operation, c.entries])).toEqual([
+      [
+        'UpdateRoutingControlStates',
+        [
+          { arn: rc.to, state: 'On' },
+          { arn: rc.from, state: 'Off' },
+        ],
+      ],
     ]);
     expect(arc.calls.slice(firstCall).find((c) => c.region === FROM)?.answered).toBe(false);
     // AND the Route 53 control plane was not needed: its silence is reported, not a problem

@@ -39,6 +39,8 @@ describe('FailoverToRegion: recovery is the application healthy', () => {
       ...world.request,
       recoveredWhen: [alarmSignal(alarm)],
       recoveryTimeout: '2m',
+      // A short TTL: the scale-in drains for one TTL after the switch, which the recovery wait covers.
+      ttl: 1,
       scale: [{ kind: 'autoscaling', region: FROM, name: primary, desiredCapacity: 0, when: 'after-switch' }],
     };
 

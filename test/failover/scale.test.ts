@@ -87,8 +87,8 @@ describe('FailoverToRegion scale actions', () => {
       { kind: 'autoscaling', region: FROM, name: primary, desiredCapacity: 0, when: 'after-switch' },
     ];
 
-    // WHEN the failover runs
-    const report = await run({ ...world.request, scale });
+    // WHEN the failover runs (a short TTL: the scale-down drains for one TTL after the switch)
+    const report = await run({ ...world.request, ttl: 1, scale });
 
     // THEN the scale-down came last, after the read-back, and reached 0
     expect(report.outcome).toBe('completed');

@@ -196,10 +196,13 @@ describe('the shipped IAM policies, evaluated offline', () => {
       for (const r of iamRequestsOf(c))
         await judge(`${c.service}:${c.action}`, policyOf(c.caller.arn), c.caller.arn, r, c);
     }
-    for (const c of arc.calls) {
+    // UpdateRoutingControlStates is authorized on each routing control it sets.
+    for (const [c, arn] of arc.calls.flatMap((c) =>
+      (c.entries?.map((e) => e.arn) ?? [c.routingControlArn!]).map((a) => [c, a] as const),
+    )) {
       const request: IamRequest = {
         action: `route53-recovery-cluster:${c.operation}`,
-        resource: c.routingControlArn!,
+        resource: arn,
         resourceAccount: '123456789012',
         context: { 'aws:PrincipalAccount': '123456789012' },
       };

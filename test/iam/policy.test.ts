@@ -10,16 +10,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FailoverRequest } from '../../src/domain/failover/types';
 import type { PeeringRequest } from '../../src/domain/peering/types';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
-import { testEnv } from '../support/env';
-import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
+import { FROM, TO } from '../support/failover/fixture';
 import { type FaultProxy } from '../../harness/fault-proxy';
 import { startSuiteFaultProxy } from '../support/faithful/layer';
+import { failoverAndBack } from '../support/iam/failover-runs';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/harness';
-import { PilotLightFixture } from '../support/pilot-light-fixture';
-import { healthySignals } from '../support/failover/health';
 import { twoRegionRequest } from '../support/requests';
 import { ROOT } from '../../harness/stack';
 import { crossAccountRuns, ROLE_POLICIES, rolePolicyFindings, type Statement } from '../support/iam/roles';
@@ -31,8 +28,7 @@ const POLICY = JSON.parse(fs.readFileSync(path.join(ROOT, 'policy', 'iam-policy.
   Version: string;
   Statement: Statement[];
 };
-const SETUP_TAG = 'vpc-peering:setup-id';
-const PROTECTION_TAG = 'vpc-peering:protection-id';
+const [SETUP_TAG, PROTECTION_TAG] = ['vpc-peering:setup-id', 'vpc-peering:protection-id'];
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const policyActions = () => new Set(POLICY.Statement.flatMap((s) => list(s.Action)));
 
@@ -42,39 +38,6 @@ const REQUEST: PeeringRequest = {
   flowLogs: true,
   flowLogsRoleArn: 'arn:aws:iam::123456789012:role/vpc-peering-flow-logs',
 };
-
-/** A failover that promotes and scales (a MaxSize raised, a service woken), then its failback by routing controls. */
-async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<void> {
-  const motoUrl = testEnv().motoUrl;
-  const world = await new MotoFailoverFixture(motoUrl).world();
-  const pilot = new PilotLightFixture(motoUrl);
-  const [group, svc] = await Promise.all([pilot.group(TO, { min: 0, max: 1, desired: 0 }), pilot.service(TO, 0)]);
-  const scale: FailoverRequest['scale'] = [
-    { kind: 'autoscaling', region: TO, name: group, desiredCapacity: 2 },
-    { kind: 'ecs', region: TO, cluster: svc.cluster, service: svc.service, desiredCount: 1 },
-  ];
-  const routingControls = { from: arc.addRoutingControl('dr', 'On'), to: arc.addRoutingControl('primary', 'Off') };
-  const { promoteReplica: _promoted, ...rest } = world.request;
-  const runs: FailoverRequest[] = [
-    // The application healthy again: an alarm read in its region, a health check through Route 53.
-    { ...world.request, scale, recoveredWhen: await healthySignals(motoUrl, TO) },
-    {
-      ...rest,
-      from: world.request.to,
-      to: world.request.from,
-      scale: [{ kind: 'autoscaling', region: TO, name: group, desiredCapacity: 1, when: 'after-switch' }],
-      dnsSwitch: { mode: 'routing-control', clusterEndpoints: arc.endpoints, routingControls },
-    },
-  ];
-  for (const request of runs) {
-    const report = await w.client.workflow.execute('FailoverToRegion', {
-      taskQueue: w.taskQueue,
-      workflowId: uniqueId('iam-failover'),
-      args: [request],
-    });
-    expect((report as { outcome: string }).outcome).toBe('completed');
-  }
-}
 
 describe('least-privilege IAM policy', () => {
   let w: TestWorker;
@@ -134,8 +97,9 @@ describe('least-privilege IAM policy', () => {
       'rds:PromoteReadReplica',
       'autoscaling:UpdateAutoScalingGroup',
       'autoscaling:SetDesiredCapacity',
+      'autoscaling:CreateOrUpdateTags',
       'ecs:UpdateService',
-      'route53-recovery-cluster:UpdateRoutingControlState',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
       'cloudwatch:DescribeAlarms',
       'route53:GetHealthCheckStatus',
     ])

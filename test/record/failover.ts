@@ -20,6 +20,7 @@ import { type WorkflowHandle } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FailoverProgress, FailoverRequest } from '../../src/domain/failover/types';
+import { SWITCH_HISTORIES } from './failover-switch';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
 import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
 import { regionOutage, startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
@@ -151,6 +152,7 @@ const HISTORIES: Record<
   string,
   (k: Kit) => Promise<{ request: FailoverRequest; drive?: (h: WorkflowHandle) => Promise<void> }>
 > = {
+  ...SWITCH_HISTORIES,
   auto: async (k) => ({ request: (await k.fixture.world('abc-auto')).request }),
   signal: async (k) => ({
     request: { ...(await k.fixture.world('abc-signal')).request, approval: 'signal', approvalTimeout: '5m' },

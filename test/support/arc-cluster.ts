@@ -1,8 +1,9 @@
 /**
  * A Route 53 ARC cluster for the tests: moto has no ARC. It speaks the data plane's real wire
  * protocol, AWS JSON 1.0 with `X-Amz-Target: ToggleCustomerAPI.<Operation>`, as
- * @aws-sdk/client-route53-recovery-cluster sends it: GetRoutingControlState and
- * UpdateRoutingControlState. Like a real cluster it has several regional endpoints sharing one
+ * @aws-sdk/client-route53-recovery-cluster sends it: GetRoutingControlState,
+ * UpdateRoutingControlState and UpdateRoutingControlStates (several controls in one call, applied
+ * together or not at all). Like a real cluster it has several regional endpoints sharing one
  * state, each refusing requests not signed for its own region, and any endpoint can be taken down:
  * `unreachable` (no answer at all) or `unavailable` (EndpointTemporarilyUnavailableException, AWS's
  * "try another cluster endpoint").
@@ -21,6 +22,8 @@ export interface ArcCall {
   operation: string;
   routingControlArn?: string;
   state?: RoutingControlState;
+  /** UpdateRoutingControlStates: every control it set, in the call's order. */
+  entries?: Array<{ arn: string; state: RoutingControlState }>;
   /** What the endpoint did: answered (even with an error), or said nothing. */
   answered: boolean;
 }
@@ -79,13 +82,22 @@ class Cluster {
     const input = (body.length ? JSON.parse(body.toString('utf8')) : {}) as {
       RoutingControlArn?: string;
       RoutingControlState?: RoutingControlState;
+      UpdateRoutingControlStateEntries?: Array<{
+        RoutingControlArn?: string;
+        RoutingControlState?: RoutingControlState;
+      }>;
     };
+    const entries = input.UpdateRoutingControlStateEntries?.map((e) => ({
+      arn: e.RoutingControlArn ?? '',
+      state: e.RoutingControlState as RoutingControlState,
+    }));
     const down = this.down.get(region);
     this.calls.push({
       region,
       operation,
       ...(input.RoutingControlArn ? { routingControlArn: input.RoutingControlArn } : {}),
       ...(input.RoutingControlState ? { state: input.RoutingControlState } : {}),
+      ...(entries ? { entries } : {}),
       answered: down !== 'unreachable',
     });
     // No answer at all: the connection stays open until the client gives up.
@@ -107,6 +119,10 @@ class Cluster {
         'InvalidSignatureException',
         `Credential should be scoped to a valid region: ${region} (route53-recovery-cluster)`,
       );
+      return;
+    }
+    if (operation === 'UpdateRoutingControlStates') {
+      this.updateAll(res, entries ?? []);
       return;
     }
     const arn = input.RoutingControlArn;
@@ -132,6 +148,26 @@ class Cluster {
     } else {
       fail(res, 400, 'UnknownOperationException', `${operation} is not served by this test cluster`);
     }
+  }
+
+  /** Every entry is checked first: an unknown control or a bad state changes none of them, as AWS does. */
+  private updateAll(res: ServerResponse, entries: Array<{ arn: string; state: RoutingControlState }>): void {
+    const missing = entries.find((e) => !this.controls.has(e.arn));
+    if (!entries.length || missing) {
+      fail(res, 404, 'ResourceNotFoundException', `Routing control ${missing?.arn ?? '(none)'} was not found.`, {
+        resourceId: missing?.arn ?? '',
+        resourceType: 'RoutingControl',
+      });
+      return;
+    }
+    if (entries.some((e) => e.state !== 'On' && e.state !== 'Off')) {
+      fail(res, 400, 'ValidationException', 'RoutingControlState must be On or Off', {
+        reason: 'fieldValidationFailed',
+      });
+      return;
+    }
+    for (const e of entries) this.controls.get(e.arn)!.state = e.state;
+    reply(res, 200, {});
   }
 }
 

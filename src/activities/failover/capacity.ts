@@ -1,7 +1,14 @@
 import type { ScaleAction } from '../../domain/failover/types';
 import { boundsFor, describeCapacity, desiredOf, scaleTarget, unitOf } from '../../domain/failover/capacity';
 import type { AwsClients } from '../aws/clients';
-import { describeGroup, setGroupCapacity, waitGroupInService } from './autoscaling';
+import {
+  boundsToRestore,
+  describeGroup,
+  forgetBoundsBefore,
+  keepBoundsBefore,
+  setGroupCapacity,
+  waitGroupInService,
+} from './autoscaling';
 import { describeService, setServiceCount, waitServiceStable } from './ecs';
 import { isNamed, nonRetryable, retryable } from '../aws/errors';
 import { probe } from '../aws/reachability';
@@ -28,6 +35,10 @@ export interface ScaleResult {
   /** False when the desired capacity was already set (a retry, or nothing to do). */
   changed: boolean;
   bounds: BoundsChange;
+  /** Bounds an earlier failover moved, put back now that the capacity fits them again. */
+  restored?: BoundsChange;
+  /** The tags that keep the moved bounds' old values (`key=value`), for the run the other way. */
+  tagged?: string[];
   waitedSeconds: number;
 }
 
@@ -64,13 +75,20 @@ export function createCapacityActivities(clients: AwsClients) {
     if (!before.exists) throw nonRetryable(FailureTypes.ScaleTargetNotFound, `${target} does not exist`);
     if (before.blocked)
       throw nonRetryable(FailureTypes.ScaleTargetNotFound, `${target} cannot scale: ${before.blocked}`);
-    const bounds = boundsFor(before, desired);
+    const needed = boundsFor(before, desired);
+    const restored = action.kind === 'autoscaling' ? boundsToRestore(before, desired) : {};
+    const bounds = { ...needed, ...restored };
     const changed = before.desired !== desired || Boolean(bounds.maxSize || bounds.minSize);
+    let tagged: string[] = [];
     const maxWait = input.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
     let after: CapacityState | undefined;
     if (action.kind === 'autoscaling') {
       const client = clients.autoScaling(action.region);
-      if (changed) await setGroupCapacity(client, action.name, desired, bounds);
+      if (changed) {
+        tagged = await keepBoundsBefore(client, action.name, before, needed);
+        await setGroupCapacity(client, action.name, desired, bounds);
+      }
+      await forgetBoundsBefore(client, action.name, before, restored);
       const wait = await waitGroupInService(
         client,
         action.name,
@@ -116,7 +134,15 @@ export function createCapacityActivities(clients: AwsClients) {
         `${target} reads ${describeCapacity(after, unitOf(action))}, not ${desired}`,
       );
     }
-    return { before, after, changed, bounds, waitedSeconds: Math.round((Date.now() - started) / 100) / 10 };
+    return {
+      before,
+      after,
+      changed,
+      bounds,
+      ...(restored.maxSize || restored.minSize ? { restored } : {}),
+      ...(tagged.length ? { tagged } : {}),
+      waitedSeconds: Math.round((Date.now() - started) / 100) / 10,
+    };
   }
 
   return { checkCapacity, scaleCapacity };

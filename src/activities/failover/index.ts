@@ -5,6 +5,7 @@ import { createHealthActivities } from './health';
 import { createNotifyActivities } from './notify';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
+import { createRecordSwitchActivities } from './record-switch';
 import { createRoute53Activities } from './route53';
 import { createRoutingControlActivities } from './routing-control';
 
@@ -16,6 +17,7 @@ export function createFailoverActivities(clients: AwsClients) {
   return {
     ...createFailoverPreflightActivities(clients),
     ...createRoute53Activities(clients),
+    ...createRecordSwitchActivities(clients),
     ...createRoutingControlActivities(clients),
     ...createRdsActivities(clients),
     ...createCapacityActivities(clients),

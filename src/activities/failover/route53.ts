@@ -38,13 +38,13 @@ export interface DrillRecordInput extends UpsertRecordInput {
 /** Route 53 takes 30-60 s to reach INSYNC on AWS; ten minutes means something is wrong. */
 const INSYNC_MAX_WAIT_SECONDS = 600;
 
-const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, '');
+export const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, '');
 
-function currentAttempt(): number {
+export function currentAttempt(): number {
   return activityInfo()?.attempt ?? 1;
 }
 
-function toSnapshot(set: ResourceRecordSet): RecordSnapshot {
+export function toSnapshot(set: ResourceRecordSet): RecordSnapshot {
   const values = (set.ResourceRecords ?? []).map((r) => r.Value ?? '');
   return {
     name: normalizeRecordName(set.Name ?? ''),
@@ -59,7 +59,7 @@ function toSnapshot(set: ResourceRecordSet): RecordSnapshot {
  * ListResourceRecordSets starts at the given name and type and runs on through the zone, so the
  * answer is checked for an exact match in code.
  */
-async function readRecordSets(r53: Route53Client, key: RecordKey): Promise<ResourceRecordSet[]> {
+export async function readRecordSets(r53: Route53Client, key: RecordKey): Promise<ResourceRecordSet[]> {
   const name = normalizeRecordName(key.recordName);
   const out = await r53.send(
     new ListResourceRecordSetsCommand({
@@ -95,7 +95,7 @@ function interpret(sets: ResourceRecordSet[], key: RecordKey): RecordRead {
   return { record: toSnapshot(first) };
 }
 
-async function waitInSync(r53: Route53Client, changeId: string): Promise<void> {
+export async function waitInSync(r53: Route53Client, changeId: string): Promise<void> {
   await waitWithHeartbeat({ changeId }, (abortSignal) =>
     waitUntilResourceRecordSetsChanged(
       {

@@ -1,6 +1,7 @@
 import {
   GetRoutingControlStateCommand,
   UpdateRoutingControlStateCommand,
+  UpdateRoutingControlStatesCommand,
   type Route53RecoveryClusterClient,
 } from '@aws-sdk/client-route53-recovery-cluster';
 import type { ClusterEndpoint, RoutingControlChange } from '../../domain/failover/types';
@@ -24,6 +25,11 @@ export interface ReadRoutingControlsInput extends ClusterInput {
 export interface SetRoutingControlInput extends ClusterInput {
   routingControlArn: string;
   state: RoutingControlState;
+}
+
+export interface SetRoutingControlsInput extends ClusterInput {
+  /** Set together, in one UpdateRoutingControlStates call. */
+  entries: Array<{ routingControlArn: string; state: RoutingControlState }>;
 }
 
 function inTurn(input: ClusterInput): ClusterEndpoint[] {
@@ -100,5 +106,31 @@ export function createRoutingControlActivities(clients: AwsClients) {
     };
   }
 
-  return { readRoutingControls, setRoutingControl };
+  /**
+   * Sets every routing control in one UpdateRoutingControlStates call, on the first endpoint that
+   * answers: ARC applies the entries together, so traffic is never left with both regions Off (or a
+   * half-done switch after a lost worker). Setting states they already have changes nothing, so a
+   * retry is safe.
+   */
+  async function setRoutingControls(
+    input: SetRoutingControlsInput,
+  ): Promise<Omit<RoutingControlChange, 'routingControlArn' | 'state'>> {
+    const out = await onFirstAnswering(input, (client) =>
+      client.send(
+        new UpdateRoutingControlStatesCommand({
+          UpdateRoutingControlStateEntries: input.entries.map((e) => ({
+            RoutingControlArn: e.routingControlArn,
+            RoutingControlState: e.state,
+          })),
+        }),
+      ),
+    );
+    if (!('value' in out)) {
+      const why = out.skipped.map((m) => `${m.endpoint} (${m.region}): ${m.error}`).join('; ');
+      throw retryable(FailureTypes.ClusterUnreachable, `no endpoint of the ARC cluster answered: ${why}`);
+    }
+    return { ...out.endpoint, skipped: out.skipped, attempt: activityInfo()?.attempt ?? 1 };
+  }
+
+  return { readRoutingControls, setRoutingControl, setRoutingControls };
 }

@@ -16,6 +16,8 @@ export interface CapacityState {
   maxSize?: number;
   /** Why it cannot scale now (an ECS service that is DRAINING or INACTIVE). */
   blocked?: string;
+  /** Auto Scaling only: the bounds an earlier failover moved, as they were before (from the group's tags). */
+  boundsBefore?: { minSize?: number; maxSize?: number };
 }
 
 export interface SizeChange {

@@ -15,7 +15,7 @@ import { promote } from './promote';
 import { recovered, recoveryKnown } from './recovered';
 import { switchRoutingControls, verifyRoutingControls } from './routing-control';
 import { startRun, type FailoverRun, type StepEnd } from './run';
-import { inParallel, scaleStep } from './scale';
+import { inParallel, scaleAfter, scaleStep } from './scale';
 import { switchRecord } from './switch';
 import { verifyRecord } from './verify';
 import { FailureTypes } from '../../domain/failure-types';
@@ -43,7 +43,7 @@ const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
   // Until the application is healthy; not healthy in time, the switch stands.
   recovered,
   // After a verified switch: a failure is reported, and the switch stands.
-  'scale-after': (run, step) => inParallel(step.scale.map((a) => scaleStep(run, a))),
+  'scale-after': (run, step) => scaleAfter(run, step.scale),
 };
 
 /** How a run from before `recoveredWhen` answered a request with it. */

@@ -3,6 +3,7 @@ import { roleSessionName, type SideAccess } from '../../domain/aws/access';
 import { scaleTarget } from '../../domain/failover/capacity';
 import type { PeeringRole } from '../../domain/failover/types';
 import { readPreflight, type Settled } from '../../domain/failover/preflight';
+import { readEndStates } from '../../domain/failover/end-states';
 import { explain, roleNotAllowed, rootCause } from '../failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './run';
 import { capacityEntries } from './scale';
@@ -159,7 +160,18 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
     run.clusterEndpoint = reading.routingControls.endpoint;
   }
 
-  if (reading.alreadyOnTarget) {
+  // Traffic on `to` is one end state: with another one missing, the run goes on and completes it.
+  const ends =
+    reading.alreadyOnTarget && patched('failover-switch-end-states')
+      ? readEndStates(req, await replicaState, reading)
+      : undefined;
+  if (ends?.missing.length) {
+    run.alreadySwitched = true;
+    found.push(
+      `traffic is already on ${req.to.region}, but not every end state holds: ${ends.missing.join('; ')}; this run completes them without switching again`,
+    );
+  } else if (reading.alreadyOnTarget) {
+    if (ends?.holding.length) found.push(`every end state holds: ${ends.holding.join('; ')}`);
     run.record(
       'preflight',
       started,

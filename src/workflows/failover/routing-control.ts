@@ -1,4 +1,4 @@
-import { ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import { explain } from '../failures';
 import { end, seconds, type FailoverRun, type StepEnd } from './run';
 import { DNS_SWITCH, EC2_CALL, type Activities } from '../activity-options';
@@ -20,7 +20,7 @@ function routingControls(run: FailoverRun) {
   return d;
 }
 
-const via = (c: RoutingControlChange) =>
+const via = (c: Omit<RoutingControlChange, 'routingControlArn' | 'state'>) =>
   `via ${c.endpoint} (${c.region})${c.skipped.length ? ` after ${c.skipped.length} endpoint(s) did not answer` : ''}${c.attempt > 1 ? ` on attempt ${c.attempt}` : ''}`;
 
 /**
@@ -30,6 +30,7 @@ const via = (c: RoutingControlChange) =>
 export async function switchRoutingControls(run: FailoverRun): Promise<StepEnd | undefined> {
   const d = routingControls(run);
   const { from, to } = d.routingControls;
+  if (patched('failover-switch-arc-batch')) return switchTogether(run, d);
   const sw = run.begin('switch-routing-controls', `${run.req.to.region} On, then ${run.req.from.region} Off`);
   const set = (arn: string, state: RoutingControlState, region: string) =>
     dataPlane.setRoutingControl.executeWithOptions(
@@ -71,6 +72,44 @@ export async function switchRoutingControls(run: FailoverRun): Promise<StepEnd |
   }
 }
 
+/**
+ * Both routing controls in one UpdateRoutingControlStates call (`to` On, `from` Off), tried on each
+ * cluster endpoint in turn: ARC applies them together, so no retry or lost worker leaves them half set.
+ */
+async function switchTogether(run: FailoverRun, d: ReturnType<typeof routingControls>): Promise<StepEnd | undefined> {
+  const { from, to } = d.routingControls;
+  const [toRegion, fromRegion] = [run.req.to.region, run.req.from.region];
+  const sw = run.begin('switch-routing-controls', `${toRegion} On and ${fromRegion} Off, in one call`);
+  if (run.alreadySwitched) {
+    const detail = `${toRegion} was already On and ${fromRegion} Off in preflight; not set again`;
+    run.record('switch-routing-controls', sw, 'skipped', detail);
+    return undefined;
+  }
+  try {
+    const c = await dataPlane.setRoutingControls.executeWithOptions(
+      { summary: `Routing controls: ${toRegion} On, ${fromRegion} Off (one call, ARC data plane, endpoints in turn)` },
+      [
+        {
+          clusterEndpoints: d.clusterEndpoints,
+          entries: [
+            { routingControlArn: to, state: 'On' },
+            { routingControlArn: from, state: 'Off' },
+          ],
+          ...(run.clusterEndpoint ? { preferEndpoint: run.clusterEndpoint } : {}),
+        },
+      ],
+    );
+    run.clusterEndpoint = c.endpoint;
+    run.record('switch-routing-controls', sw, 'ok', `${toRegion} On and ${fromRegion} Off in one call ${via(c)}`);
+    return undefined;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const detail = `${explain(err)}; no routing control was changed. Run the same request again to resume`;
+    run.record('switch-routing-controls', sw, 'failed', detail);
+    return end('failed', `routing-control switch failed after retries: ${explain(err)}`);
+  }
+}
+
 /** Reads both routing controls back from the data plane: the switch counts once `to` is On and `from` Off. */
 export async function verifyRoutingControls(run: FailoverRun): Promise<StepEnd | undefined> {
   const d = routingControls(run);
@@ -93,6 +132,7 @@ export async function verifyRoutingControls(run: FailoverRun): Promise<StepEnd |
     return end('failed', `could not read the routing controls back: ${explain(err)}`);
   }
   const verifiedAt = new Date();
+  run.verifiedAt = verifiedAt;
   if (!read.answered) {
     const detail = `no cluster endpoint answered: ${read.skipped.map((m) => `${m.endpoint}: ${m.error}`).join('; ')}`;
     run.record('verify-routing-controls', v, 'failed', detail);

@@ -63,6 +63,10 @@ export interface FailoverRun {
   drillRecordTouched: boolean;
   /** Where the RTO counts from: the approval, or the start of the run. */
   rtoStart?: Date;
+  /** Preflight found traffic already on `to` while other end states did not hold: the switch only checks. */
+  alreadySwitched?: boolean;
+  /** When the switch was read back as done: capacity is lowered only a TTL after it. */
+  verifiedAt?: Date;
   /** Per scale action, as preflight read it (null when its region did not answer). */
   capacity: Array<CapacityState | null>;
   /** What preflight saw the replica replicate from, if it still did. */

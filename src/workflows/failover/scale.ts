@@ -1,4 +1,4 @@
-import { isCancellation, proxyActivities } from '@temporalio/workflow';
+import { isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import {
   boundsFor,
   describeBounds,
@@ -13,7 +13,7 @@ import type { ScaleAction, StepOutcome } from '../../domain/failover/types';
 import { explain } from '../failures';
 import { end, type FailoverRun, type StepEnd } from './run';
 import { SCALE, type Activities } from '../activity-options';
-import { type CapacityReport } from '../../domain/failover/types';
+import { type BoundsChange, type CapacityReport } from '../../domain/failover/types';
 
 const scaling = proxyActivities<Activities>(SCALE);
 
@@ -38,7 +38,7 @@ export function capacityEntries(run: FailoverRun): CapacityReport[] {
  * region did not answer in preflight is skipped, since nothing after approval may depend on the
  * region being left. A failure before the switch stops the run; after it, the switch stands.
  */
-export async function scaleStep(run: FailoverRun, action: ScaleAction): Promise<StepEnd | undefined> {
+export async function scaleStep(run: FailoverRun, action: ScaleAction, drained = ''): Promise<StepEnd | undefined> {
   const i = (run.req.scale ?? []).indexOf(action);
   const entry = run.report.capacity?.[i];
   const before = run.capacity[i] ?? null;
@@ -83,9 +83,10 @@ export async function scaleStep(run: FailoverRun, action: ScaleAction): Promise<
     }
     const change =
       before.desired === desired ? `already at desired ${desired}` : `desired ${before.desired} → ${desired}`;
+    const restored = describeRestored(r.restored);
     done(
       'ok',
-      `${target}: ${change}, ${before.inService} → ${r.after.inService} ${serving}${moved ? `; ${moved}, only as far as ${desired} needs` : ''}; ${desired < before.desired ? 'drained' : 'in service'} after ${r.waitedSeconds} s`,
+      `${drained}${target}: ${change}, ${before.inService} → ${r.after.inService} ${serving}${moved ? `; ${moved}, only as far as ${desired} needs${r.tagged?.length ? ` (the old bounds kept in tags ${r.tagged.join(', ')}, for the way back)` : ''}` : ''}${restored ? `; ${restored}` : ''}; ${desired < before.desired ? 'drained' : 'in service'} after ${r.waitedSeconds} s`,
     );
     return undefined;
   } catch (err) {
@@ -100,6 +101,62 @@ export async function scaleStep(run: FailoverRun, action: ScaleAction): Promise<
     run.report.warnings?.push(`${name} failed after the switch: ${explain(err)}`);
     return undefined;
   }
+}
+
+const describeRestored = (b: BoundsChange | undefined) =>
+  [
+    b?.maxSize ? `MaxSize put back ${b.maxSize.from} → ${b.maxSize.to}` : '',
+    b?.minSize ? `MinSize put back ${b.minSize.from} → ${b.minSize.to}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ') + (b?.maxSize || b?.minSize ? ' (as they were before an earlier failover moved them)' : '');
+
+/**
+ * The scale actions after a verified switch. Those that lower capacity wait until the record's TTL
+ * has passed since the switch was verified, so that resolvers still holding the old answer have
+ * moved on before the old side stops serving. With `recoveredWhen` and the application not healthy
+ * in time, they are not run at all: the old side is what is left to serve. Re-running the same
+ * request finishes them.
+ */
+export async function scaleAfter(run: FailoverRun, actions: ScaleAction[]): Promise<StepEnd | undefined> {
+  if (!patched('failover-switch-drain')) return inParallel(actions.map((a) => scaleStep(run, a)));
+  const all = run.req.scale ?? [];
+  const lowers = (a: ScaleAction) => {
+    const before = run.capacity[all.indexOf(a)];
+    return before !== null && before !== undefined && desiredOf(a) < before.desired;
+  };
+  const lowering = run.drill ? [] : actions.filter(lowers);
+  const others = actions.filter((a) => !lowering.includes(a));
+  const unhealthy = Boolean(run.req.recoveredWhen?.length) && run.report.recovery?.healthyAt === null;
+  const drainThenLower = async (): Promise<StepEnd | undefined> => {
+    if (!lowering.length) return undefined;
+    if (unhealthy) {
+      for (const a of lowering) skipLowering(run, a);
+      return undefined;
+    }
+    const since = run.verifiedAt ? new Date().getTime() - run.verifiedAt.getTime() : 0;
+    const waitMs = Math.max(0, run.ttl * 1000 - since);
+    if (waitMs > 0) {
+      // Shown in the progress while it drains; the step itself starts (and is timed) after.
+      for (const a of lowering) run.begin(scaleStepName(a), `draining: ${waitMs / 1000} s until the TTL has passed`);
+      await sleep(waitMs);
+    }
+    const drained = waitMs
+      ? `waited ${Math.round(waitMs / 100) / 10} s, until the record's TTL (${run.ttl} s) had passed since the verified switch; `
+      : `the record's TTL (${run.ttl} s) had passed since the verified switch; `;
+    return inParallel(lowering.map((a) => scaleStep(run, a, drained)));
+  };
+  return inParallel([...others.map((a) => scaleStep(run, a)), drainThenLower()]);
+}
+
+function skipLowering(run: FailoverRun, action: ScaleAction): void {
+  const name = scaleStepName(action);
+  const why = `${scaleTarget(action)} not lowered: the application is not healthy in ${run.req.to.region}; re-run the same request to finish`;
+  const s = run.begin(name, 'not lowered: the application is not healthy');
+  const entry = run.report.capacity?.[(run.req.scale ?? []).indexOf(action)];
+  if (entry) Object.assign(entry, { outcome: 'skipped', detail: why });
+  run.record(name, s, 'skipped', why);
+  run.report.warnings?.push(why);
 }
 
 /** Steps that run at the same time: each runs to its end, and any failure ends the run with them all. */

@@ -23,6 +23,7 @@ export async function verifyRecord(run: FailoverRun): Promise<StepEnd | undefine
     return end('failed', `could not read ${recordName} back: ${explain(err)}`);
   }
   const verifiedAt = new Date();
+  run.verifiedAt = verifiedAt;
   report.recordAfter = after.record;
   if (!after.record || after.unsupported || !sameRecordValue(req.recordType, after.record.value, req.to.value)) {
     const got = after.record ? after.record.value : 'no record';

@@ -23,6 +23,9 @@ export const MUTATIONS = [
   'UpdateAutoScalingGroup',
   'UpdateService',
   'UpdateRoutingControlState',
+  'UpdateRoutingControlStates',
+  'CreateOrUpdateTags',
+  'DeleteTags',
 ];
 export const names = (r: FailoverReport) => r.steps.map((s) => s.name);
 export const stepOf = (r: FailoverReport, name: string) => r.steps.find((s) => s.name === name);

@@ -130,8 +130,8 @@ async function callTimeState(moto: MotoState, call: RecordedCall): Promise<void>
     const out = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: ids }] }));
     for (const id of ids) call.tags[id] = {};
     for (const t of out.Tags ?? []) call.tags[t.ResourceId!]![t.Key!] = t.Value ?? '';
-  } else if (call.service === 'autoscaling' && call.params.AutoScalingGroupName) {
-    const name = call.params.AutoScalingGroupName;
+  } else if (call.service === 'autoscaling' && groupOf(call.params)) {
+    const name = groupOf(call.params)!;
     const out = await moto
       .client(AutoScalingClient, region, account)
       .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
@@ -245,3 +245,7 @@ export async function startIamRecorder(opts: { target: string; motoUrl: string }
       }),
   };
 }
+
+/** The group a call acts on: by name, or (tag calls) as the resource of its first tag. */
+export const groupOf = (params: Record<string, string>): string | undefined =>
+  params.AutoScalingGroupName ?? params['Tags.member.1.ResourceId'];

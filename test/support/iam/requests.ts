@@ -5,7 +5,7 @@
  * read just before it; nothing is assumed. A call this file does not know fails the evaluation, so a
  * new AWS call in the code cannot go unevaluated.
  */
-import type { RecordedCall, Tags } from './recorder';
+import { groupOf, type RecordedCall, type Tags } from './recorder';
 import { requestTags, resourceTags, tagList, type Context, type IamRequest } from './context';
 import { rdsRequests } from './rds-requests';
 
@@ -221,7 +221,11 @@ export function iamRequestsOf(call: RecordedCall): IamRequest[] {
     }
     case 'autoscaling': {
       if (action === 'DescribeAutoScalingGroups') return any('autoscaling');
-      const name = params.AutoScalingGroupName!;
+      const name = groupOf(params)!;
+      // The tag calls are authorized on the group, with the keys they write or delete.
+      const keys: Context = action.endsWith('Tags')
+        ? { 'aws:TagKeys': Object.keys(tagList(params, 'Tags.member')) }
+        : {};
       const sizes = Object.fromEntries(
         (['MinSize', 'MaxSize'] as const).filter((k) => params[k]).map((k) => [`autoscaling:${k}`, params[k]!]),
       );
@@ -230,6 +234,7 @@ export function iamRequestsOf(call: RecordedCall): IamRequest[] {
           ...base,
           ...resourceTags(call.tags[name]),
           ...sizes,
+          ...keys,
         }),
       ];
     }
