@@ -191,6 +191,20 @@ export class Route53Changes implements ProxyBehaviour {
     return release;
   }
 
+  /**
+   * moto checks a CREATE against the zone before it applies the batch's DELETE (and against its own
+   * journal of earlier changes), so DELETE(old) + CREATE(new) of one name is refused there when that
+   * value was once created before. The batch was checked above against the zone as AWS does, so each
+   * CREATE reaches moto as an UPSERT: the same end state, in order.
+   */
+  upstreamBody(call: AwsCall, body: Buffer): Buffer {
+    if (call.service !== 'route53' || !CHANGE_BATCH.test(call.action)) return body;
+    const xml = body.toString('utf8');
+    return xml.includes('<Action>CREATE</Action>')
+      ? Buffer.from(xml.replace(/<Action>CREATE<\/Action>/g, '<Action>UPSERT</Action>'), 'utf8')
+      : body;
+  }
+
   serve(call: AwsCall): Answer | undefined {
     const id = call.service === 'route53' ? GET_CHANGE.exec(call.action)?.[1] : undefined;
     const at = id === undefined ? undefined : this.submitted.get(id);

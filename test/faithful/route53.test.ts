@@ -118,6 +118,17 @@ describe('AWS-faithful layer: Route 53 change batches', () => {
     expect(await recordsIn(zoneId)).toEqual([`${NAME} dr-alb.eu-west-1.elb.amazonaws.com`]);
   });
 
+  test('GIVEN a failover switched the record WHEN the failback DELETEs it and CREATEs the first value again THEN it applies, as on AWS (moto alone refuses: it remembers the first CREATE)', async () => {
+    const zoneId = await zoneWithRecord();
+    const primary = 'primary-alb.us-east-1.elb.amazonaws.com';
+    const dr = 'dr-alb.eu-west-1.elb.amazonaws.com';
+    await batch(zoneId, change('DELETE', primary), change('CREATE', dr));
+
+    await batch(zoneId, change('DELETE', dr), change('CREATE', primary));
+
+    expect(await recordsIn(zoneId)).toEqual([`${NAME} ${primary}`]);
+  });
+
   test('GIVEN an accepted change WHEN its status is read THEN PENDING (also in the answer), INSYNC once propagated; each batch has its own id, and the SDK waiter waits', async () => {
     const zoneId = await zoneWithRecord();
     const r53 = env.aws(Route53Client);
