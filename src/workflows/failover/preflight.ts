@@ -1,49 +1,21 @@
-import { ApplicationFailure, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { roleSessionName, type SideAccess } from '../../domain/aws/access';
+import { patched, proxyActivities } from '@temporalio/workflow';
+import { peeringRoles, settle } from './settle';
 import { scaleTarget } from '../../domain/failover/capacity';
-import type { PeeringRole } from '../../domain/failover/types';
-import { readPreflight, type Settled } from '../../domain/failover/preflight';
+import { readPreflight } from '../../domain/failover/preflight';
 import { readEndStates } from '../../domain/failover/end-states';
-import { explain, roleNotAllowed, rootCause } from '../failures';
+import { roleNotAllowed } from '../failures';
 import { settleTtl, type FailoverRun, type StepEnd } from './run';
 import { capacityEntries } from './scale';
 import { EC2_CALL, type Activities } from '../activity-options';
-import { type Unreachable } from '../../domain/failover/types';
 import { FailureTypes } from '../../domain/failure-types';
 
 const reads = proxyActivities<Activities>(EC2_CALL);
-
-/** `refuse`: a failure that ends the run as it is rather than as a finding (bad input). */
-async function settle<T>(
-  call: Promise<T>,
-  refuse: (err: unknown) => ApplicationFailure | undefined = () => undefined,
-): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await call };
-  } catch (err) {
-    if (isCancellation(err)) throw err;
-    const refused = refuse(err);
-    if (refused) throw refused;
-    const cause = rootCause(err);
-    const unreachable =
-      cause instanceof ApplicationFailure && cause.type === FailureTypes.Unreachable
-        ? (cause.details?.[0] as Unreachable)
-        : undefined;
-    return { ok: false, error: explain(err), ...(unreachable ? { unreachable } : {}) };
-  }
-}
 
 /**
  * Preflight: read-only, so a failure here changes nothing. Every check runs at once and every
  * problem is reported together. Checks that may hit the region being left (or Route 53's control
  * plane in us-east-1) are bounded: no answer is reported as unreachable and costs seconds.
  */
-/** The peering's roles with this run's session name, so each side's account sees which run read it. */
-function peeringRoles(roles: PeeringRole[]): Array<{ region: string } & SideAccess> {
-  const session = roleSessionName(workflowInfo().workflowId);
-  return roles.map((r) => ({ ...r, roleSessionName: session }));
-}
-
 export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> {
   const { req, key, productionKey, recordName } = run;
   const replica = req.promoteReplica;
