@@ -8,12 +8,8 @@
  * yet (Aurora, recovery, the KMS calls RDS makes) are evaluated from the contract's shapes (iam-coming.ts);
  * and each destructive call on what the tool neither made nor was given must be denied.
  */
-import { AddTagsToResourceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { AutoScalingClient, CreateOrUpdateTagsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeServicesCommand, ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FailoverRequest } from '../../src/domain/failover/types';
 import type { PeeringRequest } from '../../src/domain/peering/types';
 import { type FaultProxy } from '../../harness/fault-proxy';
 import { startStsTrust, type StsTrustLayer } from '../../harness/faithful/sts-trust';
@@ -21,19 +17,17 @@ import { ROOT } from '../../harness/stack';
 import { PARTNER_ACCOUNT, WORKER_ACCOUNT, WORKER_PRINCIPAL } from '../support/accounts';
 import { startArcCluster, type ArcCluster } from '../support/arc-cluster';
 import { testEnv } from '../support/env';
-import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
+import { FROM, TO } from '../support/failover/fixture';
 import { startSuiteFaultProxy } from '../support/faithful/layer';
-import { CREDENTIALS, startTestWorker, uniqueId, type TestWorker } from '../support/harness';
+import { startTestWorker, uniqueId, type TestWorker } from '../support/harness';
 import { COMING_CALLS, COMING_PLACEHOLDERS } from '../support/iam/coming';
 import { databaseRuns } from '../support/iam/database-runs';
-import { notifyTopic } from '../support/iam/notify-topic';
-import { PolicyEvaluator, type Placeholders } from '../support/iam/evaluate';
+import { evaluatedFailoverAndBack } from '../support/iam/evaluation-failover';
+import { PolicyEvaluator } from '../support/iam/evaluate';
 import { OUT_OF_SCOPE } from '../support/iam/out-of-scope';
 import { startIamRecorder, type IamRecorder, type RecordedCall } from '../support/iam/recorder';
 import { iamRequestsOf, policyOf, type IamRequest, type PolicyName } from '../support/iam/requests';
 import { crossAccountRuns, EXTERNAL_ID, optInTables } from '../support/iam/roles';
-import { PilotLightFixture } from '../support/pilot-light-fixture';
-import { healthySignals } from '../support/failover/health';
 import { existingNetwork } from '../support/real-networks';
 import { twoRegionRequest } from '../support/requests';
 
@@ -45,62 +39,6 @@ import { twoRegionRequest } from '../support/requests';
  */
 const SETUP_CLAIMS_ITS_TABLES = true;
 const TABLE_CALLS = /^ec2:(Create|Delete)(Route|NetworkAclEntry)$/;
-
-const config = (region: string) => ({ region, endpoint: testEnv().motoUrl, credentials: CREDENTIALS });
-const OPT_IN = { Key: 'vpc-peering:managed', Value: 'true' };
-
-/** A failover and its failback, on a world whose replica, group and service the operator opted in. */
-async function failoverAndBack(w: TestWorker, arc: ArcCluster): Promise<Placeholders> {
-  const world = await new MotoFailoverFixture(testEnv().motoUrl).world();
-  const pilot = new PilotLightFixture(testEnv().motoUrl);
-  const [group, svc] = await Promise.all([pilot.group(TO, { min: 0, max: 1, desired: 0 }), pilot.service(TO, 0)]);
-  const replica = world.request.promoteReplica!;
-  const rds = new RDSClient(config(replica.region));
-  const arn = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica.dbInstanceIdentifier })))
-    .DBInstances![0]!.DBInstanceArn!;
-  const ecs = new ECSClient(config(TO));
-  const serviceArn = (await ecs.send(new DescribeServicesCommand({ cluster: svc.cluster, services: [svc.service] })))
-    .services![0]!.serviceArn!;
-  await Promise.all([
-    rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [OPT_IN] })),
-    ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: [{ key: OPT_IN.Key, value: OPT_IN.Value }] })),
-    new AutoScalingClient(config(TO)).send(
-      new CreateOrUpdateTagsCommand({
-        Tags: [{ ...OPT_IN, ResourceId: group, ResourceType: 'auto-scaling-group', PropagateAtLaunch: false }],
-      }),
-    ),
-  ]);
-  const scale: FailoverRequest['scale'] = [
-    { kind: 'autoscaling', region: TO, name: group, desiredCapacity: 2 },
-    { kind: 'ecs', region: TO, cluster: svc.cluster, service: svc.service, desiredCount: 1 },
-  ];
-  const routingControls = { from: arc.addRoutingControl('dr', 'On'), to: arc.addRoutingControl('primary', 'Off') };
-  const { promoteReplica: _promoted, ...rest } = world.request;
-  const runs: FailoverRequest[] = [
-    // The application healthy again: an alarm read in its region, a health check through Route 53;
-    // the outcome published to the operators' topic (notify).
-    { ...world.request, scale, recoveredWhen: await healthySignals(testEnv().motoUrl, TO) },
-    {
-      ...rest,
-      from: world.request.to,
-      to: world.request.from,
-      dnsSwitch: { mode: 'routing-control', clusterEndpoints: arc.endpoints, routingControls },
-    },
-  ];
-  runs[0]!.notify = { snsTopicArn: await notifyTopic() };
-  for (const request of runs) {
-    const report = await w.client.workflow.execute('FailoverToRegion', {
-      taskQueue: w.taskQueue,
-      workflowId: uniqueId('eval-failover'),
-      args: [request],
-    });
-    expect(report as { outcome: string; warnings: string[] }).toMatchObject({ outcome: 'completed', warnings: [] });
-  }
-  return {
-    '<HOSTED_ZONE_ID>': world.zoneId.replace(/^\/?hostedzone\//, ''),
-    '<RECORD_NAME>': world.request.recordName.toLowerCase().replace(/\.$/, ''),
-  };
-}
 
 async function setupAndTeardown(w: TestWorker, request: PeeringRequest): Promise<void> {
   const setupId = uniqueId('eval-setup');
@@ -159,7 +97,7 @@ describe('the shipped IAM policies, evaluated offline', () => {
       workflowId: uniqueId('eval-mesh-plan'),
       args: [JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mesh.json'), 'utf8'))],
     });
-    const dns = await failoverAndBack(w, arc);
+    const dns = await evaluatedFailoverAndBack(w, arc);
     await databaseRuns(w, proxy.url, 222, {
       hostedZoneId: dns['<HOSTED_ZONE_ID>']!,
       recordName: `${dns['<RECORD_NAME>']!}.`,
