@@ -1,5 +1,6 @@
 import type { AwsClients } from '../aws/clients';
 import { createCapacityActivities } from './capacity';
+import { createDrainActivities } from './drain';
 import { createHealthActivities } from './health';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
@@ -18,5 +19,6 @@ export function createFailoverActivities(clients: AwsClients) {
     ...createRdsActivities(clients),
     ...createCapacityActivities(clients),
     ...createHealthActivities(clients),
+    ...createDrainActivities(clients),
   };
 }

@@ -1,5 +1,7 @@
 import {
+  AddTagsToResourceCommand,
   DescribeDBInstancesCommand,
+  ListTagsForResourceCommand,
   PromoteReadReplicaCommand,
   type DBInstance,
   type RDSClient,
@@ -8,10 +10,19 @@ import { WaiterState } from '@smithy/util-waiter';
 import { UNPROMOTABLE } from '../../domain/failover/preflight';
 import type { ReplicaState } from '../../domain/failover/reads';
 import type { ReplicaRef } from '../../domain/failover/types';
+import { PROMOTED_BY_TAG, PROMOTED_FROM_TAG } from '../../domain/database/types';
 import type { AwsClients } from '../aws/clients';
 import { AwsErrors, isNamed, nonRetryable, retryable } from '../aws/errors';
 import { STEP_WAIT, pollWithHeartbeat } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
+
+/** What to promote, and (since the data side) the marks the promotion leaves on it. */
+export interface PromoteInput extends ReplicaRef {
+  /** Tagged `vpc-peering:promoted-by` before the promotion is asked for: the workflow id. */
+  promotedBy?: string;
+  /** Tagged `vpc-peering:promoted-from`: the region traffic leaves. */
+  promotedFrom?: string;
+}
 
 export interface PromotionResult {
   /** `already-promoted`: it was a standalone, available instance when this call found it. */
@@ -51,8 +62,20 @@ const isStandalone = (db: DBInstance) =>
   db.DBInstanceStatus === 'available' && !db.ReadReplicaSourceDBInstanceIdentifier;
 
 export function createRdsActivities(clients: AwsClients) {
+  /**
+   * The instance, and when it no longer replicates, its promotion marks: a re-run of the failover
+   * that promoted it resumes; any other standalone instance is refused. Tags are read with
+   * ListTagsForResource, which every RDS answers (moto leaves TagList out of DescribeDBInstances).
+   */
   async function describeReplica(ref: ReplicaRef): Promise<ReplicaState> {
-    return toState(ref, await describe(clients.rds(ref.region), ref.dbInstanceIdentifier));
+    const rds = clients.rds(ref.region);
+    const db = await describe(rds, ref.dbInstanceIdentifier);
+    const state = toState(ref, db);
+    if (!db?.DBInstanceArn || db.ReadReplicaSourceDBInstanceIdentifier) return state;
+    const tags = (await rds.send(new ListTagsForResourceCommand({ ResourceName: db.DBInstanceArn }))).TagList ?? [];
+    const value = (key: string) => tags.find((t) => t.Key === key)?.Value;
+    const [by, from] = [value(PROMOTED_BY_TAG), value(PROMOTED_FROM_TAG)];
+    return { ...state, ...(by ? { promotedBy: by } : {}), ...(from ? { promotedFrom: from } : {}) };
   }
 
   /**
@@ -62,7 +85,7 @@ export function createRdsActivities(clients: AwsClients) {
    * again: a standalone instance is already done, and a promotion that an earlier attempt started
    * (InvalidDBInstanceState) is waited for rather than requested twice.
    */
-  async function promoteReplica(ref: ReplicaRef): Promise<PromotionResult> {
+  async function promoteReplica(ref: PromoteInput): Promise<PromotionResult> {
     const rds = clients.rds(ref.region);
     const id = ref.dbInstanceIdentifier;
     const mustDescribe = async () => {
@@ -105,6 +128,20 @@ export function createRdsActivities(clients: AwsClients) {
     if (db.DBInstanceStatus !== 'available')
       db = await waitUntil((d) => d.DBInstanceStatus === 'available', 'available');
     if (isStandalone(db)) return { action: 'already-promoted', status: db.DBInstanceStatus ?? 'unknown', ...found };
+    // Marked before it is asked for: if the answer to PromoteReadReplica is lost and this call is
+    // retried (or the run is started again), the instance no longer replicates and only these tags
+    // say the project promoted it, away from which region. Tagging twice is harmless.
+    if (ref.promotedBy && ref.promotedFrom && db.DBInstanceArn) {
+      await rds.send(
+        new AddTagsToResourceCommand({
+          ResourceName: db.DBInstanceArn,
+          Tags: [
+            { Key: PROMOTED_BY_TAG, Value: ref.promotedBy },
+            { Key: PROMOTED_FROM_TAG, Value: ref.promotedFrom },
+          ],
+        }),
+      );
+    }
     try {
       await rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
     } catch (err) {

@@ -6,6 +6,7 @@
  * health signals, and the capacity changes that wait for a verified switch.
  */
 import { scaleStepName, scaleWhen } from './capacity';
+import { fenceActions, isPlanned } from './planned';
 import type { FailoverRequest, FailoverStepName, RecoverySignal, ScaleAction } from './types';
 
 export type SwitchMode = 'upsert' | 'routing-control';
@@ -13,6 +14,10 @@ export type SwitchMode = 'upsert' | 'routing-control';
 export type PlannedStep =
   | { kind: 'create-drill-record' }
   | { kind: 'approval' }
+  /** Planned mode: the scale actions with `when: "fence"` (the writers in `from` scaled down), all at once. */
+  | { kind: 'fence'; scale: ScaleAction[] }
+  /** Planned mode, with a replica: wait until its ReplicaLag reads 0 after the fence; else put the fence back. */
+  | { kind: 'drain' }
   /** The promotion, and the scale actions before the switch, all at once. */
   | { kind: 'prepare'; scale: ScaleAction[] }
   | { kind: 'switch'; mode: SwitchMode }
@@ -42,6 +47,7 @@ export function planFailover(req: FailoverRequest): FailoverPlan {
     steps: [
       ...(drill ? [{ kind: 'create-drill-record' } as const] : []),
       { kind: 'approval' },
+      ...plannedSteps(req),
       { kind: 'prepare', scale: scale.filter((a) => scaleWhen(a) === 'before-switch') },
       { kind: 'switch', mode },
       { kind: 'verify', mode },
@@ -60,6 +66,7 @@ export function planStepNames(req: FailoverRequest): FailoverStepName[][] {
       case 'prepare':
         return ['promote-replica', ...step.scale.map(scaleStepName)];
       case 'scale-after':
+      case 'fence':
         return step.scale.map(scaleStepName);
       case 'switch':
         return [step.mode === 'upsert' ? 'switch-record' : 'switch-routing-controls'];
@@ -70,4 +77,14 @@ export function planStepNames(req: FailoverRequest): FailoverStepName[][] {
     }
   });
   return plan.drillCleanup ? [...names, ['delete-drill-record'], ['production-untouched']] : names;
+}
+
+/** A planned run fences the writers, then waits for the replica to drain, before anything else changes. */
+function plannedSteps(req: FailoverRequest): PlannedStep[] {
+  if (!isPlanned(req)) return [];
+  const fence = fenceActions(req);
+  return [
+    ...(fence.length ? [{ kind: 'fence', scale: fence } as const] : []),
+    ...(req.promoteReplica ? [{ kind: 'drain' } as const] : []),
+  ];
 }

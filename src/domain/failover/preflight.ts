@@ -15,6 +15,8 @@ import {
 } from './reads';
 import type { FailoverRequest, RecordSnapshot, RoutingControlPair } from './types';
 import { targetRecordName } from './validate';
+import type { ReplicationState } from '../database/types';
+import { readDataSide, readPlannedReach, UNPROMOTABLE, type DataReading } from './data-preflight';
 import { type CapacityState, type Unreachable } from './types';
 
 /**
@@ -36,9 +38,11 @@ export interface PreflightFacts {
   capacity?: Array<Settled<CapacityState>>;
   /** Only with `dnsSwitch.mode: "routing-control"`. */
   routingControls?: Settled<RoutingControlRead>;
+  /** The replica's replication and newest lag (data side, see data-preflight.ts). */
+  replication?: Settled<ReplicationState>;
 }
 
-export interface PreflightReading {
+export interface PreflightReading extends DataReading {
   found: string[];
   problems: string[];
   /** The record already points to `to.value`: nothing to do. */
@@ -57,18 +61,7 @@ export interface PreflightReading {
   routingControls?: { pair: RoutingControlPair; endpoint: string };
 }
 
-/** Replica states from which no promotion can follow without a person stepping in. */
-export const UNPROMOTABLE = [
-  'deleting',
-  'failed',
-  'stopped',
-  'stopping',
-  'storage-full',
-  'incompatible-restore',
-  'incompatible-parameters',
-  'incompatible-network',
-  'inaccessible-encryption-credentials',
-];
+export { UNPROMOTABLE };
 
 export function describeRecord(r: RecordSnapshot): string {
   return `${r.name} ${r.type} → ${r.value}${r.ttl === undefined ? '' : ` (TTL ${r.ttl})`}`;
@@ -155,7 +148,8 @@ export function readPreflight(req: FailoverRequest, facts: PreflightFacts): Pref
 
   const replica = req.promoteReplica;
   const db = settled('the replica', facts.replica);
-  if (replica && db) {
+  if (facts.replication) readDataSide(req, db, { replication: facts.replication }, reading);
+  else if (replica && db) {
     const name = `replica ${replica.dbInstanceIdentifier} in ${replica.region}`;
     if (!db.exists) problems.push(`${name} does not exist`);
     else if (UNPROMOTABLE.includes(db.status ?? '')) problems.push(`${name} is ${db.status}; it cannot be promoted`);
@@ -166,6 +160,7 @@ export function readPreflight(req: FailoverRequest, facts: PreflightFacts): Pref
     else found.push(`${name} is already a standalone instance (${db.status}); the promotion step will find it done`);
   }
   readCapacity(req, facts.capacity ?? [], reading);
+  readPlannedReach(req, reading);
   return reading;
 }
 

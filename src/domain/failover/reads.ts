@@ -32,6 +32,9 @@ export interface ReplicaState {
   /** The instance it replicates from; absent once it is a standalone instance. */
   replicaSource?: string;
   arn?: string;
+  /** A standalone instance's `vpc-peering:promoted-by` and `vpc-peering:promoted-from` tags, when it has them. */
+  promotedBy?: string;
+  promotedFrom?: string;
 }
 
 export interface PeeringPathSide {

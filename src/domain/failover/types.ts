@@ -8,6 +8,8 @@ import type { RecoveryReport, RecoverySignal } from './recovery-types';
 export type { CloudWatchAlarmSignal, Route53HealthCheckSignal, RecoveryWait } from './recovery-types';
 export type { RecoveryReport, RecoverySignal, SignalReading, SignalState } from './recovery-types';
 import type { BoundsChange, CapacityState, RoutingControlState, Unreachable } from './read-types';
+import type { FailoverMode, FailoverRpo } from './rpo-types';
+export type { FailoverMode, FailoverRpo, RpoBasis } from './rpo-types';
 export type {
   CapacityState,
   SizeChange,
@@ -35,8 +37,11 @@ export interface ReplicaRef {
   maxRpoSeconds?: number;
 }
 
-/** When a scale action runs: with the promotion before the switch, or once the switch is verified. */
-export type ScaleWhen = 'before-switch' | 'after-switch';
+/**
+ * When a scale action runs: with the promotion before the switch, or once the switch is verified;
+ * `fence` (planned mode only): first after approval, to stop the writers before the lag drains.
+ */
+export type ScaleWhen = 'before-switch' | 'after-switch' | 'fence';
 
 /** An EC2 Auto Scaling group's desired capacity, e.g. the pilot light's web tier. */
 export interface AutoScalingAction {
@@ -121,6 +126,10 @@ export interface FailoverRequest {
   recoveredWhen?: RecoverySignal[];
   /** How long `recovered` waits for the signals; the switch stands either way. @default "15m" */
   recoveryTimeout?: string;
+  /** `planned`: fence, wait for the lag to drain, then promote (no data loss). @default "unplanned" */
+  mode?: FailoverMode;
+  /** Planned only: how long to wait for ReplicaLag 0 after the fence. @default "10m" */
+  drainTimeout?: string;
 }
 
 export type FailoverOutcome = 'completed' | 'aborted' | 'failed';
@@ -132,6 +141,9 @@ export type FailoverStepName =
   | 'create-drill-record'
   | 'approval'
   | 'promote-replica'
+  /** Planned mode: wait for ReplicaLag 0 after the fence; `unfence` puts the fence back when it does not drain. */
+  | 'drain'
+  | 'unfence'
   | 'switch-record'
   | 'verify-record'
   | 'switch-routing-controls'
@@ -197,6 +209,8 @@ export interface FailoverReport {
   warnings?: string[];
   /** With `recoveredWhen`, once the switch is verified. */
   recovery?: RecoveryReport;
+  /** With `promoteReplica`: the data the promotion may lose, as measured. */
+  rpo?: FailoverRpo;
 }
 
 export interface RoutingControlPair {

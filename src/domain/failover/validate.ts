@@ -4,6 +4,7 @@ import { scaleStepName } from './capacity';
 import { defaultDrillRecordName, normalizeRecordName, sameRecordValue } from './dns-names';
 import type { DnsSwitch, FailoverRequest } from './types';
 import { isIpv6Address } from '../net/ip-address';
+import { checkPlanned, plannedFields } from './planned';
 import { MAX_RECOVERY_MS, MIN_RECOVERY_MS, recoverySignalSchema, signalName } from './recovery';
 import {
   externalIdSchema,
@@ -44,7 +45,7 @@ const RECORD_NAME =
 const endpoint = z.strictObject({ region, value: z.string().trim().min(1, 'must not be empty').max(255) });
 
 const when = z
-  .enum(['before-switch', 'after-switch'], { message: 'must be "before-switch" or "after-switch"' })
+  .enum(['before-switch', 'after-switch', 'fence'], { message: 'must be "before-switch", "after-switch" or "fence"' })
   .optional();
 const count = (what: string) =>
   z
@@ -156,6 +157,7 @@ const request = z
       .max(20, 'at most 20 signals')
       .optional(),
     recoveryTimeout: duration(MIN_RECOVERY_MS, MAX_RECOVERY_MS, '1 second and 24 hours').optional(),
+    ...plannedFields,
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', message, path });
@@ -201,7 +203,7 @@ export function validateFailoverRequest(input: unknown): Validated<FailoverReque
   if (req.drill && normalizeRecordName(drillRecordNameOf(req)) === normalizeRecordName(req.recordName)) {
     return fail('drillRecordName', 'is the production record; a drill must work on a record of its own');
   }
-  const scaleIssue = checkScale(req);
+  const scaleIssue = checkScale(req) ?? checkPlanned(req);
   if (scaleIssue) return { ok: false, error: scaleIssue };
   const switchIssue = checkDnsSwitch(req.dnsSwitch);
   if (switchIssue) return { ok: false, error: switchIssue };

@@ -5,6 +5,8 @@ import { invalidInput } from '../failures';
 import { approval } from './approval';
 import { createDrillRecord, withDrillCleanup } from './drill-record';
 import { preflight } from './preflight';
+import { drain } from './drain';
+import { fence } from './fence';
 import { promote } from './promote';
 import { recovered, recoveryKnown } from './recovered';
 import { switchRoutingControls, verifyRoutingControls } from './routing-control';
@@ -25,6 +27,9 @@ type Step<K extends PlannedStep['kind']> = (
 const STEPS: { [K in PlannedStep['kind']]: Step<K> } = {
   'create-drill-record': createDrillRecord,
   approval,
+  // Planned mode: the writers fenced, then the replica drained to a lag of 0, before any promotion.
+  fence,
+  drain,
   // The promotion and the pilot light's capacity at once; only then may DNS move.
   prepare: (run, step) => inParallel([promote(run), ...step.scale.map((a) => scaleStep(run, a))]),
   switch: (run, step) => (step.mode === 'upsert' ? switchRecord(run) : switchRoutingControls(run)),

@@ -1,4 +1,4 @@
-import { ApplicationFailure, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { roleSessionName, type SideAccess } from '../../domain/aws/access';
 import { scaleTarget } from '../../domain/failover/capacity';
 import type { PeeringRole } from '../../domain/failover/types';
@@ -123,6 +123,18 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
           ),
         )
       : undefined;
+  // The data side (RPO, only a replica promoted): a newer check, so after the others.
+  const replication =
+    replica && patched('failover-data-rpo')
+      ? settle(
+          reads.readReplication.executeWithOptions(
+            {
+              summary: `Read ${replica.dbInstanceIdentifier}'s replication and newest ReplicaLag in ${replica.region}`,
+            },
+            [{ region: replica.region, dbInstanceIdentifier: replica.dbInstanceIdentifier }],
+          ),
+        )
+      : undefined;
   const reading = readPreflight(req, {
     peering: await peering,
     zone: await zone,
@@ -131,6 +143,7 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
     ...(replicaState ? { replica: await replicaState } : {}),
     capacity: await Promise.all(capacity),
     ...(controls ? { routingControls: await controls } : {}),
+    ...(replication ? { replication: await replication } : {}),
   });
   const { found, problems } = reading;
   const report = run.report;
@@ -139,6 +152,7 @@ export async function preflight(run: FailoverRun): Promise<StepEnd | undefined> 
   report.unreachable = reading.unreachable;
   run.capacity = reading.capacity;
   if (reading.replicaSource) run.replicaSource = reading.replicaSource;
+  if (reading.rpo) report.rpo = reading.rpo;
   report.capacity = capacityEntries(run);
   if (reading.routingControls) {
     report.routingControls = { before: reading.routingControls.pair, after: null };

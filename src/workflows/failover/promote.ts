@@ -1,4 +1,4 @@
-import { isCancellation, proxyActivities } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { explain } from '../failures';
 import { end, type FailoverRun, type StepEnd } from './run';
 import { PROMOTION, type Activities } from '../activity-options';
@@ -33,7 +33,8 @@ export async function promote(run: FailoverRun): Promise<StepEnd | undefined> {
       {
         summary: `Promote ${replica.dbInstanceIdentifier} in ${replica.region}; wait until available with no replication source`,
       },
-      [replica],
+      // Tagged promoted-by/-from before RDS is asked: a re-run then sees the instance as this project's.
+      [{ ...replica, promotedBy: workflowInfo().workflowId, promotedFrom: run.req.from.region }],
     );
     // Preflight saw it replicating: found promoted now means this run's earlier attempt promoted it.
     const ours = r.action === 'promoted' || run.replicaSource !== undefined;

@@ -90,12 +90,13 @@ export async function scaleStep(run: FailoverRun, action: ScaleAction): Promise<
     return undefined;
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const consequence =
-      when === 'before-switch'
-        ? 'DNS was not switched; capacity already changed stays. Fix the cause and run the same request again to resume'
-        : `the switch stands (traffic is on ${run.req.to.region}); scale ${target} by hand`;
+    // A fence (planned mode) comes before the switch too: its failure stops the run.
+    const stops = when !== 'after-switch';
+    const consequence = stops
+      ? 'DNS was not switched; capacity already changed stays. Fix the cause and run the same request again to resume'
+      : `the switch stands (traffic is on ${run.req.to.region}); scale ${target} by hand`;
     done('failed', `${explain(err)}. ${consequence}`);
-    if (when === 'before-switch') return end('failed', `${name} failed: ${explain(err)}`);
+    if (stops) return end('failed', `${name} failed: ${explain(err)}`);
     run.report.warnings?.push(`${name} failed after the switch: ${explain(err)}`);
     return undefined;
   }
