@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws/clients';
 import type { ConsistencyWindows } from '../aws/waiting';
 import { createClusterCreates } from './cluster-create';
 import { createClusterReads } from './cluster-reads';
+import { createClusterSnapshots } from './cluster-snapshot';
 import { createClusterWaits } from './cluster-waits';
 import { createProtectionCreates } from './create';
 import { createProtectionInventory } from './inventory';
@@ -32,5 +33,6 @@ export function createDatabaseActivities(clients: AwsClients, windows: Consisten
     ...createClusterReads(clients),
     ...createClusterCreates(clients),
     ...createClusterWaits(clients),
+    ...createClusterSnapshots(clients),
   };
 }
