@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients';
 import { createCapacityActivities } from './capacity';
 import { createDrainActivities } from './drain';
+import { createGlobalClusterActivities } from './global-cluster';
 import { createHealthActivities } from './health';
 import { createFailoverPreflightActivities } from './preflight';
 import { createRdsActivities } from './rds';
@@ -20,5 +21,6 @@ export function createFailoverActivities(clients: AwsClients) {
     ...createCapacityActivities(clients),
     ...createHealthActivities(clients),
     ...createDrainActivities(clients),
+    ...createGlobalClusterActivities(clients),
   };
 }

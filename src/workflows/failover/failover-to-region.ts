@@ -1,3 +1,5 @@
+import { patched } from '@temporalio/workflow';
+import { promotesCluster, takeClusterPromotion } from '../../domain/failover/cluster-promotion';
 import { planFailover, type PlannedStep } from '../../domain/failover/plan';
 import type { FailoverReport, FailoverRequest } from '../../domain/failover/types';
 import { validateFailoverRequest } from '../../domain/failover/validate';
@@ -8,6 +10,7 @@ import { preflight } from './preflight';
 import { drain } from './drain';
 import { fence } from './fence';
 import { promote } from './promote';
+import { preflightCluster } from './promote-cluster';
 import { recovered, recoveryKnown } from './recovered';
 import { switchRoutingControls, verifyRoutingControls } from './routing-control';
 import { startRun, type FailoverRun, type StepEnd } from './run';
@@ -57,10 +60,14 @@ const runStep = <K extends PlannedStep['kind']>(run: FailoverRun, step: Extract<
  */
 export async function FailoverToRegion(request: FailoverRequest): Promise<FailoverReport> {
   if (!recoveryKnown(request)) throw invalidInput(FailureTypes.InvalidFailoverRequest, BEFORE_RECOVERY);
-  const checked = validateFailoverRequest(request);
+  // Aurora: a cluster to make the writer, checked and run apart from the instance path.
+  const aurora = promotesCluster(request) && patched('aurora-failover-cluster') ? takeClusterPromotion(request) : null;
+  if (aurora && !aurora.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, aurora.error);
+  const checked = validateFailoverRequest(aurora ? aurora.rest : request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, checked.error);
   const run = startRun(checked.value);
-  const stopped = await preflight(run);
+  if (aurora) run.cluster = { cluster: aurora.cluster };
+  const stopped = (await preflight(run)) ?? (run.cluster ? await preflightCluster(run, run.cluster) : undefined);
   if (stopped) return run.finish(stopped.outcome, stopped.reason);
 
   const plan = planFailover(run.req);
