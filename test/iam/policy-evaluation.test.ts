@@ -24,7 +24,7 @@ import { testEnv } from '../support/env';
 import { FROM, MotoFailoverFixture, TO } from '../support/failover/fixture';
 import { startSuiteFaultProxy } from '../support/faithful/layer';
 import { CREDENTIALS, startTestWorker, uniqueId, type TestWorker } from '../support/harness';
-import { COMING_CALLS, COMING_PLACEHOLDERS } from '../support/iam/coming';
+import { AURORA_CALLS, COMING_CALLS, COMING_PLACEHOLDERS } from '../support/iam/coming';
 import { databaseRuns } from '../support/iam/database-runs';
 import { PolicyEvaluator, type Placeholders } from '../support/iam/evaluate';
 import { OUT_OF_SCOPE } from '../support/iam/out-of-scope';
@@ -270,7 +270,7 @@ describe('the shipped IAM policies, evaluated offline', () => {
 
   it("GIVEN this release's database and table-claim calls, built from the contract's shapes WHEN each is evaluated THEN every one is allowed", async () => {
     const results = await Promise.all(
-      COMING_CALLS.map(async (c) => ({
+      [...COMING_CALLS, ...AURORA_CALLS].map(async (c) => ({
         why: c.why,
         action: c.action,
         ...(await evaluator.decide('worker', WORKER_PRINCIPAL, c)),

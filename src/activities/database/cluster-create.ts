@@ -19,6 +19,8 @@ export interface EnsureGlobalInput {
   region: string;
   globalClusterIdentifier: string;
   sourceArn: string;
+  /** Tagged, so that only what a protection made is ever deleted (IAM: DeleteGlobalClustersAProtectionMade). */
+  tags?: Record<string, string>;
 }
 
 export interface EnsureSecondaryInput {
@@ -67,6 +69,7 @@ export function createClusterCreates(clients: AwsClients) {
         new CreateGlobalClusterCommand({
           GlobalClusterIdentifier: input.globalClusterIdentifier,
           SourceDBClusterIdentifier: input.sourceArn,
+          ...(input.tags ? { Tags: toTags(input.tags) } : {}),
         }),
       );
     } catch (err) {

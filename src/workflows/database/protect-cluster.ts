@@ -37,7 +37,7 @@ export async function protectCluster(
     at('global-cluster');
     const global = await changes.ensureGlobalCluster.executeWithOptions(
       { summary: `Global cluster ${globalId} led by ${req.source.dbClusterIdentifier}` },
-      [{ region: req.source.region, globalClusterIdentifier: globalId, sourceArn: plan.sourceArn }],
+      [{ region: req.source.region, globalClusterIdentifier: globalId, sourceArn: plan.sourceArn, tags }],
     );
     if (global.made) hold(progress, global.ref);
     at('subnet-group');
