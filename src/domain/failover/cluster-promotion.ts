@@ -46,6 +46,15 @@ export function takeClusterPromotion<R extends { promoteReplica?: unknown }>(
     const issue = firstIssue(parsed.error);
     return { ok: false, error: { field: `promoteReplica.${issue.field}`, reason: issue.reason } };
   }
+  const to = (rest as { to?: { region?: unknown }; drill?: unknown }).to?.region;
+  if ((rest as { drill?: unknown }).drill !== true && typeof to === 'string' && parsed.data.region !== to)
+    return {
+      ok: false,
+      error: {
+        field: 'promoteReplica.region',
+        reason: `is ${parsed.data.region}, but the cluster to make the writer must be in the target region ${to}`,
+      },
+    };
   return { ok: true, rest, cluster: parsed.data };
 }
 
