@@ -128,13 +128,13 @@ describe('Aurora failover preflight', () => {
   });
 
   test('GIVEN a lag within, above or without a datapoint WHEN unplanned THEN the RPO is aurora-rpo-lag, gated by maxRpoSeconds', () => {
-    const [within, above, unknown] = [2.5, 9, null].map((l) =>
+    const [within, above, unknown] = ([2.5, 9, null] as const).map((l) =>
       decideCluster(cluster, facts(l), { planned: false, drill: false }),
     );
 
     expect(within).toMatchObject({ problems: [], rpo: { seconds: 2.5, basis: 'aurora-rpo-lag' } });
-    expect(above.problems).toEqual([expect.stringContaining('AuroraGlobalDBRPOLag is 9 s, above maxRpoSeconds 5')]);
-    expect(unknown.problems).toEqual([expect.stringContaining('needs a measured lag')]);
+    expect(above!.problems).toEqual([expect.stringContaining('AuroraGlobalDBRPOLag is 9 s, above maxRpoSeconds 5')]);
+    expect(unknown!.problems).toEqual([expect.stringContaining('needs a measured lag')]);
   });
 
   test('GIVEN a planned run THEN the RPO is 0, drained; GIVEN the target already writing THEN the promotion finds it done', () => {
