@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DrillRequest } from './types';
+import { promotesCluster, takeClusterPromotion } from '../failover/cluster-promotion';
 import { validateFailoverRequest } from '../failover/validate';
 import { allowRuleSchema, peeringTargetSchema, peeringRegionsError } from '../peering/validate';
 import { firstIssue, type Validated } from '../validation';
@@ -61,9 +62,15 @@ export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
       },
     };
   // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
+  // Aurora: the cluster promotion is checked on its own (failover/cluster-promotion.ts), the rest as usual.
+  const aurora = promotesCluster(req.failover)
+    ? takeClusterPromotion({ ...req.failover, drill: true } as { promoteReplica?: unknown })
+    : undefined;
+  if (aurora && !aurora.ok)
+    return { ok: false, error: { field: `failover.${aurora.error.field}`, reason: aurora.error.reason } };
   const rehearsal = validateFailoverRequest({
     peeringConnectionId: PEERING_PLACEHOLDER,
-    ...req.failover,
+    ...(aurora?.ok ? aurora.rest : req.failover),
     drill: true,
     approval: 'auto',
   });

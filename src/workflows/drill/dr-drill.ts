@@ -22,6 +22,8 @@ import { validateDrillRequest } from '../../domain/drill/validate';
 import { budgetChecks } from './budgets';
 import { inspect, PEERING_CHECKS, recoverySignalChecks, rehearsalCheck, rehearse, rtoCheck } from './checks';
 import { checkPromotion, checkReplication, DRILL_DATA_PATCHES } from './replica-checks';
+import { checkClusterReadiness } from './cluster-checks';
+import { promotesCluster, type ClusterPromotion } from '../../domain/failover/cluster-promotion';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
 import { explain, invalidInput } from '../failures';
 import { COMPOSITE, type Activities } from '../activity-options';
@@ -131,7 +133,9 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     // The signals say the application serves in `to`; the failback's target is the other region.
     const { promoteReplica: replica, recoveredWhen: _signals, recoveryTimeout: _timeout, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
-    if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
+    const aurora = promotesCluster(req.failover) && patched('aurora-drill-cluster');
+    if (aurora) await checkClusterReadiness(replica as unknown as ClusterPromotion, report, at);
+    else if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
     const forth = await rehearse(
@@ -158,7 +162,7 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
         detail: 'not run: the failover rehearsal did not complete',
       });
     }
-    if (replica && req.rehearsePromotion && patched(DRILL_DATA_PATCHES.rehearsal))
+    if (replica && !aurora && req.rehearsePromotion && patched(DRILL_DATA_PATCHES.rehearsal))
       await checkPromotion(drillId, replica, runStartTime, report, at);
   } else {
     const why = `not run: the peering is ${inspection?.status ?? 'not found'}`;
