@@ -100,7 +100,7 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'drdrill-rehearse-promotion.json',
       // Aurora (patched 'aurora-…', test/record/aurora-histories.ts): protect refused and done, an
       // unplanned failover with us-east-1 down, unprotect refused for the writer, re-protect, a
-      // planned switchover back, unprotect
+      // planned switchover back, unprotect, and a drill of the global database
       'protect-aurora-invalid.json',
       'protect-aurora.json',
       'failover-aurora-unplanned.json',
@@ -108,6 +108,7 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'reprotect-aurora.json',
       'failover-aurora-planned.json',
       'unprotect-aurora.json',
+      'drdrill-aurora.json',
     ]),
   );
 });

@@ -71,6 +71,12 @@ async function main(): Promise<void> {
       peeringConnectionId,
       promoteReplica: { region: DR_REGION, dbClusterIdentifier: 'abc-aurora-dr', maxRpoSeconds: 60 },
     };
+    await record(w, 'DrDrill', 'drdrill-aurora', {
+      name: 'abc-aurora',
+      peering: { peeringConnectionId, requesterRegion: SOURCE_REGION, accepterRegion: DR_REGION },
+      failover: { ...failover, promoteReplica: { ...failover.promoteReplica } },
+      rtoTargetSeconds: 300,
+    });
     proxy.setRules(regionOutage(SOURCE_REGION, REGIONAL_APIS));
     try {
       await record(w, 'FailoverToRegion', 'failover-aurora-unplanned', failover);
