@@ -3,9 +3,10 @@
  * cluster's members, engine versions and AuroraGlobalDBRPOLag, rehearses the failover on the drill
  * record, and never moves the production writer.
  */
+import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateGlobalClusterCommand } from '@aws-sdk/client-rds';
 import type { ClusterProtectionReport } from '../../src/domain/database/cluster-types';
 import type { DrillReport } from '../../src/domain/drill/types';
-import { createSourceCluster, globalCluster, putRpoLag, roles } from '../support/database/aurora-world';
+import { createSourceCluster, globalCluster, putRpoLag, roles, viaLayer } from '../support/database/aurora-world';
 import { useDatabaseSuite } from '../support/database/suite';
 import { createNetwork, DR_REGION, SOURCE_REGION } from '../support/database/world';
 import { testEnv } from '../support/env';
@@ -53,10 +54,59 @@ test('GIVEN an Aurora global database WHEN DrDrill runs with the cluster as prom
         .map((c) => [c.name, c.ok]),
     );
 
-  const [ready, lagging] = [
-    await suite.run<DrillReport>('DrDrill', drill(5)),
+  // AND a global database kept for drills: its own primary in us-east-1, a secondary in eu-west-1
+  const drillSource = await createSourceCluster(`${sourceId}-x`);
+  const drillGlobal = `${sourceId}-x-global`;
+  await viaLayer(suite.proxy.url, SOURCE_REGION).send(
+    new CreateGlobalClusterCommand({
+      GlobalClusterIdentifier: drillGlobal,
+      SourceDBClusterIdentifier: drillSource.DBClusterArn,
+    }),
+  );
+  const dr = viaLayer(suite.proxy.url, DR_REGION);
+  const drillSecondary = `${sourceId}-x-dr`;
+  await dr.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: drillSecondary,
+      GlobalClusterIdentifier: drillGlobal,
+      Engine: 'aurora-postgresql',
+    }),
+  );
+  await dr.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: `${drillSecondary}-1`,
+      DBClusterIdentifier: drillSecondary,
+      Engine: 'aurora-postgresql',
+      DBInstanceClass: 'db.r6g.large',
+    }),
+  );
+
+  const [ready, lagging, production] = [
+    await suite.run<DrillReport>('DrDrill', {
+      ...drill(5),
+      drillGlobalCluster: { region: DR_REGION, dbClusterIdentifier: drillSecondary },
+    }),
     await suite.run<DrillReport>('DrDrill', drill(0)),
+    await suite.run<DrillReport>('DrDrill', {
+      ...drill(5),
+      drillGlobalCluster: { region: DR_REGION, dbClusterIdentifier: replicaId },
+    }),
   ];
+  const switchover = (r: DrillReport) => r.checks.find((c) => c.name === 'aurora-drill-switchover');
+
+  expect(switchover(ready)).toMatchObject({
+    ok: true,
+    detail: expect.stringMatching(/switched over to .* and back to /),
+  });
+  expect(roles(await globalCluster(suite.proxy.url, drillGlobal))).toEqual([
+    `${drillSecondary}:reader`,
+    `${sourceId}-x:writer`,
+  ]);
+  expect(switchover(production)).toMatchObject({
+    ok: false,
+    detail: expect.stringContaining('is the production global database'),
+  });
+  expect(switchover(lagging)).toBeUndefined();
 
   expect(checks(ready)).toEqual({ 'aurora-global-members': true, 'aurora-engine-versions': true, replication: true });
   expect(ready.checks.find((c) => c.name === 'replication')?.detail).toContain('AuroraGlobalDBRPOLag 0.8 s');

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { SUITE_PROFILE } from '../../harness/faithful';
 import { regionOutage, REGIONAL_APIS, startFaultProxy } from '../../harness/fault-proxy';
 import { ROOT } from '../../harness/stack';
-import { createSourceCluster, putRpoLag } from '../support/database/aurora-world';
+import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateGlobalClusterCommand } from '@aws-sdk/client-rds';
+import { createSourceCluster, putRpoLag, viaLayer } from '../support/database/aurora-world';
 import { createNetwork, DR_REGION, SOURCE_REGION } from '../support/database/world';
 import { MotoFailoverFixture } from '../support/failover/fixture';
 import { startTestWorker, type TestWorker } from '../support/harness';
@@ -71,7 +72,32 @@ async function main(): Promise<void> {
       peeringConnectionId,
       promoteReplica: { region: DR_REGION, dbClusterIdentifier: 'abc-aurora-dr', maxRpoSeconds: 60 },
     };
+    // A global database kept for drills: abc-aurora-x leads it, abc-aurora-x-dr its secondary.
+    const drillSource = await createSourceCluster('abc-aurora-x');
+    await viaLayer(proxy.url, SOURCE_REGION).send(
+      new CreateGlobalClusterCommand({
+        GlobalClusterIdentifier: 'abc-aurora-x-global',
+        SourceDBClusterIdentifier: drillSource.DBClusterArn,
+      }),
+    );
+    const drRds = viaLayer(proxy.url, DR_REGION);
+    await drRds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'abc-aurora-x-dr',
+        GlobalClusterIdentifier: 'abc-aurora-x-global',
+        Engine: 'aurora-postgresql',
+      }),
+    );
+    await drRds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: 'abc-aurora-x-dr-1',
+        DBClusterIdentifier: 'abc-aurora-x-dr',
+        Engine: 'aurora-postgresql',
+        DBInstanceClass: 'db.r6g.large',
+      }),
+    );
     await record(w, 'DrDrill', 'drdrill-aurora', {
+      drillGlobalCluster: { region: DR_REGION, dbClusterIdentifier: 'abc-aurora-x-dr' },
       name: 'abc-aurora',
       peering: { peeringConnectionId, requesterRegion: SOURCE_REGION, accepterRegion: DR_REGION },
       failover: { ...failover, promoteReplica: { ...failover.promoteReplica } },

@@ -17,6 +17,12 @@ const failover = z.looseObject({});
 
 const PEERING_PLACEHOLDER = 'pcx-00000000';
 
+/** Aurora: a secondary of a global database kept for drills, switched over to and back (never production's). */
+const drillGlobalCluster = z.strictObject({
+  region: z.string().min(1),
+  dbClusterIdentifier: z.string().regex(/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/, 'must be an Aurora cluster identifier'),
+});
+
 /** The same rule checks as a setup's own `allow`: a drill must not expect what a setup would refuse. */
 const expectation = z.strictObject({
   allow: z.array(allowRuleSchema).min(1, 'must list at least one rule'),
@@ -43,6 +49,7 @@ const request = z.strictObject({
     .optional(),
   enableLatencySubscription: z.boolean().optional(),
   rehearsePromotion: z.boolean().optional(),
+  drillGlobalCluster: drillGlobalCluster.optional(),
 });
 
 export function validateDrillRequest(input: unknown): Validated<DrillRequest> {

@@ -1,8 +1,9 @@
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ClusterFacts } from '../../domain/database/cluster-types';
 import { DRILL_CHECKS, type DrillCheck, type DrillReport } from '../../domain/drill/types';
 import type { ClusterPromotion } from '../../domain/failover/cluster-promotion';
 import { reads } from '../database/calls';
+import { PROMOTION, type Activities } from '../activity-options';
 import { explain } from '../failures';
 
 type At = (step: 'replication', what: string) => void;
@@ -11,6 +12,7 @@ type At = (step: 'replication', what: string) => void;
 export const AURORA_DRILL_CHECKS = {
   members: 'aurora-global-members',
   engineVersions: 'aurora-engine-versions',
+  switchover: 'aurora-drill-switchover',
 } as const;
 
 /**
@@ -81,5 +83,60 @@ export async function checkClusterReadiness(cluster: ClusterPromotion, report: D
   } catch (err) {
     if (isCancellation(err)) throw err;
     report.checks.push(...fail(`could not be read: ${explain(err)}`));
+  }
+}
+
+const promotion = proxyActivities<Activities>(PROMOTION);
+const secondsBetween = (from: Date, to: Date) => Math.round((to.getTime() - from.getTime()) / 100) / 10;
+
+/**
+ * `aurora-drill-switchover`: a switchover to the drill global cluster's secondary and back to its
+ * writer, timed. Never the production global database: a drill cluster in the same global cluster
+ * as `production` is refused, and nothing moves.
+ */
+export async function rehearseSwitchover(
+  drillCluster: { region: string; dbClusterIdentifier: string },
+  production: ClusterPromotion | undefined,
+  report: DrillReport,
+  at: At,
+): Promise<void> {
+  const id = drillCluster.dbClusterIdentifier;
+  const check = (ok: boolean, detail: string): void => {
+    report.checks.push({ name: AURORA_DRILL_CHECKS.switchover, ok, detail });
+  };
+  at('replication', `switching the drill global database over to ${id} and back`);
+  try {
+    const target = await reads.readCluster.executeWithOptions({ summary: `Read the drill cluster ${id}` }, [
+      drillCluster,
+    ]);
+    const globalId = target?.globalClusterIdentifier;
+    if (!target || !globalId) return check(false, `${id} in ${drillCluster.region} is not in a global cluster`);
+    const prod = production
+      ? await reads.readCluster.executeWithOptions({ summary: `Read ${production.dbClusterIdentifier}` }, [production])
+      : null;
+    if (prod?.globalClusterIdentifier === globalId)
+      return check(false, `${globalId} is the production global database: a drill never switches it; nothing moved`);
+    const global = await reads.readGlobalCluster.executeWithOptions({ summary: `Read ${globalId}` }, [
+      { region: drillCluster.region, globalClusterIdentifier: globalId },
+    ]);
+    const writer = global?.members.find((m) => m.writer);
+    if (!writer || writer.arn === target.arn)
+      return check(false, `${id} must be a secondary of ${globalId} with a writer elsewhere; nothing moved`);
+    const move = (region: string, clusterId: string) =>
+      promotion.moveGlobalWriter.executeWithOptions(
+        { summary: `SwitchoverGlobalCluster ${globalId} → ${clusterId} (drill global database)` },
+        [{ region, dbClusterIdentifier: clusterId, globalClusterIdentifier: globalId, mode: 'switchover' }],
+      );
+    const started = new Date();
+    await move(drillCluster.region, id);
+    const switched = new Date();
+    await move(writer.region, writer.dbClusterIdentifier);
+    check(
+      true,
+      `${globalId}: switched over to ${id} in ${secondsBetween(started, switched)} s and back to ${writer.dbClusterIdentifier} in ${secondsBetween(switched, new Date())} s`,
+    );
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    check(false, `the switchover rehearsal failed: ${explain(err)}`);
   }
 }

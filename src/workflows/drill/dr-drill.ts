@@ -22,7 +22,7 @@ import { validateDrillRequest } from '../../domain/drill/validate';
 import { budgetChecks } from './budgets';
 import { inspect, PEERING_CHECKS, recoverySignalChecks, rehearsalCheck, rehearse, rtoCheck } from './checks';
 import { checkPromotion, checkReplication, DRILL_DATA_PATCHES } from './replica-checks';
-import { checkClusterReadiness } from './cluster-checks';
+import { checkClusterReadiness, rehearseSwitchover } from './cluster-checks';
 import { promotesCluster, type ClusterPromotion } from '../../domain/failover/cluster-promotion';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
 import { explain, invalidInput } from '../failures';
@@ -134,8 +134,11 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     const { promoteReplica: replica, recoveredWhen: _signals, recoveryTimeout: _timeout, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
     const aurora = promotesCluster(req.failover) && patched('aurora-drill-cluster');
-    if (aurora) await checkClusterReadiness(replica as unknown as ClusterPromotion, report, at);
+    const production = aurora ? (replica as unknown as ClusterPromotion) : undefined;
+    if (production) await checkClusterReadiness(production, report, at);
     else if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
+    if (req.drillGlobalCluster && patched('aurora-drill-switchover'))
+      await rehearseSwitchover(req.drillGlobalCluster, production, report, at);
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
     const forth = await rehearse(
