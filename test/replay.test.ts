@@ -115,6 +115,17 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'reprotect-happy@first-run.json',
       'reprotect-happy.json',
       'drdrill-rehearse-promotion.json',
+      // Aurora (patched 'aurora-…', test/record/aurora-histories.ts): protect refused and done, an
+      // unplanned failover with us-east-1 down, unprotect refused for the writer, re-protect, a
+      // planned switchover back, unprotect, and a drill of the global database
+      'protect-aurora-invalid.json',
+      'protect-aurora.json',
+      'failover-aurora-unplanned.json',
+      'unprotect-aurora-in-use.json',
+      'reprotect-aurora.json',
+      'failover-aurora-planned.json',
+      'unprotect-aurora.json',
+      'drdrill-aurora.json',
     ]),
   );
 });

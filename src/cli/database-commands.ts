@@ -15,6 +15,7 @@ import type { ProgressView } from './follow';
 import { UsageError } from './output';
 import { reprotectDefaultId } from './default-ids';
 import { startOnce } from './start-once';
+import { clusterProtect, clusterReprotect, clusterSummary } from './aurora-commands';
 import type { CommandContext } from './peering-commands';
 
 const PROTECT_STEPS = ['check', 'subnet-group', 'security-group', 'replica', 'replicating', 'lag'];
@@ -39,6 +40,8 @@ const protectionView = (steps: string[]): ProgressView => ({
     return { step: p.step, resources: p.created.length, ...(detail ? { detail } : {}) };
   },
   summarize: (result) => {
+    const cluster = clusterSummary(result);
+    if (cluster) return cluster;
     const r = result as ProtectionReport;
     const retired = r.retired
       ? `; ${r.retired.dbInstanceIdentifier} retired${r.retired.stopped ? ' and stopped' : ''}, kept`
@@ -59,11 +62,29 @@ export const unprotectView: ProgressView = {
   },
 };
 
+/** What every start here shares. */
+const common = async (ctx: CommandContext, flags: ReturnType<typeof parseFlags>) => ({
+  client: await ctx.client(),
+  namespace: ctx.namespace,
+  taskQueue: ctx.taskQueue,
+  wait: flags.wait,
+  ...(flags.jsonOut ? { jsonOut: flags.jsonOut } : {}),
+});
+
 /** `protect --file protect.json [--id ID] [--wait] [--json-out report.json]` */
 export async function protectCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   if (!flags.file) throw new UsageError('protect needs --file request.json (see examples/protect.json)');
-  const checked = validateProtectionRequest(readJsonFile(flags.file));
+  const input = readJsonFile(flags.file);
+  const cluster = clusterProtect(input, flags.id);
+  if (cluster)
+    return startOnce({
+      ...(await common(ctx, flags)),
+      ...cluster,
+      workflowType: DatabaseWorkflows.ProtectDatabase,
+      view: protectView,
+    });
+  const checked = validateProtectionRequest(input);
   if (!checked.ok) throw new UsageError(`InvalidProtectionRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req = checked.value;
   return startOnce({
@@ -84,7 +105,16 @@ export async function protectCommand(ctx: CommandContext, argv: string[]): Promi
 export async function reprotectCommand(ctx: CommandContext, argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   if (!flags.file) throw new UsageError('reprotect needs --file request.json (see examples/reprotect.json)');
-  const checked = validateReprotectRequest(readJsonFile(flags.file));
+  const input = readJsonFile(flags.file);
+  const cluster = clusterReprotect(input, flags.id);
+  if (cluster)
+    return startOnce({
+      ...(await common(ctx, flags)),
+      ...cluster,
+      workflowType: DatabaseWorkflows.ReprotectDatabase,
+      view: reprotectView,
+    });
+  const checked = validateReprotectRequest(input);
   if (!checked.ok) throw new UsageError(`InvalidProtectionRequest: ${checked.error.field}: ${checked.error.reason}`);
   const req = checked.value;
   return startOnce({

@@ -20,7 +20,7 @@ import { testEnv } from '../support/env';
 import { FROM, TO } from '../support/failover/fixture';
 import { startSuiteFaultProxy } from '../support/faithful/layer';
 import { startTestWorker, uniqueId, type TestWorker } from '../support/harness';
-import { COMING_CALLS, COMING_PLACEHOLDERS } from '../support/iam/coming';
+import { AURORA_CALLS, COMING_CALLS, COMING_PLACEHOLDERS } from '../support/iam/coming';
 import { databaseRuns } from '../support/iam/database-runs';
 import { evaluatedFailoverAndBack } from '../support/iam/evaluation-failover';
 import { PolicyEvaluator } from '../support/iam/evaluate';
@@ -214,7 +214,7 @@ describe('the shipped IAM policies, evaluated offline', () => {
 
   it("GIVEN this release's database and table-claim calls, built from the contract's shapes WHEN each is evaluated THEN every one is allowed", async () => {
     const results = await Promise.all(
-      COMING_CALLS.map(async (c) => ({
+      [...COMING_CALLS, ...AURORA_CALLS].map(async (c) => ({
         why: c.why,
         action: c.action,
         ...(await evaluator.decide('worker', WORKER_PRINCIPAL, c)),

@@ -1,6 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { AwsClients } from '../aws/clients';
 import type { ConsistencyWindows } from '../aws/waiting';
+import { createClusterCreates } from './cluster-create';
+import { createClusterReads } from './cluster-reads';
+import { createClusterSnapshots } from './cluster-snapshot';
+import { createClusterWaits } from './cluster-waits';
 import { createProtectionCreates } from './create';
 import { createProtectionInventory } from './inventory';
 import { createNetworkReads } from './network';
@@ -26,5 +30,9 @@ export function createDatabaseActivities(clients: AwsClients, windows: Consisten
     ...createProtectionRemoval(clients),
     ...createRetireActivities(clients),
     ...createProtectionRecords(temporal),
+    ...createClusterReads(clients),
+    ...createClusterCreates(clients),
+    ...createClusterWaits(clients),
+    ...createClusterSnapshots(clients),
   };
 }

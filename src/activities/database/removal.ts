@@ -7,6 +7,7 @@ import { FailureTypes } from '../../domain/failure-types';
 import type { AwsClients } from '../aws/clients';
 import { AwsErrors, isNamed, isNotFound, nonRetryable, retryable } from '../aws/errors';
 import { pollWithHeartbeat } from '../aws/waiting';
+import { createClusterRemoval } from './cluster-removal';
 import { DB_SUBNET_GROUP_NOT_FOUND, describeSubnetGroup, subnetGroupTags } from './inventory';
 import { describeInstance, instanceTags, tagsOf } from './rds';
 
@@ -32,6 +33,7 @@ async function untilGone(rds: RDSClient, ref: ResourceRef): Promise<void> {
 }
 
 export function createProtectionRemoval(clients: AwsClients) {
+  const clusters = createClusterRemoval(clients);
   async function removeInstance(input: RemoveInput): Promise<RemoveOutcome> {
     const { ref } = input;
     const rds = clients.rds(ref.region);
@@ -119,6 +121,10 @@ export function createProtectionRemoval(clients: AwsClients) {
         return removeSubnetGroup(input);
       case 'security-group':
         return removeSecurityGroup(input);
+      case 'db-cluster':
+        return clusters.removeCluster(input);
+      case 'global-cluster':
+        return clusters.removeGlobalCluster(input);
       default:
         throw nonRetryable('NotAProtectionResource', `${input.ref.type} ${input.ref.id} is not made by a protection`);
     }

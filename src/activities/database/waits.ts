@@ -17,8 +17,8 @@ import { readReplicaLag } from './replication';
  * progress and calls again, until its deadline. On AWS a replica is `creating` for minutes to hours.
  */
 export const STRETCH_SECONDS = 300;
-const MIN_DELAY = 1;
-const MAX_DELAY = 30;
+export const MIN_DELAY = 1;
+export const MAX_DELAY = 30;
 
 /** States a new replica does not come back from by itself (RDS user guide, "Viewing DB instance status"). */
 const BROKEN = new Set([
@@ -34,15 +34,15 @@ const BROKEN = new Set([
 ]);
 const REPLICATION_BROKEN = new Set(['error', 'terminated']);
 
-function stretchOf(deadline: string): number {
+export function stretchOf(deadline: string): number {
   const left = (Date.parse(deadline) - Date.now()) / 1000;
   return Math.max(MIN_DELAY + 1, Math.min(STRETCH_SECONDS, left));
 }
 
-const past = (deadline: string) => Date.now() >= Date.parse(deadline);
+export const past = (deadline: string) => Date.now() >= Date.parse(deadline);
 
 /** What the workflow shows changed (or it has shown nothing yet): the stretch ends early, so its progress follows. */
-const changed = (seen: ReplicaObservation, last: ReplicaObservation | undefined) =>
+export const changed = (seen: ReplicaObservation, last: ReplicaObservation | undefined) =>
   !last ||
   seen.status !== last.status ||
   seen.replicationStatus !== last.replicationStatus ||

@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients';
 import { createCapacityActivities } from './capacity';
 import { createDrainActivities } from './drain';
+import { createGlobalClusterActivities } from './global-cluster';
 import { createHealthActivities } from './health';
 import { createNotifyActivities } from './notify';
 import { createFailoverPreflightActivities } from './preflight';
@@ -24,5 +25,6 @@ export function createFailoverActivities(clients: AwsClients) {
     ...createHealthActivities(clients),
     ...createDrainActivities(clients),
     ...createNotifyActivities(clients),
+    ...createGlobalClusterActivities(clients),
   };
 }

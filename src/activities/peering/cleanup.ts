@@ -94,6 +94,8 @@ export function createCleanupActivities(clients: AwsClients) {
         return true;
       case 'db-instance':
       case 'db-subnet-group':
+      case 'db-cluster':
+      case 'global-cluster':
         throw new Error(`${ref.type} ${ref.id} is a protection's: UnprotectDatabase removes it`);
     }
   }

@@ -5,7 +5,8 @@ export const PHASES: ResourceType[][] = [
   ['subnet', 'vpc', 'log-group'],
 ];
 const RANK: Record<ResourceType, number> = {
-  // A protection's replica goes first: its subnet group and group are in use until it is gone.
+  // An Aurora secondary (with its reader), then a replica: their subnet group and group are in use until they are gone.
+  'db-cluster': -3,
   'db-instance': -2,
   'db-subnet-group': -1,
   'network-acl-entry': 0,
@@ -17,6 +18,8 @@ const RANK: Record<ResourceType, number> = {
   vpc: 6,
   // A flow log's group goes last, once nothing writes to it any more.
   'log-group': 7,
+  // A global cluster this protection made is emptied and deleted once its secondary is gone.
+  'global-cluster': 8,
 };
 
 export const refKey = (r: ResourceRef): string =>
@@ -62,7 +65,11 @@ export type ResourceType =
   /** A protection's read replica: `id` is its DB instance identifier. */
   | 'db-instance'
   /** A protection's DB subnet group: `id` is its name. */
-  | 'db-subnet-group';
+  | 'db-subnet-group'
+  /** A protection's Aurora secondary cluster: `id` is its DB cluster identifier. */
+  | 'db-cluster'
+  /** An Aurora global cluster a protection made: `id` is its identifier, `region` the source cluster's. */
+  | 'global-cluster';
 
 export interface ResourceRef {
   type: ResourceType;

@@ -97,7 +97,11 @@ function sourceProblem(req: ProtectionRequest, source: DatabaseFacts | null): In
 }
 
 function networkProblem(replica: ReplicaSpec, network: NetworkFacts, subnetIds: string[]): InvalidField | undefined {
-  const named = 'vpcId' in replica.network;
+  return networkProblemOf('vpcId' in replica.network, network, subnetIds);
+}
+
+/** The network's problem, if any; `named`: the request named the VPC and subnets (else a setup gave them). */
+export function networkProblemOf(named: boolean, network: NetworkFacts, subnetIds: string[]): InvalidField | undefined {
   const field = named ? 'replica.network.subnetIds' : 'replica.network.setupWorkflowId';
   if (!network.found)
     return {

@@ -126,6 +126,7 @@ export const caughtUp = (lag: number | null, max: number): lag is number => lag 
 export type ProtectionStep =
   | 'validate'
   | 'check'
+  | 'global-cluster'
   | 'subnet-group'
   | 'security-group'
   | 'retire'

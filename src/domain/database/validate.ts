@@ -25,7 +25,7 @@ export function durationMs(text: string): number | undefined {
   }
 }
 
-const dbId = z
+export const dbId = z
   .string()
   .regex(DB_ID, 'must be an RDS instance identifier: a letter, then letters, digits and single hyphens, at most 63');
 const instance = z.strictObject({ region, dbInstanceIdentifier: dbId });
@@ -37,7 +37,7 @@ const admittedCidr = z.string().superRefine((text, ctx) => {
   else if (parsed.prefix === 0)
     ctx.addIssue({ code: 'custom', message: `"${text}" is the whole internet; a database admits named networks only` });
 });
-const allowFrom = z.array(admittedCidr).min(1, 'must list at least one CIDR').max(50, 'at most 50 CIDRs');
+export const allowFrom = z.array(admittedCidr).min(1, 'must list at least one CIDR').max(50, 'at most 50 CIDRs');
 
 const tagKey = z
   .string()
@@ -47,20 +47,20 @@ const tagKey = z
   .refine((k) => ![PROTECTION_ID_TAG, RETIRED_BY_TAG].includes(k), 'is set by the protection itself')
   // The tool's own keys decide what IAM lets it change or delete (vpc-peering:managed, promoted-by…).
   .refine((k) => !k.startsWith('vpc-peering:'), "vpc-peering: keys are the tool's own, never a request's");
-const tags = z
+export const tags = z
   .record(tagKey, z.string().max(256))
   .refine((t) => Object.keys(t).length <= 40, 'at most 40 tags (AWS allows 50, the protection adds its own)');
 
-const maxLagSeconds = z
+export const maxLagSeconds = z
   .number({ message: 'must be a number of seconds' })
   .int('must be whole seconds')
   .min(0, 'must be 0 or more seconds');
-const lagTimeout = z
+export const lagTimeout = z
   .string()
   .refine((t) => durationMs(t) !== undefined, 'must be a duration such as "60m", "90s" or "2h"')
   .refine((t) => (durationMs(t) ?? 0) <= MAX_LAG_TIMEOUT_MS, 'must be at most 7 days');
 
-const network = z.union(
+export const network = z.union(
   [
     z.strictObject({ setupWorkflowId: z.string().min(1, 'must be the setup workflow id') }),
     z.strictObject({

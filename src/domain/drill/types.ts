@@ -58,6 +58,12 @@ export interface DrillRequest {
    * @default false
    */
   rehearsePromotion?: boolean;
+  /**
+   * Aurora: a secondary cluster of a global database kept for drills. The drill switches over to
+   * it and back (SwitchoverGlobalCluster, no data loss) and times both; refused when it is the
+   * production cluster's global database.
+   */
+  drillGlobalCluster?: { region: string; dbClusterIdentifier: string };
 }
 
 /** What `rehearsePromotion` measured, and whether its temporary replica is gone again. */

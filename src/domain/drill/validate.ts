@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DrillRequest } from './types';
+import { promotesCluster, takeClusterPromotion } from '../failover/cluster-promotion';
 import { validateFailoverRequest } from '../failover/validate';
 import { allowRuleSchema, peeringTargetSchema, peeringRegionsError } from '../peering/validate';
 import { firstIssue, type Validated } from '../validation';
@@ -15,6 +16,12 @@ const name = z
 const failover = z.looseObject({});
 
 const PEERING_PLACEHOLDER = 'pcx-00000000';
+
+/** Aurora: a secondary of a global database kept for drills, switched over to and back (never production's). */
+const drillGlobalCluster = z.strictObject({
+  region: z.string().min(1),
+  dbClusterIdentifier: z.string().regex(/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/, 'must be an Aurora cluster identifier'),
+});
 
 /** The same rule checks as a setup's own `allow`: a drill must not expect what a setup would refuse. */
 const expectation = z.strictObject({
@@ -42,6 +49,7 @@ const request = z.strictObject({
     .optional(),
   enableLatencySubscription: z.boolean().optional(),
   rehearsePromotion: z.boolean().optional(),
+  drillGlobalCluster: drillGlobalCluster.optional(),
 });
 
 export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
@@ -61,9 +69,15 @@ export function validateDrillRequest(input: unknown): Validated<DrillRequest> {
       },
     };
   // The peering is resolved later; a well-formed stand-in lets everything else be checked now.
+  // Aurora: the cluster promotion is checked on its own (failover/cluster-promotion.ts), the rest as usual.
+  const aurora = promotesCluster(req.failover)
+    ? takeClusterPromotion({ ...req.failover, drill: true } as { promoteReplica?: unknown })
+    : undefined;
+  if (aurora && !aurora.ok)
+    return { ok: false, error: { field: `failover.${aurora.error.field}`, reason: aurora.error.reason } };
   const rehearsal = validateFailoverRequest({
     peeringConnectionId: PEERING_PLACEHOLDER,
-    ...req.failover,
+    ...(aurora?.ok ? aurora.rest : req.failover),
     drill: true,
     approval: 'auto',
   });

@@ -123,8 +123,17 @@ export async function removeInOrder(
   return out;
 }
 
-const ORDER: ResourceRef['type'][] = ['db-instance', 'db-subnet-group', 'security-group'];
-/** A protection's things in the order they can go: the replica first, its groups once it is gone. */
+const ORDER: ResourceRef['type'][] = [
+  'db-cluster',
+  'db-instance',
+  'db-subnet-group',
+  'security-group',
+  'global-cluster',
+];
+/**
+ * A protection's things in the order they can go: an Aurora secondary (with its reader) or the
+ * replica first, its groups once it is gone, a global cluster it made last.
+ */
 export const removalOrder = (refs: ResourceRef[]): ResourceRef[] =>
   [...refs].sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));
 

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { ResourceRef } from '../../domain/aws/resource-ref';
 import { planProtection, protectionConflict, setupNetwork, type ProtectionPlan } from '../../domain/database/checks';
+import type { ClusterProtectionRequest } from '../../domain/database/cluster-types';
 import type { ProtectionInventory, ProtectionRequest } from '../../domain/database/types';
 import { FailureTypes } from '../../domain/failure-types';
 import type { SetupRecord } from '../../domain/peering/types';
@@ -17,7 +18,9 @@ const invalid = (field: string, reason: string) =>
   invalidInput(FailureTypes.InvalidProtectionRequest, { field, reason });
 
 /** The network the request names: the setup's (read back from its history) or the one given. */
-async function whereTo(req: ProtectionRequest): Promise<{ vpcId: string; subnetIds: string[]; peerCidrs: string[] }> {
+export async function whereTo(
+  req: Pick<ProtectionRequest, 'replica'> | Pick<ClusterProtectionRequest, 'replica'>,
+): Promise<{ vpcId: string; subnetIds: string[]; peerCidrs: string[] }> {
   const { network, region } = req.replica;
   if (!('setupWorkflowId' in network)) return { vpcId: network.vpcId, subnetIds: network.subnetIds, peerCidrs: [] };
   let record: SetupRecord;

@@ -1,4 +1,10 @@
-import { defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  namesCluster,
+  type ClusterProtectionReport,
+  type ClusterProtectionRequest,
+} from '../../domain/database/cluster-types';
+import { validateClusterProtectionRequest } from '../../domain/database/cluster-validate';
 import { protectionTags } from '../../domain/database/names';
 import {
   PROTECTION_PROGRESS_QUERY,
@@ -16,6 +22,7 @@ import { FailureTypes } from '../../domain/failure-types';
 import { invalidInput } from '../failures';
 import { changes, hold, reads, stepper, waitUntilProtecting } from './calls';
 import { checkProtection, ownRefs } from './check';
+import { protectCluster } from './protect-cluster';
 import { protectionFailure } from './rollback';
 
 export const protectionProgressQuery = defineQuery<ProtectionProgress>(PROTECTION_PROGRESS_QUERY);
@@ -27,7 +34,17 @@ export const protectionProgressQuery = defineQuery<ProtectionProgress>(PROTECTIO
  * checked before anything is made; a re-run under the same id finds its earlier work and makes
  * nothing new; a failure or cancellation removes what the run made, never the source.
  */
-export async function ProtectDatabase(request: ProtectionRequest): Promise<ProtectionReport> {
+export async function ProtectDatabase(
+  request: ProtectionRequest | ClusterProtectionRequest,
+): Promise<ProtectionReport | ClusterProtectionReport> {
+  // Aurora: a request naming clusters (before this patch refused as bad input, changing nothing).
+  if (namesCluster(request) && patched('aurora-protect-cluster')) {
+    const cluster = validateClusterProtectionRequest(request);
+    if (!cluster.ok) throw invalidInput(FailureTypes.InvalidProtectionRequest, cluster.error);
+    const progress: ProtectionProgress = { step: 'check', completed: [], created: [] };
+    setHandler(protectionProgressQuery, () => progress);
+    return protectCluster(cluster.value, progress);
+  }
   const checked = validateProtectionRequest(request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidProtectionRequest, checked.error);
   const req = checked.value;

@@ -25,6 +25,8 @@ export interface RollbackContext {
    * @default true
    */
   searchNames?: boolean;
+  /** Aurora: the search under the protection's names, instead of the instance one. */
+  search?: () => Promise<ResourceRef[]>;
 }
 
 const key = (r: ResourceRef) => `${r.type}|${r.region}|${r.id.toLowerCase()}`;
@@ -61,7 +63,13 @@ export async function protectionFailure(err: unknown, ctx: RollbackContext): Pro
 
 async function rollback(ctx: RollbackContext) {
   const found: ResourceRef[] = [];
-  if (ctx.searchNames !== false)
+  if (ctx.search)
+    try {
+      found.push(...(await ctx.search()));
+    } catch {
+      // The ledger alone, as below.
+    }
+  else if (ctx.searchNames !== false)
     try {
       const inventory = await reads.findProtectionResources.executeWithOptions(
         { summary: `Look for what the protection made under ${ctx.replica.dbInstanceIdentifier}'s names` },

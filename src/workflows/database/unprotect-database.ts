@@ -1,4 +1,5 @@
-import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setCurrentDetails } from '@temporalio/workflow';
+import { namesCluster, type ClusterProtectionRequest } from '../../domain/database/cluster-types';
 import type { ResourceRef } from '../../domain/aws/resource-ref';
 import { subnetGroupName } from '../../domain/database/names';
 import {
@@ -12,6 +13,7 @@ import { validateUnprotectRequest } from '../../domain/database/validate';
 import { FailureTypes } from '../../domain/failure-types';
 import { invalidInput } from '../failures';
 import { reads, removalOrder, removeInOrder } from './calls';
+import { unprotectCluster } from './unprotect-cluster';
 
 const refuse = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -41,6 +43,8 @@ export async function UnprotectDatabase(request: UnprotectRequest): Promise<Unpr
       FailureTypes.ProtectionStillRunning,
       `protection ${protectionId} is still running (run ${record.runId ?? '?'}); an unprotect now would race it. Wait until it ends, or cancel it (it then rolls back by itself).`,
     );
+  if (namesCluster(record.request) && patched('aurora-unprotect-cluster'))
+    return unprotectCluster(record.request as unknown as ClusterProtectionRequest, protectionId);
   const { ref: replica, network } = replicaOf(record);
   const inventory = await reads.findProtectionResources.executeWithOptions(
     { summary: `Find ${replica.dbInstanceIdentifier} and what protection ${protectionId} made beside it` },

@@ -22,6 +22,8 @@ import { validateDrillRequest } from '../../domain/drill/validate';
 import { budgetChecks } from './budgets';
 import { inspect, PEERING_CHECKS, recoverySignalChecks, rehearsalCheck, rehearse, rtoCheck } from './checks';
 import { checkPromotion, checkReplication, DRILL_DATA_PATCHES } from './replica-checks';
+import { checkClusterReadiness, rehearseSwitchover } from './cluster-checks';
+import { promotesCluster, type ClusterPromotion } from '../../domain/failover/cluster-promotion';
 import { peeringRolesOf, resolveTarget, type Target } from './target';
 import { drillRto } from '../../domain/drill/rto';
 import { explain, invalidInput } from '../failures';
@@ -132,7 +134,12 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
     // The signals say the application serves in `to`; the failback's target is the other region.
     const { promoteReplica: replica, recoveredWhen: _signals, recoveryTimeout: _timeout, ...rest } = failover;
     const failback: FailoverRequest = { ...rest, from: failover.to, to: failover.from };
-    if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
+    const aurora = promotesCluster(req.failover) && patched('aurora-drill-cluster');
+    const production = aurora ? (replica as unknown as ClusterPromotion) : undefined;
+    if (production) await checkClusterReadiness(production, report, at);
+    else if (replica && patched(DRILL_DATA_PATCHES.replication)) await checkReplication(replica, report, at);
+    if (req.drillGlobalCluster && patched('aurora-drill-switchover'))
+      await rehearseSwitchover(req.drillGlobalCluster, production, report, at);
 
     at('failover', `rehearsing the failover ${failover.from.region} → ${failover.to.region} on the drill record`);
     const forth = await rehearse(
@@ -159,7 +166,7 @@ export async function DrDrill(request: DrillRequest): Promise<DrillReport> {
         detail: 'not run: the failover rehearsal did not complete',
       });
     }
-    if (replica && req.rehearsePromotion && patched(DRILL_DATA_PATCHES.rehearsal))
+    if (replica && !aurora && req.rehearsePromotion && patched(DRILL_DATA_PATCHES.rehearsal))
       await checkPromotion(drillId, replica, runStartTime, report, at);
   } else {
     const why = `not run: the peering is ${inspection?.status ?? 'not found'}`;

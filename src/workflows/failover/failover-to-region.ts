@@ -1,3 +1,4 @@
+import { promotesCluster, takeClusterPromotion } from '../../domain/failover/cluster-promotion';
 import { planFailover, type PlannedStep } from '../../domain/failover/plan';
 import type { FailoverReport, FailoverRequest } from '../../domain/failover/types';
 import { validateFailoverRequest } from '../../domain/failover/validate';
@@ -12,6 +13,7 @@ import { preflight } from './preflight';
 import { drain } from './drain';
 import { fence } from './fence';
 import { promote } from './promote';
+import { preflightCluster } from './promote-cluster';
 import { recovered, recoveryKnown } from './recovered';
 import { switchRoutingControls, verifyRoutingControls } from './routing-control';
 import { startRun, type FailoverRun, type StepEnd } from './run';
@@ -68,9 +70,13 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
   if (!recoveryKnown(request)) throw invalidInput(FailureTypes.InvalidFailoverRequest, BEFORE_RECOVERY);
   if ((request as { notify?: unknown } | null)?.notify !== undefined && !patched(NOTIFY_PATCH))
     throw invalidInput(FailureTypes.InvalidFailoverRequest, BEFORE_NOTIFY);
-  const checked = validateFailoverRequest(request);
+  // Aurora: a cluster to make the writer, checked and run apart from the instance path.
+  const aurora = promotesCluster(request) && patched('aurora-failover-cluster') ? takeClusterPromotion(request) : null;
+  if (aurora && !aurora.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, aurora.error);
+  const checked = validateFailoverRequest(aurora ? aurora.rest : request);
   if (!checked.ok) throw invalidInput(FailureTypes.InvalidFailoverRequest, checked.error);
   const run = startRun(checked.value);
+  if (aurora) run.cluster = { cluster: aurora.cluster };
   try {
     const report = await runbook(run);
     await notify(run, 'ended');
@@ -85,7 +91,7 @@ export async function FailoverToRegion(request: FailoverRequest): Promise<Failov
 }
 
 async function runbook(run: FailoverRun): Promise<FailoverReport> {
-  const stopped = await preflight(run);
+  const stopped = (await preflight(run)) ?? (run.cluster ? await preflightCluster(run, run.cluster) : undefined);
   if (stopped) return run.finish(stopped.outcome, stopped.reason);
 
   const plan = planFailover(run.req);

@@ -1,12 +1,14 @@
 import { isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { explain } from '../failures';
 import { end, type FailoverRun, type StepEnd } from './run';
+import { promoteCluster } from './promote-cluster';
 import { PROMOTION, type Activities } from '../activity-options';
 
 const promotion = proxyActivities<Activities>(PROMOTION);
 
 /** Promotes the standby database before traffic moves. A drill never promotes: the replica is the real standby. */
 export async function promote(run: FailoverRun): Promise<StepEnd | undefined> {
+  if (run.cluster) return promoteCluster(run, run.cluster);
   const { report, recordName } = run;
   const replica = run.req.promoteReplica;
   const p = run.begin('promote-replica', replica ? `promote ${replica.dbInstanceIdentifier}` : 'nothing to promote');

@@ -1,4 +1,5 @@
 import { defineQuery, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ClusterSide } from '../../domain/failover/cluster-promotion';
 import { normalizeRecordName } from '../../domain/failover/dns-names';
 import type { RecordKey } from '../../domain/failover/reads';
 import {
@@ -40,6 +41,8 @@ export interface Decision extends DecisionInput {
 /** One failover run's state, shared by its steps: the request, the report and the live progress. */
 export interface FailoverRun {
   req: FailoverRequest;
+  /** Aurora: the cluster `promoteReplica` named (taken out of `req`, which then names no instance). */
+  cluster?: ClusterSide;
   drill: boolean;
   /** The record this run acts on (the drill record in a drill), normalized. */
   recordName: string;

@@ -62,7 +62,25 @@ export const COMING_CALLS: ComingCall[] = [
     ...tagged(P),
     ...requestTags({ 'vpc-peering:promoted-by': 'abc-failover', 'vpc-peering:promoted-from': PRIMARY }),
   }),
-  // Aurora Global Database: abc-aurora (opted in) with a secondary abc-aurora-dr.
+  // A mesh's VPC: its default ACL claimed with the mesh tag as well. src/ makes this claim
+  // (ensureVpc), but no recorded run here creates a mesh VPC; a setup's own claims are recorded.
+  call(
+    'mesh: claim its VPC default ACL',
+    'ec2:CreateTags',
+    `arn:aws:ec2:${DR}:${ACCOUNT}:network-acl/acl-0123456789abcdef0`,
+    requestTags({ 'vpc-peering:setup-id': 'abc-mesh', 'vpc-peering:mesh-id': 'abc-mesh' }),
+  ),
+];
+
+/**
+ * Aurora Global Database: src/ makes these calls now (src/activities/database/cluster-*.ts,
+ * src/activities/failover/global-cluster.ts; test/database/aurora-*.test.ts and
+ * test/failover/aurora-failover.test.ts run them behind the layer), but they are still evaluated
+ * from the contract's shapes, not recorded: the layer keeps no tags on a global cluster (moto has
+ * none, and the layer serves global clusters itself), so a recorded call would show none of the
+ * resource tags the policy's conditions read. abc-aurora (opted in) with a secondary abc-aurora-dr.
+ */
+export const AURORA_CALLS: ComingCall[] = [
   call('aurora: global cluster', 'rds:CreateGlobalCluster', GLOBAL, creating(A)),
   call('aurora: from the source cluster', 'rds:CreateGlobalCluster', rds(PRIMARY, 'cluster', 'abc-aurora'), {
     ...creating(A),
@@ -75,7 +93,7 @@ export const COMING_CALLS: ComingCall[] = [
     ...creating(A),
     ...tagged(A),
   }),
-  call('aurora: reader', 'rds:CreateDBInstance', db(DR, 'abc-aurora-dr-1'), creating(A)),
+  call('aurora: reader', 'rds:CreateDBInstance', db(DR, 'abc-aurora-dr-reader'), creating(A)),
   call('aurora: reader in the secondary', 'rds:CreateDBInstance', rds(DR, 'cluster', 'abc-aurora-dr'), {
     ...creating(A),
     ...tagged(A),
@@ -105,7 +123,7 @@ export const COMING_CALLS: ComingCall[] = [
   call(
     'aurora reprotect: the copy',
     'rds:CopyDBClusterSnapshot',
-    rds(PRIMARY, 'cluster-snapshot', 'abc-aurora-lost-writes-202612070000'),
+    rds(PRIMARY, 'cluster-snapshot', 'lost-writes-abc-aurora-2026-12-07-00-00'),
     creating(R),
   ),
   call('aurora unprotect: leave the global cluster', 'rds:RemoveFromGlobalCluster', GLOBAL, tagged(A)),
@@ -116,13 +134,13 @@ export const COMING_CALLS: ComingCall[] = [
     tagged(A),
   ),
   call('aurora unprotect: delete it', 'rds:DeleteDBCluster', rds(DR, 'cluster', 'abc-aurora-dr'), tagged(A)),
-  // A mesh's VPC: its default ACL claimed with the mesh tag as well. src/ makes this claim
-  // (ensureVpc), but no recorded run here creates a mesh VPC; a setup's own claims are recorded.
+  call('aurora unprotect: its reader', 'rds:DeleteDBInstance', db(DR, 'abc-aurora-dr-reader'), tagged(A)),
+  call('aurora rollback: the global cluster it made', 'rds:DeleteGlobalCluster', GLOBAL, tagged(A)),
   call(
-    'mesh: claim its VPC default ACL',
-    'ec2:CreateTags',
-    `arn:aws:ec2:${DR}:${ACCOUNT}:network-acl/acl-0123456789abcdef0`,
-    requestTags({ 'vpc-peering:setup-id': 'abc-mesh', 'vpc-peering:mesh-id': 'abc-mesh' }),
+    'aurora rollback: the source leaves it',
+    'rds:RemoveFromGlobalCluster',
+    rds(PRIMARY, 'cluster', 'abc-aurora'),
+    OPTED_IN,
   ),
 ];
 
