@@ -51,8 +51,10 @@ export async function switchRecord(run: FailoverRun): Promise<StepEnd | undefine
     const promoted = report.promotion === 'promoted' || report.promotion === 'already-promoted';
     const cause = rootCause(err);
     const changed = cause instanceof ApplicationFailure && cause.type === FailureTypes.RecordChanged;
+    // An Aurora run names its cluster apart (run.cluster); an instance run, its replica.
+    const promotedDb = run.cluster?.cluster.dbClusterIdentifier ?? req.promoteReplica?.dbInstanceIdentifier;
     const consequence = promoted
-      ? ` The promotion of ${req.promoteReplica!.dbInstanceIdentifier} is NOT undone: it is a standalone instance in ${req.to.region} now, while ${recordName} does not point to ${req.to.value}. ${changed ? 'Find out who changed the record, then run the request again' : 'Fix the cause and run the same request again: the promotion is found done and the switch is retried'}.`
+      ? ` The promotion of ${promotedDb} is NOT undone: it is the writer in ${req.to.region} now, while ${recordName} does not point to ${req.to.value}. ${changed ? 'Find out who changed the record, then run the request again' : 'Fix the cause and run the same request again: the promotion is found done and the switch is retried'}.`
       : ` ${recordName} was not changed.`;
     run.record('switch-record', sw, 'failed', `${explain(err)}.${consequence}`);
     return end(
