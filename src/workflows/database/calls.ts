@@ -157,3 +157,40 @@ export function hold(progress: ProtectionProgress, ref: ResourceRef): void {
   if (!progress.created.some((r) => r.type === ref.type && r.region === ref.region && r.id === ref.id))
     progress.created.push(ref);
 }
+
+/** Where a replica or a secondary cluster is placed: its subnet group and its engine-port group. */
+export interface Placement {
+  subnetGroupName: string;
+  subnetIds: string[];
+  securityGroupName: string;
+  vpcId: string;
+  port: number;
+  allowFrom: string[];
+}
+
+/**
+ * The DB subnet group and the security group a protection makes in the replica's region, each held
+ * for the rollback as soon as it exists; the same for an instance and an Aurora secondary.
+ */
+export async function ensurePlacement(
+  progress: ProtectionProgress,
+  at: (step: ProtectionProgress['step']) => void,
+  plan: Placement,
+  owner: { region: string; protectionId: string; tags: Record<string, string> },
+) {
+  const { region, protectionId, tags } = owner;
+  at('subnet-group');
+  const subnets = await changes.ensureDbSubnetGroup.executeWithOptions(
+    { summary: `DB subnet group ${plan.subnetGroupName} in ${region}` },
+    [{ region, name: plan.subnetGroupName, subnetIds: plan.subnetIds, protectionId, tags }],
+  );
+  hold(progress, subnets.ref);
+  at('security-group');
+  const { vpcId, securityGroupName: name, port, allowFrom } = plan;
+  const group = await changes.ensureDatabaseSecurityGroup.executeWithOptions(
+    { summary: `Security group ${name}: port ${port} from ${allowFrom.join(', ')}` },
+    [{ region, vpcId, name, port, allowFrom, protectionId, tags }],
+  );
+  hold(progress, group.ref);
+  return { subnets, group };
+}

@@ -3,7 +3,7 @@ import type { ClusterProtectionReport, ClusterProtectionRequest } from '../../do
 import { protectionTags } from '../../domain/database/names';
 import type { ProtectionProgress, ReplicaObservation } from '../../domain/database/types';
 import { DEFAULT_LAG_TIMEOUT, DEFAULT_MAX_LAG_SECONDS, durationMs } from '../../domain/database/validate';
-import { CREATE_DEADLINE_MS, changes, hold, reads, stepper, waitInStretches, waits } from './calls';
+import { CREATE_DEADLINE_MS, changes, hold, reads, stepper, waitInStretches, waits, ensurePlacement } from './calls';
 import { checkClusterProtection, findClusterProtection, ownClusterRefs } from './check-cluster';
 import { protectionFailure } from './rollback';
 
@@ -40,28 +40,7 @@ export async function protectCluster(
       [{ region: req.source.region, globalClusterIdentifier: globalId, sourceArn: plan.sourceArn, tags }],
     );
     if (global.made) hold(progress, global.ref);
-    at('subnet-group');
-    const subnets = await changes.ensureDbSubnetGroup.executeWithOptions(
-      { summary: `DB subnet group ${plan.subnetGroupName} in ${region}` },
-      [{ region, name: plan.subnetGroupName, subnetIds: plan.subnetIds, protectionId, tags }],
-    );
-    hold(progress, subnets.ref);
-    at('security-group');
-    const group = await changes.ensureDatabaseSecurityGroup.executeWithOptions(
-      { summary: `Security group ${plan.securityGroupName}: port ${plan.port} from ${plan.allowFrom.join(', ')}` },
-      [
-        {
-          region,
-          vpcId: plan.vpcId,
-          name: plan.securityGroupName,
-          port: plan.port,
-          allowFrom: plan.allowFrom,
-          protectionId,
-          tags,
-        },
-      ],
-    );
-    hold(progress, group.ref);
+    const { group } = await ensurePlacement(progress, at, plan, { region, protectionId, tags });
     at('replica');
     const secondary = await changes.ensureSecondaryCluster.executeWithOptions(
       { summary: `Secondary cluster ${id} in ${region}, in ${globalId}` },

@@ -20,7 +20,7 @@ import {
 } from '../../domain/database/validate';
 import { FailureTypes } from '../../domain/failure-types';
 import { invalidInput } from '../failures';
-import { changes, hold, reads, stepper, waitUntilProtecting } from './calls';
+import { changes, hold, reads, stepper, waitUntilProtecting, ensurePlacement } from './calls';
 import { checkProtection, ownRefs } from './check';
 import { protectCluster } from './protect-cluster';
 import { protectionFailure } from './rollback';
@@ -66,28 +66,7 @@ export async function ProtectDatabase(
   const maxLagSeconds = req.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS;
   const lagTimeout = req.lagTimeout ?? DEFAULT_LAG_TIMEOUT;
   try {
-    at('subnet-group');
-    const subnets = await changes.ensureDbSubnetGroup.executeWithOptions(
-      { summary: `DB subnet group ${plan.subnetGroupName} in ${region}` },
-      [{ region, name: plan.subnetGroupName, subnetIds: plan.subnetIds, protectionId, tags }],
-    );
-    hold(progress, subnets.ref);
-    at('security-group');
-    const group = await changes.ensureDatabaseSecurityGroup.executeWithOptions(
-      { summary: `Security group ${plan.securityGroupName}: port ${plan.port} from ${plan.allowFrom.join(', ')}` },
-      [
-        {
-          region,
-          vpcId: plan.vpcId,
-          name: plan.securityGroupName,
-          port: plan.port,
-          allowFrom: plan.allowFrom,
-          protectionId,
-          tags,
-        },
-      ],
-    );
-    hold(progress, group.ref);
+    const { group } = await ensurePlacement(progress, at, plan, { region, protectionId, tags });
     at('replica');
     const made = await changes.ensureReadReplica.executeWithOptions(
       { summary: `Read replica ${id} in ${region} of ${plan.sourceArn}` },
