@@ -115,7 +115,8 @@ export async function recentFailovers(client: Client, limit: number): Promise<Fa
 const secs = (n: number | null) => (n === null ? '-' : `${n}s`);
 
 export function formatRunLine(r: FailoverRun): string {
-  const rpo = r.rpoSeconds === null ? (r.rpoBasis ? `? (${r.rpoBasis})` : '-') : `${r.rpoSeconds}s`;
+  // One token per column, so the list stays aligned and greppable; `show` gives the basis.
+  const rpo = r.rpoSeconds === null ? (r.rpoBasis ? 'unknown' : '-') : `${r.rpoSeconds}s`;
   const outcome = r.outcome ?? r.status.toLowerCase();
   return [
     r.startTime,
