@@ -3,8 +3,9 @@
  * Temporal. It issues exactly the EC2 calls the activities make for a fresh setup (their
  * find-before-create reads included), in the workflow's order, so that the bench's b/a isolates what
  * durability costs. The bench checks that both call lists stay the same, in order within each region.
- * The stages follow the workflow: vpcs, request-peering, establish-peering (accept, wait for active
- * unless the accept answered it, DNS) and side-rules (routes, security group, NACL entries per side).
+ * The stages follow the workflow: vpcs (find, create, claim the default tables, DNS hostnames,
+ * subnets), request-peering, establish-peering (accept, wait for active unless the accept answered
+ * it, DNS) and side-rules (routes, security group, NACL entries per side).
  * By default one side after the other, as a plain script would; `parallelSides` runs them at once
  * wherever the workflow does.
  *
@@ -17,11 +18,13 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
   CreateSecurityGroupCommand,
+  CreateSubnetCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   CreateTagsCommand,
@@ -29,18 +32,14 @@ import {
   ModifyVpcPeeringConnectionOptionsCommand,
   RevokeSecurityGroupEgressCommand,
   waitUntilVpcAvailable,
-  type EC2Client,
-  type IpPermission,
-  type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import { WaiterState } from '@smithy/util-waiter';
 import * as fs from 'node:fs';
+import { claimDefaultTables, pollPeering, toIpPermissions } from './bare-parts';
 import { createAwsClients, type AwsClients } from '../src/activities/aws/clients';
 import { toTags } from '../src/activities/ec2/helpers';
 import { createNaclEntry } from '../src/activities/ec2/network-acls';
-import { waitForPeering } from '../src/activities/ec2/peering-connection';
 import { formatNaclRecord, naclRecordKey, naclRecordOf } from '../src/domain/peering/nacl-record';
-import { naclPlan, naclRuleSpan, securityGroupPlan, type SgPermission } from '../src/domain/peering/rules-plan';
+import { naclPlan, naclRuleSpan, securityGroupPlan } from '../src/domain/peering/rules-plan';
 import * as TAGS from '../src/domain/aws/tags';
 import type { PeeringRequest } from '../src/domain/peering/types';
 
@@ -57,21 +56,6 @@ export interface BareResult {
   vpcIds: Record<Role, string>;
   /** Time in each of the contract's steps in ms, summed over both sides (a skipped step is absent). */
   steps: Record<string, number>;
-}
-
-const toIpPermissions = (perms: SgPermission[]): IpPermission[] =>
-  perms.map((p) => ({
-    IpProtocol: p.protocol,
-    FromPort: p.fromPort,
-    ToPort: p.toPort,
-    IpRanges: [{ CidrIp: p.cidrBlock, ...(p.description ? { Description: p.description } : {}) }],
-  }));
-
-/** The activities' own peering wait (same poll settings); outside an activity it just polls. */
-async function pollPeering(ec2: EC2Client, id: string, done: (p: VpcPeeringConnection | undefined) => boolean) {
-  const last = await waitForPeering(ec2, id, 300, (p) => (done(p) ? WaiterState.SUCCESS : WaiterState.RETRY));
-  if (!last) throw new Error(`peering ${id}: not visible`);
-  return last;
 }
 
 export async function bareSetup(
@@ -102,7 +86,10 @@ export async function bareSetup(
 
   const bySetupTag = { Filters: [{ Name: `tag:${TAGS.SETUP_ID_TAG}`, Values: [setupId] }] };
   // Stage vpcs: the one-network check (what the setup id holds already), then per side find by tag,
-  // create, and turn DNS hostnames on (the tables and NACLs are read by the side-rules stage).
+  // create, claim the VPC's main route table and default NACL with the setup's tag (the scoped IAM
+  // policy lets a setup change only tables that carry it), turn DNS hostnames on, and make the
+  // side's subnets (listed first: CreateSubnet has no ClientToken either). The tables and NACLs are
+  // read again by the side-rules stage, as the workflow's activities do.
   const [requesterVpc, accepterVpc] = await timed('vpcs', async () => {
     await perSide(ROLES, async (role) => {
       await client(role).send(new DescribeVpcsCommand(bySetupTag));
@@ -122,8 +109,25 @@ export async function bareSetup(
       const vpcId = created.Vpc!.VpcId!;
       if (created.Vpc!.State !== 'available')
         await waitUntilVpcAvailable({ client: ec2, maxWaitTime: 60, minDelay: 2, maxDelay: 5 }, { VpcIds: [vpcId] });
+      await claimDefaultTables(ec2, vpcId, setupId);
       if (request.dnsResolution !== false)
         await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
+      if (s.subnets?.length) {
+        const byVpc = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
+        const have = (await ec2.send(new DescribeSubnetsCommand(byVpc))).Subnets ?? [];
+        for (const spec of s.subnets) {
+          if (have.some((x) => x.CidrBlock === spec.cidrBlock)) continue;
+          const Name = `${s.name ?? role}-${spec.availabilityZone}`;
+          await ec2.send(
+            new CreateSubnetCommand({
+              VpcId: vpcId,
+              CidrBlock: spec.cidrBlock,
+              AvailabilityZone: spec.availabilityZone,
+              TagSpecifications: [{ ResourceType: 'subnet', Tags: toTags({ ...vpcTags, Name }) }],
+            }),
+          );
+        }
+      }
       return { vpcId, cidrBlock: s.cidrBlock! };
     });
   });
