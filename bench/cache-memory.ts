@@ -1,9 +1,11 @@
 /**
  * Memory per cached workflow: N setups held open at once in the worker's cache (the proxy keeps
  * each peering `provisioning`, so every setup waits in its poll activity, its workflow cached), and
- * the worker process's RSS and its workflow thread's heap (after a full GC, read by the probe in
- * bench/probe/) before and while they are held. The difference over N is what one more running
- * workflow costs, which a worker holding a few hundred (one mesh of 45 pairs is 46) pays N times.
+ * the worker process's RSS and its workflow thread's heap before and while they are held. Each
+ * reading is the median of READINGS probe readings, each taken after a full GC of both the main
+ * thread and the workflow thread (bench/probe/), so that neither counts garbage. The difference
+ * over N is what one more running setup costs (its cached workflow and its running poll
+ * activity), which a worker holding a few hundred (one mesh of 45 pairs is 46) pays N times.
  *
  * Standalone: `npx ts-node --transpile-only bench/cache-memory.ts [N]` starts its own servers
  * (BENCH_BUILD=0 reuses lib/ as it is; BENCH_SNAPSHOT=dir also writes heap snapshots of the
@@ -18,6 +20,7 @@ import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 import { waitFor } from '../harness/stack';
 import { REQUEST_FILE, log } from './config';
 import { benchKit, type BenchKit } from './kit';
+import type { ProbeClient } from './probe/probe-client';
 import type { ProbeStatus } from './probe/worker-probe';
 import { buildWorker, startBenchServers, startWorkerProcess } from './servers';
 
@@ -32,6 +35,44 @@ export interface CacheMemory {
 }
 
 const perWorkflow = (a: number, b: number, n: number) => Math.round(((b - a) / n) * 1000) / 1000;
+
+/** Probe readings per figure, 1 s apart: each after a full GC; their median per field is the figure. */
+const READINGS = 5;
+
+function medianOf(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median, field by field, of READINGS readings after a full GC (threads by position). */
+export async function settledStatus(probe: ProbeClient): Promise<ProbeStatus> {
+  const all: ProbeStatus[] = [];
+  for (let i = 0; i < READINGS; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 1_000));
+    all.push(await probe.status(true));
+  }
+  const field = (f: (s: ProbeStatus) => number | undefined) => {
+    const xs = all.map(f).filter((x): x is number => x !== undefined);
+    return xs.length ? Math.round(medianOf(xs) * 10) / 10 : undefined;
+  };
+  const first = all[0]!;
+  // Before the first GC only: the later readings follow a GC a second earlier.
+  const beforeGc = first.mainHeapUsedBeforeGcMb;
+  return {
+    rssMb: field((s) => s.rssMb)!,
+    mainHeapUsedMb: field((s) => s.mainHeapUsedMb)!,
+    ...(beforeGc === undefined ? {} : { mainHeapUsedBeforeGcMb: beforeGc }),
+    mainHeapTotalMb: field((s) => s.mainHeapTotalMb)!,
+    mainExternalMb: field((s) => s.mainExternalMb)!,
+    cachedWorkflows: field((s) => s.cachedWorkflows)!,
+    threads: first.threads.map((_, t) => ({
+      usedMb: field((s) => s.threads[t]?.usedMb)!,
+      totalMb: field((s) => s.threads[t]?.totalMb)!,
+      externalMb: field((s) => s.threads[t]?.externalMb)!,
+    })),
+  };
+}
 
 export async function cachedWorkflowMemory(o: {
   kit: BenchKit;
@@ -64,7 +105,7 @@ export async function cachedWorkflowMemory(o: {
       what: 'the warm-up setup to leave the cache',
       timeoutMs: 30_000,
     });
-    const before = await probe.status();
+    const before = await settledStatus(probe);
     const snapshot = async (label: string) => {
       if (!o.snapshotDir) return undefined;
       const file = path.join(o.snapshotDir, `${name}-${label}.heapsnapshot`);
@@ -91,7 +132,7 @@ export async function cachedWorkflowMemory(o: {
     });
     // Each is in its poll activity now; a last workflow task may still be on its way.
     await new Promise((r) => setTimeout(r, 2_000));
-    const during = await probe.status();
+    const during = await settledStatus(probe);
     const snapDuring = await snapshot('during');
     const heap = (s: ProbeStatus) => s.threads.reduce((sum, t) => sum + t.usedMb, 0);
     return {

@@ -98,14 +98,17 @@ export const protectMeasured = (f: FailoverBench, ratio: number | undefined): st
 
 export function memoryRows(c: CacheMemory): Row[] {
   const heap = (s: CacheMemory['before']) => s.threads.reduce((sum, t) => sum + t.usedMb, 0);
+  const garbage = (s: CacheMemory['before']) =>
+    s.mainHeapUsedBeforeGcMb === undefined ? '?' : `${fixed(s.mainHeapUsedBeforeGcMb, 1)} MB`;
   return [
     info(
-      `${c.held} setups held in the cache: RSS, workflow thread's heap`,
+      `${c.held} setups held in the cache (GC'd, median of 5): RSS, workflow heap`,
       `${fixed(c.before.rssMb, 1)} → ${fixed(c.during.rssMb, 1)} MB, ${fixed(heap(c.before), 1)} → ${fixed(heap(c.during), 1)} MB`,
     ),
     info(
-      '  heap per cached workflow; main thread heap',
-      `${fixed(c.perWorkflow.heapMb, 3)} MB; ${fixed(c.before.mainHeapUsedMb, 1)} → ${fixed(c.during.mainHeapUsedMb, 1)} MB`,
+      '  heap per cached workflow; main thread heap (before its first GC)',
+      `${fixed(c.perWorkflow.heapMb, 3)} MB; ${fixed(c.before.mainHeapUsedMb, 1)} → ${fixed(c.during.mainHeapUsedMb, 1)} MB` +
+        ` (${garbage(c.before)} → ${garbage(c.during)})`,
     ),
   ];
 }

@@ -27,7 +27,10 @@ export interface ThreadHeap {
 
 export interface ProbeStatus {
   rssMb: number;
+  /** The main thread's heap, after a full GC of it too unless `gc: false`. */
   mainHeapUsedMb: number;
+  /** The same before that GC: the difference is garbage not yet collected. */
+  mainHeapUsedBeforeGcMb?: number;
   mainHeapTotalMb: number;
   mainExternalMb: number;
   /** The worker's own count of workflows in its cache. */
@@ -72,6 +75,7 @@ interface TemporalWorkerLike {
 }
 
 function installMain(): void {
+  const gcMain = collector();
   const ports: wt.MessagePort[] = [];
   const Original = wt.Worker;
   class ProbedWorker extends Original {
@@ -120,12 +124,17 @@ function installMain(): void {
       }
       const gc = req.gc !== false;
       const threads = await Promise.all(ports.map((p) => ask<{ heap: ThreadHeap }>(p, { kind: 'heap', gc })));
+      // The main thread (the activities, the SDK's clients, the core bridge) is collected as well:
+      // without it its heap and the RSS count whatever garbage the last activities left.
+      const beforeGc = process.memoryUsage().heapUsed;
+      if (gc) gcMain();
       const main = process.memoryUsage();
       const status: ProbeStatus = {
         rssMb: mb(main.rss),
         mainHeapUsedMb: mb(main.heapUsed),
         mainHeapTotalMb: mb(main.heapTotal),
         mainExternalMb: mb(main.external),
+        ...(gc ? { mainHeapUsedBeforeGcMb: mb(beforeGc) } : {}),
         cachedWorkflows: worker?.getStatus().numCachedWorkflows ?? -1,
         threads: threads.map((t) => t.heap),
       };
