@@ -41,16 +41,27 @@ export function failoverFigures(f: FailoverBench): FailoverFigures {
       info(`  bare runbook: critical path, all steps in turn`, `${ms(criticalMs)}, ${ms(sequentialMs)}`),
       info(`  RTO ÷ critical path, ÷ runbook`, `${fixed(critical)}, ${fixed(sequential)}`),
     );
-    // The worlds' own names (bench-<pid>-<round>-flow-) say nothing here.
+    // The worlds' own names (bench-<pid>-<round>-flow-) say nothing here, and differ from round to
+    // round: a step is matched across rounds by its name without them (keyed by the full name, a
+    // group's step was missing from every round but the first and its median halved).
     const short = (name: string) => name.replace(/bench-\d+-\d+-(flow|bare)-/, '');
-    const times = (steps: Array<Record<string, number>>) =>
-      Object.keys(steps[0] ?? {})
+    const byShortName = (steps: Record<string, number>) =>
+      Object.fromEntries(Object.entries(steps).map(([n, t]) => [short(n), t]));
+    const times = (all: Array<Record<string, number>>) => {
+      const steps = all.map(byShortName);
+      return Object.keys(steps[0] ?? {})
         .map((n) => [n, Math.round(median(steps.map((x) => x[n] ?? 0)))] as const)
         .filter(([, t]) => t > 0)
-        .map(([n, t]) => `${short(n)} ${ms(t)}`)
+        .map(([n, t]) => `${n} ${ms(t)}`)
         .join(', ');
+    };
+    // What the runbook's total holds beyond its steps (nothing but the gaps between them, if all are timed).
+    const outside = median(
+      done.map((m) => m.runbook.totalMs - Object.values(m.runbook.steps).reduce((a, b) => a + b, 0)),
+    );
     details.push(
-      `${label}: FailoverToRegion's steps ${times(done.map((m) => m.steps))}; the runbook's ${times(done.map((m) => m.runbook.steps))}`,
+      `${label}: FailoverToRegion's steps ${times(done.map((m) => m.steps))}; the runbook's ${times(done.map((m) => m.runbook.steps))}` +
+        ` (medians per step; ${ms(outside)} of its total outside them)`,
     );
   }
   const worst = (key: 'critical' | 'sequential') => {
