@@ -10,13 +10,19 @@
  * answer NotFound for a moment after a create, and the activities retry (as on AWS). So the fresh
  * setup is counted where the bench counts it, on moto itself; the re-run, which creates nothing and
  * meets no lag, is counted behind the layer as well.
+ *
+ * The re-run reads a VPC's route tables and ACLs once, in its side rules, which also claim a main
+ * table or default ACL still unclaimed (ensureVpc leaves a VPC it finds again to them).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PeeringRequest } from '../../src/domain/peering/types';
+import { DeleteTagsCommand, DescribeNetworkAclsCommand, DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
+import { SETUP_ID_TAG } from '../../src/domain/aws/tags';
+import { tableTags } from '../support/aws-state';
 import { testEnv } from '../support/env';
-import { startTestWorker, uniqueId, type TestWorker } from '../support/harness';
-import { runSetup, runTeardown } from '../support/setup-runs';
+import { ec2, startTestWorker, uniqueId, type TestWorker } from '../support/harness';
+import { mutatingCallsSince, runSetup, runTeardown } from '../support/setup-runs';
 
 let layer: TestWorker;
 let moto: TestWorker;
@@ -95,5 +101,31 @@ describe('GIVEN the bench request (a new VPC each side, two subnets in the accep
       expect(rerun.byOperation.DescribeVpcs).toBeGreaterThanOrEqual(2);
       expect(rerun.byOperation.DescribeVpcPeeringConnections).toBeGreaterThanOrEqual(1);
     }
+  });
+});
+
+describe('GIVEN a set-up network whose requester tables carry no claim (an attempt stopped between CreateVpc and the claim)', () => {
+  test('WHEN run again THEN its side rules claim the main table and default ACL again, and nothing else changes', async () => {
+    const id = uniqueId('reclaim');
+    const { result } = await runSetup(layer, REQUEST, id);
+    const { vpcId, region } = result.requester;
+    const client = ec2(region);
+    const byVpc = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
+    const [tables, acls] = await Promise.all([
+      client.send(new DescribeRouteTablesCommand(byVpc)),
+      client.send(new DescribeNetworkAclsCommand(byVpc)),
+    ]);
+    const main = tables.RouteTables!.find((t) => t.Associations?.some((a) => a.Main))!.RouteTableId!;
+    const acl = acls.NetworkAcls!.find((a) => a.IsDefault)!.NetworkAclId!;
+    await client.send(new DeleteTagsCommand({ Resources: [main, acl], Tags: [{ Key: SETUP_ID_TAG }] }));
+    expect(await tableTags(region, vpcId)).toContain('rtb main ');
+
+    const from = layer.calls.length;
+    await runSetup(layer, REQUEST, id);
+
+    expect(mutatingCallsSince(layer, from)).toEqual([`${region} CreateTags`, `${region} CreateTags`]);
+    const claimed = (await tableTags(region, vpcId)).filter((t) => /^(rtb main|acl default) /.test(t));
+    expect(claimed).toEqual([`acl default ${SETUP_ID_TAG}=${id}`, `rtb main ${SETUP_ID_TAG}=${id}`]);
+    await runTeardown(layer, { setupWorkflowId: id });
   });
 });
