@@ -29,6 +29,9 @@ test('GIVEN the recorded histories THEN every workflow and its main paths are co
       'setup-happy-before-one-network-check.json',
       'setup-rollback-before-settled-sides.json',
       'setup-cancelled-before-one-network-check.json',
+      // setup before its patched() table claims in the side rules ('setup-claim-tables-in-side-rules')
+      'setup-happy-before-claim-in-side-rules.json',
+      'setup-rollback-before-claim-in-side-rules.json',
       // teardown, before and after its patched() search-attribute upsert and running-setup check
       'teardown-happy.json',
       'teardown-refused-running.json',

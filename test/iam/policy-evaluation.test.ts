@@ -34,7 +34,8 @@ import { twoRegionRequest } from '../support/requests';
 /**
  * A setup adds routes and NACL entries to the main route table and default ACL of a VPC it creates,
  * which AWS creates untagged: the scoped policy allows them once the setup claims them with its tag
- * (ClaimTheTablesOfAVpcItCreated), which ensureVpc does (src/activities/ec2/vpc.ts). Calls on such
+ * (ClaimTheTablesOfAVpcItCreated), which ensureVpc does (src/activities/ec2/vpc.ts), or for a VPC it
+ * finds again, the side rules (src/activities/ec2/claim.ts). Calls on such
  * unclaimed tables are counted apart here; now that the setup claims them, there must be none.
  */
 const SETUP_CLAIMS_ITS_TABLES = true;

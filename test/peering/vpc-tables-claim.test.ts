@@ -102,3 +102,67 @@ describe('GIVEN a mesh VPC (tagged with the mesh id as well)', () => {
     expect(await tablesOf(vpc.vpcId)).toEqual([`acl default ${claimed}`, `rtb main ${claimed}`]);
   });
 });
+
+describe('GIVEN a setup VPC found again whose tables an earlier attempt never claimed, in a run whose side rules claim', () => {
+  const setupId = uniqueId('claim-later');
+  const tags = setupTags(setupId, {});
+  let vpcId: string;
+
+  test('WHEN ensureVpc runs THEN it finds the VPC, reads none of its tables and claims nothing', async () => {
+    const earlier = await ec2(REGION).send(
+      new CreateVpcCommand({
+        CidrBlock: '10.153.0.0/16',
+        TagSpecifications: [
+          {
+            ResourceType: 'vpc',
+            Tags: [...Object.entries(tags), [SIDE_TAG, 'requester']].map(([Key, Value]) => ({ Key, Value })),
+          },
+        ],
+      }),
+    );
+    vpcId = earlier.Vpc!.VpcId!;
+    calls.length = 0;
+
+    const out = await acts.ensureVpc({
+      side: 'requester',
+      region: REGION,
+      setupId,
+      cidrBlock: '10.153.0.0/16',
+      tags,
+      tablesClaimedBySideRules: true,
+    });
+
+    expect(out.vpc.vpcId).toBe(vpcId);
+    expect(calls.filter((op) => /RouteTables|NetworkAcls|CreateTags|CreateVpc/.test(op))).toEqual([]);
+    expect(await tablesOf(vpcId)).toEqual(['acl default ', 'rtb main ']);
+  });
+
+  test('WHEN the routes and NACL parts run with the claim THEN they claim the main table and default ACL with the setup key only, once', async () => {
+    const common = { region: REGION, vpcId, peeringConnectionId: 'pcx-0claimlater', claim: tags };
+    calls.length = 0;
+    await acts.ensureRoutes({ ...common, destinationCidrBlocks: [] });
+    await acts.ensureNaclEntries({ ...common, entries: [] });
+
+    expect(calls.filter((op) => op === 'CreateTags')).toEqual(['CreateTags', 'CreateTags']);
+    expect(await tablesOf(vpcId)).toEqual([
+      `acl default ${SETUP_ID_TAG}=${setupId}`,
+      `rtb main ${SETUP_ID_TAG}=${setupId}`,
+    ]);
+
+    calls.length = 0;
+    await acts.ensureRoutes({ ...common, destinationCidrBlocks: [] });
+    await acts.ensureNaclEntries({ ...common, entries: [] });
+    expect(calls).toEqual(['DescribeRouteTables', 'DescribeNetworkAcls']);
+  });
+
+  test('WHEN the parts run without the claim (a VPC the run did not make) THEN they tag nothing', async () => {
+    const other = (await ec2(REGION).send(new CreateVpcCommand({ CidrBlock: '10.154.0.0/16' }))).Vpc!.VpcId!;
+    const common = { region: REGION, vpcId: other, peeringConnectionId: 'pcx-0claimlater' };
+    calls.length = 0;
+    await acts.ensureRoutes({ ...common, destinationCidrBlocks: [] });
+    await acts.ensureNaclEntries({ ...common, entries: [] });
+
+    expect(calls).toEqual(['DescribeRouteTables', 'DescribeNetworkAcls']);
+    expect(await tablesOf(other)).toEqual(['acl default ', 'rtb main ']);
+  });
+});

@@ -24,6 +24,7 @@ import { VPC_QUOTAS } from '../../domain/aws/quotas';
 import type { NaclEntrySpec } from '../../domain/peering/rules-plan';
 import type { AwsClients } from '../aws/clients';
 import { collect } from './helpers';
+import { claimUnclaimed, defaultAclOf } from './claim';
 import { AwsErrors, isNamed, nonRetryable } from '../aws/errors';
 import { retryNotFound, type ConsistencyWindows } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
@@ -35,6 +36,8 @@ export interface EnsureNaclInput extends SideAccess {
   /** The peering the entries serve: each ACL records the entries made for it under this peering's tags. */
   peeringConnectionId: string;
   entries: NaclEntrySpec[];
+  /** Claim the VPC's default ACL first when it carries no setup tag (a VPC this run made; see ./claim). */
+  claim?: Record<string, string>;
 }
 
 export async function describeVpcAcls(ec2: EC2Client, vpcId: string): Promise<NetworkAcl[]> {
@@ -230,6 +233,7 @@ export function createNetworkAclActivities(clients: AwsClients, windows: Consist
       );
       checkQuota(acl, missing.get(acl.NetworkAclId!)!);
     }
+    if (input.claim) await claimUnclaimed(ec2, [defaultAclOf(acls, input.vpcId)], input.claim, windows.notFoundSeconds);
     const created: ResourceRef[] = [];
     for (const acl of acls) {
       const aclId = acl.NetworkAclId!;

@@ -3,6 +3,7 @@ import { accessOf, type SideAccess } from '../../domain/aws/access';
 import { isIpv6Cidr } from '../../domain/net/cidr6';
 import type { AwsClients } from '../aws/clients';
 import { collect } from './helpers';
+import { claimUnclaimed, mainTableOf } from './claim';
 import { AwsErrors, isNamed, nonRetryable } from '../aws/errors';
 import { retryNotFound, type ConsistencyWindows } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
@@ -18,6 +19,8 @@ export interface EnsureRoutesInput extends SideAccess {
   /** The one destination of inputs scheduled before `destinationCidrBlocks`. */
   destinationCidrBlock?: string;
   peeringConnectionId: string;
+  /** Claim the VPC's main table first when it carries no setup tag (a VPC this run made; see ./claim). */
+  claim?: Record<string, string>;
 }
 
 async function describeTables(ec2: EC2Client, ids: string[]): Promise<RouteTable[]> {
@@ -94,6 +97,8 @@ export function createRouteActivities(clients: AwsClients, windows: ConsistencyW
     const tables = input.routeTableIds
       ? await describeTables(ec2, input.routeTableIds)
       : await tablesOfVpc(ec2, input.vpcId);
+    if (input.claim)
+      await claimUnclaimed(ec2, [mainTableOf(tables, input.vpcId)], input.claim, windows.notFoundSeconds);
     for (const table of tables) {
       for (const cidr of cidrs) {
         const existing = routeTo(table, cidr);

@@ -1,7 +1,6 @@
 import {
   AssociateVpcCidrBlockCommand,
   CreateSubnetCommand,
-  CreateTagsCommand,
   CreateVpcCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
@@ -16,11 +15,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { accessOf, type SideAccess } from '../../domain/aws/access';
-import { MESH_ID_TAG, SETUP_ID_TAG, SIDE_TAG } from '../../domain/aws/tags';
+import { SIDE_TAG } from '../../domain/aws/tags';
 import type { SubnetSpec, VpcState } from '../../domain/peering/types';
 import type { AwsClients } from '../aws/clients';
 import { activitySignal, keepAlive } from '../activity-context';
-import { collect, hasSetupTag, setupFilter, tagSpec, tagValue, toTags } from './helpers';
+import { collect, hasSetupTag, setupFilter, tagSpec, tagValue } from './helpers';
+import { claimUnclaimed, defaultAclOf, mainTableOf } from './claim';
 import { AwsErrors, isNamed, retryable } from '../aws/errors';
 import { findEarlierWork, pollWithHeartbeat, retryNotFound, type ConsistencyWindows } from '../aws/waiting';
 import { FailureTypes } from '../../domain/failure-types';
@@ -39,6 +39,12 @@ export interface EnsureVpcInput extends SideAccess {
   dnsResolution?: boolean;
   /** Ask for an Amazon-provided IPv6 /56 as well. @default false */
   ipv6?: boolean;
+  /**
+   * The run's side rules claim this VPC's main route table and default ACL when still unclaimed
+   * (they read both anyway), so a VPC found again is not read for them here. A VPC made in this
+   * attempt is claimed here, once its tables are listed. @default false
+   */
+  tablesClaimedBySideRules?: boolean;
 }
 
 export interface EnsureVpcOutput {
@@ -120,17 +126,12 @@ async function turnOn(ec2: EC2Client, vpcId: string, attribute: DnsAttribute): P
 }
 
 /**
- * AWS makes a VPC's main route table and default network ACL along with it, untagged, and the
- * scoped policy lets the worker change only tables that carry a setup's tag: the setup claims them
- * with its own keys only (ClaimTheTablesOfAVpcItCreated allows `vpc-peering:setup-id` and
- * `vpc-peering:mesh-id` on a table that has no setup tag yet). They are read first, so a retry tags
- * only what is still unclaimed and asks nothing the policy refuses. No inventory lists them by tag:
- * AWS deletes them with the VPC (DeleteVpc API reference).
+ * Claims the main route table and default network ACL AWS made with the VPC (see ./claim). Listed a
+ * moment after the VPC, as everything in EC2 is (eventual consistency), so both are waited for. No
+ * inventory lists them by tag: AWS deletes them with the VPC (DeleteVpc API reference).
  */
 async function claimDefaultTables(ec2: EC2Client, vpcId: string, tags: Record<string, string>, notFound: number) {
-  const claim = Object.fromEntries([SETUP_ID_TAG, MESH_ID_TAG].flatMap((k) => (tags[k] ? [[k, tags[k]]] : [])));
   const byVpc = { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] };
-  // Listed a moment after the VPC, as everything in EC2 is (eventual consistency).
   const { state, seen } = await pollWithHeartbeat(
     { client: ec2, minDelay: 1, maxDelay: 5, maxWaitTime: 60 },
     async (client) => {
@@ -138,16 +139,9 @@ async function claimDefaultTables(ec2: EC2Client, vpcId: string, tags: Record<st
         collect(paginateDescribeRouteTables({ client }, byVpc), (p) => p.RouteTables),
         collect(paginateDescribeNetworkAcls({ client }, byVpc), (p) => p.NetworkAcls),
       ]);
-      const main = tables.find((t) => t.VpcId === vpcId && t.Associations?.some((a) => a.Main));
-      const acl = acls.find((a) => a.VpcId === vpcId && a.IsDefault);
-      const found =
-        main && acl
-          ? [
-              { id: main.RouteTableId!, tags: main.Tags },
-              { id: acl.NetworkAclId!, tags: acl.Tags },
-            ]
-          : [];
-      return { state: found.length ? WaiterState.SUCCESS : WaiterState.RETRY, seen: found };
+      const main = mainTableOf(tables, vpcId);
+      const acl = defaultAclOf(acls, vpcId);
+      return { state: main && acl ? WaiterState.SUCCESS : WaiterState.RETRY, seen: main && acl ? [main, acl] : [] };
     },
   );
   if (state !== WaiterState.SUCCESS || !seen) {
@@ -156,9 +150,7 @@ async function claimDefaultTables(ec2: EC2Client, vpcId: string, tags: Record<st
       `${vpcId}'s main route table and default network ACL were not listed after 60 s`,
     );
   }
-  const unclaimed = seen.filter((t) => !tagValue(t.tags, SETUP_ID_TAG)).map((t) => t.id);
-  if (!unclaimed.length) return;
-  await retryNotFound(notFound, () => ec2.send(new CreateTagsCommand({ Resources: unclaimed, Tags: toTags(claim) })));
+  await claimUnclaimed(ec2, seen, tags, notFound);
 }
 
 export function createVpcActivities(clients: AwsClients, windows: ConsistencyWindows) {
@@ -200,8 +192,11 @@ export function createVpcActivities(clients: AwsClients, windows: ConsistencyWin
           ),
         );
       }
-      // Its own VPC only: made now, or found again by this setup's tags.
-      await claimDefaultTables(ec2, id, input.tags, windows.notFoundSeconds);
+      // Its own VPC only: made now, or found again by this setup's tags. A VPC found again leaves its
+      // tables to side rules that claim them, when the run says so: they read them anyway.
+      if (!(existing && input.tablesClaimedBySideRules)) {
+        await claimDefaultTables(ec2, id, input.tags, windows.notFoundSeconds);
+      }
       if (input.dnsResolution !== false) {
         // A new VPC has DNS support on and hostnames off; one found again is read first.
         const off = existing ? await dnsAttributesOff(ec2, id) : (['enableDnsHostnames'] as DnsAttribute[]);

@@ -20,6 +20,11 @@ export interface SideRulesInput extends SideAccess {
   securityGroup: SgPlan;
   naclEntries: NaclEntrySpec[];
   tags: Record<string, string>;
+  /**
+   * The VPC is one this run made: its main route table and default ACL are claimed with `tags` when
+   * still unclaimed (ensureVpc left a VPC it found again to this step, which reads them anyway).
+   */
+  claimDefaultTables?: boolean;
 }
 
 export interface SideRulesOutput {
@@ -37,7 +42,12 @@ export function createSideRulesActivities(parts: SideParts) {
   async function ensureSideRules(input: SideRulesInput): Promise<SideRulesOutput> {
     return keepAlive(async (beat) => {
       const { region, peeringConnectionId } = input;
-      const common = { region, peeringConnectionId, ...accessOf(input) };
+      const common = {
+        region,
+        peeringConnectionId,
+        ...accessOf(input),
+        ...(input.claimDefaultTables ? { claim: input.tags } : {}),
+      };
       const routes = await inStep(
         'routes',
         () =>

@@ -88,7 +88,8 @@ export function checkAdoptedPeering(ctx: SetupContext, req: PeeringRequest & { p
   );
 }
 
-export function ensureSideRules(ctx: SetupContext, vpcs: SideVpcs, peering: string, role: Role) {
+/** `claim`: the side's VPC is one the run made, and ensureVpc left its table claims to this step. */
+export function ensureSideRules(ctx: SetupContext, vpcs: SideVpcs, peering: string, role: Role, claim: boolean) {
   const { req, naclBase } = ctx;
   const own = vpcs[role];
   const ownCidrs = sideCidrs(own, req.ipv6);
@@ -107,6 +108,7 @@ export function ensureSideRules(ctx: SetupContext, vpcs: SideVpcs, peering: stri
         securityGroup: securityGroupPlan(ownCidrs, peerCidrs, req.allow),
         naclEntries: naclPlan(ownCidrs, peerCidrs, req.allow, naclBase),
         tags: ctx.tags,
+        ...(claim ? { claimDefaultTables: true } : {}),
       },
     ],
   );

@@ -24,6 +24,12 @@ export const PATCHES = {
    */
   settleVpcs: 'setup-settle-vpcs-before-rollback',
   settleSideRules: 'setup-settle-side-rules-before-rollback',
+  /**
+   * A VPC of the setup's that ensureVpc finds again (a re-run, a retry) is not read for its table
+   * claims there: the side rules, which read its route tables and ACLs anyway, claim what is still
+   * unclaimed. Asked once, before the VPCs, so both activities of a run agree.
+   */
+  claimInSideRules: 'setup-claim-tables-in-side-rules',
 } as const;
 
 export interface SetupContext {
@@ -88,7 +94,7 @@ export function checkSetupConflict(ctx: SetupContext, existing: Array<VpcState |
   );
 }
 
-export function ensureVpc(ctx: SetupContext, role: Role) {
+export function ensureVpc(ctx: SetupContext, role: Role, claimInSideRules: boolean) {
   const s = ctx.req[role];
   return composite.ensureVpc.executeWithOptions({ summary: `Create ${role} VPC ${s.cidrBlock} in ${s.region}` }, [
     {
@@ -102,6 +108,7 @@ export function ensureVpc(ctx: SetupContext, role: Role) {
       ...opt('subnets', s.subnets),
       ...ctx.access[role],
       ...(ctx.req.ipv6 ? { ipv6: true } : {}),
+      ...(claimInSideRules ? { tablesClaimedBySideRules: true } : {}),
     },
   ]);
 }

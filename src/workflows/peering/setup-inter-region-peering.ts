@@ -73,6 +73,7 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
 
   // Nothing has been changed until this flips; bad input found before it needs no rollback.
   let mutating = false;
+  let claimInSideRules = false;
   try {
     const vpcs = await step('vpcs', async (): Promise<SideVpcs> => {
       const existing = await Promise.all(ROLES.map((role) => describeExistingVpc(ctx, role)));
@@ -84,10 +85,11 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
       if (patched(PATCHES.oneNetwork)) await checkSetupConflict(ctx, existing);
 
       mutating = true;
+      claimInSideRules = patched(PATCHES.claimInSideRules);
       const [requester, accepter] = await bothSides(PATCHES.settleVpcs, async (role) => {
         const found = existing[ROLES.indexOf(role)];
         if (found) return found;
-        const out = await ensureVpc(ctx, role);
+        const out = await ensureVpc(ctx, role, claimInSideRules);
         record(out.created, out.vpc.ownerId);
         return out.vpc;
       });
@@ -107,7 +109,8 @@ export async function SetupInterRegionPeering(request: PeeringRequest): Promise<
     if (!adopted) await step('establish-peering', () => establishPeering(ctx, peering));
 
     const sideRules = async (role: Role) => {
-      const out = await ensureSideRules(ctx, vpcs, peering, role);
+      const made = claimInSideRules && !req[role].vpcId;
+      const out = await ensureSideRules(ctx, vpcs, peering, role, made);
       record(out.created, vpcs[role].ownerId);
       return out;
     };
