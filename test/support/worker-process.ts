@@ -45,6 +45,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
+      ...(env.workflowBundle ? { WORKFLOW_BUNDLE: env.workflowBundle } : {}),
       ...options.env,
     },
   });
