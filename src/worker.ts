@@ -21,6 +21,13 @@ function workflowCode(): WorkflowCode {
     workflowsPath: require.resolve('./workflows'),
     bundlerOptions: workflowBundleOptions(),
   });
+  // WORKFLOW_BUNDLE names a bundle built by whoever starts the worker (the tests build one per run):
+  // loaded as given, without the staleness check, since nothing says which source it came from.
+  const given = process.env.WORKFLOW_BUNDLE;
+  if (given) {
+    if (!fs.existsSync(given)) throw new Error(`WORKFLOW_BUNDLE: ${given} does not exist`);
+    return { workflowBundle: { codePath: path.resolve(given) } };
+  }
   const codePath = path.join(__dirname, '..', 'workflow-bundle.js');
   if (!fs.existsSync(codePath)) return atStart();
   const stale = newerSource(

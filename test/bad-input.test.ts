@@ -7,6 +7,7 @@ import { applicationFailureOf } from './support/failures';
 import { startTestWorker, uniqueId, type TestWorker } from './support/harness';
 import { existingNetwork, type VpcSpec } from './support/real-networks';
 import { createNetwork, createSource } from './support/database/world';
+import { tsNodeCommand } from './support/ts-node';
 
 const WORKFLOWS = [
   'SetupInterRegionPeering',
@@ -217,21 +218,8 @@ describe('bad-input corpus (test/fixtures/bad-requests)', () => {
         TEMPORAL_ADDRESS: testEnv().temporalAddress,
         TEMPORAL_TASK_QUEUE: uniqueId('bad-input-cli'),
       };
-      const child = spawn(
-        process.execPath,
-        [
-          require.resolve('ts-node/dist/bin.js'),
-          '--transpile-only',
-          'src/client.ts',
-          ...command.split(' '),
-          '--file',
-          requestFile,
-        ],
-        {
-          cwd: path.join(__dirname, '..'),
-          env,
-        },
-      );
+      const [node, args] = tsNodeCommand('src/client.ts', [...command.split(' '), '--file', requestFile]);
+      const child = spawn(node, args, { cwd: path.join(__dirname, '..'), env });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -9,6 +9,7 @@ import type { CostReport } from '../../src/domain/cost/types';
 import { ABC_MONTH, PAIR_PRICES, costAndUsage, lastMonth, resultByTime } from '../support/cost-fixtures';
 import { testEnv } from '../support/env';
 import { useFaithfulStack } from '../support/faithful/stack';
+import { tsNodeCommand } from '../support/ts-node';
 import { ROOT } from '../../harness/stack';
 
 const stack = useFaithfulStack();
@@ -42,8 +43,7 @@ beforeAll(async () => {
 function cost(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      'npx',
-      ['ts-node', '--transpile-only', 'src/client.ts', 'cost', ...args],
+      ...tsNodeCommand('src/client.ts', ['cost', ...args]),
       {
         cwd: ROOT,
         env: {

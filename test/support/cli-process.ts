@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { testEnv } from './env';
 import { uniqueId } from './harness';
+import { tsNodeCommand, tsNodeShellLine } from './ts-node';
 import { ROOT } from '../../harness/stack';
 
 export interface CliRun {
@@ -30,14 +31,10 @@ export function cliEnv(taskQueue: string): NodeJS.ProcessEnv {
 /** With stdout and stderr captured through pipes (not a terminal). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['ts-node', '--transpile-only', 'src/client.ts', ...args],
-      { cwd: ROOT, env },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
+    const [command, commandArgs] = tsNodeCommand('src/client.ts', args);
+    execFile(command, commandArgs, { cwd: ROOT, env }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
   });
 }
 
@@ -48,7 +45,7 @@ export function cliProcess(taskQueue: () => string) {
   /** Inside a pseudo-terminal; stdout still goes to a file. */
   function cliOnTerminal(args: string[]): Promise<CliRun> {
     const out = path.join(tmp, `${uniqueId('stdout')}.json`);
-    const command = `npx ts-node --transpile-only src/client.ts ${args.map((a) => `'${a}'`).join(' ')} > '${out}'`;
+    const command = `${tsNodeShellLine('src/client.ts', args)} > '${out}'`;
     return new Promise((resolve) => {
       execFile(
         'script',

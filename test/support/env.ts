@@ -51,6 +51,12 @@ export interface TestEnv {
   faithfulLogFile: string | null;
   /** Removed by global teardown. */
   tmpDir: string | null;
+  /**
+   * The workflow code bundled once for the whole run (by global setup, with the worker's own
+   * workflowBundleOptions()), which test workers and worker processes load instead of running
+   * webpack each; absent: each worker bundles src/workflows itself.
+   */
+  workflowBundle?: string;
   /** Anything else tests started; global teardown stops these too. */
   extraProcesses: RecordedProcess[];
 }

@@ -5,6 +5,7 @@
  * already running instead; TEST_RAW_MOTO=1 leaves the layer out (the code then talks to moto
  * itself) and TEST_FAITHFUL_LAG=min-max sets its lag in seconds.
  */
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +26,7 @@ import {
   type TemporalDevServer,
 } from '../../harness/stack';
 import { TEMPORAL_SERVER_BIN } from '../../harness/temporal-cluster';
+import { workflowBundleOptions } from '../../src/workflow-bundle';
 
 const LOG_DIR = path.join(ROOT, '.data', 'logs');
 
@@ -84,6 +86,20 @@ function defaultUiUrl(address: string): string {
   return `http://${host}:${Number(port) + 1000}`;
 }
 
+/**
+ * The workflow code, bundled once for the run with the options the worker itself uses (so the
+ * shared-domain preload is in it), instead of by webpack at each of the ~50 test workers (2-5 s of
+ * CPU each). Test workers (harness.ts) and worker processes (WORKFLOW_BUNDLE) load this file.
+ */
+async function bundleWorkflows(file: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(ROOT, 'src', 'workflows'),
+    ...workflowBundleOptions(),
+  });
+  fs.writeFileSync(file, code);
+  return file;
+}
+
 export default async function globalSetup(): Promise<void> {
   await cleanUpDeadRuns();
   const runFile = process.env.TEST_ENV_FILE ?? path.join(TEST_RUNS_DIR, `${process.pid}.json`);
@@ -97,6 +113,7 @@ export default async function globalSetup(): Promise<void> {
   let temporal: TemporalDevServer | undefined;
   let moto: MotoServer | undefined;
   let layer: FaithfulLayer | undefined;
+  let workflowBundle: string | undefined;
   const faithful = suiteFaithfulOptions();
   const disarm = installSafetyNet(() => {
     const recorded = readTestEnv(runFile);
@@ -106,11 +123,12 @@ export default async function globalSetup(): Promise<void> {
   });
   try {
     const started = Date.now();
-    [temporal, moto] = await Promise.all([
+    [temporal, moto, workflowBundle] = await Promise.all([
       externalTemporal
         ? undefined
         : startTemporalDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), logFile: log('temporal') }),
       externalMoto ? undefined : startMoto({ logFile: log('moto') }),
+      bundleWorkflows(path.join(tmpDir, 'workflow-bundle.js')),
     ]);
     const motoUrl = moto?.url ?? (externalMoto as string).replace(/\/$/, '');
     if (faithful) layer = await startFaithfulLayer({ motoUrl, options: faithful, logFile: log('faithful-layer') });
@@ -141,6 +159,7 @@ export default async function globalSetup(): Promise<void> {
     faithfulPid: layer?.pid ?? null,
     faithfulLogFile: layer?.logFile ?? null,
     tmpDir,
+    workflowBundle,
     extraProcesses: [],
   };
   writeTestEnv(env, runFile);

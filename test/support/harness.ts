@@ -64,8 +64,10 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
-    workflowsPath: path.resolve(__dirname, '../../src/workflows'),
-    bundlerOptions: workflowBundleOptions(),
+    // The run's bundle (global setup) when there is one; else webpack, with the same options.
+    ...(env.workflowBundle
+      ? { workflowBundle: { codePath: env.workflowBundle } }
+      : { workflowsPath: path.resolve(__dirname, '../../src/workflows'), bundlerOptions: workflowBundleOptions() }),
     activities: createActivities({
       aws,
       temporal: client,

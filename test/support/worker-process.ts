@@ -6,10 +6,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordProcess, testEnv } from './env';
+import { tsNodeCommand } from './ts-node';
 import { ROOT, stopProcessGroup, waitFor } from '../../harness/stack';
 
 export interface WorkerProcess {
-  /** Process group id (npx → ts-node → node). */
+  /** Process group id (node running ts-node). */
   pid: number;
   /** The worker's Temporal identity, as it appears in history events. */
   identity: string;
@@ -31,7 +32,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `jest-${env.ownerPid}-worker-${options.taskQueue}-${Date.now()}.log`);
   const fd = fs.openSync(logFile, 'a');
-  const child = spawn('npx', ['ts-node', '--transpile-only', 'src/worker.ts'], {
+  const [command, args] = tsNodeCommand('src/worker.ts');
+  const child = spawn(command, args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', fd, fd],
@@ -45,6 +47,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'us-east-1',
+      ...(env.workflowBundle ? { WORKFLOW_BUNDLE: env.workflowBundle } : {}),
       ...options.env,
     },
   });

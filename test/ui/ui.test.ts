@@ -13,6 +13,7 @@ import { startTestWorker, uniqueId, type TestWorker } from '../support/harness';
 import { activitySummaries } from '../support/history';
 import { ROOT } from '../../harness/stack';
 import { frameWithText, openBrowser } from '../support/ui-page';
+import { tsNodeCommand } from '../support/ts-node';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const run = promisify(execFile);
@@ -26,18 +27,7 @@ beforeAll(async () => {
   w = await startTestWorker();
   // Started through the CLI, as an operator would: the Web UI must show what the CLI set.
   await run(
-    'npx',
-    [
-      'ts-node',
-      '--transpile-only',
-      'src/client.ts',
-      'setup',
-      '--file',
-      'examples/abc-corp.json',
-      '--id',
-      workflowId,
-      '--wait',
-    ],
+    ...tsNodeCommand('src/client.ts', ['setup', '--file', 'examples/abc-corp.json', '--id', workflowId, '--wait']),
     {
       cwd: ROOT,
       env: { ...process.env, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: w.taskQueue },
