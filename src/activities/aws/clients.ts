@@ -112,6 +112,14 @@ type Middleware = (
 
 const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
 const MAX_CONNECT_MS = 2_000;
+/**
+ * A regional probe also gives up after this long without a byte once connected (the handler's
+ * socketTimeout, an idle bound: the TLS handshake and the answer reset it). A region that answers
+ * is never silent that long: an EC2 read answers within 500 ms at p99 plus one round trip (at most
+ * ~300 ms between regions); a region that took the connection and never answers cost the whole
+ * 3 s bound, which the failover bench measured as nearly all of an unplanned failover's preflight.
+ */
+const PROBE_SILENCE_MS = 1_000;
 
 const THROTTLING = /^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException)$/;
 const READ_ONLY = /^(Describe|Get|List)/;
@@ -205,10 +213,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     requestTimeout: probeTimeoutMs,
     throwOnRequestTimeout: true,
   };
+  const silenceBound = { ...requestHandler, socketTimeout: Math.min(PROBE_SILENCE_MS, probeTimeoutMs) };
   const bounded = (service: AwsService, region: string, access?: SideAccess) => ({
     ...common(service, region, access),
     maxAttempts: 1,
-    requestHandler,
+    // Route 53's control plane keeps the whole bound: in upsert mode no answer fails the preflight,
+    // so a slow answer must not read as none. A regional check with no answer is only skipped.
+    requestHandler: service === 'route53' ? requestHandler : silenceBound,
   });
 
   const family = (config: typeof common, variant: string): ProbeClients => ({

@@ -20,12 +20,14 @@ export interface ConsistencyWindows {
 export const DEFAULT_CONSISTENCY: ConsistencyWindows = { notFoundSeconds: 30, tagLagSeconds: 10 };
 
 /**
- * A wait on a failover's critical path (the promotion, the capacity, INSYNC): poll every 1 to 2 s,
- * so that the step ends within 2 s of AWS being done. With the waiters' usual backoff (up to 15 or
- * 30 s between reads) each wait overshot by up to that: the failover bench measured a 30 s promotion
- * taking 55 s and a 10 s INSYNC 25 s. A few more reads per failover cost nothing next to that.
+ * A wait on a failover's critical path (the promotion, the capacity, INSYNC): poll every second,
+ * so that the step ends within a second of AWS being done. With the waiters' usual backoff (up to
+ * 15 or 30 s between reads) each wait overshot by up to that: the failover bench measured a 30 s
+ * promotion taking 55 s and a 10 s INSYNC 25 s. A maxDelay of 2 was no "1 to 2 s" either: past its
+ * second read the SDK's backoff waits maxDelay exactly, so every read came 2 s after the last (the
+ * promotion 32.9 s against the 1 s runbook's 31.0). A few more reads per failover cost nothing.
  */
-export const STEP_WAIT = { minDelay: 1, maxDelay: 2 } as const;
+export const STEP_WAIT = { minDelay: 1, maxDelay: 1 } as const;
 
 /**
  * Runs an SDK waiter while heartbeating on a timer. The SDK's `waitUntil…` helpers poll without

@@ -5,7 +5,7 @@ import { caughtUp, type ReplicaObservation, type WaitStretch } from '../../domai
 import { FailureTypes } from '../../domain/failure-types';
 import type { AwsClients } from '../aws/clients';
 import { nonRetryable } from '../aws/errors';
-import { pollWithHeartbeat } from '../aws/waiting';
+import { pollPaced } from './paced-waits';
 import { describeCluster, describeGlobal } from './cluster-reads';
 import { describeInstance } from './rds';
 import { LAG_WINDOW_MINUTES } from './replication';
@@ -56,8 +56,8 @@ export function createClusterWaits(clients: AwsClients) {
   async function waitForSecondary(input: SecondaryWaitInput): Promise<WaitStretch> {
     const rds = clients.rds(input.region);
     const id = input.dbClusterIdentifier;
-    const { state, seen } = await pollWithHeartbeat<typeof rds, ReplicaObservation>(
-      { client: rds, minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
+    const { state, seen } = await pollPaced<ReplicaObservation>(
+      { minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
       async () => {
         const c = await describeCluster(rds, id);
         if (!c) throw nonRetryable(FailureTypes.ReplicaNotFound, `${id} no longer exists in ${input.region}`);
@@ -72,7 +72,10 @@ export function createClusterWaits(clients: AwsClients) {
         const seen = { status, replicationStatus: sync };
         if (status === 'available' && sync === 'connected') return { state: WaiterState.SUCCESS, seen };
         if (BROKEN.has(c.Status ?? '') || BROKEN.has(reader)) return { state: WaiterState.FAILURE, seen };
-        return { state: changed(seen, input.lastSeen) ? WaiterState.SUCCESS : WaiterState.RETRY, seen };
+        // Paced from the secondary's creation while it is being created (a new call is no new wait).
+        const since = c.Status === 'creating' ? c.ClusterCreateTime?.getTime() : undefined;
+        const state = changed(seen, input.lastSeen) ? WaiterState.SUCCESS : WaiterState.RETRY;
+        return { state, seen, ...(since === undefined ? {} : { since }) };
       },
     );
     const now = `${seen?.status ?? 'unknown'}, ${seen?.replicationStatus ?? 'not a member'}`;
@@ -92,8 +95,8 @@ export function createClusterWaits(clients: AwsClients) {
   async function waitForClusterLag(input: SecondaryWaitInput): Promise<WaitStretch> {
     const cw = clients.cloudWatch(input.region);
     const max = input.maxLagSeconds ?? 0;
-    const { state, seen } = await pollWithHeartbeat<typeof cw, ReplicaObservation>(
-      { client: cw, minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
+    const { state, seen } = await pollPaced<ReplicaObservation>(
+      { minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
       async () => {
         const seen = { status: 'available', ...(await readRpoLag(cw, input.dbClusterIdentifier)) };
         const report = caughtUp(seen.lagSeconds, max) || changed(seen, input.lastSeen);

@@ -8,7 +8,7 @@ import {
 import { FailureTypes } from '../../domain/failure-types';
 import type { AwsClients } from '../aws/clients';
 import { nonRetryable } from '../aws/errors';
-import { pollWithHeartbeat } from '../aws/waiting';
+import { pollPaced } from './paced-waits';
 import { describeInstance, replicationStatusOf } from './rds';
 import { readReplicaLag } from './replication';
 
@@ -57,8 +57,8 @@ export function createReplicaWaits(clients: AwsClients) {
   async function waitForReplica(input: ReplicaWaitInput): Promise<WaitStretch> {
     const rds = clients.rds(input.region);
     const id = input.dbInstanceIdentifier;
-    const { state, seen } = await pollWithHeartbeat<typeof rds, ReplicaObservation>(
-      { client: rds, minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
+    const { state, seen } = await pollPaced<ReplicaObservation>(
+      { minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
       async () => {
         const db = await describeInstance(rds, id);
         if (!db) throw nonRetryable(FailureTypes.ReplicaNotFound, `${id} no longer exists in ${input.region}`);
@@ -70,7 +70,10 @@ export function createReplicaWaits(clients: AwsClients) {
         if (seen.status === 'available' && replication === 'replicating') return { state: WaiterState.SUCCESS, seen };
         if (BROKEN.has(seen.status) || REPLICATION_BROKEN.has(replication ?? ''))
           return { state: WaiterState.FAILURE, seen };
-        return { state: changed(seen, input.lastSeen) ? WaiterState.SUCCESS : WaiterState.RETRY, seen };
+        // Paced from the replica's creation while it is being created (a new call is no new wait).
+        const since = seen.status === 'creating' ? db.InstanceCreateTime?.getTime() : undefined;
+        const state = changed(seen, input.lastSeen) ? WaiterState.SUCCESS : WaiterState.RETRY;
+        return { state, seen, ...(since === undefined ? {} : { since }) };
       },
     );
     const now = `${seen?.status ?? 'unknown'}, replication ${seen?.replicationStatus ?? 'not reported'}`;
@@ -94,8 +97,8 @@ export function createReplicaWaits(clients: AwsClients) {
   async function waitForReplicaLag(input: ReplicaWaitInput & { timeout: string }): Promise<WaitStretch> {
     const cw = clients.cloudWatch(input.region);
     const max = input.maxLagSeconds ?? 0;
-    const { state, seen } = await pollWithHeartbeat<typeof cw, ReplicaObservation>(
-      { client: cw, minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
+    const { state, seen } = await pollPaced<ReplicaObservation>(
+      { minDelay: MIN_DELAY, maxDelay: MAX_DELAY, maxWaitTime: stretchOf(input.deadline) },
       async () => {
         const lag = await readReplicaLag(cw, input);
         const seen = { status: 'available', ...lag };

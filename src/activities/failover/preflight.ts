@@ -1,4 +1,9 @@
-import { paginateDescribeRouteTables, type EC2Client, type VpcPeeringConnectionVpcInfo } from '@aws-sdk/client-ec2';
+import {
+  paginateDescribeRouteTables,
+  type EC2Client,
+  type RouteTable,
+  type VpcPeeringConnectionVpcInfo,
+} from '@aws-sdk/client-ec2';
 import { describeUnreachable, type PeeringPathCheck, type PeeringPathSide } from '../../domain/failover/reads';
 import { accessOf, type SideAccess } from '../../domain/aws/access';
 import type { AwsClients } from '../aws/clients';
@@ -15,15 +20,25 @@ export interface PeeringPathInput {
   roles?: Array<{ region: string } & SideAccess>;
 }
 
+const routes = (t: RouteTable, pcx: string) =>
+  (t.Routes ?? []).some((r) => r.VpcPeeringConnectionId === pcx && r.State !== 'blackhole');
+
 async function routedTables(ec2: EC2Client, vpcId: string, pcx: string): Promise<number> {
   const tables = await collect(
     paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
     (p) => p.RouteTables,
   );
-  return tables.filter(
-    (t) =>
-      t.VpcId === vpcId && (t.Routes ?? []).some((r) => r.VpcPeeringConnectionId === pcx && r.State !== 'blackhole'),
-  ).length;
+  return tables.filter((t) => t.VpcId === vpcId && routes(t, pcx)).length;
+}
+
+/** The route tables of a region with a route through the peering: asked before its VPC is known. */
+async function tablesRoutingThrough(ec2: EC2Client, pcx: string): Promise<RouteTable[]> {
+  const filter = { Name: 'route.vpc-peering-connection-id', Values: [pcx] };
+  const tables = await collect(
+    paginateDescribeRouteTables({ client: ec2 }, { Filters: [filter] }),
+    (p) => p.RouteTables,
+  );
+  return tables.filter((t) => routes(t, pcx));
 }
 
 export function createFailoverPreflightActivities(clients: AwsClients) {
@@ -39,6 +54,13 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
     const unreachable: Unreachable[] = [];
     // Each side is read in its own account: through its role where the request names one.
     const access = (region: string) => accessOf(input.roles?.find((r) => r.region === region));
+    // The source side's routes are asked for at once, with the peering's read in the target region
+    // (not after it, when the VPC is known): a source that does not answer then costs its bound
+    // only once, overlapping the target's reads. Read-only; unused if the peering is not usable.
+    const sourceTables = tryProbe({ region: fromRegion, service: 'ec2', check: `route tables through ${pcxId}` }, () =>
+      tablesRoutingThrough(clients.probe.ec2(fromRegion, access(fromRegion)), pcxId),
+    );
+    sourceTables.catch(() => undefined); // awaited below only if the peering is usable
     let pcx = await describePeering(clients.ec2(toRegion, access(toRegion)), pcxId);
     if (!pcx) {
       const check = `peering ${pcxId}`;
@@ -86,11 +108,10 @@ export function createFailoverPreflightActivities(clients: AwsClients) {
           const routed = await routedTables(clients.ec2(region, access(region)), vpcId, pcxId);
           return { region, vpcId, routeTablesWithRoute: routed };
         }
-        const out = await tryProbe({ region, service: 'ec2', check: `route tables of ${vpcId}` }, () =>
-          routedTables(clients.probe.ec2(region, access(region)), vpcId, pcxId),
-        );
-        if ('value' in out) return { region, vpcId, routeTablesWithRoute: out.value };
-        unreachable.push(out.unreachable);
+        const out = await sourceTables;
+        if ('value' in out)
+          return { region, vpcId, routeTablesWithRoute: out.value.filter((t) => t.VpcId === vpcId).length };
+        unreachable.push({ ...out.unreachable, check: `route tables of ${vpcId}` });
         return { region, vpcId, routeTablesWithRoute: null };
       }),
     );

@@ -95,10 +95,12 @@ export function createRdsActivities(clients: AwsClients) {
     };
     /** Until `done`: the instance may pass through modifying, backing-up and rebooting on the way. */
     const waitUntil = async (done: (db: DBInstance) => boolean, goal: string): Promise<DBInstance> => {
+      // The read that said done is the answer: reading once more cost the promotion a round trip.
+      let last: DBInstance | undefined;
       const { state, seen } = await pollWithHeartbeat(
         { client: rds, ...STEP_WAIT, maxWaitTime: PROMOTION_MAX_WAIT_SECONDS },
         async () => {
-          const db = await mustDescribe();
+          const db = (last = await mustDescribe());
           const seen = {
             dbInstanceIdentifier: id,
             status: db.DBInstanceStatus ?? 'unknown',
@@ -118,7 +120,7 @@ export function createRdsActivities(clients: AwsClients) {
           'PromotionTimeout',
           `${id} in ${ref.region} is not ${goal} after ${PROMOTION_MAX_WAIT_SECONDS} s (now ${now})`,
         );
-      return mustDescribe();
+      return last!;
     };
 
     let db = await mustDescribe();
