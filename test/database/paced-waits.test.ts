@@ -6,7 +6,7 @@
  */
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { AwsClients } from '../../src/activities/aws/clients';
-import { pacedDelay } from '../../src/activities/database/paced-waits';
+import { pacedDelay } from '../../src/activities/aws/paced-waits';
 import { createReplicaWaits, MAX_DELAY, MIN_DELAY } from '../../src/activities/database/waits';
 
 const START = Date.parse('2026-12-07T12:00:00Z');

@@ -5,7 +5,7 @@ import { caughtUp, type ReplicaObservation, type WaitStretch } from '../../domai
 import { FailureTypes } from '../../domain/failure-types';
 import type { AwsClients } from '../aws/clients';
 import { nonRetryable } from '../aws/errors';
-import { pollPaced } from './paced-waits';
+import { pollPaced } from '../aws/paced-waits';
 import { describeCluster, describeGlobal } from './cluster-reads';
 import { describeInstance } from './rds';
 import { LAG_WINDOW_MINUTES } from './replication';

@@ -8,7 +8,7 @@ import {
 import { FailureTypes } from '../../domain/failure-types';
 import type { AwsClients } from '../aws/clients';
 import { nonRetryable } from '../aws/errors';
-import { pollPaced } from './paced-waits';
+import { pollPaced } from '../aws/paced-waits';
 import { describeInstance, replicationStatusOf } from './rds';
 import { readReplicaLag } from './replication';
 

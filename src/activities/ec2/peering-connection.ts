@@ -8,12 +8,13 @@ import {
   type EC2Client,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
-import { createWaiter, WaiterState } from '@smithy/util-waiter';
+import { WaiterState } from '@smithy/util-waiter';
 import { accessOf } from '../../domain/aws/access';
 import { isPeeringDead, isPeeringGone } from '../../domain/aws/peering-states';
 import { NACL_RECORD_ON_ACLS, NACL_RECORD_TAG, NACL_RULES_TAG } from '../../domain/aws/tags';
 import type { AwsClients } from '../aws/clients';
-import { activitySignal, heartbeat, keepAlive } from '../activity-context';
+import { pollPaced } from '../aws/paced-waits';
+import { keepAlive } from '../activity-context';
 import { collect, hasSetupTag, tagSpec } from './helpers';
 import { AwsErrors, inStep, isNamed, nonRetryable, retryable } from '../aws/errors';
 import { findEarlierWork, retryNotFound, type ConsistencyWindows } from '../aws/waiting';
@@ -51,9 +52,12 @@ export async function describePeering(ec2: EC2Client, id: string): Promise<VpcPe
 }
 
 /**
- * Polls with the SDK's waiter machinery until `decide` says success or failure, and answers the
- * last peering seen. Each poll heartbeats, so a lost worker is noticed and a cancelled run stops
- * polling. A wait that runs out of time fails the attempt: it never passes for success.
+ * Reads until `decide` says success or failure, and answers the last peering seen. The reads are
+ * paced (pollPaced): the next one after 5% of the time waited so far, 1 s to 10 s, so a peering
+ * that turns active after a few seconds is seen within a second, as a runbook polling each second
+ * sees it; the SDK's jittered backoff read it up to 10 s late, and the bench's realistic setups
+ * varied by seconds with it. Each read heartbeats, so a lost worker is noticed and a cancelled run
+ * stops polling. A wait that runs out of time fails the attempt: it never passes for success.
  */
 export async function waitForPeering(
   ec2: EC2Client,
@@ -62,18 +66,12 @@ export async function waitForPeering(
   decide: (pcx: VpcPeeringConnection | undefined) => WaiterState,
 ): Promise<VpcPeeringConnection | undefined> {
   let last: VpcPeeringConnection | undefined;
-  const result = await createWaiter(
-    { client: ec2, minDelay: 1, maxDelay: 10, maxWaitTime, abortSignal: activitySignal() },
-    id,
-    async (client, pcxId) => {
-      last = await describePeering(client, pcxId);
-      heartbeat({ peeringConnectionId: pcxId, status: last?.Status?.Code ?? 'not visible' });
-      return { state: decide(last), reason: last };
-    },
-  );
-  // Rethrowing the signal's reason (a CancelledFailure) reports the activity as cancelled, not failed.
-  if (result.state === WaiterState.ABORTED)
-    throw activitySignal()?.reason ?? retryable(FailureTypes.Cancelled, `stopped waiting for ${id}`);
+  const result = await pollPaced({ minDelay: 1, maxDelay: 10, maxWaitTime }, async () => {
+    last = await describePeering(ec2, id);
+    const state = decide(last);
+    const seen = { peeringConnectionId: id, status: last?.Status?.Code ?? 'not visible' };
+    return { state: state === WaiterState.SUCCESS || state === WaiterState.FAILURE ? state : WaiterState.RETRY, seen };
+  });
   if (result.state === WaiterState.TIMEOUT) {
     throw retryable(
       FailureTypes.WaitTimedOut,

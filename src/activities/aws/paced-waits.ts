@@ -1,8 +1,8 @@
 import { WaiterState } from '@smithy/util-waiter';
 import { FailureTypes } from '../../domain/failure-types';
 import { activitySignal, heartbeat, pause } from '../activity-context';
-import { retryable } from '../aws/errors';
-import type { Poll } from '../aws/waiting';
+import { retryable } from './errors';
+import type { Poll } from './waiting';
 
 /**
  * The next read comes after at most this fraction of the time waited so far, so a wait ends
