@@ -56,6 +56,8 @@ afterAll(async () => {
 });
 
 /** Nothing the run's id tagged, and no VPC with its CIDRs, in either account and region (moto's state). */
+// Looks by CIDR in the run's one moto: this file's CIDRs (10.214–10.223) are used by no other test file,
+// which may leave VPCs of its own behind (setup-ipv6's existing networks used 10.162–10.165).
 async function leftBehind(id: string, cidrs: string[]): Promise<string[]> {
   const found = await Promise.all(
     [WORKER_ACCOUNT, PARTNER_ACCOUNT].flatMap((account) =>
@@ -154,7 +156,7 @@ describe('GIVEN a setup that names the role outside the allowlist for one side',
     async (outsideSide, otherSide) => {
       const id = uniqueId('allowlist-setup');
       const cidrs =
-        outsideSide === 'accepter' ? ['10.160.0.0/16', '10.161.0.0/16'] : ['10.166.0.0/16', '10.167.0.0/16'];
+        outsideSide === 'accepter' ? ['10.214.0.0/16', '10.215.0.0/16'] : ['10.216.0.0/16', '10.217.0.0/16'];
       const request: PeeringRequest = {
         requester: { region: 'us-east-1', cidrBlock: cidrs[0]! },
         accepter: { region: 'eu-west-1', cidrBlock: cidrs[1]! },
@@ -182,7 +184,7 @@ describe('GIVEN a setup that names the role outside the allowlist for one side',
 describe('GIVEN a mesh whose eu-west-1 VPC names the role outside the allowlist', () => {
   test('WHEN set up THEN InvalidMeshRequest names vpcs.euw1.roleArn, and no VPC is created in either account', async () => {
     const meshId = uniqueId('allowlist-mesh');
-    const cidrs = ['10.162.0.0/16', '10.163.0.0/16'];
+    const cidrs = ['10.218.0.0/16', '10.219.0.0/16'];
     const request: MeshRequest = {
       vpcs: {
         use1: { region: 'us-east-1', cidrBlock: cidrs[0]! },
@@ -210,8 +212,8 @@ describe('GIVEN a mesh whose eu-west-1 VPC names the role outside the allowlist'
 describe('GIVEN a live peering, torn down by its id with the accepter role outside the allowlist', () => {
   test('WHEN the teardown runs THEN InvalidTeardownRequest names accepterRoleArn, and nothing is deleted', async () => {
     const { id, result } = await runSetup(w, {
-      requester: { region: 'us-east-1', cidrBlock: '10.164.0.0/16' },
-      accepter: { region: 'eu-west-1', cidrBlock: '10.165.0.0/16' },
+      requester: { region: 'us-east-1', cidrBlock: '10.222.0.0/16' },
+      accepter: { region: 'eu-west-1', cidrBlock: '10.223.0.0/16' },
       allow: ALLOW,
     });
     const before = await Promise.all(REGIONS.map((region) => taggedResources(region, id)));
@@ -238,7 +240,7 @@ describe('GIVEN a live peering, torn down by its id with the accepter role outsi
     expect(await Promise.all(REGIONS.map((region) => taggedResources(region, id)))).toEqual(before);
 
     await runTeardown(w, { setupWorkflowId: id });
-    expect(await leftBehind(id, ['10.164.0.0/16', '10.165.0.0/16'])).toEqual([]);
+    expect(await leftBehind(id, ['10.222.0.0/16', '10.223.0.0/16'])).toEqual([]);
   });
 });
 
