@@ -55,21 +55,35 @@ afterAll(async () => {
   await trust?.close();
 });
 
-/** Nothing the run's id tagged, and no VPC with its CIDRs, in either account and region (moto's state). */
-// Looks by CIDR in the run's one moto: this file's CIDRs (10.214–10.223) are used by no other test file,
-// which may leave VPCs of its own behind (setup-ipv6's existing networks used 10.162–10.165).
-async function leftBehind(id: string, cidrs: string[]): Promise<string[]> {
+/** The VPCs with one of `cidrs` in either account and region (moto's state), by id. */
+async function vpcsWithCidrs(cidrs: string[]): Promise<string[]> {
   const found = await Promise.all(
     [WORKER_ACCOUNT, PARTNER_ACCOUNT].flatMap((account) =>
       REGIONS.map(async (region) => {
-        const tagged = countTagged(await taggedResources(region, id, account));
         const vpcs = (await ec2In(region, account).send(new DescribeVpcsCommand({}))).Vpcs ?? [];
-        const withCidr = vpcs.filter((v) => cidrs.includes(v.CidrBlock ?? '')).map((v) => v.VpcId!);
-        return [...(tagged ? [`${tagged} tagged in ${account} ${region}`] : []), ...withCidr];
+        return vpcs.filter((v) => cidrs.includes(v.CidrBlock ?? '')).map((v) => v.VpcId!);
       }),
     ),
   );
   return found.flat();
+}
+
+/**
+ * Nothing the run's id tagged, and no VPC with its CIDRs that was not there `before`, in either account
+ * and region. The suite shares one moto and other files may leave VPCs with the same CIDRs behind (the
+ * order of files differs from run to run), so only a VPC that appeared during the test counts.
+ */
+async function leftBehind(id: string, cidrs: string[], before: string[]): Promise<string[]> {
+  const tagged = await Promise.all(
+    [WORKER_ACCOUNT, PARTNER_ACCOUNT].flatMap((account) =>
+      REGIONS.map(async (region) => {
+        const count = countTagged(await taggedResources(region, id, account));
+        return count ? [`${count} tagged in ${account} ${region}`] : [];
+      }),
+    ),
+  );
+  const appeared = (await vpcsWithCidrs(cidrs)).filter((vpcId) => !before.includes(vpcId));
+  return [...tagged.flat(), ...appeared];
 }
 
 /** Where the worker's calls and STS's grants stand, to look at what came after. */
@@ -165,6 +179,7 @@ describe('GIVEN a setup that names the role outside the allowlist for one side',
       request[outsideSide] = { ...request[outsideSide], roleArn: payments, externalId: EXTERNAL_ID };
       if (otherSide === 'accepter')
         request[otherSide] = { ...request[otherSide], roleArn: inside.accepter, externalId: EXTERNAL_ID };
+      const existing = await vpcsWithCidrs(cidrs);
       const at = mark();
 
       const failure = await applicationFailureOf((await startSetup(w, request, id)).result());
@@ -176,7 +191,7 @@ describe('GIVEN a setup that names the role outside the allowlist for one side',
       expect(failure.message).toBe(`${outsideSide}.roleArn: ${payments} ${OUTSIDE}; nothing was changed`);
       expect(failure.details?.[0]).toEqual(expect.objectContaining({ field: `${outsideSide}.roleArn` }));
       expect(since(at)).toEqual({ mutating: [], paymentsGranted: [] });
-      expect(await leftBehind(id, cidrs)).toEqual([]);
+      expect(await leftBehind(id, cidrs, existing)).toEqual([]);
     },
   );
 });
@@ -193,6 +208,7 @@ describe('GIVEN a mesh whose eu-west-1 VPC names the role outside the allowlist'
       topology: 'full-mesh',
       allow: ALLOW,
     };
+    const existing = await vpcsWithCidrs(cidrs);
     const at = mark();
 
     const failure = await applicationFailureOf(
@@ -205,15 +221,17 @@ describe('GIVEN a mesh whose eu-west-1 VPC names the role outside the allowlist'
     });
     expect(failure.message).toBe(`vpcs.euw1.roleArn: ${payments} ${OUTSIDE}; nothing was changed`);
     expect(since(at)).toEqual({ mutating: [], paymentsGranted: [] });
-    expect(await leftBehind(meshId, cidrs)).toEqual([]);
+    expect(await leftBehind(meshId, cidrs, existing)).toEqual([]);
   });
 });
 
 describe('GIVEN a live peering, torn down by its id with the accepter role outside the allowlist', () => {
   test('WHEN the teardown runs THEN InvalidTeardownRequest names accepterRoleArn, and nothing is deleted', async () => {
+    const cidrs = ['10.222.0.0/16', '10.223.0.0/16'];
+    const existing = await vpcsWithCidrs(cidrs);
     const { id, result } = await runSetup(w, {
-      requester: { region: 'us-east-1', cidrBlock: '10.222.0.0/16' },
-      accepter: { region: 'eu-west-1', cidrBlock: '10.223.0.0/16' },
+      requester: { region: 'us-east-1', cidrBlock: cidrs[0]! },
+      accepter: { region: 'eu-west-1', cidrBlock: cidrs[1]! },
       allow: ALLOW,
     });
     const before = await Promise.all(REGIONS.map((region) => taggedResources(region, id)));
@@ -240,7 +258,7 @@ describe('GIVEN a live peering, torn down by its id with the accepter role outsi
     expect(await Promise.all(REGIONS.map((region) => taggedResources(region, id)))).toEqual(before);
 
     await runTeardown(w, { setupWorkflowId: id });
-    expect(await leftBehind(id, ['10.222.0.0/16', '10.223.0.0/16'])).toEqual([]);
+    expect(await leftBehind(id, cidrs, existing)).toEqual([]);
   });
 });
 
