@@ -4,22 +4,13 @@ import {
   DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   type EC2Client,
-  type IpPermission,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { WaiterState } from '@smithy/util-waiter';
+import { defaultAclOf, mainTableOf } from '../src/activities/ec2/claim';
 import { toTags } from '../src/activities/ec2/helpers';
 import { waitForPeering } from '../src/activities/ec2/peering-connection';
 import * as TAGS from '../src/domain/aws/tags';
-import type { SgPermission } from '../src/domain/peering/rules-plan';
-
-export const toIpPermissions = (perms: SgPermission[]): IpPermission[] =>
-  perms.map((p) => ({
-    IpProtocol: p.protocol,
-    FromPort: p.fromPort,
-    ToPort: p.toPort,
-    IpRanges: [{ CidrIp: p.cidrBlock, ...(p.description ? { Description: p.description } : {}) }],
-  }));
 
 /**
  * AWS makes the main route table and default NACL with the VPC, untagged; they are listed a moment
@@ -32,11 +23,11 @@ export async function claimDefaultTables(ec2: EC2Client, vpcId: string, setupId:
       ec2.send(new DescribeRouteTablesCommand(byVpc)),
       ec2.send(new DescribeNetworkAclsCommand(byVpc)),
     ]);
-    const main = tables.RouteTables?.find((t) => t.VpcId === vpcId && t.Associations?.some((a) => a.Main));
-    const acl = acls.NetworkAcls?.find((a) => a.VpcId === vpcId && a.IsDefault);
+    const main = mainTableOf(tables.RouteTables ?? [], vpcId);
+    const acl = defaultAclOf(acls.NetworkAcls ?? [], vpcId);
     if (!main || !acl) continue;
     const Tags = toTags({ [TAGS.SETUP_ID_TAG]: setupId });
-    await ec2.send(new CreateTagsCommand({ Resources: [main.RouteTableId!, acl.NetworkAclId!], Tags }));
+    await ec2.send(new CreateTagsCommand({ Resources: [main.id, acl.id], Tags }));
     return;
   }
   throw new Error(`${vpcId}: main route table and default NACL not listed after 60 s`);

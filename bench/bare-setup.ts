@@ -34,10 +34,11 @@ import {
   waitUntilVpcAvailable,
 } from '@aws-sdk/client-ec2';
 import * as fs from 'node:fs';
-import { claimDefaultTables, pollPeering, toIpPermissions } from './bare-parts';
+import { claimDefaultTables, pollPeering } from './bare-parts';
 import { createAwsClients, type AwsClients } from '../src/activities/aws/clients';
 import { toTags } from '../src/activities/ec2/helpers';
 import { createNaclEntry } from '../src/activities/ec2/network-acls';
+import { toIpPermissions } from '../src/activities/ec2/security-groups';
 import { formatNaclRecord, naclRecordKey, naclRecordOf } from '../src/domain/peering/nacl-record';
 import { naclPlan, naclRuleSpan, securityGroupPlan } from '../src/domain/peering/rules-plan';
 import * as TAGS from '../src/domain/aws/tags';

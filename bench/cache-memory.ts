@@ -20,6 +20,7 @@ import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 import { waitFor } from '../harness/stack';
 import { REQUEST_FILE, log } from './config';
 import { benchKit, type BenchKit } from './kit';
+import { median } from './measure';
 import type { ProbeClient } from './probe/probe-client';
 import type { ProbeStatus } from './probe/worker-probe';
 import { buildWorker, startBenchServers, startWorkerProcess } from './servers';
@@ -39,12 +40,6 @@ const perWorkflow = (a: number, b: number, n: number) => Math.round(((b - a) / n
 /** Probe readings per figure, 1 s apart: each after a full GC; their median per field is the figure. */
 const READINGS = 5;
 
-function medianOf(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** The median, field by field, of READINGS readings after a full GC (threads by position). */
 export async function settledStatus(probe: ProbeClient): Promise<ProbeStatus> {
   const all: ProbeStatus[] = [];
@@ -54,7 +49,7 @@ export async function settledStatus(probe: ProbeClient): Promise<ProbeStatus> {
   }
   const field = (f: (s: ProbeStatus) => number | undefined) => {
     const xs = all.map(f).filter((x): x is number => x !== undefined);
-    return xs.length ? Math.round(medianOf(xs) * 10) / 10 : undefined;
+    return xs.length ? Math.round(median(xs) * 10) / 10 : undefined;
   };
   const first = all[0]!;
   // Before the first GC only: the later readings follow a GC a second earlier.

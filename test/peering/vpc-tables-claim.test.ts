@@ -2,7 +2,8 @@
  * A VPC the setup creates comes with a main route table and a default network ACL that AWS makes
  * untagged; the scoped policy lets the worker change only tables that carry a setup's tag
  * (ClaimTheTablesOfAVpcItCreated). ensureVpc claims them with the setup's keys only (and the
- * mesh's), once: a retry finds them claimed and tags nothing again.
+ * mesh's), once: a retry finds them claimed and tags nothing again. In a run whose side rules
+ * claim (`setup-claim-tables-in-side-rules`), a VPC found again is left to the routes and NACL parts.
  */
 import { CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { createActivities, createAwsClients } from '../../src/activities';
@@ -21,6 +22,15 @@ const acts = createActivities({
 const REGION = 'eu-west-1';
 
 const tablesOf = (vpcId: string) => tableTags(REGION, vpcId);
+
+/** A requester VPC as an attempt stopped after CreateVpc leaves it: tagged with setup and side, tables unclaimed. */
+async function earlierAttemptVpc(cidrBlock: string, tags: Record<string, string>): Promise<string> {
+  const Tags = [...Object.entries(tags), [SIDE_TAG, 'requester']].map(([Key, Value]) => ({ Key, Value }));
+  const out = await ec2(REGION).send(
+    new CreateVpcCommand({ CidrBlock: cidrBlock, TagSpecifications: [{ ResourceType: 'vpc', Tags }] }),
+  );
+  return out.Vpc!.VpcId!;
+}
 
 describe('GIVEN a setup VPC made by ensureVpc', () => {
   const setupId = uniqueId('claim');
@@ -61,18 +71,7 @@ describe('GIVEN a VPC an earlier attempt made (tagged with the setup and side) w
   test('WHEN ensureVpc runs THEN it creates no VPC and claims that VPC’s tables', async () => {
     const setupId = uniqueId('claim-retry');
     const tags = setupTags(setupId, {});
-    const earlier = await ec2(REGION).send(
-      new CreateVpcCommand({
-        CidrBlock: '10.151.0.0/16',
-        TagSpecifications: [
-          {
-            ResourceType: 'vpc',
-            Tags: [...Object.entries(tags), [SIDE_TAG, 'requester']].map(([Key, Value]) => ({ Key, Value })),
-          },
-        ],
-      }),
-    );
-    const vpcId = earlier.Vpc!.VpcId!;
+    const vpcId = await earlierAttemptVpc('10.151.0.0/16', tags);
     expect(await tablesOf(vpcId)).toEqual(['acl default ', 'rtb main ']);
     calls.length = 0;
 
@@ -109,18 +108,7 @@ describe('GIVEN a setup VPC found again whose tables an earlier attempt never cl
   let vpcId: string;
 
   test('WHEN ensureVpc runs THEN it finds the VPC, reads none of its tables and claims nothing', async () => {
-    const earlier = await ec2(REGION).send(
-      new CreateVpcCommand({
-        CidrBlock: '10.153.0.0/16',
-        TagSpecifications: [
-          {
-            ResourceType: 'vpc',
-            Tags: [...Object.entries(tags), [SIDE_TAG, 'requester']].map(([Key, Value]) => ({ Key, Value })),
-          },
-        ],
-      }),
-    );
-    vpcId = earlier.Vpc!.VpcId!;
+    vpcId = await earlierAttemptVpc('10.153.0.0/16', tags);
     calls.length = 0;
 
     const out = await acts.ensureVpc({

@@ -3,7 +3,7 @@
  * node with ts-node's binary directly, not through npx (about 1.5 s of npx's own start at every
  * call), and in ts-node's swc mode, which transpiles file by file as --transpile-only does, without
  * type checks (the suite's typecheck step does those) but about 4 times faster than TypeScript's
- * transpiler. @swc/core is already installed: @temporalio/worker bundles workflow code with it.
+ * transpiler. @swc/core is a declared dev dependency (@temporalio/worker bundles workflow code with it too).
  */
 import { ROOT } from '../../harness/stack';
 

@@ -62,7 +62,8 @@ function flatten(perms: IpPermission[] | undefined): SgPermission[] {
   });
 }
 
-function toIpPermissions(perms: SgPermission[]): IpPermission[] {
+/** The plan's permissions as EC2 takes them (the bench's bare script sends the same). */
+export function toIpPermissions(perms: SgPermission[]): IpPermission[] {
   return perms.map((p) => {
     const range = { ...(p.description ? { Description: p.description } : {}) };
     return {
